@@ -1,0 +1,222 @@
+/** One error type for every FaceID seed's errors and for the product's own, with a Chinese message to show. */
+
+/** Error codes FaceID answers with (seeds 000–004). */
+export const FACEID_ERROR_CODES = [
+  'MISSING_ARGUMENTS',
+  'BAD_ARGUMENTS',
+  'AUTHENTICATION_ERROR',
+  'AUTHORIZATION_ERROR',
+  'CONCURRENCY_LIMIT_EXCEEDED',
+  'IMAGE_ERROR_UNSUPPORTED_FORMAT',
+  'NO_FACE_FOUND',
+  'MULTIPLE_FACES',
+  'INVALID_IMAGE_SIZE',
+  'LOW_QUALITY',
+  'INVALID_NAME_FORMAT',
+  'INVALID_IDCARD_NUMBER',
+  'API_NOT_FOUND',
+  'INTERNAL_ERROR',
+  'REQUEST_TOO_LARGE',
+] as const;
+
+/** Codes of the product itself: transport failures, configuration, the caller's input, access. */
+export const APP_ERROR_CODES = [
+  'UPSTREAM_TIMEOUT',
+  'NETWORK_ERROR',
+  'BAD_UPSTREAM_RESPONSE',
+  'UPSTREAM_ERROR',
+  'SERVICE_BUSY',
+  'CONFIG_MISSING',
+  'CONFIG_INVALID',
+  'INVALID_EVENT',
+  'INVALID_IMAGE',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'RATE_LIMITED',
+  'INTERNAL',
+] as const;
+
+export type FaceIdErrorCode = (typeof FACEID_ERROR_CODES)[number];
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+export type ErrorCode = FaceIdErrorCode | AppErrorCode;
+
+/** What a cloud function returns to the page when it fails. */
+export interface ClientError {
+  code: ErrorCode;
+  message: string;
+  retryable: boolean;
+  param?: string;
+}
+
+const PARAM_NAMES_ZH: Record<string, string> = {
+  idcard_name: '姓名',
+  idcard_number: '身份证号',
+  idcardName: '姓名',
+  idcardNumber: '身份证号',
+  image_ref1: '参考照片',
+  image_ref2: '第二张参考照片',
+  imageRef1: '参考照片',
+  imageRef2: '第二张参考照片',
+  image: '照片',
+  uuid: '用户标识',
+  biz_no: '业务流水号',
+  bizNo: '业务流水号',
+  biz_token: '认证凭证',
+  bizToken: '认证凭证',
+  mode: '认证方式',
+};
+
+function paramZh(param?: string): string {
+  if (!param) return '';
+  return PARAM_NAMES_ZH[param] ?? param;
+}
+
+const RETRYABLE = new Set<ErrorCode>([
+  'CONCURRENCY_LIMIT_EXCEEDED',
+  'INTERNAL_ERROR',
+  'UPSTREAM_TIMEOUT',
+  'NETWORK_ERROR',
+  'BAD_UPSTREAM_RESPONSE',
+  'UPSTREAM_ERROR',
+  'SERVICE_BUSY',
+  'RATE_LIMITED',
+]);
+
+/** Whether the same request may succeed if sent again later. */
+export function isRetryableCode(code: ErrorCode): boolean {
+  return RETRYABLE.has(code);
+}
+
+/** The Chinese message a page shows for an error code (and its parameter, where it names one). */
+export function errorMessageZh(code: ErrorCode, param?: string): string {
+  const p = paramZh(param);
+  switch (code) {
+    case 'MISSING_ARGUMENTS':
+      return p ? `缺少${p}，请补充后重试` : '缺少必要信息，请补充后重试';
+    case 'BAD_ARGUMENTS':
+      return p ? `${p}格式不正确，请检查后重试` : '提交的信息格式不正确，请检查后重试';
+    case 'AUTHENTICATION_ERROR':
+    case 'AUTHORIZATION_ERROR':
+      return '认证服务暂不可用（服务授权失败），请联系客服';
+    case 'CONCURRENCY_LIMIT_EXCEEDED':
+      return '当前认证人数较多，请稍后重试';
+    case 'IMAGE_ERROR_UNSUPPORTED_FORMAT':
+      return `${p || '照片'}无法识别，请换一张 JPG 或 PNG 照片`;
+    case 'NO_FACE_FOUND':
+      return `${p || '照片'}中没有检测到人脸，请换一张正脸清晰的照片`;
+    case 'MULTIPLE_FACES':
+      return '照片中有多张人脸，请使用只有本人的照片';
+    case 'INVALID_IMAGE_SIZE':
+      return `${p || '照片'}尺寸过大（长宽不能超过 4096 像素），请换一张照片`;
+    case 'LOW_QUALITY':
+      return '照片质量太差，请换一张清晰的正脸照片';
+    case 'INVALID_NAME_FORMAT':
+      return '姓名格式不正确（不超过 32 个字）';
+    case 'INVALID_IDCARD_NUMBER':
+      return '身份证号格式不正确，请核对';
+    case 'API_NOT_FOUND':
+      return '认证服务地址配置错误，请联系客服';
+    case 'INTERNAL_ERROR':
+      return '认证服务暂时出错，请稍后重试';
+    case 'REQUEST_TOO_LARGE':
+      return '上传的文件过大（不能超过 20MB），请压缩后重试';
+    case 'UPSTREAM_TIMEOUT':
+      return '认证服务响应超时，请稍后重试';
+    case 'NETWORK_ERROR':
+      return '无法连接认证服务，请稍后重试';
+    case 'BAD_UPSTREAM_RESPONSE':
+    case 'UPSTREAM_ERROR':
+      return '认证服务返回异常，请稍后重试';
+    case 'SERVICE_BUSY':
+      return '认证服务繁忙，请稍后再试';
+    case 'CONFIG_MISSING':
+    case 'CONFIG_INVALID':
+      return '认证服务尚未配置完成，请联系客服';
+    case 'INVALID_EVENT':
+      return p ? `${p}不正确，请检查后重试` : '请求内容不正确，请检查后重试';
+    case 'INVALID_IMAGE':
+      return p ? `${p}不是有效的图片，请换一张照片` : '照片无效，请换一张 JPG 或 PNG 照片';
+    case 'NOT_FOUND':
+      return '没有找到这次认证记录';
+    case 'FORBIDDEN':
+      return '无权查看这次认证记录';
+    case 'RATE_LIMITED':
+      return '发起认证过于频繁，请稍后再试';
+    case 'INTERNAL':
+      return '系统出错了，请稍后重试';
+  }
+}
+
+/** The error of every FaceID call and cloud function: HTTP status, stable code, parameter, Chinese message. */
+export class FaceIdError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly param?: string;
+  readonly retryable: boolean;
+  /** The raw error text from upstream, if any (never contains personal data). */
+  readonly raw?: string;
+
+  constructor(code: ErrorCode, opts: { status?: number; param?: string; raw?: string; detail?: string; retryable?: boolean } = {}) {
+    super(opts.detail ?? (opts.raw ? `${code} (${opts.raw})` : opts.param ? `${code}:${opts.param}` : code));
+    this.name = 'FaceIdError';
+    this.code = code;
+    this.status = opts.status ?? 0;
+    this.param = opts.param;
+    this.raw = opts.raw;
+    this.retryable = opts.retryable ?? isRetryableCode(code);
+  }
+
+  /** The Chinese message for the page. */
+  get messageZh(): string {
+    return errorMessageZh(this.code, this.param);
+  }
+
+  /** The `{ code, message, retryable }` shape returned to the mini-program. */
+  toClient(): ClientError {
+    const out: ClientError = { code: this.code, message: this.messageZh, retryable: this.retryable };
+    if (this.param) out.param = this.param;
+    return out;
+  }
+}
+
+const PREFIXES = [...FACEID_ERROR_CODES].sort((a, b) => b.length - a.length);
+
+/**
+ * Reads FaceID's error text (`BAD_ARGUMENTS: return_url`, `NO_FACE_FOUND:image_ref1`, `INVALID_IMAGE_SIZE<param>`,
+ * `AUTHORIZATION_ERROR: Denied.`, `Request Entity Too Large`) into a typed error.
+ */
+export function parseFaceIdErrorText(text: string, status = 0): FaceIdError {
+  const raw = text.trim();
+  if (status === 413 || /^request entity too large$/i.test(raw)) {
+    return new FaceIdError('REQUEST_TOO_LARGE', { status: status || 413, raw: 'Request Entity Too Large' });
+  }
+  const code = PREFIXES.find((prefix) => raw.startsWith(prefix));
+  if (!code) {
+    if (status === 429) return new FaceIdError('CONCURRENCY_LIMIT_EXCEEDED', { status, raw: raw.slice(0, 200) });
+    return new FaceIdError(status >= 500 ? 'INTERNAL_ERROR' : 'UPSTREAM_ERROR', { status, raw: raw.slice(0, 200) });
+  }
+  const rest = raw.slice(code.length).replace(/^[:\s]+/, '').trim();
+  const retryable = code === 'CONCURRENCY_LIMIT_EXCEEDED' || code === 'INTERNAL_ERROR';
+  return new FaceIdError(code, { status, param: rest || undefined, raw, retryable });
+}
+
+/**
+ * Reads an error answer of any seed: JSON with `error` or `error_message` (seeds differ), or plain text (413).
+ * Returns undefined for a body that carries no error.
+ */
+export function parseFaceIdErrorBody(status: number, body: unknown): FaceIdError | undefined {
+  if (typeof body === 'string') return parseFaceIdErrorText(body, status);
+  if (body && typeof body === 'object') {
+    const record = body as Record<string, unknown>;
+    const text = typeof record.error === 'string' ? record.error : typeof record.error_message === 'string' ? record.error_message : undefined;
+    if (text) return parseFaceIdErrorText(text, status);
+  }
+  if (status >= 400) return parseFaceIdErrorText('', status);
+  return undefined;
+}
+
+/** Turns anything thrown into the client error shape; unknown failures become INTERNAL without details. */
+export function toClientError(err: unknown): ClientError {
+  if (err instanceof FaceIdError) return err.toClient();
+  return new FaceIdError('INTERNAL').toClient();
+}

@@ -1,0 +1,107 @@
+/** The contract between the pages and the cloud functions: events in, answers out. */
+
+import type { ClientError } from './errors';
+import type { Outcome } from './result-codes';
+
+/** How the person proves who they are. `liveness` (no comparison) exists only for providers that support it. */
+export type VerificationMode = 'idcard' | 'ocr' | 'reference' | 'liveness';
+
+export const VERIFICATION_MODES: readonly VerificationMode[] = ['idcard', 'ocr', 'reference', 'liveness'];
+
+/** Tuning the caller may pass through to get_biz_token (seed 003 ranges). */
+export interface TokenOptions {
+  securityLevel?: 1 | 2 | 3;
+  livenessPreferences?: 1 | 2;
+  livenessRetryCount?: number;
+  idcardRetryTime?: number;
+  idcardSide?: 0 | 1;
+  idcardThreshold?: number;
+}
+
+export interface GetBizTokenEvent {
+  mode: VerificationMode;
+  idcardName?: string;
+  idcardNumber?: string;
+  /** Cloud-storage fileIDs of reference photos. */
+  imageRef1?: string;
+  imageRef2?: string;
+  uuid?: string;
+  bizNo?: string;
+  /** Version of the consent text the person accepted. */
+  consentVersion?: string;
+  options?: TokenOptions;
+}
+
+/** How the client starts the flow: the mini-program component, an H5 page, or a native/JS SDK. */
+export type TokenClient = { kind: 'component'; token: string } | { kind: 'h5'; url: string } | { kind: 'sdk'; token: string };
+
+export interface GetBizTokenOk {
+  ok: true;
+  bizToken: string;
+  bizNo: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  provider: string;
+  client: TokenClient;
+}
+
+export interface GetResultEvent {
+  bizToken: string;
+}
+
+export interface Thresholds {
+  '1e-3': number;
+  '1e-4': number;
+  '1e-5': number;
+  '1e-6': number;
+}
+
+/** The strictest false-accept band the confidence clears, or `none`. */
+export type ConfidenceLevel = '1e-6' | '1e-5' | '1e-4' | '1e-3' | 'none';
+
+export interface VerificationSummary {
+  against: 'idcard' | 'ref1' | 'ref2';
+  confidence: number;
+  thresholds: Thresholds;
+  level: ConfidenceLevel;
+}
+
+/** Masked identity fields; nothing here identifies a person on its own. */
+export interface MaskedIdcard {
+  name?: string;
+  idcardNumber?: string;
+  gender?: string;
+  validDateEnd?: string;
+}
+
+export interface GetResultOk {
+  ok: true;
+  bizToken: string;
+  bizNo: string;
+  outcome: Outcome;
+  resultCode: number;
+  resultMessage: string;
+  title: string;
+  detail: string;
+  retryable: boolean;
+  finished: boolean;
+  verification?: VerificationSummary;
+  idcard?: MaskedIdcard;
+}
+
+export interface Failure {
+  ok: false;
+  error: ClientError;
+}
+
+export type GetBizTokenResponse = GetBizTokenOk | Failure;
+export type GetResultResponse = GetResultOk | Failure;
+
+/** The band the confidence reaches, strictest first. */
+export function confidenceLevel(confidence: number, thresholds: Thresholds): ConfidenceLevel {
+  const bands: ConfidenceLevel[] = ['1e-6', '1e-5', '1e-4', '1e-3'];
+  for (const band of bands) {
+    if (band !== 'none' && confidence >= thresholds[band]) return band;
+  }
+  return 'none';
+}
