@@ -105,3 +105,17 @@ export function confidenceLevel(confidence: number, thresholds: Thresholds): Con
   }
   return 'none';
 }
+
+/** Answer of `whoami`: the caller's openid and the cloud-storage folder their reference photos must go in. */
+export interface WhoAmIOk {
+  ok: true;
+  openid: string;
+  uploadDir: string;
+}
+
+export type WhoAmIResponse = WhoAmIOk | Failure;
+
+/** Cloud-storage folder for a user's reference photos; fileIDs outside it are refused. */
+export function uploadDirFor(openid: string): string {
+  return `faceid/${openid}/`;
+}
