@@ -155,8 +155,12 @@ export class FaceIdError extends Error {
   readonly retryable: boolean;
   /** The raw error text from upstream, if any (never contains personal data). */
   readonly raw?: string;
+  private readonly messageOverride?: string;
 
-  constructor(code: ErrorCode, opts: { status?: number; param?: string; raw?: string; detail?: string; retryable?: boolean } = {}) {
+  constructor(
+    code: ErrorCode,
+    opts: { status?: number; param?: string; raw?: string; detail?: string; retryable?: boolean; messageZh?: string } = {},
+  ) {
     super(opts.detail ?? (opts.raw ? `${code} (${opts.raw})` : opts.param ? `${code}:${opts.param}` : code));
     this.name = 'FaceIdError';
     this.code = code;
@@ -164,11 +168,12 @@ export class FaceIdError extends Error {
     this.param = opts.param;
     this.raw = opts.raw;
     this.retryable = opts.retryable ?? isRetryableCode(code);
+    this.messageOverride = opts.messageZh;
   }
 
-  /** The Chinese message for the page. */
+  /** The Chinese message for the page: a more precise one given at construction, or the code's message. */
   get messageZh(): string {
-    return errorMessageZh(this.code, this.param);
+    return this.messageOverride ?? errorMessageZh(this.code, this.param);
   }
 
   /** The `{ code, message, retryable }` shape returned to the mini-program. */

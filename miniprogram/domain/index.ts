@@ -4,3 +4,4 @@ export * from './result-codes';
 export * from './errors';
 export * from './events';
 export * from './consent';
+export * from './image';

@@ -1,0 +1,216 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { FaceIdError } from '../../miniprogram/domain/errors';
+import { VERIFICATION_MODES, uploadDirFor, type GetBizTokenOk, type TokenOptions, type VerificationMode } from '../../miniprogram/domain/events';
+import { checkIdNumber, checkName } from '../../miniprogram/domain/idcard';
+import { MAX_IMAGE_SIDE, MAX_REQUEST_BYTES, sniffImage } from '../../miniprogram/domain/image';
+import { maskIdNumber, maskName } from '../../miniprogram/domain/mask';
+import { createProvider } from '../providers';
+import type { FaceIdProvider, ImageFile, TokenRequest } from '../providers/types';
+import type { Caller, Services } from '../runtime';
+import type { VerificationRecord } from '../store/types';
+import { eventObject, optionalString, own } from './input';
+
+const OPTION_KEYS: readonly (keyof TokenOptions)[] = [
+  'securityLevel',
+  'livenessPreferences',
+  'livenessRetryCount',
+  'idcardRetryTime',
+  'idcardSide',
+  'idcardThreshold',
+];
+
+/** The getBizToken event after type checks: what the person submitted, nothing else. */
+export interface TokenInput {
+  mode: VerificationMode;
+  idcard?: { name: string; number: string };
+  imageRefs: string[];
+  uuid?: string;
+  bizNo?: string;
+  consentVersion?: string;
+  options: TokenOptions;
+}
+
+function parseOptions(value: unknown): TokenOptions {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new FaceIdError('INVALID_EVENT', { param: 'options' });
+  const raw = value as Record<string, unknown>;
+  const options: Record<string, number> = {};
+  for (const key of Object.keys(raw)) {
+    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
+      throw new FaceIdError('INVALID_EVENT', { param: `options.${key}`, detail: `unknown option ${key}` });
+    }
+    const v = raw[key];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new FaceIdError('INVALID_EVENT', { param: `options.${key}`, detail: `${key} must be a number` });
+    }
+    options[key] = v;
+  }
+  return options as TokenOptions;
+}
+
+/** Checks the event's types and the person's data with the shared domain checks (no network). */
+export function parseTokenEvent(event: unknown, now: Date): TokenInput {
+  const obj = eventObject(event);
+  const mode = own(obj, 'mode');
+  if (typeof mode !== 'string' || !(VERIFICATION_MODES as readonly string[]).includes(mode)) {
+    throw new FaceIdError(mode === undefined ? 'MISSING_ARGUMENTS' : 'INVALID_EVENT', { param: 'mode' });
+  }
+  const input: TokenInput = {
+    mode: mode as VerificationMode,
+    imageRefs: [],
+    uuid: optionalString(obj, 'uuid', 512),
+    bizNo: optionalString(obj, 'bizNo', 64),
+    consentVersion: optionalString(obj, 'consentVersion', 32),
+    options: parseOptions(own(obj, 'options')),
+  };
+  if (input.bizNo !== undefined && !/^[A-Za-z0-9_-]+$/.test(input.bizNo)) {
+    throw new FaceIdError('INVALID_EVENT', { param: 'bizNo', detail: 'bizNo allows letters, digits, _ and -' });
+  }
+  if (input.mode === 'idcard') {
+    const name = checkName(own(obj, 'idcardName'));
+    if (!name.ok) {
+      const code = name.problem === 'empty' ? 'MISSING_ARGUMENTS' : 'INVALID_NAME_FORMAT';
+      throw new FaceIdError(code, { param: 'idcard_name', messageZh: name.message });
+    }
+    const number = checkIdNumber(own(obj, 'idcardNumber'), now);
+    if (!number.ok) {
+      const code = number.problem === 'empty' ? 'MISSING_ARGUMENTS' : 'INVALID_IDCARD_NUMBER';
+      throw new FaceIdError(code, { param: 'idcard_number', messageZh: number.message });
+    }
+    input.idcard = { name: name.value, number: number.value };
+  }
+  if (input.mode === 'reference') {
+    const ref1 = optionalString(obj, 'imageRef1', 1024);
+    const ref2 = optionalString(obj, 'imageRef2', 1024);
+    if (!ref1) throw new FaceIdError('MISSING_ARGUMENTS', { param: 'image_ref1' });
+    input.imageRefs = ref2 ? [ref1, ref2] : [ref1];
+  }
+  return input;
+}
+
+/** The storage path inside a `cloud://<env>.<bucket>/<path>` fileID. */
+export function fileIdPath(fileID: string): string | undefined {
+  const match = /^cloud:\/\/[^/]+\/(.+)$/.exec(fileID);
+  return match ? match[1] : undefined;
+}
+
+async function loadReferenceImages(input: TokenInput, caller: Caller, services: Services): Promise<TokenRequest['images']> {
+  if (input.imageRefs.length === 0) return undefined;
+  const files: ImageFile[] = [];
+  let total = 0;
+  for (const [index, fileID] of input.imageRefs.entries()) {
+    const param = `image_ref${index + 1}`;
+    const path = fileIdPath(fileID);
+    if (!path || path.includes('..')) throw new FaceIdError('INVALID_EVENT', { param, detail: 'not a cloud fileID' });
+    if (caller.openid !== null && !path.startsWith(uploadDirFor(caller.openid))) {
+      throw new FaceIdError('FORBIDDEN', { param, detail: 'reference photo outside the caller’s folder', messageZh: '只能使用您本人上传的照片' });
+    }
+    let data: Buffer;
+    try {
+      data = (await services.files.downloadFile({ fileID })).fileContent;
+    } catch (err) {
+      if (err instanceof FaceIdError) throw err;
+      throw new FaceIdError('INVALID_IMAGE', { param, detail: 'the photo could not be downloaded', messageZh: '照片读取失败，请重新上传' });
+    }
+    const info = sniffImage(data);
+    if (!info) throw new FaceIdError('INVALID_IMAGE', { param });
+    if (info.width > MAX_IMAGE_SIDE || info.height > MAX_IMAGE_SIDE) throw new FaceIdError('INVALID_IMAGE_SIZE', { param });
+    total += data.length;
+    if (total > MAX_REQUEST_BYTES - 64 * 1024) throw new FaceIdError('REQUEST_TOO_LARGE', { param });
+    files.push({ data, filename: `${param}.${info.format === 'png' ? 'png' : 'jpg'}`, contentType: `image/${info.format}` });
+  }
+  return { ref1: files[0], ref2: files[1] };
+}
+
+/** A new business number: date, then 16 random hex digits. */
+export function newBizNo(now: number): string {
+  const day = new Date(now).toISOString().slice(0, 10).replace(/-/g, '');
+  return `fid${day}${randomBytes(8).toString('hex')}`;
+}
+
+/** A stable, non-reversible user id for FaceID's `uuid` (the openid itself never leaves the backend). */
+export function uuidFor(caller: Caller): string {
+  return caller.openid ? `u${createHash('sha256').update(caller.openid).digest('hex').slice(0, 40)}` : 'console';
+}
+
+function tokenAnswer(record: VerificationRecord, provider: FaceIdProvider): GetBizTokenOk {
+  return {
+    ok: true,
+    bizToken: record.bizToken!,
+    bizNo: record.bizNo,
+    expiresAt: record.expiresAt!,
+    provider: provider.name,
+    client: record.client ?? { kind: 'component', token: record.bizToken! },
+  };
+}
+
+/**
+ * Issues a FaceID token for the caller: checks everything offline first, records the verification (masked),
+ * then makes exactly one upstream call. A repeated bizNo returns the token already issued for it.
+ */
+export async function getBizToken(event: unknown, services: Services): Promise<GetBizTokenOk> {
+  const { caller, store, now, log } = services;
+  const input = parseTokenEvent(event, new Date(now()));
+  const provider = createProvider({ env: services.env, now, purpose: 'token' });
+  if (!provider.modes.includes(input.mode)) {
+    throw new FaceIdError('INVALID_EVENT', { param: 'mode', detail: `${provider.name} does not offer ${input.mode}` });
+  }
+  const bizNo = input.bizNo ?? newBizNo(now());
+  const images = await loadReferenceImages(input, caller, services);
+  const request: TokenRequest = {
+    mode: input.mode,
+    bizNo,
+    idcard: input.idcard,
+    images,
+    uuid: input.mode === 'reference' || input.mode === 'liveness' ? (input.uuid ?? uuidFor(caller)) : input.uuid,
+    options: input.options,
+  };
+  provider.validate(request);
+
+  const record: VerificationRecord = {
+    _id: bizNo,
+    openid: caller.openid,
+    bizNo,
+    mode: input.mode,
+    provider: provider.name,
+    status: 'requesting',
+    consentVersion: input.consentVersion,
+    maskedName: input.idcard ? maskName(input.idcard.name) : undefined,
+    maskedIdNumber: input.idcard ? maskIdNumber(input.idcard.number) : undefined,
+    createdAt: now(),
+  };
+  if (!(await store.create(record))) {
+    const existing = (await store.getById(bizNo))!;
+    if (existing.openid !== caller.openid) throw new FaceIdError('INVALID_EVENT', { param: 'bizNo', detail: 'bizNo belongs to another caller' });
+    if (existing.status === 'issued' && (existing.expiresAt ?? 0) > now()) {
+      log.info({ fn: 'getBizToken', event: 'reused', bizNo });
+      return tokenAnswer(existing, provider);
+    }
+    if (existing.status === 'requesting') {
+      throw new FaceIdError('SERVICE_BUSY', { param: 'bizNo', detail: 'a token for this bizNo is being issued', messageZh: '正在创建认证，请稍候' });
+    }
+    if (existing.status !== 'failed') {
+      throw new FaceIdError('INVALID_EVENT', { param: 'bizNo', detail: 'this bizNo was already used', messageZh: '该业务流水号已使用，请重新发起认证' });
+    }
+    await store.update(bizNo, { status: 'requesting', errorCode: undefined });
+  }
+
+  try {
+    const issued = await provider.issueToken(request);
+    const patch = {
+      status: 'issued' as const,
+      bizToken: issued.bizToken,
+      expiresAt: issued.expiresAt,
+      resultRef: issued.resultRef,
+      client: issued.client,
+    };
+    await store.update(bizNo, patch);
+    log.info({ fn: 'getBizToken', event: 'issued', bizNo, provider: provider.name, mode: input.mode });
+    return tokenAnswer({ ...record, ...patch }, provider);
+  } catch (err) {
+    const code = err instanceof FaceIdError ? err.code : 'INTERNAL';
+    await store.update(bizNo, { status: 'failed', errorCode: code });
+    throw err;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Structured logs that cannot carry personal data: only these fields exist, and none of them holds a name, an ID
+ * number, an image or a secret.
+ */
+export interface LogFields {
+  fn?: string;
+  event?: string;
+  bizNo?: string;
+  provider?: string;
+  mode?: string;
+  outcome?: string;
+  resultCode?: number;
+  code?: string;
+  status?: number;
+  ms?: number;
+  attempt?: number;
+  console?: boolean;
+  errorName?: string;
+}
+
+export interface Logger {
+  info(fields: LogFields): void;
+  warn(fields: LogFields): void;
+}
+
+const ALLOWED = new Set<string>([
+  'fn',
+  'event',
+  'bizNo',
+  'provider',
+  'mode',
+  'outcome',
+  'resultCode',
+  'code',
+  'status',
+  'ms',
+  'attempt',
+  'console',
+  'errorName',
+]);
+
+function line(level: string, fields: LogFields): string {
+  const safe: Record<string, unknown> = { level };
+  for (const [key, value] of Object.entries(fields)) if (ALLOWED.has(key) && value !== undefined) safe[key] = value;
+  return JSON.stringify(safe);
+}
+
+/** A logger writing one JSON line per entry to the console (CloudBase collects the function's console). */
+export const consoleLogger: Logger = {
+  info: (fields) => console.log(line('info', fields)),
+  warn: (fields) => console.warn(line('warn', fields)),
+};

@@ -1,0 +1,77 @@
+import { FaceIdError, parseFaceIdErrorBody } from '../../miniprogram/domain/errors';
+import type { ImageFile } from './types';
+
+export type FormValue = string | number | ImageFile | undefined;
+
+export interface UpstreamRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  /** Form fields; sent multipart when any value is a file, otherwise url-encoded. */
+  form?: Record<string, FormValue>;
+  timeoutMs: number;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+function isFile(value: FormValue): value is ImageFile {
+  return typeof value === 'object' && value !== null && 'data' in value;
+}
+
+function encodeBody(form: Record<string, FormValue>): { body: string | FormData; contentType?: string } {
+  const entries = Object.entries(form).filter((e): e is [string, Exclude<FormValue, undefined>] => e[1] !== undefined);
+  if (entries.some(([, v]) => isFile(v))) {
+    const data = new FormData();
+    for (const [key, value] of entries) {
+      if (isFile(value)) data.append(key, new Blob([value.data], { type: value.contentType }), value.filename);
+      else data.append(key, String(value));
+    }
+    return { body: data };
+  }
+  const params = new URLSearchParams();
+  for (const [key, value] of entries) params.append(key, String(value as string | number));
+  return { body: params.toString(), contentType: 'application/x-www-form-urlencoded; charset=UTF-8' };
+}
+
+/**
+ * Sends one request to FaceID and returns its JSON answer; every failure (time-out, network, non-JSON body,
+ * FaceID error answer) is thrown as a typed FaceIdError.
+ */
+export async function callUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
+  let body: string | FormData | undefined;
+  if (req.form && req.method === 'POST') {
+    const encoded = encodeBody(req.form);
+    body = encoded.body;
+    if (encoded.contentType) headers['Content-Type'] = encoded.contentType;
+  }
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(req.url, { method: req.method, headers, body, signal: AbortSignal.timeout(req.timeoutMs) });
+    text = await res.text();
+  } catch (err) {
+    const name = (err as Error)?.name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      throw new FaceIdError('UPSTREAM_TIMEOUT', { detail: `FaceID did not answer within ${req.timeoutMs} ms` });
+    }
+    throw new FaceIdError('NETWORK_ERROR', { detail: `FaceID request failed: ${(err as Error)?.message ?? 'unknown'}` });
+  }
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  const object = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  if (res.status >= 400 || (object && ('error' in object || 'error_message' in object))) {
+    throw parseFaceIdErrorBody(res.status, object ?? text) ?? new FaceIdError('UPSTREAM_ERROR', { status: res.status });
+  }
+  if (!object) {
+    throw new FaceIdError('BAD_UPSTREAM_RESPONSE', { status: res.status, detail: 'FaceID answered with a body that is not a JSON object' });
+  }
+  return { status: res.status, body: object };
+}

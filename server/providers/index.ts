@@ -1,0 +1,47 @@
+import { FaceIdError } from '../../miniprogram/domain/errors';
+import { baseUrlFromEnv, requireEnv, requireUrlEnv, timeoutFromEnv, type Env } from '../config';
+import { createFidliteProvider, FIDLITE_DEFAULT_BASE_URL } from './fidlite';
+import { PROVIDER_NAMES, type FaceIdProvider, type ProviderName } from './types';
+
+export interface ProviderContext {
+  env: Env;
+  now: () => number;
+  /** Whether tokens will be issued (needs return/notify URLs), or only results read. */
+  purpose: 'token' | 'result';
+}
+
+type ProviderFactory = (ctx: ProviderContext) => FaceIdProvider;
+
+const FACTORIES: Partial<Record<ProviderName, ProviderFactory>> = {
+  fidlite: ({ env, now, purpose }) =>
+    createFidliteProvider({
+      appcode: requireEnv(env, 'FACEID_APPCODE'),
+      baseUrl: baseUrlFromEnv(env, FIDLITE_DEFAULT_BASE_URL),
+      returnUrl: purpose === 'token' ? requireUrlEnv(env, 'FACEID_RETURN_URL') : '',
+      notifyUrl: purpose === 'token' ? requireUrlEnv(env, 'FACEID_NOTIFY_URL') : '',
+      timeoutMs: timeoutFromEnv(env),
+      now,
+    }),
+};
+
+/** Registers a provider factory (one module per FaceID product). */
+export function registerProvider(name: ProviderName, factory: ProviderFactory): void {
+  FACTORIES[name] = factory;
+}
+
+/** The name in FACEID_PROVIDER (default fidlite), checked. */
+export function providerNameFromEnv(env: Env): ProviderName {
+  const raw = (env.FACEID_PROVIDER ?? '').trim() || 'fidlite';
+  if (!(PROVIDER_NAMES as readonly string[]).includes(raw)) {
+    throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_PROVIDER', detail: `unknown provider ${raw}` });
+  }
+  return raw as ProviderName;
+}
+
+/** Builds the provider FACEID_PROVIDER names; a missing variable fails with CONFIG_MISSING before any call. */
+export function createProvider(ctx: ProviderContext): FaceIdProvider {
+  const name = providerNameFromEnv(ctx.env);
+  const factory = FACTORIES[name];
+  if (!factory) throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_PROVIDER', detail: `${name} is not available` });
+  return factory(ctx);
+}

@@ -1,0 +1,70 @@
+import type { TokenClient, TokenOptions, VerificationMode } from '../../miniprogram/domain/events';
+
+/** FaceID products this backend can serve, chosen by FACEID_PROVIDER. */
+export type ProviderName = 'fidlite' | 'megvii-lite' | 'megvii-app' | 'megvii-overseas' | 'megvii-raw';
+
+export const PROVIDER_NAMES: readonly ProviderName[] = ['fidlite', 'megvii-lite', 'megvii-app', 'megvii-overseas', 'megvii-raw'];
+
+/** An image file to send upstream. */
+export interface ImageFile {
+  data: Buffer;
+  filename: string;
+  contentType: string;
+}
+
+/** What every provider needs to issue a token, already checked for types by the cloud function. */
+export interface TokenRequest {
+  mode: VerificationMode;
+  bizNo: string;
+  idcard?: { name: string; number: string };
+  images?: { ref1?: ImageFile; ref2?: ImageFile };
+  uuid?: string;
+  options: TokenOptions;
+  /** Provider-specific parameters (seed names), passed through after the provider validates them. */
+  extra?: Record<string, string | number>;
+}
+
+export interface IssuedToken {
+  bizToken: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  client: TokenClient;
+  /** The provider's own handle for get_result where it differs from the token (Megvii Lite's biz_id). */
+  resultRef?: string;
+}
+
+export interface Comparison {
+  confidence: number;
+  thresholds: { '1e-3': number; '1e-4': number; '1e-5': number; '1e-6': number };
+}
+
+/** OCR fields as FaceID returns them: personal data, to be masked before storing or returning. */
+export interface IdcardFields {
+  name?: string;
+  idcardNumber?: string;
+  gender?: string;
+  validDateEnd?: string;
+}
+
+/** A get_result answer in the product's terms (result codes of seed 003). */
+export interface ProviderResult {
+  bizToken: string;
+  bizNo: string;
+  resultCode: number;
+  resultMessage: string;
+  verification?: { idcard?: Comparison; ref1?: Comparison; ref2?: Comparison };
+  idcard?: IdcardFields;
+  /** Base64 evidence images by name; never returned to the client. */
+  images?: Record<string, string>;
+}
+
+/** One FaceID product behind the common interface: validate offline, issue a token, read a result. */
+export interface FaceIdProvider {
+  readonly name: ProviderName;
+  /** Modes this product supports. */
+  readonly modes: readonly VerificationMode[];
+  /** Checks a request against the product's parameter rules without any network call; throws FaceIdError. */
+  validate(req: TokenRequest): void;
+  issueToken(req: TokenRequest): Promise<IssuedToken>;
+  fetchResult(ref: { bizToken: string; resultRef?: string }): Promise<ProviderResult>;
+}

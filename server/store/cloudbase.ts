@@ -1,0 +1,75 @@
+import { VERIFICATIONS_COLLECTION, type ListOptions, type VerificationRecord, type VerificationStore } from './types';
+
+/** The part of the wx-server-sdk / @cloudbase/node-sdk database API this store uses. */
+export interface CloudDatabase {
+  collection(name: string): CloudCollection;
+  command: { lt(value: number): unknown };
+}
+
+export interface CloudQuery {
+  where(filter: Record<string, unknown>): CloudQuery;
+  orderBy(field: string, order: 'asc' | 'desc'): CloudQuery;
+  skip(n: number): CloudQuery;
+  limit(n: number): CloudQuery;
+  get(): Promise<{ data: Record<string, unknown>[] }>;
+  remove(): Promise<{ stats: { removed: number } }>;
+}
+
+export interface CloudCollection extends CloudQuery {
+  add(options: { data: Record<string, unknown> }): Promise<{ _id: string }>;
+  doc(id: string): {
+    update(options: { data: Record<string, unknown> }): Promise<{ stats: { updated: number } }>;
+  };
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  const text = String((err as { errMsg?: string; message?: string })?.errMsg ?? (err as Error)?.message ?? err);
+  return /duplicate|E11000|already exist|-502001/i.test(text);
+}
+
+/** Verification records in the CloudBase collection `faceid_verifications`. */
+export class CloudBaseStore implements VerificationStore {
+  constructor(private readonly db: CloudDatabase) {}
+
+  private get collection(): CloudCollection {
+    return this.db.collection(VERIFICATIONS_COLLECTION);
+  }
+
+  async create(record: VerificationRecord): Promise<boolean> {
+    try {
+      await this.collection.add({ data: { ...record } });
+      return true;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
+    }
+  }
+
+  private async first(filter: Record<string, unknown>): Promise<VerificationRecord | undefined> {
+    const { data } = await this.collection.where(filter).limit(1).get();
+    return data[0] as unknown as VerificationRecord | undefined;
+  }
+
+  getById(id: string): Promise<VerificationRecord | undefined> {
+    return this.first({ _id: id });
+  }
+
+  getByBizToken(bizToken: string): Promise<VerificationRecord | undefined> {
+    return this.first({ bizToken });
+  }
+
+  async update(id: string, patch: Partial<Omit<VerificationRecord, '_id'>>): Promise<void> {
+    const data = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    await this.collection.doc(id).update({ data });
+  }
+
+  async listByOpenid(openid: string, { limit, skip }: ListOptions): Promise<VerificationRecord[]> {
+    const { data } = await this.collection.where({ openid }).orderBy('createdAt', 'desc').skip(skip).limit(limit).get();
+    return data as unknown as VerificationRecord[];
+  }
+
+  async deleteCreatedBefore(time: number): Promise<number> {
+    const { stats } = await this.collection.where({ createdAt: this.db.command.lt(time) }).remove();
+    return stats.removed;
+  }
+}
