@@ -10,7 +10,10 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export function requireEnv(env: Env, name: string): string {
   const value = env[name];
   if (value === undefined || value.trim() === '') {
-    throw new FaceIdError('CONFIG_MISSING', { param: name, detail: `environment variable ${name} is not set` });
+    throw new FaceIdError('CONFIG_MISSING', {
+      param: name,
+      detail: `environment variable ${name} is not set`,
+    });
   }
   return value.trim();
 }
@@ -28,7 +31,10 @@ export function timeoutFromEnv(env: Env): number {
   if (raw === undefined || raw.trim() === '') return DEFAULT_TIMEOUT_MS;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0 || value > 120_000) {
-    throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_TIMEOUT_MS', detail: 'FACEID_TIMEOUT_MS must be 1..120000' });
+    throw new FaceIdError('CONFIG_INVALID', {
+      param: 'FACEID_TIMEOUT_MS',
+      detail: 'FACEID_TIMEOUT_MS must be 1..120000',
+    });
   }
   return value;
 }

@@ -41,7 +41,8 @@ const ALLOWED = new Set<string>([
 
 function line(level: string, fields: LogFields): string {
   const safe: Record<string, unknown> = { level };
-  for (const [key, value] of Object.entries(fields)) if (ALLOWED.has(key) && value !== undefined) safe[key] = value;
+  for (const [key, value] of Object.entries(fields))
+    if (ALLOWED.has(key) && value !== undefined) safe[key] = value;
   return JSON.stringify(safe);
 }
 

@@ -41,16 +41,28 @@ const detachedSdk: CloudSdk = {
   init() {},
   getWXContext: () => ({}),
   database() {
-    throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_STORE', detail: 'wx-server-sdk is not installed' });
+    throw new FaceIdError('CONFIG_INVALID', {
+      param: 'FACEID_STORE',
+      detail: 'wx-server-sdk is not installed',
+    });
   },
   async downloadFile() {
-    throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_STORE', detail: 'no cloud storage outside the cloud' });
+    throw new FaceIdError('CONFIG_INVALID', {
+      param: 'FACEID_STORE',
+      detail: 'no cloud storage outside the cloud',
+    });
   },
   async uploadFile() {
-    throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_STORE', detail: 'no cloud storage outside the cloud' });
+    throw new FaceIdError('CONFIG_INVALID', {
+      param: 'FACEID_STORE',
+      detail: 'no cloud storage outside the cloud',
+    });
   },
   async deleteFile() {
-    throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_STORE', detail: 'no cloud storage outside the cloud' });
+    throw new FaceIdError('CONFIG_INVALID', {
+      param: 'FACEID_STORE',
+      detail: 'no cloud storage outside the cloud',
+    });
   },
 };
 
@@ -65,7 +77,11 @@ function loadSdk(env: Env): CloudSdk {
       cloudSdk = sdk;
     } catch (err) {
       // Outside the cloud without the SDK: allowed only with an embedded store; calls count as console calls.
-      if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || storeSpecFromEnv(env).kind === 'cloud') throw err;
+      if (
+        (err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' ||
+        storeSpecFromEnv(env).kind === 'cloud'
+      )
+        throw err;
       return detachedSdk;
     }
   }
@@ -93,7 +109,12 @@ export function cloudFunction<T extends object>(
       const caller: Caller = { openid: openid ? openid : null };
       const store = openStore(storeSpecFromEnv(env), () => sdk.database());
       const result = await handler(event, { caller, store, now: Date.now, env, files: sdk, log });
-      log.info({ fn: name, event: 'done', ms: Date.now() - started, console: caller.openid === null || undefined });
+      log.info({
+        fn: name,
+        event: 'done',
+        ms: Date.now() - started,
+        console: caller.openid === null || undefined,
+      });
       return result;
     } catch (err) {
       const error = toClientError(err);

@@ -159,7 +159,14 @@ export class FaceIdError extends Error {
 
   constructor(
     code: ErrorCode,
-    opts: { status?: number; param?: string; raw?: string; detail?: string; retryable?: boolean; messageZh?: string } = {},
+    opts: {
+      status?: number;
+      param?: string;
+      raw?: string;
+      detail?: string;
+      retryable?: boolean;
+      messageZh?: string;
+    } = {},
   ) {
     super(opts.detail ?? (opts.raw ? `${code} (${opts.raw})` : opts.param ? `${code}:${opts.param}` : code));
     this.name = 'FaceIdError';
@@ -197,10 +204,17 @@ export function parseFaceIdErrorText(text: string, status = 0): FaceIdError {
   }
   const code = PREFIXES.find((prefix) => raw.startsWith(prefix));
   if (!code) {
-    if (status === 429) return new FaceIdError('CONCURRENCY_LIMIT_EXCEEDED', { status, raw: raw.slice(0, 200) });
-    return new FaceIdError(status >= 500 ? 'INTERNAL_ERROR' : 'UPSTREAM_ERROR', { status, raw: raw.slice(0, 200) });
+    if (status === 429)
+      return new FaceIdError('CONCURRENCY_LIMIT_EXCEEDED', { status, raw: raw.slice(0, 200) });
+    return new FaceIdError(status >= 500 ? 'INTERNAL_ERROR' : 'UPSTREAM_ERROR', {
+      status,
+      raw: raw.slice(0, 200),
+    });
   }
-  const rest = raw.slice(code.length).replace(/^[:\s]+/, '').trim();
+  const rest = raw
+    .slice(code.length)
+    .replace(/^[:\s]+/, '')
+    .trim();
   const retryable = code === 'CONCURRENCY_LIMIT_EXCEEDED' || code === 'INTERNAL_ERROR';
   return new FaceIdError(code, { status, param: rest || undefined, raw, retryable });
 }
@@ -213,7 +227,12 @@ export function parseFaceIdErrorBody(status: number, body: unknown): FaceIdError
   if (typeof body === 'string') return parseFaceIdErrorText(body, status);
   if (body && typeof body === 'object') {
     const record = body as Record<string, unknown>;
-    const text = typeof record.error === 'string' ? record.error : typeof record.error_message === 'string' ? record.error_message : undefined;
+    const text =
+      typeof record.error === 'string'
+        ? record.error
+        : typeof record.error_message === 'string'
+          ? record.error_message
+          : undefined;
     if (text) return parseFaceIdErrorText(text, status);
   }
   if (status >= 400) return parseFaceIdErrorText('', status);

@@ -33,7 +33,8 @@ export interface GetBizTokenEvent {
 }
 
 /** How the client starts the flow: the mini-program component, an H5 page, or a native/JS SDK. */
-export type TokenClient = { kind: 'component'; token: string } | { kind: 'h5'; url: string } | { kind: 'sdk'; token: string };
+export type TokenClient =
+  { kind: 'component'; token: string } | { kind: 'h5'; url: string } | { kind: 'sdk'; token: string };
 
 export interface GetBizTokenOk {
   ok: true;

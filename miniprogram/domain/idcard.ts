@@ -2,7 +2,8 @@
 
 export type IdNumberProblem = 'empty' | 'length' | 'characters' | 'region' | 'birthdate' | 'checksum';
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; code: string; problem: string; message: string };
+export type Checked<T> =
+  { ok: true; value: T } | { ok: false; code: string; problem: string; message: string };
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
@@ -38,7 +39,8 @@ function validBirthDate(yyyymmdd: string, now: Date): boolean {
   const day = Number(yyyymmdd.slice(6, 8));
   if (year < 1900 || month < 1 || month > 12 || day < 1) return false;
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return false;
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    return false;
   return date.getTime() <= now.getTime();
 }
 

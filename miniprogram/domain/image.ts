@@ -17,7 +17,8 @@ function readPng(bytes: Uint8Array): ImageInfo | undefined {
   const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   if (!sig.every((b, i) => bytes[i] === b)) return undefined;
   if (String.fromCharCode(bytes[12], bytes[13], bytes[14], bytes[15]) !== 'IHDR') return undefined;
-  const u32 = (o: number) => ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
+  const u32 = (o: number) =>
+    ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
   const width = u32(16);
   const height = u32(20);
   return width > 0 && height > 0 ? { format: 'png', width, height } : undefined;

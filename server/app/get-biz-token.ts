@@ -1,6 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { FaceIdError } from '../../miniprogram/domain/errors';
-import { VERIFICATION_MODES, uploadDirFor, type GetBizTokenOk, type TokenOptions, type VerificationMode } from '../../miniprogram/domain/events';
+import {
+  VERIFICATION_MODES,
+  uploadDirFor,
+  type GetBizTokenOk,
+  type TokenOptions,
+  type VerificationMode,
+} from '../../miniprogram/domain/events';
 import { checkIdNumber, checkName } from '../../miniprogram/domain/idcard';
 import { MAX_IMAGE_SIDE, MAX_REQUEST_BYTES, sniffImage } from '../../miniprogram/domain/image';
 import { maskIdNumber, maskName } from '../../miniprogram/domain/mask';
@@ -32,7 +38,8 @@ export interface TokenInput {
 
 function parseOptions(value: unknown): TokenOptions {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new FaceIdError('INVALID_EVENT', { param: 'options' });
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new FaceIdError('INVALID_EVENT', { param: 'options' });
   const raw = value as Record<string, unknown>;
   const options: Record<string, number> = {};
   for (const key of Object.keys(raw)) {
@@ -65,7 +72,10 @@ export function parseTokenEvent(event: unknown, now: Date): TokenInput {
     options: parseOptions(own(obj, 'options')),
   };
   if (input.bizNo !== undefined && !/^[A-Za-z0-9_-]+$/.test(input.bizNo)) {
-    throw new FaceIdError('INVALID_EVENT', { param: 'bizNo', detail: 'bizNo allows letters, digits, _ and -' });
+    throw new FaceIdError('INVALID_EVENT', {
+      param: 'bizNo',
+      detail: 'bizNo allows letters, digits, _ and -',
+    });
   }
   if (input.mode === 'idcard') {
     const name = checkName(own(obj, 'idcardName'));
@@ -95,30 +105,48 @@ export function fileIdPath(fileID: string): string | undefined {
   return match ? match[1] : undefined;
 }
 
-async function loadReferenceImages(input: TokenInput, caller: Caller, services: Services): Promise<TokenRequest['images']> {
+async function loadReferenceImages(
+  input: TokenInput,
+  caller: Caller,
+  services: Services,
+): Promise<TokenRequest['images']> {
   if (input.imageRefs.length === 0) return undefined;
   const files: ImageFile[] = [];
   let total = 0;
   for (const [index, fileID] of input.imageRefs.entries()) {
     const param = `image_ref${index + 1}`;
     const path = fileIdPath(fileID);
-    if (!path || path.includes('..')) throw new FaceIdError('INVALID_EVENT', { param, detail: 'not a cloud fileID' });
+    if (!path || path.includes('..'))
+      throw new FaceIdError('INVALID_EVENT', { param, detail: 'not a cloud fileID' });
     if (caller.openid !== null && !path.startsWith(uploadDirFor(caller.openid))) {
-      throw new FaceIdError('FORBIDDEN', { param, detail: 'reference photo outside the caller’s folder', messageZh: '只能使用您本人上传的照片' });
+      throw new FaceIdError('FORBIDDEN', {
+        param,
+        detail: 'reference photo outside the caller’s folder',
+        messageZh: '只能使用您本人上传的照片',
+      });
     }
     let data: Buffer;
     try {
       data = (await services.files.downloadFile({ fileID })).fileContent;
     } catch (err) {
       if (err instanceof FaceIdError) throw err;
-      throw new FaceIdError('INVALID_IMAGE', { param, detail: 'the photo could not be downloaded', messageZh: '照片读取失败，请重新上传' });
+      throw new FaceIdError('INVALID_IMAGE', {
+        param,
+        detail: 'the photo could not be downloaded',
+        messageZh: '照片读取失败，请重新上传',
+      });
     }
     const info = sniffImage(data);
     if (!info) throw new FaceIdError('INVALID_IMAGE', { param });
-    if (info.width > MAX_IMAGE_SIDE || info.height > MAX_IMAGE_SIDE) throw new FaceIdError('INVALID_IMAGE_SIZE', { param });
+    if (info.width > MAX_IMAGE_SIDE || info.height > MAX_IMAGE_SIDE)
+      throw new FaceIdError('INVALID_IMAGE_SIZE', { param });
     total += data.length;
     if (total > MAX_REQUEST_BYTES - 64 * 1024) throw new FaceIdError('REQUEST_TOO_LARGE', { param });
-    files.push({ data, filename: `${param}.${info.format === 'png' ? 'png' : 'jpg'}`, contentType: `image/${info.format}` });
+    files.push({
+      data,
+      filename: `${param}.${info.format === 'png' ? 'png' : 'jpg'}`,
+      contentType: `image/${info.format}`,
+    });
   }
   return { ref1: files[0], ref2: files[1] };
 }
@@ -131,7 +159,9 @@ export function newBizNo(now: number): string {
 
 /** A stable, non-reversible user id for FaceID's `uuid` (the openid itself never leaves the backend). */
 export function uuidFor(caller: Caller): string {
-  return caller.openid ? `u${createHash('sha256').update(caller.openid).digest('hex').slice(0, 40)}` : 'console';
+  return caller.openid
+    ? `u${createHash('sha256').update(caller.openid).digest('hex').slice(0, 40)}`
+    : 'console';
 }
 
 function tokenAnswer(record: VerificationRecord, provider: FaceIdProvider): GetBizTokenOk {
@@ -154,7 +184,10 @@ export async function getBizToken(event: unknown, services: Services): Promise<G
   const input = parseTokenEvent(event, new Date(now()));
   const provider = createProvider({ env: services.env, now, purpose: 'token' });
   if (!provider.modes.includes(input.mode)) {
-    throw new FaceIdError('INVALID_EVENT', { param: 'mode', detail: `${provider.name} does not offer ${input.mode}` });
+    throw new FaceIdError('INVALID_EVENT', {
+      param: 'mode',
+      detail: `${provider.name} does not offer ${input.mode}`,
+    });
   }
   const bizNo = input.bizNo ?? newBizNo(now());
   const images = await loadReferenceImages(input, caller, services);
@@ -163,7 +196,8 @@ export async function getBizToken(event: unknown, services: Services): Promise<G
     bizNo,
     idcard: input.idcard,
     images,
-    uuid: input.mode === 'reference' || input.mode === 'liveness' ? (input.uuid ?? uuidFor(caller)) : input.uuid,
+    uuid:
+      input.mode === 'reference' || input.mode === 'liveness' ? (input.uuid ?? uuidFor(caller)) : input.uuid,
     options: input.options,
   };
   provider.validate(request);
@@ -182,16 +216,25 @@ export async function getBizToken(event: unknown, services: Services): Promise<G
   };
   if (!(await store.create(record))) {
     const existing = (await store.getById(bizNo))!;
-    if (existing.openid !== caller.openid) throw new FaceIdError('INVALID_EVENT', { param: 'bizNo', detail: 'bizNo belongs to another caller' });
+    if (existing.openid !== caller.openid)
+      throw new FaceIdError('INVALID_EVENT', { param: 'bizNo', detail: 'bizNo belongs to another caller' });
     if (existing.status === 'issued' && (existing.expiresAt ?? 0) > now()) {
       log.info({ fn: 'getBizToken', event: 'reused', bizNo });
       return tokenAnswer(existing, provider);
     }
     if (existing.status === 'requesting') {
-      throw new FaceIdError('SERVICE_BUSY', { param: 'bizNo', detail: 'a token for this bizNo is being issued', messageZh: '正在创建认证，请稍候' });
+      throw new FaceIdError('SERVICE_BUSY', {
+        param: 'bizNo',
+        detail: 'a token for this bizNo is being issued',
+        messageZh: '正在创建认证，请稍候',
+      });
     }
     if (existing.status !== 'failed') {
-      throw new FaceIdError('INVALID_EVENT', { param: 'bizNo', detail: 'this bizNo was already used', messageZh: '该业务流水号已使用，请重新发起认证' });
+      throw new FaceIdError('INVALID_EVENT', {
+        param: 'bizNo',
+        detail: 'this bizNo was already used',
+        messageZh: '该业务流水号已使用，请重新发起认证',
+      });
     }
     await store.update(bizNo, { status: 'requesting', errorCode: undefined });
   }

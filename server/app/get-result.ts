@@ -1,5 +1,10 @@
 import { FaceIdError } from '../../miniprogram/domain/errors';
-import { confidenceLevel, type GetResultOk, type MaskedIdcard, type VerificationSummary } from '../../miniprogram/domain/events';
+import {
+  confidenceLevel,
+  type GetResultOk,
+  type MaskedIdcard,
+  type VerificationSummary,
+} from '../../miniprogram/domain/events';
 import { maskIdNumber, maskName } from '../../miniprogram/domain/mask';
 import { describeResult, isFinalOutcome } from '../../miniprogram/domain/result-codes';
 import { createProvider } from '../providers';
@@ -14,7 +19,11 @@ export function canRead(caller: Caller, record: VerificationRecord): boolean {
 }
 
 /** The record behind a bizToken that the caller may read; NOT_FOUND otherwise (existence is not revealed). */
-export async function readableRecord(store: VerificationStore, caller: Caller, bizToken: string): Promise<VerificationRecord> {
+export async function readableRecord(
+  store: VerificationStore,
+  caller: Caller,
+  bizToken: string,
+): Promise<VerificationRecord> {
   const record = await store.getByBizToken(bizToken);
   if (!record || !canRead(caller, record)) throw new FaceIdError('NOT_FOUND', { param: 'bizToken' });
   return record;
@@ -26,7 +35,12 @@ function summarize(result: ProviderResult): VerificationSummary | undefined {
   const against = v.idcard ? 'idcard' : v.ref1 ? 'ref1' : v.ref2 ? 'ref2' : undefined;
   if (!against) return undefined;
   const comparison = v[against]!;
-  return { against, confidence: comparison.confidence, thresholds: comparison.thresholds, level: confidenceLevel(comparison.confidence, comparison.thresholds) };
+  return {
+    against,
+    confidence: comparison.confidence,
+    thresholds: comparison.thresholds,
+    level: confidenceLevel(comparison.confidence, comparison.thresholds),
+  };
 }
 
 function maskedIdcard(result: ProviderResult): MaskedIdcard | undefined {
@@ -72,6 +86,7 @@ export function toResultAnswer(record: VerificationRecord, result: ProviderResul
 export async function getResult(event: unknown, services: Services): Promise<GetResultOk> {
   const { caller, store, now, log } = services;
   const bizToken = requiredString(eventObject(event), 'bizToken', 256);
+  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\s]/.test(bizToken)) throw new FaceIdError('INVALID_EVENT', { param: 'bizToken' });
   const record = await readableRecord(store, caller, bizToken);
   if (record.result) return { ok: true, ...record.result };
@@ -91,6 +106,12 @@ export async function getResult(event: unknown, services: Services): Promise<Get
       maskedIdNumber: record.maskedIdNumber ?? answer.idcard?.idcardNumber,
     });
   }
-  log.info({ fn: 'getResult', event: 'result', bizNo: record.bizNo, outcome: answer.outcome, resultCode: answer.resultCode });
+  log.info({
+    fn: 'getResult',
+    event: 'result',
+    bizNo: record.bizNo,
+    outcome: answer.outcome,
+    resultCode: answer.resultCode,
+  });
   return answer;
 }

@@ -14,11 +14,18 @@ export function own(obj: Record<string, unknown>, key: string): unknown {
 }
 
 /** An optional string field of at most `maxLength` characters, or INVALID_EVENT naming it. */
-export function optionalString(obj: Record<string, unknown>, key: string, maxLength: number): string | undefined {
+export function optionalString(
+  obj: Record<string, unknown>,
+  key: string,
+  maxLength: number,
+): string | undefined {
   const value = own(obj, key);
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string' || value.length > maxLength) {
-    throw new FaceIdError('INVALID_EVENT', { param: key, detail: `${key} must be a string of at most ${maxLength} characters` });
+    throw new FaceIdError('INVALID_EVENT', {
+      param: key,
+      detail: `${key} must be a string of at most ${maxLength} characters`,
+    });
   }
   return value;
 }

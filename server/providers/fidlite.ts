@@ -1,7 +1,14 @@
 import { FaceIdError } from '../../miniprogram/domain/errors';
 import { callUpstream, type FormValue } from './http';
 import { checkIntRange, checkMaxBytes, checkNumberRange, checkOneOf, numeric, requireValue } from './rules';
-import type { Comparison, FaceIdProvider, IdcardFields, IssuedToken, ProviderResult, TokenRequest } from './types';
+import type {
+  Comparison,
+  FaceIdProvider,
+  IdcardFields,
+  IssuedToken,
+  ProviderResult,
+  TokenRequest,
+} from './types';
 
 /** The Aliyun market host of FaceID Lite (seed 003). */
 export const FIDLITE_DEFAULT_BASE_URL = 'https://fidlite.market.alicloudapi.com';
@@ -23,7 +30,12 @@ function readComparison(value: unknown): Comparison | undefined {
   const v = value as Record<string, unknown>;
   const t = (v.thresholds ?? {}) as Record<string, unknown>;
   const confidence = numeric(v.confidence);
-  const thresholds = { '1e-3': numeric(t['1e-3']), '1e-4': numeric(t['1e-4']), '1e-5': numeric(t['1e-5']), '1e-6': numeric(t['1e-6']) };
+  const thresholds = {
+    '1e-3': numeric(t['1e-3']),
+    '1e-4': numeric(t['1e-4']),
+    '1e-5': numeric(t['1e-5']),
+    '1e-6': numeric(t['1e-6']),
+  };
   if (confidence === undefined || Object.values(thresholds).some((x) => x === undefined)) return undefined;
   return { confidence, thresholds: thresholds as Comparison['thresholds'] };
 }
@@ -32,13 +44,19 @@ function readIdcard(value: unknown): IdcardFields | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const v = value as Record<string, unknown>;
   const str = (x: unknown) => (typeof x === 'string' && x !== '' ? x : undefined);
-  return { name: str(v.name), idcardNumber: str(v.idcard_number), gender: str(v.gender), validDateEnd: str(v.valid_date_end) };
+  return {
+    name: str(v.name),
+    idcardNumber: str(v.idcard_number),
+    gender: str(v.gender),
+    validDateEnd: str(v.valid_date_end),
+  };
 }
 
 function readImages(value: unknown): Record<string, string> | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const out: Record<string, string> = {};
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) if (typeof v === 'string' && v) out[key] = v;
+  for (const [key, v] of Object.entries(value as Record<string, unknown>))
+    if (typeof v === 'string' && v) out[key] = v;
   return Object.keys(out).length ? out : undefined;
 }
 
@@ -49,7 +67,10 @@ export function createFidliteProvider(config: FidliteConfig): FaceIdProvider {
 
   function validate(req: TokenRequest): void {
     if (req.mode === 'liveness') {
-      throw new FaceIdError('INVALID_EVENT', { param: 'mode', detail: 'fidlite always compares; liveness-only is not offered' });
+      throw new FaceIdError('INVALID_EVENT', {
+        param: 'mode',
+        detail: 'fidlite always compares; liveness-only is not offered',
+      });
     }
     checkMaxBytes('biz_no', req.bizNo, 128);
     if (req.mode === 'idcard') {
@@ -81,7 +102,12 @@ export function createFidliteProvider(config: FidliteConfig): FaceIdProvider {
       liveness_retry_count: o.livenessRetryCount,
     };
     if (req.mode === 'idcard') {
-      Object.assign(form, { comparison_type: 1, group: 0, idcard_name: req.idcard!.name, idcard_number: req.idcard!.number });
+      Object.assign(form, {
+        comparison_type: 1,
+        group: 0,
+        idcard_name: req.idcard!.name,
+        idcard_number: req.idcard!.number,
+      });
     } else if (req.mode === 'ocr') {
       Object.assign(form, {
         comparison_type: 1,
@@ -91,7 +117,12 @@ export function createFidliteProvider(config: FidliteConfig): FaceIdProvider {
         idcard_threshold: o.idcardThreshold,
       });
     } else {
-      Object.assign(form, { comparison_type: 0, uuid: req.uuid, image_ref1: req.images!.ref1, image_ref2: req.images?.ref2 });
+      Object.assign(form, {
+        comparison_type: 0,
+        uuid: req.uuid,
+        image_ref1: req.images!.ref1,
+        image_ref2: req.images?.ref2,
+      });
     }
     return form;
   }
@@ -109,7 +140,11 @@ export function createFidliteProvider(config: FidliteConfig): FaceIdProvider {
     if (typeof bizToken !== 'string' || bizToken === '') {
       throw new FaceIdError('BAD_UPSTREAM_RESPONSE', { detail: 'get_biz_token answered without biz_token' });
     }
-    return { bizToken, expiresAt: config.now() + FIDLITE_TOKEN_TTL_MS, client: { kind: 'component', token: bizToken } };
+    return {
+      bizToken,
+      expiresAt: config.now() + FIDLITE_TOKEN_TTL_MS,
+      client: { kind: 'component', token: bizToken },
+    };
   }
 
   async function fetchResult(ref: { bizToken: string }): Promise<ProviderResult> {
@@ -121,10 +156,16 @@ export function createFidliteProvider(config: FidliteConfig): FaceIdProvider {
     });
     const resultCode = numeric(body.result_code);
     if (resultCode === undefined || typeof body.result_message !== 'string') {
-      throw new FaceIdError('BAD_UPSTREAM_RESPONSE', { detail: 'get_result answered without result_code/result_message' });
+      throw new FaceIdError('BAD_UPSTREAM_RESPONSE', {
+        detail: 'get_result answered without result_code/result_message',
+      });
     }
     const v = (body.verification ?? {}) as Record<string, unknown>;
-    const verification = { idcard: readComparison(v.idcard), ref1: readComparison(v.ref1), ref2: readComparison(v.ref2) };
+    const verification = {
+      idcard: readComparison(v.idcard),
+      ref1: readComparison(v.ref1),
+      ref2: readComparison(v.ref2),
+    };
     const hasVerification = Object.values(verification).some(Boolean);
     return {
       bizToken: typeof body.biz_token === 'string' ? body.biz_token : ref.bizToken,

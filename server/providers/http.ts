@@ -22,11 +22,14 @@ function isFile(value: FormValue): value is ImageFile {
 }
 
 function encodeBody(form: Record<string, FormValue>): { body: string | FormData; contentType?: string } {
-  const entries = Object.entries(form).filter((e): e is [string, Exclude<FormValue, undefined>] => e[1] !== undefined);
+  const entries = Object.entries(form).filter(
+    (e): e is [string, Exclude<FormValue, undefined>] => e[1] !== undefined,
+  );
   if (entries.some(([, v]) => isFile(v))) {
     const data = new FormData();
     for (const [key, value] of entries) {
-      if (isFile(value)) data.append(key, new Blob([value.data], { type: value.contentType }), value.filename);
+      if (isFile(value))
+        data.append(key, new Blob([value.data], { type: value.contentType }), value.filename);
       else data.append(key, String(value));
     }
     return { body: data };
@@ -51,14 +54,23 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
   let res: Response;
   let text: string;
   try {
-    res = await fetch(req.url, { method: req.method, headers, body, signal: AbortSignal.timeout(req.timeoutMs) });
+    res = await fetch(req.url, {
+      method: req.method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(req.timeoutMs),
+    });
     text = await res.text();
   } catch (err) {
     const name = (err as Error)?.name;
     if (name === 'TimeoutError' || name === 'AbortError') {
-      throw new FaceIdError('UPSTREAM_TIMEOUT', { detail: `FaceID did not answer within ${req.timeoutMs} ms` });
+      throw new FaceIdError('UPSTREAM_TIMEOUT', {
+        detail: `FaceID did not answer within ${req.timeoutMs} ms`,
+      });
     }
-    throw new FaceIdError('NETWORK_ERROR', { detail: `FaceID request failed: ${(err as Error)?.message ?? 'unknown'}` });
+    throw new FaceIdError('NETWORK_ERROR', {
+      detail: `FaceID request failed: ${(err as Error)?.message ?? 'unknown'}`,
+    });
   }
   let parsed: unknown;
   try {
@@ -66,12 +78,21 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
   } catch {
     parsed = undefined;
   }
-  const object = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  const object =
+    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   if (res.status >= 400 || (object && ('error' in object || 'error_message' in object))) {
-    throw parseFaceIdErrorBody(res.status, object ?? text) ?? new FaceIdError('UPSTREAM_ERROR', { status: res.status });
+    throw (
+      parseFaceIdErrorBody(res.status, object ?? text) ??
+      new FaceIdError('UPSTREAM_ERROR', { status: res.status })
+    );
   }
   if (!object) {
-    throw new FaceIdError('BAD_UPSTREAM_RESPONSE', { status: res.status, detail: 'FaceID answered with a body that is not a JSON object' });
+    throw new FaceIdError('BAD_UPSTREAM_RESPONSE', {
+      status: res.status,
+      detail: 'FaceID answered with a body that is not a JSON object',
+    });
   }
   return { status: res.status, body: object };
 }

@@ -42,6 +42,7 @@ export function providerNameFromEnv(env: Env): ProviderName {
 export function createProvider(ctx: ProviderContext): FaceIdProvider {
   const name = providerNameFromEnv(ctx.env);
   const factory = FACTORIES[name];
-  if (!factory) throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_PROVIDER', detail: `${name} is not available` });
+  if (!factory)
+    throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_PROVIDER', detail: `${name} is not available` });
   return factory(ctx);
 }

@@ -9,7 +9,10 @@ export function utf8Bytes(value: string): number {
 export function checkIntRange(param: string, value: unknown, min: number, max: number): void {
   if (value === undefined) return;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new FaceIdError('BAD_ARGUMENTS', { param, detail: `${param} must be an integer in ${min}..${max}` });
+    throw new FaceIdError('BAD_ARGUMENTS', {
+      param,
+      detail: `${param} must be an integer in ${min}..${max}`,
+    });
   }
 }
 
@@ -17,7 +20,10 @@ export function checkIntRange(param: string, value: unknown, min: number, max: n
 export function checkOneOf<T>(param: string, value: unknown, allowed: readonly T[]): void {
   if (value === undefined) return;
   if (!allowed.includes(value as T)) {
-    throw new FaceIdError('BAD_ARGUMENTS', { param, detail: `${param} must be one of ${allowed.join(', ')}` });
+    throw new FaceIdError('BAD_ARGUMENTS', {
+      param,
+      detail: `${param} must be one of ${allowed.join(', ')}`,
+    });
   }
 }
 
@@ -47,13 +53,17 @@ export function requireValue<T>(param: string, value: T | undefined | null | '')
 /** Throws CONFIG_INVALID naming the variable unless the URL starts with http:// or https://. */
 export function checkHttpUrl(variable: string, url: string): void {
   if (!/^https?:\/\/[^\s]+$/i.test(url)) {
-    throw new FaceIdError('CONFIG_INVALID', { param: variable, detail: `${variable} must start with http:// or https://` });
+    throw new FaceIdError('CONFIG_INVALID', {
+      param: variable,
+      detail: `${variable} must start with http:// or https://`,
+    });
   }
 }
 
 /** Reads a number that FaceID may send as a string. */
 export function numeric(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
   return undefined;
 }

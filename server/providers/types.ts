@@ -3,7 +3,13 @@ import type { TokenClient, TokenOptions, VerificationMode } from '../../miniprog
 /** FaceID products this backend can serve, chosen by FACEID_PROVIDER. */
 export type ProviderName = 'fidlite' | 'megvii-lite' | 'megvii-app' | 'megvii-overseas' | 'megvii-raw';
 
-export const PROVIDER_NAMES: readonly ProviderName[] = ['fidlite', 'megvii-lite', 'megvii-app', 'megvii-overseas', 'megvii-raw'];
+export const PROVIDER_NAMES: readonly ProviderName[] = [
+  'fidlite',
+  'megvii-lite',
+  'megvii-app',
+  'megvii-overseas',
+  'megvii-raw',
+];
 
 /** An image file to send upstream. */
 export interface ImageFile {

@@ -1,4 +1,9 @@
-import { VERIFICATIONS_COLLECTION, type ListOptions, type VerificationRecord, type VerificationStore } from './types';
+import {
+  VERIFICATIONS_COLLECTION,
+  type ListOptions,
+  type VerificationRecord,
+  type VerificationStore,
+} from './types';
 
 /** The part of the wx-server-sdk / @cloudbase/node-sdk database API this store uses. */
 export interface CloudDatabase {
@@ -23,7 +28,9 @@ export interface CloudCollection extends CloudQuery {
 }
 
 function isDuplicateKey(err: unknown): boolean {
-  const text = String((err as { errMsg?: string; message?: string })?.errMsg ?? (err as Error)?.message ?? err);
+  const text = String(
+    (err as { errMsg?: string; message?: string })?.errMsg ?? (err as Error)?.message ?? err,
+  );
   return /duplicate|E11000|already exist|-502001/i.test(text);
 }
 
@@ -64,7 +71,12 @@ export class CloudBaseStore implements VerificationStore {
   }
 
   async listByOpenid(openid: string, { limit, skip }: ListOptions): Promise<VerificationRecord[]> {
-    const { data } = await this.collection.where({ openid }).orderBy('createdAt', 'desc').skip(skip).limit(limit).get();
+    const { data } = await this.collection
+      .where({ openid })
+      .orderBy('createdAt', 'desc')
+      .skip(skip)
+      .limit(limit)
+      .get();
     return data as unknown as VerificationRecord[];
   }
 

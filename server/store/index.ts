@@ -14,7 +14,10 @@ export function storeSpecFromEnv(env: Env): StoreSpec {
   if (raw === 'cloud') return { kind: 'cloud' };
   if (raw === 'memory') return { kind: 'memory' };
   if (raw.startsWith('file:') && raw.length > 5) return { kind: 'file', path: resolve(raw.slice(5)) };
-  throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_STORE', detail: 'FACEID_STORE must be cloud, memory or file:<path>' });
+  throw new FaceIdError('CONFIG_INVALID', {
+    param: 'FACEID_STORE',
+    detail: 'FACEID_STORE must be cloud, memory or file:<path>',
+  });
 }
 
 // Every bundled cloud function loaded into one process (the local host, the tests) shares one embedded store per

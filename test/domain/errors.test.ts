@@ -1,4 +1,9 @@
-import { FaceIdError, parseFaceIdErrorBody, parseFaceIdErrorText, toClientError } from '../../miniprogram/domain/errors';
+import {
+  FaceIdError,
+  parseFaceIdErrorBody,
+  parseFaceIdErrorText,
+  toClientError,
+} from '../../miniprogram/domain/errors';
 
 describe('FaceID error parsing', () => {
   it.each([
@@ -6,10 +11,22 @@ describe('FaceID error parsing', () => {
     ['BAD_ARGUMENTS: return_url', 400, 'BAD_ARGUMENTS', 'return_url', false],
     ['AUTHENTICATION_ERROR', 403, 'AUTHENTICATION_ERROR', undefined, false],
     ['AUTHORIZATION_ERROR: Denied.', 403, 'AUTHORIZATION_ERROR', 'Denied.', false],
-    ['AUTHORIZATION_ERROR:NO_DATA_SOURCE_PERMISSION', 403, 'AUTHORIZATION_ERROR', 'NO_DATA_SOURCE_PERMISSION', false],
+    [
+      'AUTHORIZATION_ERROR:NO_DATA_SOURCE_PERMISSION',
+      403,
+      'AUTHORIZATION_ERROR',
+      'NO_DATA_SOURCE_PERMISSION',
+      false,
+    ],
     ['CONCURRENCY_LIMIT_EXCEEDED', 403, 'CONCURRENCY_LIMIT_EXCEEDED', undefined, true],
     ['CONCURRENCY_LIMIT_EXCEEDED', 429, 'CONCURRENCY_LIMIT_EXCEEDED', undefined, true],
-    ['IMAGE_ERROR_UNSUPPORTED_FORMAT: image_ref2', 400, 'IMAGE_ERROR_UNSUPPORTED_FORMAT', 'image_ref2', false],
+    [
+      'IMAGE_ERROR_UNSUPPORTED_FORMAT: image_ref2',
+      400,
+      'IMAGE_ERROR_UNSUPPORTED_FORMAT',
+      'image_ref2',
+      false,
+    ],
     ['NO_FACE_FOUND', 400, 'NO_FACE_FOUND', undefined, false],
     ['NO_FACE_FOUND:image_ref1', 400, 'NO_FACE_FOUND', 'image_ref1', false],
     ['MULTIPLE_FACES', 400, 'MULTIPLE_FACES', undefined, false],
@@ -33,7 +50,9 @@ describe('FaceID error parsing', () => {
 
   it('reads both `error` and `error_message` fields, and plain text', () => {
     expect(parseFaceIdErrorBody(400, { error: 'MISSING_ARGUMENTS:return_url' })?.param).toBe('return_url');
-    expect(parseFaceIdErrorBody(400, { error_message: 'BAD_ARGUMENTS: return_url' })?.code).toBe('BAD_ARGUMENTS');
+    expect(parseFaceIdErrorBody(400, { error_message: 'BAD_ARGUMENTS: return_url' })?.code).toBe(
+      'BAD_ARGUMENTS',
+    );
     expect(parseFaceIdErrorBody(413, 'Request Entity Too Large')?.code).toBe('REQUEST_TOO_LARGE');
     expect(parseFaceIdErrorBody(200, { biz_token: 'x' })).toBeUndefined();
   });

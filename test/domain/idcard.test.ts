@@ -35,7 +35,10 @@ describe('resident ID number', () => {
     expect(checkIdNumber(withCheck('11010519490230002'))).toMatchObject({ ok: false, problem: 'birthdate' });
     expect(checkIdNumber(withCheck('11010518991231002'))).toMatchObject({ ok: false, problem: 'birthdate' });
     const now = new Date(Date.UTC(2026, 10, 23));
-    expect(checkIdNumber(withCheck('11010520261124002'), now)).toMatchObject({ ok: false, problem: 'birthdate' });
+    expect(checkIdNumber(withCheck('11010520261124002'), now)).toMatchObject({
+      ok: false,
+      problem: 'birthdate',
+    });
     expect(checkIdNumber(withCheck('11010520000229002'), now)).toMatchObject({ ok: true });
   });
 
@@ -57,7 +60,11 @@ describe('name', () => {
   });
   it('counts characters, not UTF-16 units', () => {
     expect(checkName('𠀀'.repeat(32))).toMatchObject({ ok: true });
-    expect(checkName('𠀀'.repeat(33))).toMatchObject({ ok: false, code: 'INVALID_NAME_FORMAT', problem: 'length' });
+    expect(checkName('𠀀'.repeat(33))).toMatchObject({
+      ok: false,
+      code: 'INVALID_NAME_FORMAT',
+      problem: 'length',
+    });
   });
   it('rejects empty, lone surrogates and control characters', () => {
     expect(checkName('')).toMatchObject({ ok: false, problem: 'empty' });

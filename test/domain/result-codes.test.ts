@@ -69,7 +69,10 @@ describe('result-code table', () => {
   });
 
   it('keeps an unknown message of a known family in that family, and rejects unknown families', () => {
-    expect(describeResult('4200', 'SOMETHING_NEW')).toMatchObject({ outcome: 'liveness_failed', message: 'SOMETHING_NEW' });
+    expect(describeResult('4200', 'SOMETHING_NEW')).toMatchObject({
+      outcome: 'liveness_failed',
+      message: 'SOMETHING_NEW',
+    });
     expect(describeResult(7000, 'X')).toBeUndefined();
     expect(describeResult('abc')).toBeUndefined();
   });

@@ -1,0 +1,6 @@
+import { buildFunctions } from '../tools/build-functions';
+
+/** Builds the cloud-function bundles once, so the tests exercise exactly what is deployed. */
+export default async function globalSetup(): Promise<void> {
+  await buildFunctions();
+}

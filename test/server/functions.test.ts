@@ -1,0 +1,297 @@
+import { JPEG_FIXTURE, makePng } from '../../tools/sandbox/fixtures';
+import { completeFlow } from '../support/component-driver';
+import { startHarness, type Harness } from '../support/harness';
+
+const NAME = '张三';
+const ID = '11010519491231002X';
+type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const tokenCalls = () => h.upstream.calls('/lite/v1/get_biz_token').length;
+const resultCalls = () => h.upstream.calls('/lite/v1/get_result').length;
+
+describe('getBizToken', () => {
+  it('issues a token for ID-card details and records the verification masked', async () => {
+    const answer = await h.call<Answer>('getBizToken', {
+      mode: 'idcard',
+      idcardName: NAME,
+      idcardNumber: '11010519491231002x',
+      consentVersion: 'v1',
+    });
+    expect(answer).toMatchObject({ ok: true, provider: 'fidlite', client: { kind: 'component' } });
+    expect(answer.bizToken).toMatch(/^\d+,[0-9a-f]{32}$/);
+    expect(answer.client.token).toBe(answer.bizToken);
+    expect(answer.expiresAt).toBeGreaterThan(Date.now() + 59 * 60 * 1000);
+    const record = await h.store().getById(answer.bizNo);
+    expect(record).toMatchObject({
+      openid: 'o-user-1',
+      bizToken: answer.bizToken,
+      mode: 'idcard',
+      provider: 'fidlite',
+      status: 'issued',
+      consentVersion: 'v1',
+      maskedName: '张*',
+      maskedIdNumber: '1101**********002X',
+    });
+    expect(JSON.stringify(record)).not.toContain(ID);
+    expect(JSON.stringify(record)).not.toContain(NAME);
+    const sent = new URLSearchParams(h.upstream.calls('/lite/v1/get_biz_token')[0].body.toString());
+    expect(sent.get('idcard_number')).toBe(ID);
+  });
+
+  it.each([
+    [
+      { mode: 'idcard', idcardName: NAME, idcardNumber: '110105194912310021' },
+      'INVALID_IDCARD_NUMBER',
+      '身份证号校验位不正确，请核对',
+    ],
+    [{ mode: 'idcard', idcardName: NAME }, 'MISSING_ARGUMENTS', '请输入身份证号'],
+    [
+      { mode: 'idcard', idcardName: '张'.repeat(33), idcardNumber: ID },
+      'INVALID_NAME_FORMAT',
+      '姓名不能超过 32 个字',
+    ],
+    [{ mode: 'face' }, 'INVALID_EVENT', '认证方式不正确，请检查后重试'],
+    [{}, 'MISSING_ARGUMENTS', '缺少认证方式，请补充后重试'],
+    [null, 'INVALID_EVENT', '请求内容不正确，请检查后重试'],
+    [
+      { mode: 'ocr', options: { securityLevel: 4 } },
+      'BAD_ARGUMENTS',
+      'security_level格式不正确，请检查后重试',
+    ],
+    [{ mode: 'ocr', options: { livenessRetryCount: 6 } }, 'BAD_ARGUMENTS', undefined],
+    [{ mode: 'ocr', options: { idcardThreshold: 1.5 } }, 'BAD_ARGUMENTS', undefined],
+    [{ mode: 'ocr', options: { securityLevel: '2' } }, 'INVALID_EVENT', undefined],
+    [{ mode: 'ocr', options: { colour: 1 } }, 'INVALID_EVENT', undefined],
+    [{ mode: 'ocr', bizNo: 'has space' }, 'INVALID_EVENT', undefined],
+    [{ mode: 'reference' }, 'MISSING_ARGUMENTS', undefined],
+    [{ mode: 'liveness', uuid: 'u1' }, 'INVALID_EVENT', undefined],
+  ])('refuses %j with %s before any upstream call', async (event, code, message) => {
+    const answer = await h.call<Answer>('getBizToken', event);
+    expect(answer.ok).toBe(false);
+    expect(answer.error.code).toBe(code);
+    expect(answer.error.message).toMatch(/[\u4e00-\u9fa5]/);
+    if (message) expect(answer.error.message).toBe(message);
+    expect(h.upstream.requests).toHaveLength(0);
+  });
+
+  it.each(['FACEID_APPCODE', 'FACEID_NOTIFY_URL', 'FACEID_RETURN_URL'])(
+    'answers CONFIG_MISSING naming %s, with no upstream call',
+    async (name) => {
+      delete process.env[name];
+      const answer = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+      expect(answer).toEqual({
+        ok: false,
+        error: { code: 'CONFIG_MISSING', param: name, message: expect.any(String), retryable: false },
+      });
+      expect(h.upstream.requests).toHaveLength(0);
+    },
+  );
+
+  it('sends reference photos from cloud storage as multipart, only from the caller’s own folder', async () => {
+    const fileID = h.cloud.putFile('faceid/o-user-1/ref-1.jpg', JPEG_FIXTURE.buffer);
+    const answer = await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: fileID });
+    expect(answer.ok).toBe(true);
+    const sent = h.upstream.calls('/lite/v1/get_biz_token')[0];
+    expect(sent.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(sent.body.includes(JPEG_FIXTURE.buffer)).toBe(true);
+
+    const other = h.cloud.putFile('faceid/o-user-2/ref-1.jpg', JPEG_FIXTURE.buffer);
+    const refused = await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: other });
+    expect(refused.error).toMatchObject({ code: 'FORBIDDEN', message: '只能使用您本人上传的照片' });
+    expect(tokenCalls()).toBe(1);
+  });
+
+  it('refuses a reference file that is not an image, or larger than 4096 px, without calling FaceID', async () => {
+    const text = h.cloud.putFile('faceid/o-user-1/notes.jpg', Buffer.from('not an image at all'));
+    expect((await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: text })).error.code).toBe(
+      'INVALID_IMAGE',
+    );
+    const huge = h.cloud.putFile('faceid/o-user-1/huge.png', makePng(4097, 8));
+    expect((await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: huge })).error).toMatchObject(
+      { code: 'INVALID_IMAGE_SIZE', param: 'image_ref1' },
+    );
+    expect(h.upstream.requests).toHaveLength(0);
+  });
+
+  it('returns the same token for a repeated bizNo instead of paying for a second one', async () => {
+    const event = { mode: 'ocr', bizNo: 'order-42' };
+    const first = await h.call<Answer>('getBizToken', event);
+    const second = await h.call<Answer>('getBizToken', event);
+    expect(second).toEqual(first);
+    expect(tokenCalls()).toBe(1);
+    const stolen = await h.call<Answer>('getBizToken', event, 'o-user-2');
+    expect(stolen.error.code).toBe('INVALID_EVENT');
+  });
+
+  it('records console calls (no openid) as such', async () => {
+    const answer = await h.call<Answer>('getBizToken', { mode: 'ocr' }, null);
+    expect(answer.ok).toBe(true);
+    expect((await h.store().getById(answer.bizNo))?.openid).toBeNull();
+  });
+
+  it('maps upstream failures to typed errors and marks the record failed', async () => {
+    h.sandbox.setAccountStatus('BALANCE_NOT_ENOUGH');
+    const answer = await h.call<Answer>('getBizToken', { mode: 'ocr', bizNo: 'acct-1' });
+    expect(answer.error).toMatchObject({ code: 'AUTHORIZATION_ERROR', retryable: false });
+    expect(await h.store().getById('acct-1')).toMatchObject({
+      status: 'failed',
+      errorCode: 'AUTHORIZATION_ERROR',
+    });
+    h.sandbox.setAccountStatus(null);
+    const retried = await h.call<Answer>('getBizToken', { mode: 'ocr', bizNo: 'acct-1' });
+    expect(retried.ok).toBe(true);
+  });
+
+  it.each([
+    [{ kind: 'status', status: 429 }, 'CONCURRENCY_LIMIT_EXCEEDED', true],
+    [{ kind: 'status', status: 500 }, 'INTERNAL_ERROR', true],
+    [{ kind: 'status', status: 502 }, 'INTERNAL_ERROR', true],
+    [{ kind: 'too_large' }, 'REQUEST_TOO_LARGE', false],
+    [{ kind: 'malformed' }, 'BAD_UPSTREAM_RESPONSE', true],
+    [{ kind: 'reset' }, 'NETWORK_ERROR', true],
+  ])('turns fault %j into %s', async (fault, code, retryable) => {
+    h.sandbox.injectFault({ ...(fault as object), path: '/lite/v1/get_biz_token', times: 1 } as never);
+    const answer = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    expect(answer.error).toMatchObject({ code, retryable });
+  });
+
+  it('gives up after FACEID_TIMEOUT_MS', async () => {
+    process.env.FACEID_TIMEOUT_MS = '200';
+    h.sandbox.injectFault({ kind: 'latency', ms: 1500, path: '/lite/v1/get_biz_token', times: 1 } as never);
+    const answer = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    expect(answer.error).toMatchObject({
+      code: 'UPSTREAM_TIMEOUT',
+      retryable: true,
+      message: '认证服务响应超时，请稍后重试',
+    });
+  });
+});
+
+describe('getResult', () => {
+  async function issue(event: object, openid = 'o-user-1'): Promise<Answer> {
+    const answer = await h.call<Answer>('getBizToken', event, openid);
+    expect(answer.ok).toBe(true);
+    return answer;
+  }
+
+  it('reports a passed ID-card verification with its confidence band, then serves it from the record', async () => {
+    const { bizToken, bizNo } = await issue({ mode: 'idcard', idcardName: NAME, idcardNumber: ID });
+    await completeFlow(h.sandbox.url, bizToken, 'SUCCESS');
+    const answer = await h.call<Answer>('getResult', { bizToken });
+    expect(answer).toMatchObject({
+      ok: true,
+      bizToken,
+      bizNo,
+      outcome: 'passed',
+      resultCode: 1000,
+      resultMessage: 'SUCCESS',
+      title: '认证通过',
+      retryable: false,
+      finished: true,
+      verification: { against: 'idcard', level: '1e-6' },
+    });
+    expect(answer.verification.confidence).toBeGreaterThan(answer.verification.thresholds['1e-6']);
+    expect(JSON.stringify(answer)).not.toMatch(/image_best|base64|\/9j\//);
+    expect(resultCalls()).toBe(1);
+    expect(await h.call<Answer>('getResult', { bizToken })).toEqual(answer);
+    expect(resultCalls()).toBe(1);
+    expect(await h.store().getById(bizNo)).toMatchObject({
+      status: 'finished',
+      outcome: 'passed',
+      resultCode: 1000,
+    });
+  });
+
+  it('reports not-the-same-person with a band below 1e-3', async () => {
+    const { bizToken } = await issue({ mode: 'idcard', idcardName: NAME, idcardNumber: ID });
+    await completeFlow(h.sandbox.url, bizToken, 'PASS_LIVING_NOT_THE_SAME');
+    const answer = await h.call<Answer>('getResult', { bizToken });
+    expect(answer).toMatchObject({
+      outcome: 'not_same_person',
+      resultCode: 2000,
+      retryable: true,
+      verification: { level: 'none' },
+    });
+  });
+
+  it('masks the ID card read by OCR', async () => {
+    const { bizToken, bizNo } = await issue({ mode: 'ocr' });
+    await completeFlow(h.sandbox.url, bizToken, 'SUCCESS');
+    const answer = await h.call<Answer>('getResult', { bizToken });
+    expect(answer.idcard).toMatchObject({ name: '张*', idcardNumber: '1101**********002X' });
+    expect(JSON.stringify(answer)).not.toContain(ID);
+    expect(await h.store().getById(bizNo)).toMatchObject({
+      maskedName: '张*',
+      maskedIdNumber: '1101**********002X',
+    });
+  });
+
+  it('compares against the reference photo', async () => {
+    const fileID = h.cloud.putFile('faceid/o-user-1/ref.jpg', JPEG_FIXTURE.buffer);
+    const { bizToken } = await issue({ mode: 'reference', imageRef1: fileID });
+    await completeFlow(h.sandbox.url, bizToken, 'SUCCESS');
+    expect(await h.call<Answer>('getResult', { bizToken })).toMatchObject({
+      outcome: 'passed',
+      verification: { against: 'ref1' },
+    });
+  });
+
+  it('reports a flow that has not ended as not started, and asks FaceID again next time', async () => {
+    const { bizToken } = await issue({ mode: 'ocr' });
+    expect(await h.call<Answer>('getResult', { bizToken })).toMatchObject({
+      outcome: 'not_started',
+      resultCode: 9000,
+      finished: false,
+    });
+    await completeFlow(h.sandbox.url, bizToken, 'FAIL_LIVING_FACE_ATTACK');
+    expect(await h.call<Answer>('getResult', { bizToken })).toMatchObject({
+      outcome: 'liveness_attack',
+      finished: true,
+      retryable: false,
+    });
+    expect(resultCalls()).toBe(2);
+  });
+
+  it('never shows one user another user’s verification, but the console may read it', async () => {
+    const { bizToken } = await issue({ mode: 'ocr' }, 'o-user-1');
+    const other = await h.call<Answer>('getResult', { bizToken }, 'o-user-2');
+    expect(other).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', param: 'bizToken', message: '没有找到这次认证记录', retryable: false },
+    });
+    expect(resultCalls()).toBe(0);
+    expect((await h.call<Answer>('getResult', { bizToken }, null)).ok).toBe(true);
+  });
+
+  it.each([[{}], [{ bizToken: 42 }], [{ bizToken: 'a b' }], [{ bizToken: 'x'.repeat(300) }]])(
+    'refuses %j',
+    async (event) => {
+      const answer = await h.call<Answer>('getResult', event);
+      expect(answer.ok).toBe(false);
+      expect(['MISSING_ARGUMENTS', 'INVALID_EVENT']).toContain(answer.error.code);
+      expect(resultCalls()).toBe(0);
+    },
+  );
+});
+
+describe('whoami', () => {
+  it('gives the caller their upload folder, and refuses console calls', async () => {
+    expect(await h.call('whoami', {}, 'o-user-9')).toEqual({
+      ok: true,
+      openid: 'o-user-9',
+      uploadDir: 'faceid/o-user-9/',
+    });
+    expect(await h.call<Answer>('whoami', {}, null)).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+  });
+});

@@ -1,0 +1,65 @@
+/** An in-memory stand-in of the CloudBase database query API (wx-server-sdk / @cloudbase/node-sdk), for tests. */
+import type { CloudCollection, CloudDatabase, CloudQuery } from '../../server/store/cloudbase';
+
+type Doc = Record<string, unknown>;
+interface LessThan {
+  $lt: number;
+}
+
+const isLessThan = (v: unknown): v is LessThan => typeof v === 'object' && v !== null && '$lt' in v;
+
+function matches(doc: Doc, filter: Doc): boolean {
+  return Object.entries(filter).every(([key, want]) =>
+    isLessThan(want) ? (doc[key] as number) < want.$lt : doc[key] === want,
+  );
+}
+
+export class FakeCloudDatabase implements CloudDatabase {
+  readonly collections = new Map<string, Map<string, Doc>>();
+  readonly command = { lt: (value: number): LessThan => ({ $lt: value }) };
+
+  collection(name: string): CloudCollection {
+    if (!this.collections.has(name)) this.collections.set(name, new Map());
+    const docs = this.collections.get(name)!;
+    const query = (filter: Doc, order?: [string, 'asc' | 'desc'], skip = 0, limit = 100): CloudQuery => ({
+      where: (f) => query({ ...filter, ...f }, order, skip, limit),
+      orderBy: (field, dir) => query(filter, [field, dir], skip, limit),
+      skip: (n) => query(filter, order, n, limit),
+      limit: (n) => query(filter, order, skip, Math.min(n, 100)),
+      async get() {
+        let rows = [...docs.values()].filter((d) => matches(d, filter));
+        if (order) {
+          const [field, dir] = order;
+          rows.sort((a, b) => ((a[field] as number) - (b[field] as number)) * (dir === 'asc' ? 1 : -1));
+        }
+        rows = rows.slice(skip, skip + limit);
+        return { data: rows.map((d) => JSON.parse(JSON.stringify(d)) as Doc) };
+      },
+      async remove() {
+        let removed = 0;
+        for (const [id, d] of docs) if (matches(d, filter)) removed += Number(docs.delete(id));
+        return { stats: { removed } };
+      },
+    });
+    return {
+      ...query({}),
+      async add({ data }) {
+        const id = (data._id as string) ?? Math.random().toString(36).slice(2);
+        if (docs.has(id))
+          throw Object.assign(new Error('collection.add:fail -502001 duplicate key'), { errCode: -502001 });
+        docs.set(id, JSON.parse(JSON.stringify({ ...data, _id: id })) as Doc);
+        return { _id: id };
+      },
+      doc(id: string) {
+        return {
+          async update({ data }) {
+            const current = docs.get(id);
+            if (!current) return { stats: { updated: 0 } };
+            docs.set(id, { ...current, ...(JSON.parse(JSON.stringify(data)) as Doc) });
+            return { stats: { updated: 1 } };
+          },
+        };
+      },
+    };
+  }
+}

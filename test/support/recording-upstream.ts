@@ -1,0 +1,58 @@
+/** A loopback proxy in front of the sandbox that records what the backend sends upstream. */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface RecordingUpstream {
+  url: string;
+  requests: RecordedRequest[];
+  /** Requests to one API path. */
+  calls(path: string): RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/** Starts a proxy on 127.0.0.1 that forwards every request to `target` and remembers it. */
+export async function startRecordingUpstream(target: string): Promise<RecordingUpstream> {
+  const requests: RecordedRequest[] = [];
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
+    ) as Record<string, string>;
+    try {
+      const upstream = await fetch(target + (req.url ?? ''), {
+        method: req.method,
+        headers,
+        body: req.method === 'GET' ? undefined : body,
+      });
+      const answer = Buffer.from(await upstream.arrayBuffer());
+      res.writeHead(upstream.status, {
+        'content-type': upstream.headers.get('content-type') ?? 'text/plain',
+      });
+      res.end(answer);
+    } catch {
+      req.socket.destroy();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    calls: (path) => requests.filter((r) => r.path.split('?')[0] === path),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
