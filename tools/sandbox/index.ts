@@ -1,0 +1,104 @@
+/** The FaceID sandbox: a loopback-only test double of FaceID for tests, `npm start` and the benchmark. */
+import { createClock, type SandboxClock } from './clock';
+import { componentProvider } from './component';
+import { checkAccountStatus, registerControl } from './control';
+import { fidliteProvider } from './fidlite';
+import { FlowStore, type AccountStatus } from './flows';
+import { Notifier, type NotifyRecord } from './notify';
+import type { SandboxProvider } from './provider';
+import { HOST, SandboxServer, validateFault, type QueuedFaultInput } from './server';
+
+export type { SandboxClock } from './clock';
+export type { AccountStatus } from './flows';
+export type { NotifyRecord } from './notify';
+export type { QueuedFaultInput } from './server';
+export type { SandboxProvider } from './provider';
+export * from './fixtures';
+
+/** The banner the sandbox prints when it starts. */
+export const BANNER = 'FaceID SANDBOX (test double)';
+export const DEFAULT_APPCODE = 'sandbox-appcode';
+
+/** The FaceID products the sandbox serves, each in its own module. */
+export const PROVIDERS: readonly SandboxProvider[] = [fidliteProvider, componentProvider];
+
+export interface SandboxOptions {
+  /** Port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  /** The APPCODE get_biz_token and get_result require (default `sandbox-appcode`). */
+  appcode?: string;
+  /** No access log. */
+  quiet?: boolean;
+  /** Start the sandbox clock at this instant (ms since the epoch). */
+  now?: number;
+}
+
+export interface Sandbox {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  readonly appcode: string;
+  readonly clock: SandboxClock;
+  /** Stops the server and destroys every open socket. */
+  close(): Promise<void>;
+  /** As POST /__sandbox/outcome: the outcome of one token, or (without bizToken) of every flow; null clears. */
+  setOutcome(resultMessage: string | null, options?: { bizToken?: string; failFirst?: boolean }): void;
+  /** As POST /__sandbox/account: get_biz_token answers 403 AUTHORIZATION_ERROR:<status> until cleared. */
+  setAccountStatus(status: AccountStatus | null): void;
+  /** As POST /__sandbox/faults: queues a fault. */
+  injectFault(spec: QueuedFaultInput): void;
+  /** As DELETE /__sandbox/faults. */
+  clearFaults(): void;
+  /** As POST /__sandbox/reset. */
+  reset(): void;
+  /** As GET /__sandbox/flows/<biz_token>: the flow's state, or undefined for an unknown token. */
+  flow(bizToken: string): Record<string, unknown> | undefined;
+  /** As GET /__sandbox/notifies: every callback attempt, oldest first. */
+  notifies(): NotifyRecord[];
+  /** Resolves once no callback is in flight. */
+  settleNotifies(): Promise<void>;
+}
+
+/** Starts a sandbox on 127.0.0.1. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const port = options.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError('port must be 0..65535');
+  const appcode = options.appcode ?? DEFAULT_APPCODE;
+  if (!/^\S+$/.test(appcode)) throw new RangeError('appcode must be a non-empty string without spaces');
+  const log = options.quiet ? () => undefined : (line: string) => console.log(`[sandbox] ${line}`);
+  const clock = createClock(options.now);
+  const notifier = new Notifier(clock, log);
+  const flows = new FlowStore(clock, notifier);
+  const server = new SandboxServer({ clock, log });
+  for (const provider of PROVIDERS) provider.register(server, { flows, clock, appcode });
+  registerControl(server, { server, flows, notifier, clock });
+  const boundPort = await server.listen(port);
+
+  return {
+    url: `http://${HOST}:${boundPort}`,
+    port: boundPort,
+    appcode,
+    clock,
+    async close() {
+      notifier.close();
+      await server.close();
+    },
+    setOutcome: (message, opts) => flows.setOutcome(message, opts),
+    setAccountStatus: (status) => {
+      flows.accountStatus = checkAccountStatus(status);
+    },
+    injectFault: (spec) => server.addFault(validateFault(spec)),
+    clearFaults: () => server.clearFaults(),
+    reset() {
+      flows.reset();
+      server.clearFaults();
+      notifier.reset();
+    },
+    flow(bizToken) {
+      const flow = flows.find(bizToken);
+      return flow ? flows.snapshot(flow) : undefined;
+    },
+    notifies: () => notifier.list(),
+    settleNotifies: () => notifier.settle(),
+  };
+}

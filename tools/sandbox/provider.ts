@@ -1,0 +1,16 @@
+/** The interface a FaceID product module implements to add its endpoints to the sandbox. */
+import type { SandboxClock } from './clock';
+import type { FlowStore } from './flows';
+import type { RouteRegistry } from './server';
+
+export interface ProviderDeps {
+  flows: FlowStore;
+  clock: SandboxClock;
+  appcode: string;
+}
+
+export interface SandboxProvider {
+  /** Short name for logs, e.g. `fidlite`. */
+  name: string;
+  register(routes: RouteRegistry, deps: ProviderDeps): void;
+}
