@@ -320,7 +320,7 @@ describe('account status', () => {
 });
 
 describe('body size limit: 20 MB (20971520 bytes)', () => {
-  const post = (body: BodyInit, headers: Record<string, string> = {}) =>
+  const post = (body: NonNullable<RequestInit['body']>, headers: Record<string, string> = {}) =>
     fetch(`${sb.url}/lite/v1/get_biz_token`, {
       method: 'POST',
       headers: { Authorization: `APPCODE ${APPCODE}`, ...headers },
