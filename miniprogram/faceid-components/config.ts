@@ -1,0 +1,34 @@
+/** Settings of the FaceID stand-in: where its sandbox server is, and the vendor component's fixed facts. */
+
+/** The sandbox started by `npm run sandbox` (tools/sandbox). */
+export const DEFAULT_HOST = 'http://127.0.0.1:8787';
+
+export const API_PREFIX = '/lite/v1';
+
+/** Storage keys the vendor component removes when it exits; the stand-in does the same. */
+export const VENDOR_STORAGE_KEYS = [
+  'result',
+  'name',
+  'idcard_number',
+  'valid_date',
+  'issued_by',
+  'image_ref_ocridcardback',
+  'image_ref_ocridcardfront',
+] as const;
+
+export const COUNTDOWN_SECONDS = 3;
+export const VIDEO_MIN_SECONDS = 0.5;
+export const VIDEO_MAX_SECONDS = 20;
+export const VIDEO_MAX_BYTES = 20971520;
+export const IMAGE_MAX_BYTES = 5 * 1024 * 1024;
+
+/** The host to talk to: `getApp().globalData.faceidHost` when set, otherwise DEFAULT_HOST. */
+export function faceidHost(): string {
+  try {
+    const host = getApp<IAppOption>()?.globalData?.faceidHost;
+    if (typeof host === 'string' && host !== '') return host.replace(/\/+$/, '');
+  } catch {
+    // getApp is not available before the App is registered.
+  }
+  return DEFAULT_HOST;
+}

@@ -1,0 +1,63 @@
+/** The one place that calls cloud functions: typed answers, and a network failure turned into a Failure. */
+
+import { errorMessageZh, isRetryableCode, type ErrorCode } from '../domain/errors';
+import type {
+  Failure,
+  GetBizTokenEvent,
+  GetBizTokenResponse,
+  GetResultResponse,
+  WhoAmIResponse,
+} from '../domain/events';
+
+/** A Failure with the domain's Chinese message for the code, unless a more specific message is given. */
+export function failure(code: ErrorCode, message = errorMessageZh(code)): Failure {
+  return { ok: false, error: { code, message, retryable: isRetryableCode(code) } };
+}
+
+function isAnswer(value: unknown): value is { ok: boolean } {
+  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
+}
+
+async function call<T extends { ok: boolean }>(name: string, data: object): Promise<T | Failure> {
+  let result: unknown;
+  try {
+    ({ result } = await wx.cloud.callFunction({ name, data }));
+  } catch {
+    return failure('NETWORK_ERROR');
+  }
+  return isAnswer(result) ? (result as T | Failure) : failure('BAD_UPSTREAM_RESPONSE');
+}
+
+/** Asks the backend for a FaceID biz_token. */
+export function getBizToken(event: GetBizTokenEvent): Promise<GetBizTokenResponse> {
+  return call('getBizToken', event);
+}
+
+/** Asks the backend for the result of a finished (or abandoned) flow. */
+export function getResult(bizToken: string): Promise<GetResultResponse> {
+  return call('getResult', { bizToken });
+}
+
+/** The caller's openid and the cloud-storage folder their reference photos go in. */
+export function whoami(): Promise<WhoAmIResponse> {
+  return call('whoami', {});
+}
+
+function randomSuffix(): string {
+  return Math.random().toString(36).slice(2, 10);
+}
+
+/** Uploads a reference photo into the caller's own folder; the fileID goes into getBizToken's imageRef1. */
+export async function uploadReferencePhoto(
+  filePath: string,
+): Promise<{ ok: true; fileID: string } | Failure> {
+  const me = await whoami();
+  if (!me.ok) return me;
+  const cloudPath = `${me.uploadDir}ref-${Date.now()}-${randomSuffix()}.jpg`;
+  try {
+    const { fileID } = await wx.cloud.uploadFile({ cloudPath, filePath });
+    return { ok: true, fileID };
+  } catch {
+    return failure('NETWORK_ERROR', '照片上传失败，请检查网络后重试');
+  }
+}

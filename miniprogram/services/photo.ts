@@ -1,0 +1,68 @@
+/** Taking a reference photo and shrinking it to what the backend accepts (≤ 1 MB, ≤ 1920 px long side). */
+
+export const MAX_PHOTO_BYTES = 1024 * 1024;
+export const MAX_PHOTO_SIDE = 1920;
+const QUALITIES = [80, 60, 40, 20];
+
+export type PhotoResult =
+  { ok: true; path: string; size: number } | { ok: false; cancelled: boolean; message: string };
+
+function fileSize(filePath: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    wx.getFileSystemManager().getFileInfo({
+      filePath,
+      success: (res) => resolve(res.size),
+      fail: reject,
+    });
+  });
+}
+
+function isCancel(err: unknown): boolean {
+  const msg = (err as { errMsg?: string } | undefined)?.errMsg ?? '';
+  return msg.includes('cancel');
+}
+
+/** Width to ask compressImage for so that the long side is at most MAX_PHOTO_SIDE. */
+export function targetWidth(width: number, height: number): number {
+  const longSide = Math.max(width, height);
+  if (longSide <= MAX_PHOTO_SIDE) return width;
+  return Math.max(1, Math.round((width * MAX_PHOTO_SIDE) / longSide));
+}
+
+/** Compresses with falling quality until the file fits MAX_PHOTO_BYTES. */
+export async function compressPhoto(src: string): Promise<PhotoResult> {
+  try {
+    const info = await wx.getImageInfo({ src });
+    const compressedWidth = targetWidth(info.width, info.height);
+    for (const quality of QUALITIES) {
+      const { tempFilePath } = await wx.compressImage({ src, quality, compressedWidth });
+      const size = await fileSize(tempFilePath);
+      if (size <= MAX_PHOTO_BYTES) return { ok: true, path: tempFilePath, size };
+    }
+    return { ok: false, cancelled: false, message: '照片压缩后仍超过 1MB，请换一张照片' };
+  } catch {
+    return { ok: false, cancelled: false, message: '无法处理这张照片，请换一张' };
+  }
+}
+
+/** Lets the person take or choose one photo, then compresses it. */
+export async function pickReferencePhoto(): Promise<PhotoResult> {
+  let src: string;
+  try {
+    const res = await wx.chooseMedia({
+      count: 1,
+      mediaType: ['image'],
+      sourceType: ['camera', 'album'],
+      sizeType: ['compressed'],
+      camera: 'front',
+    });
+    src = res.tempFiles[0].tempFilePath;
+  } catch (err) {
+    return {
+      ok: false,
+      cancelled: isCancel(err),
+      message: isCancel(err) ? '' : '无法打开相机或相册，请检查权限设置',
+    };
+  }
+  return compressPhoto(src);
+}
