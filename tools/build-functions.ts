@@ -22,9 +22,11 @@ export async function buildFunctions(): Promise<Record<string, number>> {
   const sizes: Record<string, number> = {};
   for (const name of functionNames()) {
     const folder = join(TARGET, name);
-    if (!existsSync(join(folder, 'package.json'))) throw new Error(`cloudfunctions/${name}/package.json is missing`);
+    if (!existsSync(join(folder, 'package.json')))
+      throw new Error(`cloudfunctions/${name}/package.json is missing`);
     const stray = readdirSync(folder).filter((f) => f.endsWith('.ts'));
-    if (stray.length) throw new Error(`cloudfunctions/${name} must not contain TypeScript sources: ${stray.join(', ')}`);
+    if (stray.length)
+      throw new Error(`cloudfunctions/${name} must not contain TypeScript sources: ${stray.join(', ')}`);
     const outfile = join(folder, 'index.js');
     await build({
       entryPoints: [join(SOURCES, name, 'index.ts')],
@@ -43,10 +45,11 @@ export async function buildFunctions(): Promise<Record<string, number>> {
   return sizes;
 }
 
-if (require.main === module) {
+if (process.argv[1] && resolve(process.argv[1]) === __filename) {
   buildFunctions().then(
     (sizes) => {
-      for (const [name, size] of Object.entries(sizes)) console.log(`cloudfunctions/${name}/index.js  ${(size / 1024).toFixed(1)} KB`);
+      for (const [name, size] of Object.entries(sizes))
+        console.log(`cloudfunctions/${name}/index.js  ${(size / 1024).toFixed(1)} KB`);
     },
     (err: Error) => {
       console.error(`build failed: ${err.message}`);

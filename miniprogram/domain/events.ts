@@ -120,3 +120,43 @@ export type WhoAmIResponse = WhoAmIOk | Failure;
 export function uploadDirFor(openid: string): string {
   return `faceid/${openid}/`;
 }
+
+/** One line of "my verifications": masked, no images. */
+export interface VerificationSummaryItem {
+  bizNo: string;
+  bizToken?: string;
+  mode: VerificationMode;
+  provider: string;
+  status: 'requesting' | 'issued' | 'finished' | 'failed';
+  outcome?: Outcome;
+  resultCode?: number;
+  title?: string;
+  maskedName?: string;
+  maskedIdNumber?: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  finishedAt?: number;
+}
+
+export interface ListVerificationsEvent {
+  /** Zero-based page number. */
+  page?: number;
+  /** 1..50, default 20. */
+  pageSize?: number;
+}
+
+export interface ListVerificationsOk {
+  ok: true;
+  items: VerificationSummaryItem[];
+  page: number;
+  pageSize: number;
+  hasMore: boolean;
+}
+
+export type ListVerificationsResponse = ListVerificationsOk | Failure;
+
+export interface DeleteVerificationEvent {
+  bizNo: string;
+}
+
+export type DeleteVerificationResponse = { ok: true; deleted: boolean } | Failure;

@@ -175,6 +175,67 @@ function tokenAnswer(record: VerificationRecord, provider: FaceIdProvider): GetB
   };
 }
 
+function inProgress(): FaceIdError {
+  return new FaceIdError('SERVICE_BUSY', {
+    param: 'bizNo',
+    detail: 'a token for this bizNo is being issued',
+    messageZh: '正在创建认证，请稍候',
+  });
+}
+
+/**
+ * What a repeated bizNo gets: the token already issued (still valid), or undefined when the earlier attempt
+ * failed and may be tried again; anything else is refused.
+ */
+function reuseIssued(
+  existing: VerificationRecord,
+  caller: Caller,
+  now: number,
+): VerificationRecord | undefined {
+  if (existing.openid !== caller.openid) {
+    throw new FaceIdError('INVALID_EVENT', { param: 'bizNo', detail: 'bizNo belongs to another caller' });
+  }
+  if (existing.status === 'issued' && (existing.expiresAt ?? 0) > now) return existing;
+  if (existing.status === 'requesting') throw inProgress();
+  if (existing.status === 'failed') return undefined;
+  throw new FaceIdError('INVALID_EVENT', {
+    param: 'bizNo',
+    detail: 'this bizNo was already used',
+    messageZh: '该业务流水号已使用，请重新发起认证',
+  });
+}
+
+/** FACEID_RATE_LIMIT as `<count>/<seconds>` (default 5/600). */
+export function rateLimitFromEnv(env: Services['env']): { count: number; windowMs: number } {
+  const raw = env.FACEID_RATE_LIMIT?.trim() || '5/600';
+  const match = /^(\d+)\/(\d+)$/.exec(raw);
+  const count = match ? Number(match[1]) : NaN;
+  const seconds = match ? Number(match[2]) : NaN;
+  if (!(count >= 1 && count <= 100_000 && seconds >= 1 && seconds <= 86_400)) {
+    throw new FaceIdError('CONFIG_INVALID', {
+      param: 'FACEID_RATE_LIMIT',
+      detail: 'FACEID_RATE_LIMIT must be <count>/<seconds>',
+    });
+  }
+  return { count, windowMs: seconds * 1000 };
+}
+
+/** Counts this token request against the caller's limit (kept in the store, so it holds across instances). */
+async function enforceRateLimit({ caller, store, now, env, log }: Services): Promise<void> {
+  const { count, windowMs } = rateLimitFromEnv(env);
+  if (caller.openid === null) return;
+  const at = now();
+  const hits = await store.hit(`token:${caller.openid}`, at, windowMs);
+  if (hits > count) {
+    const minutes = Math.max(1, Math.ceil(((Math.floor(at / windowMs) + 1) * windowMs - at) / 60_000));
+    log.warn({ fn: 'getBizToken', event: 'rate-limited', code: 'RATE_LIMITED' });
+    throw new FaceIdError('RATE_LIMITED', {
+      detail: `more than ${count} tokens in ${windowMs / 1000}s`,
+      messageZh: `发起认证过于频繁，请 ${minutes} 分钟后再试`,
+    });
+  }
+}
+
 /**
  * Issues a FaceID token for the caller: checks everything offline first, records the verification (masked),
  * then makes exactly one upstream call. A repeated bizNo returns the token already issued for it.
@@ -214,29 +275,19 @@ export async function getBizToken(event: unknown, services: Services): Promise<G
     maskedIdNumber: input.idcard ? maskIdNumber(input.idcard.number) : undefined,
     createdAt: now(),
   };
-  if (!(await store.create(record))) {
-    const existing = (await store.getById(bizNo))!;
-    if (existing.openid !== caller.openid)
-      throw new FaceIdError('INVALID_EVENT', { param: 'bizNo', detail: 'bizNo belongs to another caller' });
-    if (existing.status === 'issued' && (existing.expiresAt ?? 0) > now()) {
+  const existing = input.bizNo !== undefined ? await store.getById(bizNo) : undefined;
+  if (existing) {
+    const reused = reuseIssued(existing, caller, now());
+    if (reused) {
       log.info({ fn: 'getBizToken', event: 'reused', bizNo });
-      return tokenAnswer(existing, provider);
+      return tokenAnswer(reused, provider);
     }
-    if (existing.status === 'requesting') {
-      throw new FaceIdError('SERVICE_BUSY', {
-        param: 'bizNo',
-        detail: 'a token for this bizNo is being issued',
-        messageZh: '正在创建认证，请稍候',
-      });
-    }
-    if (existing.status !== 'failed') {
-      throw new FaceIdError('INVALID_EVENT', {
-        param: 'bizNo',
-        detail: 'this bizNo was already used',
-        messageZh: '该业务流水号已使用，请重新发起认证',
-      });
-    }
+  }
+  await enforceRateLimit(services);
+  if (existing) {
     await store.update(bizNo, { status: 'requesting', errorCode: undefined });
+  } else if (!(await store.create(record))) {
+    throw inProgress();
   }
 
   try {

@@ -80,6 +80,28 @@ export function toResultAnswer(record: VerificationRecord, result: ProviderResul
 }
 
 /**
+ * Stores the evidence images of a final result in cloud storage, only when FACEID_KEEP_IMAGES=1; they are never
+ * returned to the client and are deleted with the record.
+ */
+async function keepEvidence(
+  record: VerificationRecord,
+  result: ProviderResult,
+  { env, files }: Services,
+): Promise<string[] | undefined> {
+  if (env.FACEID_KEEP_IMAGES?.trim() !== '1' || !result.images) return undefined;
+  const fileIDs: string[] = [];
+  for (const [name, base64] of Object.entries(result.images)) {
+    if (!/^[a-z0-9_]+$/i.test(name)) continue;
+    const { fileID } = await files.uploadFile({
+      cloudPath: `faceid-evidence/${record.bizNo}/${name}.jpg`,
+      fileContent: Buffer.from(base64, 'base64'),
+    });
+    fileIDs.push(fileID);
+  }
+  return fileIDs;
+}
+
+/**
  * The result of the caller's verification. A final result is stored with the record, so reading it again makes
  * no upstream call; images are never returned.
  */
@@ -96,6 +118,7 @@ export async function getResult(event: unknown, services: Services): Promise<Get
   const answer = toResultAnswer(record, result);
   if (answer.finished) {
     const { ok: _ok, ...stored } = answer;
+    const imageFileIDs = await keepEvidence(record, result, services);
     await store.update(record._id, {
       status: 'finished',
       resultCode: answer.resultCode,
@@ -104,6 +127,7 @@ export async function getResult(event: unknown, services: Services): Promise<Get
       finishedAt: now(),
       maskedName: record.maskedName ?? answer.idcard?.name,
       maskedIdNumber: record.maskedIdNumber ?? answer.idcard?.idcardNumber,
+      imageFileIDs,
     });
   }
   log.info({

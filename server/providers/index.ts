@@ -1,6 +1,7 @@
 import { FaceIdError } from '../../miniprogram/domain/errors';
 import { baseUrlFromEnv, requireEnv, requireUrlEnv, timeoutFromEnv, type Env } from '../config';
 import { createFidliteProvider, FIDLITE_DEFAULT_BASE_URL } from './fidlite';
+import { resilient } from './resilience';
 import { PROVIDER_NAMES, type FaceIdProvider, type ProviderName } from './types';
 
 export interface ProviderContext {
@@ -44,5 +45,5 @@ export function createProvider(ctx: ProviderContext): FaceIdProvider {
   const factory = FACTORIES[name];
   if (!factory)
     throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_PROVIDER', detail: `${name} is not available` });
-  return factory(ctx);
+  return resilient(factory(ctx));
 }

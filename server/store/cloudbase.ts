@@ -1,4 +1,5 @@
 import {
+  COUNTERS_COLLECTION,
   VERIFICATIONS_COLLECTION,
   type ListOptions,
   type VerificationRecord,
@@ -8,7 +9,7 @@ import {
 /** The part of the wx-server-sdk / @cloudbase/node-sdk database API this store uses. */
 export interface CloudDatabase {
   collection(name: string): CloudCollection;
-  command: { lt(value: number): unknown };
+  command: { lt(value: number): unknown; inc(value: number): unknown };
 }
 
 export interface CloudQuery {
@@ -24,6 +25,7 @@ export interface CloudCollection extends CloudQuery {
   add(options: { data: Record<string, unknown> }): Promise<{ _id: string }>;
   doc(id: string): {
     update(options: { data: Record<string, unknown> }): Promise<{ stats: { updated: number } }>;
+    remove(): Promise<{ stats: { removed: number } }>;
   };
 }
 
@@ -80,8 +82,42 @@ export class CloudBaseStore implements VerificationStore {
     return data as unknown as VerificationRecord[];
   }
 
-  async deleteCreatedBefore(time: number): Promise<number> {
-    const { stats } = await this.collection.where({ createdAt: this.db.command.lt(time) }).remove();
-    return stats.removed;
+  async listRecent({ limit, skip }: ListOptions): Promise<VerificationRecord[]> {
+    const { data } = await this.collection.orderBy('createdAt', 'desc').skip(skip).limit(limit).get();
+    return data as unknown as VerificationRecord[];
+  }
+
+  async listCreatedBefore(time: number, limit: number): Promise<VerificationRecord[]> {
+    const { data } = await this.collection
+      .where({ createdAt: this.db.command.lt(time) })
+      .orderBy('createdAt', 'asc')
+      .limit(limit)
+      .get();
+    return data as unknown as VerificationRecord[];
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { stats } = await this.collection.doc(id).remove();
+    return stats.removed > 0;
+  }
+
+  async hit(key: string, now: number, windowMs: number): Promise<number> {
+    const counters = this.db.collection(COUNTERS_COLLECTION);
+    const window = Math.floor(now / windowMs);
+    const id = `${key}@${window}`;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const { stats } = await counters.doc(id).update({ data: { count: this.db.command.inc(1) } });
+      if (stats.updated > 0) {
+        const { data } = await counters.where({ _id: id }).limit(1).get();
+        return Number(data[0]?.count ?? 1);
+      }
+      try {
+        await counters.add({ data: { _id: id, key, count: 1, expiresAt: (window + 1) * windowMs } });
+        return 1;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+    }
+    throw new Error('rate-limit counter kept changing');
   }
 }

@@ -10,6 +10,7 @@ const clone = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSO
  */
 export class EmbeddedStore implements VerificationStore {
   private readonly records = new Map<string, VerificationRecord>();
+  private readonly counters = new Map<string, number>();
 
   constructor(private readonly file?: string) {
     if (file) {
@@ -53,23 +54,46 @@ export class EmbeddedStore implements VerificationStore {
     this.persist();
   }
 
-  async listByOpenid(openid: string, { limit, skip }: ListOptions): Promise<VerificationRecord[]> {
+  private newestFirst(
+    filter: (r: VerificationRecord) => boolean,
+    { limit, skip }: ListOptions,
+  ): VerificationRecord[] {
     return [...this.records.values()]
-      .filter((r) => r.openid === openid)
+      .filter(filter)
       .sort((a, b) => b.createdAt - a.createdAt)
       .slice(skip, skip + limit)
       .map(clone);
   }
 
-  async deleteCreatedBefore(time: number): Promise<number> {
-    let removed = 0;
-    for (const [id, record] of this.records) {
-      if (record.createdAt < time) {
-        this.records.delete(id);
-        removed++;
-      }
-    }
-    if (removed) this.persist();
-    return removed;
+  async listByOpenid(openid: string, options: ListOptions): Promise<VerificationRecord[]> {
+    return this.newestFirst((r) => r.openid === openid, options);
+  }
+
+  async listRecent(options: ListOptions): Promise<VerificationRecord[]> {
+    return this.newestFirst(() => true, options);
+  }
+
+  async listCreatedBefore(time: number, limit: number): Promise<VerificationRecord[]> {
+    return [...this.records.values()]
+      .filter((r) => r.createdAt < time)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .slice(0, limit)
+      .map(clone);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const existed = this.records.delete(id);
+    if (existed) this.persist();
+    return existed;
+  }
+
+  async hit(key: string, now: number, windowMs: number): Promise<number> {
+    const window = Math.floor(now / windowMs);
+    const id = `${key}@${window}`;
+    const count = (this.counters.get(id) ?? 0) + 1;
+    this.counters.set(id, count);
+    for (const old of this.counters.keys())
+      if (Number(old.split('@').pop()) < window) this.counters.delete(old);
+    return count;
   }
 }

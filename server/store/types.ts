@@ -31,6 +31,8 @@ export interface VerificationRecord {
   outcome?: Outcome;
   result?: StoredResult;
   errorCode?: string;
+  /** Cloud-storage fileIDs of evidence images, kept only when FACEID_KEEP_IMAGES=1. */
+  imageFileIDs?: string[];
   /** Epoch milliseconds. */
   createdAt: number;
   expiresAt?: number;
@@ -51,6 +53,18 @@ export interface VerificationStore {
   update(id: string, patch: Partial<Omit<VerificationRecord, '_id'>>): Promise<void>;
   /** One user's records, newest first. */
   listByOpenid(openid: string, options: ListOptions): Promise<VerificationRecord[]>;
-  /** Deletes records created before the time; returns how many. */
-  deleteCreatedBefore(time: number): Promise<number>;
+  /** Everyone's records, newest first (console and operators only). */
+  listRecent(options: ListOptions): Promise<VerificationRecord[]>;
+  /** Up to `limit` records created before the time, oldest first. */
+  listCreatedBefore(time: number, limit: number): Promise<VerificationRecord[]>;
+  /** Deletes one record; resolves whether it existed. */
+  delete(id: string): Promise<boolean>;
+  /**
+   * Counts one hit for `key` in the fixed window that contains `now` and returns the window's count so far (at
+   * least this hit's place in it). Kept in the store so a limit holds across function instances.
+   */
+  hit(key: string, now: number, windowMs: number): Promise<number>;
 }
+
+/** Name of the CloudBase collection holding rate-limit counters. */
+export const COUNTERS_COLLECTION = 'faceid_counters';

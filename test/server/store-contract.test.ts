@@ -75,10 +75,33 @@ describe.each(implementations)('store contract: %s', (_name, make) => {
     expect((await store.listByOpenid('u2', { limit: 10, skip: 0 })).map((r) => r._id)).toEqual(['x1']);
   });
 
-  it('deletes records created before a time', async () => {
-    for (let i = 1; i <= 4; i++) await store.create(record(`a${i}`, 'u1', i * 10));
-    expect(await store.deleteCreatedBefore(25)).toBe(2);
-    expect((await store.listByOpenid('u1', { limit: 10, skip: 0 })).map((r) => r._id)).toEqual(['a4', 'a3']);
+  it('lists everyone’s records newest first, and old records oldest first', async () => {
+    for (let i = 1; i <= 4; i++) await store.create(record(`a${i}`, i % 2 ? 'u1' : null, i * 10));
+    expect((await store.listRecent({ limit: 3, skip: 0 })).map((r) => r._id)).toEqual(['a4', 'a3', 'a2']);
+    expect((await store.listCreatedBefore(35, 10)).map((r) => r._id)).toEqual(['a1', 'a2', 'a3']);
+    expect((await store.listCreatedBefore(35, 2)).map((r) => r._id)).toEqual(['a1', 'a2']);
+  });
+
+  it('deletes one record', async () => {
+    await store.create(record('a1', 'u1', 1));
+    await store.create(record('a2', 'u1', 2));
+    expect(await store.delete('a1')).toBe(true);
+    expect(await store.delete('a1')).toBe(false);
+    expect((await store.listByOpenid('u1', { limit: 10, skip: 0 })).map((r) => r._id)).toEqual(['a2']);
+  });
+
+  it('counts hits per key in fixed windows', async () => {
+    const windowMs = 600_000;
+    const t0 = 1_800_000_000_000 - (1_800_000_000_000 % windowMs);
+    expect(await store.hit('u1', t0, windowMs)).toBe(1);
+    expect(await store.hit('u1', t0 + 1000, windowMs)).toBe(2);
+    expect(await store.hit('u2', t0 + 1000, windowMs)).toBe(1);
+    expect(await store.hit('u1', t0 + windowMs, windowMs)).toBe(1);
+    // Concurrent hits are all counted; each sees at least its own place in the window (CloudBase may show more).
+    const counts = await Promise.all(Array.from({ length: 5 }, () => store.hit('u3', t0, windowMs)));
+    expect(Math.max(...counts)).toBe(5);
+    expect(counts.sort().every((count, i) => count >= i + 1)).toBe(true);
+    expect(await store.hit('u3', t0, windowMs)).toBe(6);
   });
 });
 

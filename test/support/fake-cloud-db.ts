@@ -5,8 +5,12 @@ type Doc = Record<string, unknown>;
 interface LessThan {
   $lt: number;
 }
+interface Increment {
+  $inc: number;
+}
 
 const isLessThan = (v: unknown): v is LessThan => typeof v === 'object' && v !== null && '$lt' in v;
+const isIncrement = (v: unknown): v is Increment => typeof v === 'object' && v !== null && '$inc' in v;
 
 function matches(doc: Doc, filter: Doc): boolean {
   return Object.entries(filter).every(([key, want]) =>
@@ -16,12 +20,15 @@ function matches(doc: Doc, filter: Doc): boolean {
 
 export class FakeCloudDatabase implements CloudDatabase {
   readonly collections = new Map<string, Map<string, Doc>>();
-  readonly command = { lt: (value: number): LessThan => ({ $lt: value }) };
+  readonly command = {
+    lt: (value: number): LessThan => ({ $lt: value }),
+    inc: (value: number): Increment => ({ $inc: value }),
+  };
 
   collection(name: string): CloudCollection {
     if (!this.collections.has(name)) this.collections.set(name, new Map());
     const docs = this.collections.get(name)!;
-    const query = (filter: Doc, order?: [string, 'asc' | 'desc'], skip = 0, limit = 100): CloudQuery => ({
+    const query = (filter: Doc, order?: [string, 'asc' | 'desc'], skip = 0, limit = 20): CloudQuery => ({
       where: (f) => query({ ...filter, ...f }, order, skip, limit),
       orderBy: (field, dir) => query(filter, [field, dir], skip, limit),
       skip: (n) => query(filter, order, n, limit),
@@ -55,8 +62,16 @@ export class FakeCloudDatabase implements CloudDatabase {
           async update({ data }) {
             const current = docs.get(id);
             if (!current) return { stats: { updated: 0 } };
-            docs.set(id, { ...current, ...(JSON.parse(JSON.stringify(data)) as Doc) });
+            const next: Doc = { ...current };
+            for (const [key, value] of Object.entries(data)) {
+              if (isIncrement(value)) next[key] = ((current[key] as number) ?? 0) + value.$inc;
+              else if (value !== undefined) next[key] = JSON.parse(JSON.stringify(value));
+            }
+            docs.set(id, next);
             return { stats: { updated: 1 } };
+          },
+          async remove() {
+            return { stats: { removed: Number(docs.delete(id)) } };
           },
         };
       },

@@ -34,6 +34,7 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
     FACEID_RETURN_URL: 'https://example.invalid/return',
     FACEID_STORE: 'memory',
     FACEID_TIMEOUT_MS: '3000',
+    FACEID_RATE_LIMIT: '1000/600',
     ...extraEnv,
   };
   const saved = { ...process.env };

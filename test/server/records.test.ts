@@ -1,0 +1,160 @@
+import { completeFlow } from '../support/component-driver';
+import { startHarness, type Harness } from '../support/harness';
+
+type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const DAY = 24 * 60 * 60 * 1000;
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+async function verify(openid: string, outcome = 'SUCCESS'): Promise<Answer> {
+  const token = await h.call<Answer>(
+    'getBizToken',
+    { mode: 'idcard', idcardName: '李四', idcardNumber: '11010519491231002X' },
+    openid,
+  );
+  await completeFlow(h.sandbox.url, token.bizToken, outcome);
+  await h.call('getResult', { bizToken: token.bizToken }, openid);
+  return token;
+}
+
+describe('listVerifications', () => {
+  it('lists only the caller’s own records, newest first, masked and paged', async () => {
+    const a = await verify('o-a', 'SUCCESS');
+    const b = await verify('o-a', 'PASS_LIVING_NOT_THE_SAME');
+    await verify('o-b');
+    const first = await h.call<Answer>('listVerifications', { pageSize: 1 }, 'o-a');
+    expect(first).toMatchObject({ ok: true, page: 0, pageSize: 1, hasMore: true });
+    expect(first.items).toEqual([
+      expect.objectContaining({
+        bizNo: b.bizNo,
+        outcome: 'not_same_person',
+        status: 'finished',
+        title: '人脸比对未通过',
+        maskedName: '李*',
+        maskedIdNumber: '1101**********002X',
+      }),
+    ]);
+    const second = await h.call<Answer>('listVerifications', { page: 1, pageSize: 1 }, 'o-a');
+    expect(second.items.map((i: Answer) => i.bizNo)).toEqual([a.bizNo]);
+    expect(second.hasMore).toBe(false);
+    expect(JSON.stringify([first, second])).not.toMatch(/李四|11010519491231002X/);
+  });
+
+  it('refuses a user naming someone else; the console may list anyone', async () => {
+    await verify('o-a');
+    expect((await h.call<Answer>('listVerifications', { openid: 'o-a' }, 'o-b')).error.code).toBe(
+      'FORBIDDEN',
+    );
+    expect((await h.call<Answer>('listVerifications', { openid: 'o-a' }, null)).items).toHaveLength(1);
+    expect((await h.call<Answer>('listVerifications', {}, null)).items).toHaveLength(1);
+  });
+
+  it.each([[{ page: -1 }], [{ pageSize: 0 }], [{ pageSize: 51 }], [{ page: 'x' }], ['nope']])(
+    'refuses %j',
+    async (event) => {
+      expect((await h.call<Answer>('listVerifications', event, 'o-a')).error.code).toBe('INVALID_EVENT');
+    },
+  );
+});
+
+describe('deleteVerification', () => {
+  it('deletes the caller’s own record, never another user’s', async () => {
+    const mine = await verify('o-a');
+    expect((await h.call<Answer>('deleteVerification', { bizNo: mine.bizNo }, 'o-b')).error.code).toBe(
+      'NOT_FOUND',
+    );
+    expect(await h.store().getById(mine.bizNo)).toBeDefined();
+    expect(await h.call('deleteVerification', { bizNo: mine.bizNo }, 'o-a')).toEqual({
+      ok: true,
+      deleted: true,
+    });
+    expect(await h.store().getById(mine.bizNo)).toBeUndefined();
+    expect((await h.call<Answer>('getResult', { bizToken: mine.bizToken }, 'o-a')).error.code).toBe(
+      'NOT_FOUND',
+    );
+  });
+});
+
+describe('evidence images and purge', () => {
+  it('keeps images only with FACEID_KEEP_IMAGES=1, never returns them, and deletes them with the record', async () => {
+    const plain = await verify('o-a');
+    expect((await h.store().getById(plain.bizNo))?.imageFileIDs).toBeUndefined();
+
+    process.env.FACEID_KEEP_IMAGES = '1';
+    const kept = await verify('o-a');
+    const record = (await h.store().getById(kept.bizNo))!;
+    expect(record.imageFileIDs).toEqual(
+      expect.arrayContaining([expect.stringContaining(`faceid-evidence/${kept.bizNo}/image_best.jpg`)]),
+    );
+    const stored = await h.cloud.sdk.downloadFile({ fileID: record.imageFileIDs![0] });
+    expect(stored.fileContent.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    const again = await h.call<Answer>('getResult', { bizToken: kept.bizToken }, 'o-a');
+    expect(JSON.stringify(again)).not.toMatch(/faceid-evidence|image_best/);
+
+    await h.call('deleteVerification', { bizNo: kept.bizNo }, 'o-a');
+    await expect(h.cloud.sdk.downloadFile({ fileID: record.imageFileIDs![0] })).rejects.toThrow();
+  });
+
+  it('purges records older than FACEID_RETENTION_DAYS with their images, from the timer only', async () => {
+    process.env.FACEID_KEEP_IMAGES = '1';
+    const old = await verify('o-a');
+    const fresh = await verify('o-a');
+    const oldRecord = (await h.store().getById(old.bizNo))!;
+    await h.store().update(old.bizNo, { createdAt: Date.now() - 31 * DAY });
+    await h.store().update(fresh.bizNo, { createdAt: Date.now() - 29 * DAY });
+
+    expect((await h.call<Answer>('purgeVerifications', {}, 'o-a')).error.code).toBe('FORBIDDEN');
+    expect(await h.call<Answer>('purgeVerifications', {}, null)).toMatchObject({ ok: true, deleted: 1 });
+    expect(await h.store().getById(old.bizNo)).toBeUndefined();
+    expect(await h.store().getById(fresh.bizNo)).toBeDefined();
+    await expect(h.cloud.sdk.downloadFile({ fileID: oldRecord.imageFileIDs![0] })).rejects.toThrow();
+
+    process.env.FACEID_RETENTION_DAYS = '7';
+    expect(await h.call<Answer>('purgeVerifications', {}, null)).toMatchObject({ ok: true, deleted: 1 });
+    process.env.FACEID_RETENTION_DAYS = 'forever';
+    expect((await h.call<Answer>('purgeVerifications', {}, null)).error).toMatchObject({
+      code: 'CONFIG_INVALID',
+      param: 'FACEID_RETENTION_DAYS',
+    });
+  });
+});
+
+describe('rate limit on getBizToken', () => {
+  it('allows FACEID_RATE_LIMIT tokens per user per window, counted in the store, with a clear message', async () => {
+    process.env.FACEID_RATE_LIMIT = '2/600';
+    for (let i = 0; i < 2; i++)
+      expect((await h.call<Answer>('getBizToken', { mode: 'ocr' }, 'o-a')).ok).toBe(true);
+    const third = await h.call<Answer>('getBizToken', { mode: 'ocr' }, 'o-a');
+    expect(third.error).toMatchObject({ code: 'RATE_LIMITED', retryable: true });
+    expect(third.error.message).toMatch(/^发起认证过于频繁，请 \d+ 分钟后再试$/);
+    expect(h.upstream.calls('/lite/v1/get_biz_token')).toHaveLength(2);
+    expect((await h.call<Answer>('getBizToken', { mode: 'ocr' }, 'o-b')).ok).toBe(true);
+    expect((await h.call<Answer>('getBizToken', { mode: 'ocr' }, null)).ok).toBe(true);
+  });
+
+  it('defaults to 5 per 600 s and does not count a repeated bizNo or invalid input', async () => {
+    delete process.env.FACEID_RATE_LIMIT;
+    for (let i = 0; i < 3; i++)
+      await h.call('getBizToken', { mode: 'idcard', idcardName: '李四', idcardNumber: 'bad' }, 'o-a');
+    for (let i = 0; i < 3; i++)
+      expect((await h.call<Answer>('getBizToken', { mode: 'ocr', bizNo: 'same-1' }, 'o-a')).ok).toBe(true);
+    for (let i = 0; i < 4; i++)
+      expect((await h.call<Answer>('getBizToken', { mode: 'ocr' }, 'o-a')).ok).toBe(true);
+    expect((await h.call<Answer>('getBizToken', { mode: 'ocr' }, 'o-a')).error.code).toBe('RATE_LIMITED');
+  });
+
+  it('refuses a malformed FACEID_RATE_LIMIT as configuration', async () => {
+    process.env.FACEID_RATE_LIMIT = 'lots';
+    expect((await h.call<Answer>('getBizToken', { mode: 'ocr' }, 'o-a')).error).toMatchObject({
+      code: 'CONFIG_INVALID',
+      param: 'FACEID_RATE_LIMIT',
+    });
+    expect(h.upstream.requests).toHaveLength(0);
+  });
+});
