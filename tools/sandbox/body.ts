@@ -107,6 +107,7 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Pars
     const chunks: Buffer[] = [];
     const body: ParsedBody = { kind, fields: new Map(), files: new Map() };
     let parser: busboy.Busboy | undefined;
+    let fileTooLarge = false;
 
     const fail = (error: Error): void => {
       if (settled) return;
@@ -115,7 +116,6 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Pars
       req.removeAllListeners('end');
       parser?.removeAllListeners();
       parser?.on('error', () => undefined);
-      parser?.destroy();
       discardRest(req, received);
       reject(error);
     };
@@ -140,7 +140,10 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Pars
       parser.on('file', (name, stream, info) => {
         const parts: Buffer[] = [];
         stream.on('data', (part: Buffer) => parts.push(part));
-        stream.on('limit', () => fail(new TooLargeError()));
+        stream.on('error', () => undefined);
+        stream.on('limit', () => {
+          fileTooLarge = true;
+        });
         stream.on('end', () => {
           if (!settled)
             setFirst(body.files, name, {
@@ -151,19 +154,24 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Pars
         });
       });
       parser.on('error', (error: Error) => fail(new BadBodyError(error.message)));
-      parser.on('close', succeed);
+      parser.on('close', () => (fileTooLarge ? fail(new TooLargeError()) : succeed()));
     }
 
     req.on('data', (chunk: Buffer) => {
       if (settled) return;
       received += chunk.length;
       if (received > limits.maxBytes) return fail(new TooLargeError());
-      if (parser) parser.write(chunk);
-      else chunks.push(chunk);
+      if (!parser) return void chunks.push(chunk);
+      parser.write(chunk);
+      if (fileTooLarge) fail(new TooLargeError());
     });
     req.on('end', () => {
       if (settled) return;
-      if (parser) return void parser.end();
+      if (parser) {
+        parser.end();
+        if (fileTooLarge) fail(new TooLargeError());
+        return;
+      }
       try {
         Object.assign(body, parseText(kind, Buffer.concat(chunks), limits));
         succeed();
