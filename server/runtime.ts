@@ -97,7 +97,7 @@ export type Handler<T> = (event: unknown, services: Services) => Promise<T>;
 export function cloudFunction<T extends object>(
   name: string,
   handler: Handler<T>,
-  options: { log?: Logger; env?: Env } = {},
+  options: { log?: Logger; env?: Env; cloudDatabase?: () => CloudDatabase } = {},
 ): (event: unknown, context?: unknown) => Promise<T | Failure> {
   const log = options.log ?? consoleLogger;
   return async function main(event: unknown): Promise<T | Failure> {
@@ -107,7 +107,7 @@ export function cloudFunction<T extends object>(
       const sdk = loadSdk(env);
       const openid = sdk.getWXContext().OPENID;
       const caller: Caller = { openid: openid ? openid : null };
-      const store = openStore(storeSpecFromEnv(env), () => sdk.database());
+      const store = openStore(storeSpecFromEnv(env), options.cloudDatabase ?? (() => sdk.database()));
       const result = await handler(event, { caller, store, now: Date.now, env, files: sdk, log });
       log.info({
         fn: name,

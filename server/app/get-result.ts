@@ -102,19 +102,18 @@ async function keepEvidence(
 }
 
 /**
- * The result of the caller's verification. A final result is stored with the record, so reading it again makes
- * no upstream call; images are never returned.
+ * Asks FaceID for a record's result and, when it is final, stores it with the record (with the evidence images
+ * only if FACEID_KEEP_IMAGES=1). A record that already holds its final result makes no upstream call.
  */
-export async function getResult(event: unknown, services: Services): Promise<GetResultOk> {
-  const { caller, store, now, log } = services;
-  const bizToken = requiredString(eventObject(event), 'bizToken', 256);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\s]/.test(bizToken)) throw new FaceIdError('INVALID_EVENT', { param: 'bizToken' });
-  const record = await readableRecord(store, caller, bizToken);
+export async function refreshResult(
+  record: VerificationRecord,
+  services: Services,
+  fn: string,
+): Promise<GetResultOk> {
   if (record.result) return { ok: true, ...record.result };
-
+  const { store, now, log } = services;
   const provider = createProvider({ env: services.env, now, purpose: 'result' });
-  const result = await provider.fetchResult({ bizToken, resultRef: record.resultRef });
+  const result = await provider.fetchResult({ bizToken: record.bizToken!, resultRef: record.resultRef });
   const answer = toResultAnswer(record, result);
   if (answer.finished) {
     const { ok: _ok, ...stored } = answer;
@@ -131,11 +130,23 @@ export async function getResult(event: unknown, services: Services): Promise<Get
     });
   }
   log.info({
-    fn: 'getResult',
+    fn,
     event: 'result',
     bizNo: record.bizNo,
     outcome: answer.outcome,
     resultCode: answer.resultCode,
   });
   return answer;
+}
+
+/**
+ * The result of the caller's verification. A final result is stored with the record, so reading it again makes
+ * no upstream call; images are never returned.
+ */
+export async function getResult(event: unknown, services: Services): Promise<GetResultOk> {
+  const bizToken = requiredString(eventObject(event), 'bizToken', 256);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\s]/.test(bizToken)) throw new FaceIdError('INVALID_EVENT', { param: 'bizToken' });
+  const record = await readableRecord(services.store, services.caller, bizToken);
+  return refreshResult(record, services, 'getResult');
 }

@@ -6,6 +6,7 @@ import type {
   FaceIdProvider,
   IdcardFields,
   IssuedToken,
+  NotifyRef,
   ProviderResult,
   TokenRequest,
 } from './types';
@@ -178,5 +179,26 @@ export function createFidliteProvider(config: FidliteConfig): FaceIdProvider {
     };
   }
 
-  return { name: 'fidlite', modes: ['idcard', 'ocr', 'reference'], validate, issueToken, fetchResult };
+  function readNotify(fields: Record<string, string>): NotifyRef {
+    let data: unknown;
+    try {
+      data = JSON.parse(fields.data ?? '');
+    } catch {
+      throw new FaceIdError('INVALID_EVENT', { param: 'data', detail: 'notify data is not JSON' });
+    }
+    const bizToken = (data as Record<string, unknown> | null)?.biz_token;
+    if (typeof bizToken !== 'string' || bizToken === '' || bizToken.length > 256) {
+      throw new FaceIdError('INVALID_EVENT', { param: 'biz_token', detail: 'notify data has no biz_token' });
+    }
+    return { bizToken };
+  }
+
+  return {
+    name: 'fidlite',
+    modes: ['idcard', 'ocr', 'reference'],
+    validate,
+    issueToken,
+    fetchResult,
+    readNotify,
+  };
 }

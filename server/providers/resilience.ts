@@ -118,6 +118,7 @@ export function resilient(
     name: provider.name,
     modes: provider.modes,
     validate: (req) => provider.validate(req),
+    readNotify: (fields) => provider.readNotify(fields),
     issueToken: (req) => breaker.run(() => provider.issueToken(req)),
     fetchResult: (ref) => breaker.run(() => withRetry(() => provider.fetchResult(ref), DEFAULT_RETRY, deps)),
   };

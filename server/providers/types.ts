@@ -73,4 +73,15 @@ export interface FaceIdProvider {
   validate(req: TokenRequest): void;
   issueToken(req: TokenRequest): Promise<IssuedToken>;
   fetchResult(ref: { bizToken: string; resultRef?: string }): Promise<ProviderResult>;
+  /**
+   * Reads a notify callback's form fields: which verification it is about. Verifies the signature where the
+   * product signs its notifies (throws FORBIDDEN when it does not match). The outcome is never taken from it.
+   */
+  readNotify(fields: Record<string, string>): NotifyRef;
+}
+
+/** What a notify callback identifies: the token, or the provider's own handle. */
+export interface NotifyRef {
+  bizToken?: string;
+  resultRef?: string;
 }

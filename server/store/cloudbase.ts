@@ -67,6 +67,10 @@ export class CloudBaseStore implements VerificationStore {
     return this.first({ bizToken });
   }
 
+  getByResultRef(resultRef: string): Promise<VerificationRecord | undefined> {
+    return this.first({ resultRef });
+  }
+
   async update(id: string, patch: Partial<Omit<VerificationRecord, '_id'>>): Promise<void> {
     const data = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     await this.collection.doc(id).update({ data });

@@ -42,9 +42,17 @@ export class EmbeddedStore implements VerificationStore {
     return clone(this.records.get(id));
   }
 
-  async getByBizToken(bizToken: string): Promise<VerificationRecord | undefined> {
-    for (const record of this.records.values()) if (record.bizToken === bizToken) return clone(record);
+  private find(match: (record: VerificationRecord) => boolean): VerificationRecord | undefined {
+    for (const record of this.records.values()) if (match(record)) return clone(record);
     return undefined;
+  }
+
+  async getByBizToken(bizToken: string): Promise<VerificationRecord | undefined> {
+    return this.find((r) => r.bizToken === bizToken);
+  }
+
+  async getByResultRef(resultRef: string): Promise<VerificationRecord | undefined> {
+    return this.find((r) => r.resultRef === resultRef);
   }
 
   async update(id: string, patch: Partial<Omit<VerificationRecord, '_id'>>): Promise<void> {

@@ -50,6 +50,8 @@ export interface VerificationStore {
   create(record: VerificationRecord): Promise<boolean>;
   getById(id: string): Promise<VerificationRecord | undefined>;
   getByBizToken(bizToken: string): Promise<VerificationRecord | undefined>;
+  /** The record whose provider handle (Megvii Lite's biz_id) is `resultRef`. */
+  getByResultRef(resultRef: string): Promise<VerificationRecord | undefined>;
   update(id: string, patch: Partial<Omit<VerificationRecord, '_id'>>): Promise<void>;
   /** One user's records, newest first. */
   listByOpenid(openid: string, options: ListOptions): Promise<VerificationRecord[]>;

@@ -43,6 +43,9 @@ describe.each(implementations)('store contract: %s', (_name, make) => {
     await store.update('b1', { bizToken: 't1', status: 'issued' });
     expect(await store.getByBizToken('t1')).toMatchObject({ _id: 'b1', status: 'issued', maskedName: '张*' });
     expect(await store.getByBizToken('nope')).toBeUndefined();
+    await store.update('b1', { resultRef: 'ref-1' });
+    expect((await store.getByResultRef('ref-1'))?._id).toBe('b1');
+    expect(await store.getByResultRef('nope')).toBeUndefined();
     expect(await store.getById('nope')).toBeUndefined();
   });
 

@@ -1,0 +1,34 @@
+import { FaceIdError } from '../../miniprogram/domain/errors';
+import { createProvider } from '../providers';
+import type { Services } from '../runtime';
+import { formFields, httpHandler, textAnswer, type HttpAnswer, type HttpEvent } from './http';
+import { refreshResult } from './get-result';
+
+/**
+ * FaceID's notify callback. The body only says which verification ended: the outcome is always read with
+ * get_result, so a forged notify cannot change a record. Idempotent: a finished record makes no upstream call.
+ */
+export async function handleNotify(http: HttpEvent, services: Services): Promise<HttpAnswer> {
+  if (http.httpMethod !== 'POST') return textAnswer(405, 'POST only');
+  const fields = formFields(http);
+  const provider = createProvider({ env: services.env, now: services.now, purpose: 'result' });
+  const ref = provider.readNotify(fields);
+  const record = ref.bizToken
+    ? await services.store.getByBizToken(ref.bizToken)
+    : ref.resultRef
+      ? await services.store.getByResultRef(ref.resultRef)
+      : undefined;
+  if (!record || !record.bizToken) throw new FaceIdError('NOT_FOUND', { param: 'biz_token' });
+  const alreadyFinished = Boolean(record.result);
+  const answer = await refreshResult(record, services, 'faceidNotify');
+  services.log.info({
+    fn: 'faceidNotify',
+    event: alreadyFinished ? 'repeat' : 'updated',
+    bizNo: record.bizNo,
+    outcome: answer.outcome,
+  });
+  return textAnswer(200, 'success');
+}
+
+/** The notify handler behind CloudBase HTTP access. */
+export const faceidNotify = httpHandler(handleNotify);
