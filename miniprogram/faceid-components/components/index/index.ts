@@ -17,10 +17,13 @@ import {
 type Step = 'agreement' | 'loading' | 'ocr' | 'ocr-confirm' | 'typed' | 'video' | 'done';
 type FinishStatus = 'complete' | 'tokenError';
 
-const OUTCOMES = RESULT_CODES.filter((row) => row.message !== 'LIVING_NOT_START').map((row) => row.message);
-const OUTCOME_LABELS = RESULT_CODES.filter((row) => row.message !== 'LIVING_NOT_START').map(
-  (row) => `${row.code} ${row.message}（${row.title}）`,
-);
+const OUTCOME_ROWS = RESULT_CODES.filter((row) => row.message !== 'LIVING_NOT_START');
+/** Outcomes the picker offers; '' sends none, so the sandbox's own setting (control API) decides. */
+const OUTCOMES = [...OUTCOME_ROWS.map((row) => row.message), ''];
+const OUTCOME_LABELS = [
+  ...OUTCOME_ROWS.map((row) => `${row.code} ${row.message}（${row.title}）`),
+  '不指定（由沙箱的设置决定）',
+];
 const SIDE_NAMES = ['人像面', '国徽面'];
 
 interface OcrFields {
@@ -136,7 +139,6 @@ Component({
       const res = await upload('/ocridcard', 'idcard_image', filePath, {
         biz_token: this.data.bizToken,
         side: String(side),
-        sandbox_outcome: OUTCOMES[this.data.outcomeIndex],
       });
       if (res.status === 403) return this.finish('tokenError');
       if (res.status !== 200) return this.setData({ busy: false, message: statusMessage(res.status) });
@@ -254,10 +256,10 @@ Component({
     },
     async uploadVideo(filePath: string) {
       this.setData({ busy: true, message: '' });
-      const res = await upload('/video_verify', 'video', filePath, {
-        biz_token: this.data.bizToken,
-        sandbox_outcome: OUTCOMES[this.data.outcomeIndex],
-      });
+      const outcome = OUTCOMES[this.data.outcomeIndex];
+      const form: Record<string, string> = { biz_token: this.data.bizToken };
+      if (outcome) form.sandbox_outcome = outcome;
+      const res = await upload('/video_verify', 'video', filePath, form);
       if (res.status === 403) return this.finish('tokenError');
       if (res.status !== 200) return this.setData({ busy: false, message: statusMessage(res.status) });
       const message = str(res.body.result_message);

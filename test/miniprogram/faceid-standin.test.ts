@@ -1,0 +1,222 @@
+/** @jest-environment jsdom */
+import {
+  app,
+  change,
+  enabled,
+  httpRequest,
+  load,
+  mount,
+  recorded,
+  resetHarness,
+  storage,
+  tap,
+  text,
+  until,
+  type Mounted,
+} from './harness';
+import { issueToken, TEST_APPCODE } from './sandbox-client';
+import { RESULT_CODES } from '../../miniprogram/domain/result-codes';
+import { startSandbox, type Sandbox } from '../../tools/sandbox';
+
+const VENDOR_KEYS = [
+  'result',
+  'name',
+  'idcard_number',
+  'valid_date',
+  'issued_by',
+  'image_ref_ocridcardback',
+  'image_ref_ocridcardfront',
+];
+const OUTCOME_INDEX = (message: string) =>
+  RESULT_CODES.filter((r) => r.message !== 'LIVING_NOT_START').findIndex((r) => r.message === message);
+
+let sandbox: Sandbox;
+let componentId: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, appcode: TEST_APPCODE, quiet: true });
+  componentId = load('faceid-components/components/index/index');
+});
+
+afterAll(async () => {
+  await sandbox.close();
+});
+
+beforeEach(() => {
+  resetHarness();
+  sandbox.reset();
+  app.globalData.faceidHost = sandbox.url;
+});
+
+interface Started {
+  component: Mounted;
+  finishes: { token: string; status: string }[];
+}
+
+function start(token: string): Started {
+  const component = mount(componentId, { token });
+  const finishes: { token: string; status: string }[] = [];
+  const trigger = component.instance.triggerEvent.bind(component.instance);
+  component.instance.triggerEvent = (name: string, detail: { token: string; status: string }) => {
+    if (name === 'onFinish') finishes.push(detail);
+    trigger(name, detail);
+  };
+  return { component, finishes };
+}
+
+async function agreeAndStart(c: Mounted): Promise<void> {
+  expect(text(c, '#sandbox-mark')).toContain('SANDBOX / 沙箱');
+  expect(enabled(c, '#start')).toBe(false);
+  change(c, '#agree', ['agree']);
+  await until(() => enabled(c, '#start'), 1000, 'start enabled');
+  tap(c, '#start');
+}
+
+async function recordAfterCountdown(c: Mounted): Promise<void> {
+  await until(() => c.data.step === 'video', 3000, 'video step');
+  expect(c.data.code).toMatch(/^\d{4}$/);
+  expect(text(c, '#code')).toBe(c.data.code);
+  expect(text(c, '#countdown')).toContain('3 秒');
+  expect(enabled(c, '#sandbox-video')).toBe(false);
+  await until(() => c.data.countdown === 0, 5000, 'countdown');
+  expect(enabled(c, '#sandbox-video')).toBe(true);
+  tap(c, '#sandbox-video');
+}
+
+describe('FaceID stand-in against the sandbox', () => {
+  test('ID-card details (group 0): agreement → get_config → video → complete with SUCCESS', async () => {
+    const token = await issueToken(sandbox.url, 'idcard');
+    const { component: c, finishes } = start(token);
+    await agreeAndStart(c);
+    await recordAfterCountdown(c);
+    await until(() => finishes.length > 0, 3000, 'onFinish');
+
+    expect(finishes).toEqual([{ token, status: 'complete' }]);
+    expect(sandbox.flow(token)).toMatchObject({ stage: 'ended', group: 0 });
+    const calls = recorded.requests.map((r) => `${r.method} ${new URL(r.url).pathname}`);
+    expect(calls).toEqual(['GET /lite/v1/get_config', 'UPLOAD /lite/v1/video_verify']);
+    expect(recorded.requests[1].fields).toEqual({ biz_token: token, sandbox_outcome: 'SUCCESS' });
+    expect(recorded.requests[1].file).toMatch(/faceid-sandbox-video\.mp4$/);
+    const result = await sandboxResult(token);
+    expect(result).toMatchObject({ result_code: '1000', result_message: 'SUCCESS' });
+  }, 20000);
+
+  test('ID-card OCR (group 1): both sides, confirm, then video; vendor storage keys are used and removed', async () => {
+    const token = await issueToken(sandbox.url, 'ocr');
+    const { component: c, finishes } = start(token);
+    change(c, '#outcome', OUTCOME_INDEX('PASS_LIVING_NOT_THE_SAME'));
+    await agreeAndStart(c);
+
+    await until(() => c.data.step === 'ocr', 3000, 'OCR step');
+    expect(text(c, '#step-ocr')).toContain('人像面');
+    tap(c, '#sandbox-idcard');
+    await until(() => c.data.side === 1 && !c.data.busy, 3000, 'back side');
+    expect(text(c, '#step-ocr')).toContain('国徽面');
+    tap(c, '#sandbox-idcard');
+    await until(() => c.data.step === 'ocr-confirm', 3000, 'confirm step');
+
+    expect(c.data.ocr.name).not.toBe('');
+    expect(c.data.ocr.idcard_number).toMatch(/^\d{17}[\dX]$/);
+    expect(storage.get('name')).toBe(c.data.ocr.name);
+    expect(storage.has('image_ref_ocridcardback')).toBe(true);
+    tap(c, '#confirm-ocr');
+    await recordAfterCountdown(c);
+    await until(() => finishes.length > 0, 3000, 'onFinish');
+
+    expect(finishes).toEqual([{ token, status: 'complete' }]);
+    const uploads = recorded.requests
+      .filter((r) => r.method === 'UPLOAD')
+      .map((r) => [new URL(r.url).pathname, r.fields.side]);
+    expect(uploads).toEqual([
+      ['/lite/v1/ocridcard', '0'],
+      ['/lite/v1/ocridcard', '1'],
+      ['/lite/v1/video_verify', undefined],
+    ]);
+    for (const key of VENDOR_KEYS) expect(storage.has(key)).toBe(false);
+    expect(await sandboxResult(token)).toMatchObject({
+      result_code: '2000',
+      result_message: 'PASS_LIVING_NOT_THE_SAME',
+    });
+  }, 20000);
+
+  test('OCR with idcard_side 1 takes the portrait side only', async () => {
+    const token = await issueToken(sandbox.url, 'ocr', { idcard_side: '1' });
+    const { component: c } = start(token);
+    await agreeAndStart(c);
+    await until(() => c.data.step === 'ocr', 3000, 'OCR step');
+    tap(c, '#sandbox-idcard');
+    await until(() => c.data.step === 'ocr-confirm', 3000, 'confirm step');
+    expect(recorded.requests.filter((r) => r.method === 'UPLOAD')).toHaveLength(1);
+  });
+
+  test('a 4200 answer shows new digits and lets the person record again', async () => {
+    const token = await issueToken(sandbox.url, 'idcard');
+    const { component: c, finishes } = start(token);
+    change(c, '#outcome', OUTCOME_INDEX('SR_ERROR'));
+    await agreeAndStart(c);
+    await recordAfterCountdown(c);
+    const retryCode = await until(() => c.data.attempt === 2 && c.data.code, 3000, 'retry');
+    expect(finishes).toHaveLength(0);
+    expect(text(c, '#message')).toContain('SR_ERROR');
+    expect(c.data.countdown).toBeGreaterThan(0);
+    expect(retryCode).toBe(sandbox.flow(token)?.code);
+
+    change(c, '#outcome', OUTCOME_INDEX('SUCCESS'));
+    await recordAfterCountdown(c);
+    await until(() => finishes.length > 0, 3000, 'onFinish');
+    expect(finishes).toEqual([{ token, status: 'complete' }]);
+    expect(sandbox.flow(token)).toMatchObject({ video_attempts: 2 });
+    expect(await sandboxResult(token)).toMatchObject({ result_code: '1000' });
+  }, 25000);
+
+  test('an expired token (sandbox clock + 1 h) ends with tokenError and clears the vendor keys', async () => {
+    const token = await issueToken(sandbox.url, 'idcard');
+    for (const key of VENDOR_KEYS) storage.set(key, 'left over');
+    storage.set('my-own-key', 'kept');
+    sandbox.clock.advance(3600_000 + 1000);
+    const { component: c, finishes } = start(token);
+    await agreeAndStart(c);
+    await until(() => finishes.length > 0, 3000, 'onFinish');
+    expect(finishes).toEqual([{ token, status: 'tokenError' }]);
+    for (const key of VENDOR_KEYS) expect(storage.has(key)).toBe(false);
+    expect(storage.get('my-own-key')).toBe('kept');
+  });
+
+  test('a used token (second get_config) is a tokenError too', async () => {
+    const token = await issueToken(sandbox.url, 'idcard');
+    const first = start(token);
+    await agreeAndStart(first.component);
+    await until(() => first.component.data.step === 'video', 3000, 'video step');
+    const second = start(token);
+    await agreeAndStart(second.component);
+    await until(() => second.finishes.length > 0, 3000, 'onFinish');
+    expect(second.finishes).toEqual([{ token, status: 'tokenError' }]);
+    first.component.detach();
+  });
+
+  test('退出验证 posts cancel, completes, and removes the vendor storage keys', async () => {
+    const token = await issueToken(sandbox.url, 'idcard');
+    for (const key of VENDOR_KEYS) storage.set(key, 'x');
+    const { component: c, finishes } = start(token);
+    await agreeAndStart(c);
+    await until(() => c.data.step === 'video', 3000, 'video step');
+    tap(c, '#exit');
+    await until(() => finishes.length > 0, 3000, 'onFinish');
+    expect(finishes).toEqual([{ token, status: 'complete' }]);
+    expect(recorded.requests.map((r) => new URL(r.url).pathname)).toContain('/lite/v1/cancel');
+    for (const key of VENDOR_KEYS) expect(storage.has(key)).toBe(false);
+    expect(await sandboxResult(token)).toMatchObject({ result_code: '6000', result_message: 'USER_CANCEL' });
+    expect(c.querySelector('#exit')).toBeUndefined();
+  });
+});
+
+async function sandboxResult(token: string): Promise<Record<string, unknown>> {
+  const res = await httpRequest(
+    'GET',
+    `${sandbox.url}/lite/v1/get_result?biz_token=${encodeURIComponent(token)}`,
+    {
+      authorization: `APPCODE ${TEST_APPCODE}`,
+    },
+  );
+  return JSON.parse(res.body) as Record<string, unknown>;
+}

@@ -1,0 +1,212 @@
+/** @jest-environment jsdom */
+import * as path from 'path';
+import type { OtherFaceidInstance } from './fixtures/other-faceid';
+import {
+  cloudHandlers,
+  deferred,
+  flush,
+  load,
+  MP_ROOT,
+  mount,
+  recorded,
+  resetHarness,
+  storage,
+  tap,
+  text,
+  until,
+  type Mounted,
+} from './harness';
+import type { GetBizTokenEvent } from '../../miniprogram/domain/events';
+import { clearFlow, currentFlow, startFlow } from '../../miniprogram/services/flow';
+
+const FIXTURE = path.join(__dirname, 'fixtures/other-faceid/index');
+const VERIFY_DIR = path.join(MP_ROOT, 'pages/verify');
+
+const INPUT: GetBizTokenEvent = {
+  mode: 'idcard',
+  idcardName: '张三',
+  idcardNumber: '11010519491231002X',
+  consentVersion: '2026-11-01',
+};
+
+const registry = (): OtherFaceidInstance[] =>
+  ((globalThis as Record<string, unknown>).__otherFaceid ??= []) as OtherFaceidInstance[];
+const live = () => registry().filter((i) => i.attached);
+
+let tokenCounter = 0;
+const nextToken = () => `1700000000,${String(++tokenCounter).padStart(32, '0')}`;
+const tokenOk = (token: string) => ({
+  ok: true,
+  bizToken: token,
+  bizNo: `biz-${token}`,
+  expiresAt: Date.now() + 3600_000,
+  provider: 'fidlite',
+  client: { kind: 'component', token },
+});
+
+let pageId: string;
+beforeAll(() => {
+  pageId = load('pages/verify/verify', { 'faceid-verify': path.relative(VERIFY_DIR, FIXTURE) });
+});
+
+beforeEach(() => {
+  resetHarness();
+  registry().length = 0;
+  clearFlow();
+  cloudHandlers.getBizToken = () => tokenOk(nextToken());
+});
+
+function open(token = nextToken()): { page: Mounted; token: string } {
+  startFlow(INPUT, token);
+  const page = mount(pageId);
+  page.instance.onLoad({});
+  return { page, token };
+}
+
+function personalDataLeaked(): string[] {
+  const leaks: string[] = [];
+  for (const nav of recorded.navigation) {
+    const url = decodeURIComponent(nav.url ?? '');
+    if (url.includes(INPUT.idcardName!) || url.includes(INPUT.idcardNumber!)) leaks.push(url);
+  }
+  for (const [key, value] of storage) {
+    if (JSON.stringify(value).includes(INPUT.idcardNumber!)) leaks.push(`storage ${key}`);
+  }
+  return leaks;
+}
+
+describe('verify page with another faceid-verify implementation', () => {
+  test('mounts the component with the token and, on complete, redirects to the result page with the bizToken', async () => {
+    const { page, token } = open();
+    await flush();
+    expect(live()).toHaveLength(1);
+    expect(live()[0].token).toBe(token);
+
+    live()[0].finish('complete');
+    await until(() => recorded.navigation.length > 0, 1000, 'redirect');
+    expect(recorded.navigation).toEqual([
+      { kind: 'redirectTo', url: `/pages/result/result?bizToken=${encodeURIComponent(token)}` },
+    ]);
+    expect(recorded.cloud).toHaveLength(0);
+    expect(personalDataLeaked()).toEqual([]);
+  });
+
+  test('a second onFinish after complete does nothing', async () => {
+    open();
+    await flush();
+    const first = live()[0];
+    first.finish('complete');
+    first.finish('complete');
+    first.finish('tokenError');
+    await flush(5);
+    expect(recorded.navigation).toHaveLength(1);
+    expect(recorded.cloud).toHaveLength(0);
+  });
+
+  test('tokenError: a new token for the same input, the old component destroyed and a new one mounted', async () => {
+    const { page, token } = open();
+    await flush();
+    const first = live()[0];
+    const answer = deferred<unknown>();
+    const fresh = nextToken();
+    cloudHandlers.getBizToken = () => answer.promise;
+
+    first.finish('tokenError');
+    await until(() => page.data.phase === 'refreshing', 1000, 'refreshing');
+    expect(first.attached).toBe(false);
+    expect(live()).toHaveLength(0);
+    expect(text(page, '#refreshing')).toContain('正在重新获取');
+
+    answer.resolve(tokenOk(fresh));
+    await until(() => live().length === 1, 1000, 'new component');
+    const second = live()[0];
+    expect(second).not.toBe(first);
+    expect(second.token).toBe(fresh);
+    expect(recorded.cloud).toEqual([{ name: 'getBizToken', data: INPUT }]);
+    expect(currentFlow()?.bizToken).toBe(fresh);
+
+    second.finish('complete');
+    await until(() => recorded.navigation.length > 0, 1000, 'redirect');
+    expect(recorded.navigation[0].url).toBe(`/pages/result/result?bizToken=${encodeURIComponent(fresh)}`);
+    expect(recorded.navigation[0].url).not.toContain(encodeURIComponent(token));
+    expect(personalDataLeaked()).toEqual([]);
+  });
+
+  test('after two refreshes that end in tokenError again: a clear error and a way back, never a loop', async () => {
+    const { page } = open();
+    await flush();
+    for (let i = 0; i < 2; i++) {
+      live()[0].finish('tokenError');
+      await until(
+        () => live().length === 1 && page.data.phase === 'verifying' && page.data.refreshes === i + 1,
+        1000,
+        'remount',
+      );
+    }
+    live()[0].finish('tokenError');
+    await until(() => page.data.phase === 'failed', 1000, 'failed');
+    await flush(20);
+
+    expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toHaveLength(2);
+    expect(live()).toHaveLength(0);
+    expect(text(page, '#failed-message')).toContain('多次失效');
+    expect(page.querySelector('#retry')).toBeUndefined();
+    tap(page, '#back');
+    await flush();
+    expect(recorded.navigation).toEqual([{ kind: 'navigateBack' }]);
+    expect(currentFlow()).toBeUndefined();
+  });
+
+  test('a failed refresh shows its message; retry is offered for retryable errors and counts as a refresh', async () => {
+    const { page } = open();
+    await flush();
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: { code: 'UPSTREAM_TIMEOUT', message: '认证服务响应超时，请稍后重试', retryable: true },
+    });
+    live()[0].finish('tokenError');
+    await until(() => page.data.phase === 'failed', 1000, 'failed');
+    expect(text(page, '#failed-message')).toBe('认证服务响应超时，请稍后重试');
+    expect(page.querySelector('#retry')).toBeDefined();
+
+    cloudHandlers.getBizToken = () => tokenOk(nextToken());
+    tap(page, '#retry');
+    await until(() => live().length === 1, 1000, 'remount');
+    expect(page.data.refreshes).toBe(2);
+    expect(recorded.cloud).toHaveLength(2);
+
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: { code: 'UPSTREAM_TIMEOUT', message: 'x', retryable: true },
+    });
+    live()[0].finish('tokenError');
+    await until(() => page.data.phase === 'failed', 1000, 'failed');
+    expect(page.querySelector('#retry')).toBeUndefined();
+    expect(recorded.cloud).toHaveLength(2);
+  });
+
+  test('a non-retryable refresh failure offers only the way back', async () => {
+    const { page } = open();
+    await flush();
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: {
+        code: 'AUTHORIZATION_ERROR',
+        message: '认证服务暂不可用（服务授权失败），请联系客服',
+        retryable: false,
+      },
+    });
+    live()[0].finish('tokenError');
+    await until(() => page.data.phase === 'failed', 1000, 'failed');
+    expect(page.querySelector('#retry')).toBeUndefined();
+    expect(page.querySelector('#back')).toBeDefined();
+  });
+
+  test('opened without a flow in memory: no component, an error and a way back', async () => {
+    const page = mount(pageId);
+    page.instance.onLoad({});
+    await flush();
+    expect(live()).toHaveLength(0);
+    expect(text(page, '#failed-message')).toContain('没有进行中的认证');
+  });
+});
