@@ -77,7 +77,7 @@ function personalDataLeaked(): string[] {
 
 describe('verify page with another faceid-verify implementation', () => {
   test('mounts the component with the token and, on complete, redirects to the result page with the bizToken', async () => {
-    const { page, token } = open();
+    const { token } = open();
     await flush();
     expect(live()).toHaveLength(1);
     expect(live()[0].token).toBe(token);
