@@ -3,6 +3,7 @@ import { RESULT_CODES } from '../../miniprogram/domain/result-codes';
 import { JPEG_FIXTURE, RESULT_JPEG, SAMPLE_IDCARD, type Sandbox } from '../../tools/sandbox';
 import { imageInfo } from '../../tools/sandbox/images';
 import {
+  blob,
   component,
   control,
   expectError,
@@ -236,7 +237,7 @@ describe('the component flow end to end', () => {
       idcard_number: SAMPLE_ID,
     }))
       form.append(k, v);
-    form.append('image_ref1', new Blob([JPEG_FIXTURE.buffer], { type: 'image/jpeg' }), 'ref.jpg');
+    form.append('image_ref1', blob(JPEG_FIXTURE.buffer, 'image/jpeg'), 'ref.jpg');
     const res = await fetch(`${sb.url}/lite/v1/get_biz_token`, {
       method: 'POST',
       headers: { Authorization: `APPCODE ${sb.appcode}` },

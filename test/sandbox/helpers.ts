@@ -58,6 +58,11 @@ export const REF_PARAMS: Record<string, string> = {
   uuid: 'user-1',
 };
 
+/** A Blob of these bytes (copied, as Blob parts must be backed by an ArrayBuffer). */
+export function blob(data: Buffer, type: string): Blob {
+  return new Blob([new Uint8Array(data)], { type });
+}
+
 export type Upload = { data: Buffer; type?: string; filename?: string } | string;
 
 /** POSTs get_biz_token: a urlencoded body, or multipart when there are files. `undefined` fields are left out. */
@@ -74,12 +79,7 @@ export async function getBizToken(
     for (const [key, value] of defined) form.append(key, value);
     for (const [key, file] of Object.entries(files)) {
       if (typeof file === 'string') form.append(key, file);
-      else
-        form.append(
-          key,
-          new Blob([file.data], { type: file.type ?? 'image/jpeg' }),
-          file.filename ?? 'photo.jpg',
-        );
+      else form.append(key, blob(file.data, file.type ?? 'image/jpeg'), file.filename ?? 'photo.jpg');
     }
     body = form;
   } else {
@@ -144,8 +144,7 @@ async function postUpload(
 ): Promise<Answer> {
   const form = new FormData();
   for (const [key, value] of Object.entries(fields)) form.append(key, value);
-  if (file)
-    form.append(file.field, new Blob([file.data], { type: file.type }), `upload.${file.type.split('/')[1]}`);
+  if (file) form.append(file.field, blob(file.data, file.type), `upload.${file.type.split('/')[1]}`);
   return answer(await fetch(`${sb.url}/lite/v1/${name}`, { method: 'POST', body: form }));
 }
 
