@@ -127,6 +127,14 @@ export function parseFaultHeader(value: string): FaultSpec | undefined {
   return undefined;
 }
 
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** One request being answered. */
 export class RequestContext {
   readonly requestId: string;
@@ -295,7 +303,7 @@ export class SandboxServer implements RouteRegistry {
         if (done || this.closed) return;
       }
       if (!route) throw new ApiError(404, 'API_NOT_FOUND');
-      if (route.prefix) ctx.rest = decodeURIComponent(path.slice(route.path.length));
+      if (route.prefix) ctx.rest = safeDecode(path.slice(route.path.length));
       await route.handler(ctx);
     } catch (error) {
       this.fail(ctx, error);
