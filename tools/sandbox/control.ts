@@ -38,7 +38,7 @@ function flag(value: unknown, name: string): boolean {
   throw new ControlError(400, `${name} must be 0/1 or a boolean`);
 }
 
-/** Sets an account status, or clears it with null; throws a RangeError for an unknown status. */
+/** Checks an account status (null clears it); throws a RangeError for an unknown one. */
 export function checkAccountStatus(status: unknown): AccountStatus | null {
   if (status === null) return null;
   if (typeof status === 'string' && (ACCOUNT_STATUSES as readonly string[]).includes(status)) {

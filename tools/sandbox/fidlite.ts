@@ -59,7 +59,7 @@ function maxBytes(value: string, key: string, limit: number): string {
   return value;
 }
 
-/** Checks an uploaded reference photo: absent → undefined, present but not a real JPEG/PNG file → 400. */
+/** Whether a reference photo was sent; 400 when it is a text field or not a real JPEG/PNG file. */
 function image(body: ParsedBody, key: string): boolean {
   const file = body.files.get(key);
   if (!file) {
