@@ -29,7 +29,11 @@ function encodeBody(form: Record<string, FormValue>): { body: string | FormData;
     const data = new FormData();
     for (const [key, value] of entries) {
       if (isFile(value))
-        data.append(key, new Blob([value.data as Uint8Array<ArrayBuffer>], { type: value.contentType }), value.filename);
+        data.append(
+          key,
+          new Blob([value.data as Uint8Array<ArrayBuffer>], { type: value.contentType }),
+          value.filename,
+        );
       else data.append(key, String(value));
     }
     return { body: data };

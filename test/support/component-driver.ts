@@ -13,7 +13,11 @@ async function json(res: Response): Promise<Record<string, unknown>> {
 function upload(field: string, data: Buffer, type: string, fields: Record<string, string>): FormData {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append(field, new Blob([data as Uint8Array<ArrayBuffer>], { type }), field === 'video' ? 'video.mp4' : 'idcard.jpg');
+  form.append(
+    field,
+    new Blob([data as Uint8Array<ArrayBuffer>], { type }),
+    field === 'video' ? 'video.mp4' : 'idcard.jpg',
+  );
   return form;
 }
 
