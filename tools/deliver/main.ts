@@ -1,0 +1,6 @@
+/** CLI of `npm run upload`, `npm run preview` and `npm run deploy:functions`. */
+import { deliver } from './ci';
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
+deliver(process.argv.slice(2)).then((code) => process.exit(code));
