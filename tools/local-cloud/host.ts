@@ -1,0 +1,211 @@
+/**
+ * The local host of the cloud functions: runs each bundled function's exports.main (through the local
+ * wx-server-sdk stand-in) for HTTP calls from the preview, as the caller identified by a session cookie, and backs
+ * wx.cloud.uploadFile/downloadFile with the stand-in's storage folder.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, resolve } from 'node:path';
+import type { LocalCloud } from './sdk';
+
+export const SESSION_COOKIE = 'mp_openid';
+const SESSION_PATTERN = /^o-local-[A-Za-z0-9_-]{8,40}$/;
+const JSON_LIMIT = 1024 * 1024;
+const FILE_LIMIT = 20 * 1024 * 1024;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.mp4': 'video/mp4',
+  '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+export interface LocalHostOptions {
+  cloud: LocalCloud;
+  /** Where the bundled functions are (default: cloudfunctions/). */
+  functionsDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface LocalHost {
+  /** The caller's openid from the session cookie; sets a new cookie when there is none. */
+  session(req: IncomingMessage, res: ServerResponse): string;
+  /** Handles /api/*; resolves false for other paths. */
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new HttpError(413, -1, 'request entity too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const raw = await readBody(req, JSON_LIMIT);
+  try {
+    const value: unknown = JSON.parse(raw.toString('utf8') || '{}');
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      return value as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new HttpError(400, -1, 'body must be a JSON object');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function cookieValue(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+/** Creates the local host over a local cloud. */
+export function createLocalHost(options: LocalHostOptions): LocalHost {
+  const { cloud } = options;
+  const functionsDir = resolve(options.functionsDir ?? join(__dirname, '..', '..', 'cloudfunctions'));
+  const log = options.log ?? (() => undefined);
+  let requestSeq = 0;
+
+  function session(req: IncomingMessage, res: ServerResponse): string {
+    const current = cookieValue(req, SESSION_COOKIE);
+    if (current && SESSION_PATTERN.test(current)) return current;
+    const openid = `o-local-${randomBytes(12).toString('base64url')}`;
+    res.setHeader(
+      'set-cookie',
+      `${SESSION_COOKIE}=${openid}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly`,
+    );
+    return openid;
+  }
+
+  async function callFunction(req: IncomingMessage, res: ServerResponse, openid: string): Promise<void> {
+    const body = await readJson(req);
+    const name = body.name;
+    if (
+      typeof name !== 'string' ||
+      !/^[A-Za-z0-9_-]+$/.test(name) ||
+      !existsSync(join(functionsDir, name, 'index.js'))
+    ) {
+      throw new HttpError(404, -501000, `FunctionName parameter could not be found: ${String(name)}`);
+    }
+    const started = Date.now();
+    const requestID = `local-${Date.now().toString(36)}-${(++requestSeq).toString(36)}`;
+    try {
+      const result = await cloud.invoke(name, body.data ?? {}, openid);
+      log(`callFunction ${name} ${openid} ${Date.now() - started}ms`);
+      sendJson(res, 200, { result, requestID });
+    } catch (error) {
+      log(`callFunction ${name} ${openid} failed: ${(error as Error).message}`);
+      throw new HttpError(500, -504002, `functions execute fail: ${(error as Error).message}`);
+    }
+  }
+
+  async function uploadFile(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    openid: string,
+  ): Promise<void> {
+    const cloudPath = url.searchParams.get('cloudPath') ?? '';
+    if (!cloudPath || cloudPath.includes('..')) throw new HttpError(400, -1, 'cloudPath is invalid');
+    const content = await readBody(req, FILE_LIMIT);
+    let fileID: string;
+    try {
+      fileID = cloud.putFile(cloudPath, content);
+    } catch (error) {
+      throw new HttpError(400, -1, (error as Error).message);
+    }
+    log(`uploadFile ${cloudPath} ${content.length} bytes ${openid}`);
+    sendJson(res, 200, { fileID });
+  }
+
+  async function downloadFile(res: ServerResponse, url: URL): Promise<void> {
+    const fileID = url.searchParams.get('fileID') ?? '';
+    let content: Buffer;
+    try {
+      ({ fileContent: content } = await cloud.sdk.downloadFile({ fileID }));
+    } catch {
+      throw new HttpError(404, -1, 'storage file not exists');
+    }
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(fileID).toLowerCase()] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
+    res.end(content);
+  }
+
+  async function deleteFile(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req);
+    const fileList = Array.isArray(body.fileList) ? body.fileList.map(String) : [];
+    try {
+      sendJson(res, 200, await cloud.sdk.deleteFile({ fileList }));
+    } catch (error) {
+      throw new HttpError(400, -1, (error as Error).message);
+    }
+  }
+
+  async function notify(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = (await readBody(req, JSON_LIMIT)).toString('utf8');
+    const data = new URLSearchParams(raw).get('data') ?? raw;
+    log(`FaceID notify ${data.slice(0, 200)}`);
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('success');
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    const path = url.pathname;
+    if (!path.startsWith('/api/')) return false;
+    try {
+      if (req.method === 'POST' && path === '/api/notify') await notify(req, res);
+      else if (req.method === 'GET' && path === '/api/session')
+        sendJson(res, 200, { openid: session(req, res) });
+      else if (req.method === 'POST' && path === '/api/callFunction')
+        await callFunction(req, res, session(req, res));
+      else if (req.method === 'POST' && path === '/api/uploadFile')
+        await uploadFile(req, res, url, session(req, res));
+      else if (req.method === 'GET' && path === '/api/downloadFile') await downloadFile(res, url);
+      else if (req.method === 'POST' && path === '/api/deleteFile') await deleteFile(req, res);
+      else throw new HttpError(404, -1, `no such API: ${req.method} ${path}`);
+    } catch (error) {
+      const e = error instanceof HttpError ? error : new HttpError(500, -1, (error as Error).message);
+      if (!res.headersSent) sendJson(res, e.status, { errCode: e.errCode, errMsg: e.message });
+      else res.destroy();
+    }
+    return true;
+  }
+
+  return { session, handle };
+}

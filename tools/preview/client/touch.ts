@@ -1,0 +1,86 @@
+/// <reference lib="dom" />
+/**
+ * j-component derives `tap` from touchstart/touchend only. A mouse click in the preview becomes a touch sequence
+ * on the same target; real touches (a phone, or Playwright's hasTouch) pass through untouched. A disabled button
+ * gets no tap, as in WeChat.
+ */
+
+let lastRealTouch = 0;
+let pressed: Element | undefined;
+
+interface Point {
+  identifier: number;
+  pageX: number;
+  pageY: number;
+  clientX: number;
+  clientY: number;
+  force: number;
+}
+
+function point(e: MouseEvent): Point {
+  return { identifier: 0, pageX: e.pageX, pageY: e.pageY, clientX: e.clientX, clientY: e.clientY, force: 1 };
+}
+
+function insideDisabledButton(e: Event): boolean {
+  return e.composedPath().some((n) => n instanceof HTMLElement && n.matches('wx-button[disabled]'));
+}
+
+function dispatch(target: Element, type: string, touches: Point[], changed: Point[]): void {
+  const ev = new Event(type, { bubbles: true, cancelable: true, composed: true });
+  Object.defineProperties(ev, {
+    touches: { value: touches },
+    targetTouches: { value: touches },
+    changedTouches: { value: changed },
+  });
+  target.dispatchEvent(ev);
+}
+
+function inPages(target: EventTarget | null): target is Element {
+  return target instanceof Element && Boolean(target.closest('#pages'));
+}
+
+/** Installs the mouse-to-touch bridge on the document. */
+export function installTouchBridge(): void {
+  for (const type of ['touchstart', 'touchmove', 'touchend', 'touchcancel']) {
+    window.addEventListener(
+      type,
+      (e) => {
+        if (e.isTrusted) lastRealTouch = Date.now();
+        if (insideDisabledButton(e)) e.stopPropagation();
+      },
+      { capture: true },
+    );
+  }
+  window.addEventListener(
+    'mousedown',
+    (e) => {
+      const fromTouch = (e as MouseEvent & { sourceCapabilities?: { firesTouchEvents?: boolean } })
+        .sourceCapabilities?.firesTouchEvents;
+      if (!e.isTrusted || e.button !== 0 || fromTouch || Date.now() - lastRealTouch < 1000) return;
+      if (!inPages(e.target) || insideDisabledButton(e)) return;
+      pressed = e.target;
+      const p = point(e);
+      dispatch(pressed, 'touchstart', [p], [p]);
+    },
+    { capture: true },
+  );
+  window.addEventListener(
+    'mousemove',
+    (e) => {
+      if (!pressed || !e.isTrusted) return;
+      const p = point(e);
+      dispatch(pressed, 'touchmove', [p], [p]);
+    },
+    { capture: true },
+  );
+  window.addEventListener(
+    'mouseup',
+    (e) => {
+      if (!pressed || !e.isTrusted) return;
+      const target = pressed;
+      pressed = undefined;
+      dispatch(target, 'touchend', [], [point(e)]);
+    },
+    { capture: true },
+  );
+}

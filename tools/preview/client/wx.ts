@@ -1,0 +1,609 @@
+/// <reference lib="dom" />
+/** The `wx` object of the preview: what the pages and the stand-in component call, in a browser. */
+import { blobOf, fileSystemManager, getFile, objectUrl, putFile, tempPath, USER_DATA_PATH } from './fs';
+import * as router from './router';
+import { hideToast, showModal, showSheet, showToast } from './ui';
+import type { Dict } from './types';
+
+type Options = Dict & {
+  success?: (res: Dict) => void;
+  fail?: (err: Dict) => void;
+  complete?: (res: Dict) => void;
+};
+
+/** An error in WeChat's shape. */
+export function wxError(api: string, reason: string): { errMsg: string } {
+  return { errMsg: `${api}:fail ${reason}` };
+}
+
+/** An asynchronous wx API: callbacks when any is given, otherwise a Promise (as the base library does). */
+export function asyncApi(
+  api: string,
+  impl: (o: Options) => Promise<Dict | void> | Dict | void,
+): (o?: Options) => unknown {
+  return (o: Options = {}) => {
+    const p = Promise.resolve()
+      .then(() => impl(o))
+      .then(
+        (res) => ({ errMsg: `${api}:ok`, ...(res ?? {}) }),
+        (error: unknown) => {
+          const e = error as Dict;
+          throw typeof e?.errMsg === 'string'
+            ? e
+            : wxError(api, error instanceof Error ? error.message : String(error));
+        },
+      );
+    if (!o.success && !o.fail && !o.complete) return p;
+    p.then(
+      (res) => {
+        o.success?.(res);
+        o.complete?.(res);
+      },
+      (err: Dict) => {
+        o.fail?.(err);
+        o.complete?.(err);
+      },
+    ).catch((error: unknown) => console.error(error));
+    return undefined;
+  };
+}
+
+const STORAGE_PREFIX = 'wx-storage:';
+
+function storageGet(key: string): unknown {
+  const raw = localStorage.getItem(STORAGE_PREFIX + key);
+  if (raw === null) return '';
+  try {
+    return (JSON.parse(raw) as { data: unknown }).data;
+  } catch {
+    return '';
+  }
+}
+
+function storageKeys(): string[] {
+  const keys: string[] = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const k = localStorage.key(i);
+    if (k?.startsWith(STORAGE_PREFIX)) keys.push(k.slice(STORAGE_PREFIX.length));
+  }
+  return keys;
+}
+
+const storage = {
+  setStorageSync: (key: string, data: unknown) =>
+    localStorage.setItem(STORAGE_PREFIX + key, JSON.stringify({ data })),
+  getStorageSync: (key: string) => storageGet(key),
+  removeStorageSync: (key: string) => localStorage.removeItem(STORAGE_PREFIX + key),
+  clearStorageSync: () => storageKeys().forEach((k) => localStorage.removeItem(STORAGE_PREFIX + k)),
+  getStorageInfoSync: () => ({ keys: storageKeys(), currentSize: 0, limitSize: 10240 }),
+};
+
+function frameSize(): { width: number; height: number; pageHeight: number } {
+  const phone = document.getElementById('phone');
+  const pages = document.getElementById('pages');
+  return {
+    width: phone?.clientWidth ?? 375,
+    height: phone?.clientHeight ?? 812,
+    pageHeight: pages?.clientHeight ?? 724,
+  };
+}
+
+function systemInfo(): Dict {
+  const { width, height, pageHeight } = frameSize();
+  return {
+    brand: 'devtools',
+    model: 'Browser preview',
+    pixelRatio: window.devicePixelRatio || 2,
+    screenWidth: width,
+    screenHeight: height,
+    windowWidth: width,
+    windowHeight: pageHeight,
+    statusBarHeight: 20,
+    language: 'zh_CN',
+    version: '8.0.50',
+    system: 'Browser',
+    platform: 'devtools',
+    fontSizeSetting: 16,
+    SDKVersion: '3.7.0',
+    theme: 'light',
+    enableDebug: false,
+    safeArea: { left: 0, right: width, top: 20, bottom: height, width, height: height - 20 },
+    host: { env: 'WeChat' },
+  };
+}
+
+function absoluteUrl(url: string): string {
+  return new URL(url, location.href).toString();
+}
+
+function headersOf(h: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (h && typeof h === 'object')
+    for (const [k, v] of Object.entries(h as Dict)) out[k.toLowerCase()] = String(v);
+  return out;
+}
+
+function encodeQuery(data: Dict): string {
+  return Object.entries(data)
+    .filter(([, v]) => v !== undefined)
+    .map(
+      ([k, v]) =>
+        `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`,
+    )
+    .join('&');
+}
+
+async function fetchWithTimeout(
+  api: string,
+  url: string,
+  init: RequestInit,
+  timeout: unknown,
+): Promise<Response> {
+  const ctrl = new AbortController();
+  const ms = typeof timeout === 'number' && timeout > 0 ? timeout : 60000;
+  const timer = setTimeout(() => ctrl.abort(), ms);
+  try {
+    return await fetch(absoluteUrl(url), { ...init, signal: ctrl.signal });
+  } catch (error) {
+    throw wxError(api, ctrl.signal.aborted ? 'timeout' : (error as Error).message || 'network error');
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function parseData(text: string, dataType: unknown): unknown {
+  if (dataType !== undefined && dataType !== 'json') return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+const request = asyncApi('request', async (o) => {
+  const method = String(o.method ?? 'GET').toUpperCase();
+  const headers = headersOf(o.header);
+  let url = String(o.url);
+  let body: BodyInit | undefined;
+  const data = o.data;
+  if (method === 'GET' || method === 'HEAD') {
+    const q =
+      typeof data === 'string' ? data : data && typeof data === 'object' ? encodeQuery(data as Dict) : '';
+    if (q) url += (url.includes('?') ? '&' : '?') + q;
+  } else if (data instanceof ArrayBuffer || typeof data === 'string') {
+    body = data;
+  } else if (data !== undefined) {
+    const type = headers['content-type'] ?? 'application/json';
+    if (type.includes('application/x-www-form-urlencoded')) body = encodeQuery(data as Dict);
+    else body = JSON.stringify(data);
+    headers['content-type'] = type;
+  }
+  const res = await fetchWithTimeout('request', url, { method, headers, body }, o.timeout);
+  const payload =
+    o.responseType === 'arraybuffer' ? await res.arrayBuffer() : parseData(await res.text(), o.dataType);
+  return {
+    data: payload,
+    statusCode: res.status,
+    header: Object.fromEntries(res.headers.entries()),
+    cookies: [],
+  };
+});
+
+const uploadFile = asyncApi('uploadFile', async (o) => {
+  const filePath = String(o.filePath);
+  const blob = blobOf(filePath);
+  if (!blob) throw wxError('uploadFile', `file not found: ${filePath}`);
+  const form = new FormData();
+  for (const [k, v] of Object.entries((o.formData as Dict) ?? {})) form.append(k, String(v));
+  form.append(String(o.name ?? 'file'), blob, filePath.split('/').pop());
+  const headers = headersOf(o.header);
+  delete headers['content-type'];
+  const res = await fetchWithTimeout(
+    'uploadFile',
+    String(o.url),
+    { method: 'POST', headers, body: form },
+    o.timeout,
+  );
+  return { data: await res.text(), statusCode: res.status };
+});
+
+function extOf(type: string, fallback: string): string {
+  const known: Record<string, string> = {
+    'image/jpeg': 'jpg',
+    'image/png': 'png',
+    'image/webp': 'webp',
+    'video/mp4': 'mp4',
+  };
+  return known[type] ?? fallback;
+}
+
+const downloadFile = asyncApi('downloadFile', async (o) => {
+  const res = await fetchWithTimeout(
+    'downloadFile',
+    String(o.url),
+    { headers: headersOf(o.header) },
+    o.timeout,
+  );
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const type = res.headers.get('content-type') ?? 'application/octet-stream';
+  const path = o.filePath ? String(o.filePath) : tempPath(extOf(type, 'bin'));
+  putFile(path, bytes, type);
+  return o.filePath
+    ? { filePath: path, statusCode: res.status }
+    : { tempFilePath: path, statusCode: res.status };
+});
+
+async function callHost(api: string, path: string, init: RequestInit): Promise<Dict> {
+  const res = await fetchWithTimeout(api, path, { credentials: 'same-origin', ...init }, 60000);
+  const text = await res.text();
+  let body: Dict = {};
+  try {
+    body = JSON.parse(text) as Dict;
+  } catch {
+    body = { errMsg: text };
+  }
+  if (!res.ok)
+    throw { errMsg: `${api}:fail ${String(body.errMsg ?? res.status)}`, errCode: body.errCode ?? -1 };
+  return body;
+}
+
+const cloud = {
+  init: () => undefined,
+  DYNAMIC_CURRENT_ENV: 'local-dev',
+  callFunction: asyncApi('cloud.callFunction', async (o) => {
+    const body = await callHost('cloud.callFunction', '/api/callFunction', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: o.name, data: o.data ?? {} }),
+    });
+    return { result: body.result, requestID: body.requestID };
+  }),
+  uploadFile: asyncApi('cloud.uploadFile', async (o) => {
+    const blob = blobOf(String(o.filePath));
+    if (!blob) throw wxError('cloud.uploadFile', `file not found: ${String(o.filePath)}`);
+    const body = await callHost(
+      'cloud.uploadFile',
+      `/api/uploadFile?cloudPath=${encodeURIComponent(String(o.cloudPath))}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': blob.type || 'application/octet-stream' },
+        body: blob,
+      },
+    );
+    return { fileID: body.fileID, statusCode: 200 };
+  }),
+  downloadFile: asyncApi('cloud.downloadFile', async (o) => {
+    const res = await fetchWithTimeout(
+      'cloud.downloadFile',
+      `/api/downloadFile?fileID=${encodeURIComponent(String(o.fileID))}`,
+      {},
+      60000,
+    );
+    if (!res.ok) throw wxError('cloud.downloadFile', `storage file not exists (${res.status})`);
+    const type = res.headers.get('content-type') ?? 'application/octet-stream';
+    const path = tempPath(extOf(type, String(o.fileID).split('.').pop() ?? 'bin'));
+    putFile(path, new Uint8Array(await res.arrayBuffer()), type);
+    return { tempFilePath: path, statusCode: 200 };
+  }),
+  getTempFileURL: asyncApi('cloud.getTempFileURL', (o) => ({
+    fileList: ((o.fileList as unknown[]) ?? []).map((f) => {
+      const fileID = typeof f === 'string' ? f : String((f as Dict).fileID);
+      return {
+        fileID,
+        tempFileURL: `/api/downloadFile?fileID=${encodeURIComponent(fileID)}`,
+        status: 0,
+        errMsg: 'ok',
+      };
+    }),
+  })),
+  deleteFile: asyncApi('cloud.deleteFile', async (o) => {
+    const body = await callHost('cloud.deleteFile', '/api/deleteFile', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ fileList: o.fileList ?? [] }),
+    });
+    return { fileList: body.fileList };
+  }),
+  database: () => {
+    throw new Error('wx.cloud.database is not available in the local preview: call a cloud function instead');
+  },
+};
+
+let pendingChooser: { reject: (e: unknown) => void } | undefined;
+
+function fileInput(): HTMLInputElement {
+  return document.getElementById('wx-choose-file') as HTMLInputElement;
+}
+
+function loadImage(src: string): Promise<HTMLImageElement> {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => resolve(img);
+    img.onerror = () => reject(new Error('image could not be decoded'));
+    img.src = src;
+  });
+}
+
+function videoMeta(url: string): Promise<{ duration?: number; width?: number; height?: number }> {
+  return new Promise((resolve) => {
+    const video = document.createElement('video');
+    const done = (meta: { duration?: number; width?: number; height?: number }): void => {
+      clearTimeout(timer);
+      video.removeAttribute('src');
+      resolve(meta);
+    };
+    const timer = setTimeout(() => done({}), 3000);
+    video.preload = 'metadata';
+    video.onloadedmetadata = () =>
+      done({
+        duration: Number.isFinite(video.duration) ? video.duration : undefined,
+        width: video.videoWidth,
+        height: video.videoHeight,
+      });
+    video.onerror = () => done({});
+    video.src = url;
+  });
+}
+
+/** Opens the file chooser; resolves with the chosen files (stored as temp files). */
+function choose(api: string, accept: string, multiple: boolean, camera: boolean): Promise<File[]> {
+  pendingChooser?.reject(wxError(api, 'cancel'));
+  const input = fileInput();
+  input.value = '';
+  input.accept = accept;
+  input.multiple = multiple;
+  if (camera) input.setAttribute('capture', 'user');
+  else input.removeAttribute('capture');
+  return new Promise((resolve, reject) => {
+    const cleanup = (): void => {
+      input.onchange = null;
+      input.oncancel = null;
+      pendingChooser = undefined;
+    };
+    pendingChooser = {
+      reject: (e) => {
+        cleanup();
+        reject(e);
+      },
+    };
+    input.onchange = () => {
+      const list = [...(input.files ?? [])];
+      cleanup();
+      if (list.length === 0) reject(wxError(api, 'cancel'));
+      else resolve(list);
+    };
+    input.oncancel = () => {
+      cleanup();
+      reject(wxError(api, 'cancel'));
+    };
+    input.click();
+  });
+}
+
+async function storeChosen(file: File): Promise<Dict> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const isVideo = file.type.startsWith('video/');
+  const ext = file.name.includes('.')
+    ? (file.name.split('.').pop() as string)
+    : extOf(file.type, isVideo ? 'mp4' : 'jpg');
+  const path = tempPath(ext);
+  putFile(path, bytes, file.type || undefined);
+  const url = objectUrl(path) as string;
+  if (isVideo) {
+    const meta = await videoMeta(url);
+    return { tempFilePath: path, size: bytes.length, fileType: 'video', thumbTempFilePath: '', ...meta };
+  }
+  const dims = await loadImage(url).then(
+    (img) => ({ width: img.naturalWidth, height: img.naturalHeight }),
+    () => ({}),
+  );
+  return { tempFilePath: path, size: bytes.length, fileType: 'image', ...dims };
+}
+
+function wantsCameraOnly(o: Options): boolean {
+  const source = o.sourceType as string[] | undefined;
+  return Array.isArray(source) && source.length === 1 && source[0] === 'camera';
+}
+
+const chooseMedia = asyncApi('chooseMedia', async (o) => {
+  const types = (o.mediaType as string[] | undefined) ?? ['image', 'video'];
+  const accept = [types.includes('image') ? 'image/*' : '', types.includes('video') ? 'video/*' : '']
+    .filter(Boolean)
+    .join(',');
+  const count = typeof o.count === 'number' ? o.count : 9;
+  const files = await choose('chooseMedia', accept, count > 1, wantsCameraOnly(o));
+  const tempFiles = await Promise.all(files.slice(0, count).map(storeChosen));
+  const kinds = new Set(tempFiles.map((f) => f.fileType));
+  return { tempFiles, type: kinds.size > 1 ? 'mix' : [...kinds][0] };
+});
+
+const chooseImage = asyncApi('chooseImage', async (o) => {
+  const count = typeof o.count === 'number' ? o.count : 9;
+  const files = await choose('chooseImage', 'image/*', count > 1, wantsCameraOnly(o));
+  const tempFiles = await Promise.all(files.slice(0, count).map(storeChosen));
+  return {
+    tempFilePaths: tempFiles.map((f) => f.tempFilePath),
+    tempFiles: tempFiles.map((f) => ({ path: f.tempFilePath, size: f.size })),
+  };
+});
+
+const chooseVideo = asyncApi('chooseVideo', async (o) => {
+  const [file] = await choose('chooseVideo', 'video/*', false, wantsCameraOnly(o));
+  return storeChosen(file);
+});
+
+function imageSource(src: string): string {
+  return objectUrl(src) ?? (src.startsWith('/') ? `/mp${src}` : src);
+}
+
+const getImageInfo = asyncApi('getImageInfo', async (o) => {
+  const src = String(o.src);
+  const img = await loadImage(imageSource(src)).catch(() => {
+    throw wxError('getImageInfo', 'image could not be decoded');
+  });
+  const type = (getFile(src)?.type ?? '').replace('image/', '').replace('jpeg', 'jpg') || 'unknown';
+  return { width: img.naturalWidth, height: img.naturalHeight, path: src, orientation: 'up', type };
+});
+
+function canvasBlob(canvas: HTMLCanvasElement, type: string, quality: number): Promise<Blob> {
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('canvas could not encode'))), type, quality),
+  );
+}
+
+const compressImage = asyncApi('compressImage', async (o) => {
+  const src = String(o.src);
+  const img = await loadImage(imageSource(src)).catch(() => {
+    throw wxError('compressImage', 'image could not be decoded');
+  });
+  let width = img.naturalWidth;
+  let height = img.naturalHeight;
+  const cw = Number(o.compressedWidth);
+  const ch = Number(o.compressedHeight);
+  if (cw > 0 && ch > 0) [width, height] = [cw, ch];
+  else if (cw > 0) [width, height] = [cw, Math.max(1, Math.round((height * cw) / width))];
+  else if (ch > 0) [width, height] = [Math.max(1, Math.round((width * ch) / height)), ch];
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.drawImage(img, 0, 0, width, height);
+  const quality = Math.min(100, Math.max(0, typeof o.quality === 'number' ? o.quality : 80)) / 100;
+  const blob = await canvasBlob(canvas, 'image/jpeg', quality);
+  const path = tempPath('jpg');
+  putFile(path, new Uint8Array(await blob.arrayBuffer()), 'image/jpeg');
+  return { tempFilePath: path };
+});
+
+function showToastApi(loading: boolean) {
+  return asyncApi(loading ? 'showLoading' : 'showToast', (o) => {
+    showToast(o as never, loading);
+  });
+}
+
+let loginSeq = 0;
+
+/** Builds the shim; `base` is simulate's own mock `wx`, kept for everything not replaced here. */
+export function createWx(base: Dict): Dict {
+  const sys = systemInfo;
+  const wx: Dict = {
+    ...base,
+    env: { USER_DATA_PATH },
+    canIUse: () => true,
+    navigateTo: asyncApi('navigateTo', (o) =>
+      router.navigate(String(o.url), 'navigateTo', o.events as Dict | undefined),
+    ),
+    redirectTo: asyncApi('redirectTo', (o) => router.navigate(String(o.url), 'redirectTo')),
+    reLaunch: asyncApi('reLaunch', (o) => router.navigate(String(o.url), 'reLaunch')),
+    switchTab: asyncApi('switchTab', (o) => router.navigate(String(o.url), 'reLaunch')),
+    navigateBack: asyncApi('navigateBack', (o) => router.back(typeof o.delta === 'number' ? o.delta : 1)),
+    setNavigationBarTitle: asyncApi('setNavigationBarTitle', (o) => router.setTitle(String(o.title ?? ''))),
+    setNavigationBarColor: asyncApi('setNavigationBarColor', (o) =>
+      router.setNavColors(String(o.frontColor ?? ''), String(o.backgroundColor ?? '')),
+    ),
+    showNavigationBarLoading: asyncApi('showNavigationBarLoading', () => undefined),
+    hideNavigationBarLoading: asyncApi('hideNavigationBarLoading', () => undefined),
+    hideHomeButton: asyncApi('hideHomeButton', () => undefined),
+    pageScrollTo: asyncApi('pageScrollTo', (o) => router.scrollTo(Number(o.scrollTop ?? 0))),
+    showToast: showToastApi(false),
+    showLoading: showToastApi(true),
+    hideToast: asyncApi('hideToast', () => hideToast()),
+    hideLoading: asyncApi('hideLoading', () => hideToast()),
+    showModal: asyncApi('showModal', (o) => showModal(o as never)),
+    showActionSheet: asyncApi('showActionSheet', async (o) => {
+      const tapIndex = await showSheet(((o.itemList as unknown[]) ?? []).map(String), {
+        title: o.alertText as string,
+      });
+      if (tapIndex < 0) throw wxError('showActionSheet', 'cancel');
+      return { tapIndex };
+    }),
+    request,
+    uploadFile,
+    downloadFile,
+    cloud,
+    chooseMedia,
+    chooseImage,
+    chooseVideo,
+    getImageInfo,
+    compressImage,
+    previewImage: asyncApi('previewImage', () => undefined),
+    saveImageToPhotosAlbum: asyncApi('saveImageToPhotosAlbum', () => undefined),
+    getFileSystemManager: () => fileSystemManager(),
+    ...storage,
+    setStorage: asyncApi('setStorage', (o) => storage.setStorageSync(String(o.key), o.data)),
+    getStorage: asyncApi('getStorage', (o) => {
+      const key = String(o.key);
+      if (localStorage.getItem(STORAGE_PREFIX + key) === null) throw wxError('getStorage', 'data not found');
+      return { data: storage.getStorageSync(key) };
+    }),
+    removeStorage: asyncApi('removeStorage', (o) => storage.removeStorageSync(String(o.key))),
+    clearStorage: asyncApi('clearStorage', () => storage.clearStorageSync()),
+    getStorageInfo: asyncApi('getStorageInfo', () => storage.getStorageInfoSync()),
+    getSystemInfoSync: sys,
+    getSystemInfo: asyncApi('getSystemInfo', sys),
+    getSystemInfoAsync: asyncApi('getSystemInfoAsync', sys),
+    getWindowInfo: () => {
+      const s = sys();
+      return {
+        pixelRatio: s.pixelRatio,
+        screenWidth: s.screenWidth,
+        screenHeight: s.screenHeight,
+        windowWidth: s.windowWidth,
+        windowHeight: s.windowHeight,
+        statusBarHeight: s.statusBarHeight,
+        safeArea: s.safeArea,
+        screenTop: 64,
+      };
+    },
+    getDeviceInfo: () => ({
+      brand: 'devtools',
+      model: 'Browser preview',
+      system: 'Browser',
+      platform: 'devtools',
+      pixelRatio: window.devicePixelRatio || 2,
+    }),
+    getAppBaseInfo: () => ({
+      SDKVersion: '3.7.0',
+      language: 'zh_CN',
+      version: '8.0.50',
+      theme: 'light',
+      enableDebug: false,
+      host: { env: 'WeChat' },
+    }),
+    getMenuButtonBoundingClientRect: () => ({
+      width: 87,
+      height: 32,
+      top: 26,
+      right: 368,
+      bottom: 58,
+      left: 281,
+    }),
+    getAccountInfoSync: () => ({
+      miniProgram: { appId: 'wx-local-preview', envVersion: 'develop', version: '' },
+      plugin: {},
+    }),
+    getLaunchOptionsSync: () => ({ path: router.firstPage(), query: {}, scene: 1001, referrerInfo: {} }),
+    getEnterOptionsSync: () => ({ path: router.firstPage(), query: {}, scene: 1001, referrerInfo: {} }),
+    login: asyncApi('login', () => ({ code: `local-code-${++loginSeq}` })),
+    checkSession: asyncApi('checkSession', () => undefined),
+    getSetting: asyncApi('getSetting', () => ({
+      authSetting: { 'scope.camera': true, 'scope.record': true, 'scope.writePhotosAlbum': true },
+    })),
+    authorize: asyncApi('authorize', () => undefined),
+    openSetting: asyncApi('openSetting', () => ({ authSetting: {} })),
+    vibrateShort: asyncApi('vibrateShort', () => undefined),
+    vibrateLong: asyncApi('vibrateLong', () => undefined),
+    hideKeyboard: asyncApi('hideKeyboard', () => {
+      (document.activeElement as HTMLElement | null)?.blur();
+    }),
+    setKeepScreenOn: asyncApi('setKeepScreenOn', () => undefined),
+    getNetworkType: asyncApi('getNetworkType', () => ({ networkType: 'wifi' })),
+    onNetworkStatusChange: () => undefined,
+    offNetworkStatusChange: () => undefined,
+    nextTick: (fn: () => void) => setTimeout(fn, 0),
+    reportAnalytics: () => undefined,
+  };
+  return wx;
+}
