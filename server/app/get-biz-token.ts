@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { FaceIdError } from '../../miniprogram/domain/errors';
 import {
+  TOKEN_OPTION_TYPES,
   VERIFICATION_MODES,
   uploadDirFor,
   type GetBizTokenOk,
@@ -11,12 +12,13 @@ import { checkIdNumber, checkName } from '../../miniprogram/domain/idcard';
 import { MAX_IMAGE_SIDE, MAX_REQUEST_BYTES, sniffImage } from '../../miniprogram/domain/image';
 import { maskIdNumber, maskName } from '../../miniprogram/domain/mask';
 import { createProvider } from '../providers';
-import type { FaceIdProvider, ImageFile, TokenRequest } from '../providers/types';
+import type { FaceIdProvider, TokenRequest } from '../providers/types';
 import type { Caller, Services } from '../runtime';
 import type { VerificationRecord } from '../store/types';
 import { eventObject, optionalString, own } from './input';
 
-const OPTION_KEYS: readonly (keyof TokenOptions)[] = [
+/** The tuning keys of seed 003, used by a provider that does not list its own. */
+const DEFAULT_OPTION_KEYS: readonly (keyof TokenOptions)[] = [
   'securityLevel',
   'livenessPreferences',
   'livenessRetryCount',
@@ -25,11 +27,16 @@ const OPTION_KEYS: readonly (keyof TokenOptions)[] = [
   'idcardThreshold',
 ];
 
+/** Longest string option (seed 000's biz_extra_data: 4096 bytes); each provider checks its own limits. */
+const MAX_OPTION_STRING = 4096;
+
 /** The getBizToken event after type checks: what the person submitted, nothing else. */
 export interface TokenInput {
   mode: VerificationMode;
   idcard?: { name: string; number: string };
   imageRefs: string[];
+  /** fileID of the face photo for a comparison without liveness (Megvii App raw_image). */
+  image?: string;
   uuid?: string;
   bizNo?: string;
   consentVersion?: string;
@@ -41,19 +48,38 @@ function parseOptions(value: unknown): TokenOptions {
   if (typeof value !== 'object' || Array.isArray(value))
     throw new FaceIdError('INVALID_EVENT', { param: 'options' });
   const raw = value as Record<string, unknown>;
-  const options: Record<string, number> = {};
+  const options: Record<string, number | string> = {};
   for (const key of Object.keys(raw)) {
-    if (!(OPTION_KEYS as readonly string[]).includes(key)) {
+    if (!Object.prototype.hasOwnProperty.call(TOKEN_OPTION_TYPES, key)) {
       throw new FaceIdError('INVALID_EVENT', { param: `options.${key}`, detail: `unknown option ${key}` });
     }
+    const type = TOKEN_OPTION_TYPES[key as keyof TokenOptions];
     const v = raw[key];
     if (v === undefined || v === null) continue;
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new FaceIdError('INVALID_EVENT', { param: `options.${key}`, detail: `${key} must be a number` });
+    const isNumber = typeof v === 'number' && Number.isFinite(v);
+    const isString = typeof v === 'string' && v.length <= MAX_OPTION_STRING;
+    const ok = type === 'number' ? isNumber : type === 'string' ? isString : isNumber || isString;
+    if (!ok) {
+      throw new FaceIdError('INVALID_EVENT', {
+        param: `options.${key}`,
+        detail: `${key} must be ${type === 'either' ? 'a number or a string' : `a ${type}`}`,
+      });
     }
-    options[key] = v;
+    options[key] = v as number | string;
   }
   return options as TokenOptions;
+}
+
+/** Refuses options the active product does not use (INVALID_EVENT naming the first), before any call. */
+export function checkOptionKeys(options: TokenOptions, provider: FaceIdProvider): void {
+  const allowed = provider.optionKeys ?? DEFAULT_OPTION_KEYS;
+  const unused = Object.keys(options).find((key) => !(allowed as readonly string[]).includes(key));
+  if (unused) {
+    throw new FaceIdError('INVALID_EVENT', {
+      param: `options.${unused}`,
+      detail: `${provider.name} does not use option ${unused}`,
+    });
+  }
 }
 
 /** Checks the event's types and the person's data with the shared domain checks (no network). */
@@ -67,6 +93,7 @@ export function parseTokenEvent(event: unknown, now: Date): TokenInput {
     mode: mode as VerificationMode,
     imageRefs: [],
     uuid: optionalString(obj, 'uuid', 512),
+    image: optionalString(obj, 'image', 1024),
     bizNo: optionalString(obj, 'bizNo', 64),
     consentVersion: optionalString(obj, 'consentVersion', 32),
     options: parseOptions(own(obj, 'options')),
@@ -110,11 +137,14 @@ async function loadReferenceImages(
   caller: Caller,
   services: Services,
 ): Promise<TokenRequest['images']> {
-  if (input.imageRefs.length === 0) return undefined;
-  const files: ImageFile[] = [];
+  const wanted: Array<[keyof NonNullable<TokenRequest['images']>, string, string]> = input.imageRefs.map(
+    (fileID, index) => [index === 0 ? 'ref1' : 'ref2', `image_ref${index + 1}`, fileID],
+  );
+  if (input.image) wanted.push(['image', 'image', input.image]);
+  if (wanted.length === 0) return undefined;
+  const images: NonNullable<TokenRequest['images']> = {};
   let total = 0;
-  for (const [index, fileID] of input.imageRefs.entries()) {
-    const param = `image_ref${index + 1}`;
+  for (const [slot, param, fileID] of wanted) {
     const path = fileIdPath(fileID);
     if (!path || path.includes('..'))
       throw new FaceIdError('INVALID_EVENT', { param, detail: 'not a cloud fileID' });
@@ -142,13 +172,13 @@ async function loadReferenceImages(
       throw new FaceIdError('INVALID_IMAGE_SIZE', { param });
     total += data.length;
     if (total > MAX_REQUEST_BYTES - 64 * 1024) throw new FaceIdError('REQUEST_TOO_LARGE', { param });
-    files.push({
+    images[slot] = {
       data,
       filename: `${param}.${info.format === 'png' ? 'png' : 'jpg'}`,
       contentType: `image/${info.format}`,
-    });
+    };
   }
-  return { ref1: files[0], ref2: files[1] };
+  return images;
 }
 
 /** A new business number: date, then 16 random hex digits. */
@@ -250,6 +280,7 @@ export async function getBizToken(event: unknown, services: Services): Promise<G
       detail: `${provider.name} does not offer ${input.mode}`,
     });
   }
+  checkOptionKeys(input.options, provider);
   const bizNo = input.bizNo ?? newBizNo(now());
   const images = await loadReferenceImages(input, caller, services);
   const request: TokenRequest = {

@@ -101,9 +101,42 @@ async function keepEvidence(
   return fileIDs;
 }
 
+/** The calendar day in China Standard Time (UTC+8), the day FaceID counts its limits by. */
+export function chinaDay(now: number): string {
+  return new Date(now + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}
+
+/**
+ * Counts one get_result call against the product's daily budget for this record, before the call is made.
+ * Resolves false when the budget is used and a stored answer can be served instead; RATE_LIMITED when the budget
+ * is used and nothing was stored (every call of the day failed).
+ */
+async function spendResultCall(
+  record: VerificationRecord,
+  perDay: number | undefined,
+  { store, now }: Services,
+): Promise<boolean> {
+  if (perDay === undefined) return true;
+  const day = chinaDay(now());
+  const used = record.resultCalls?.day === day ? record.resultCalls.count : 0;
+  if (used >= perDay) {
+    if (record.lastResult) return false;
+    throw new FaceIdError('RATE_LIMITED', {
+      detail: `get_result was called ${used} times today for this verification`,
+      messageZh: '今天查询结果的次数已用完，请明天再查看',
+    });
+  }
+  const resultCalls = { day, count: used + 1 };
+  await store.update(record._id, { resultCalls });
+  record.resultCalls = resultCalls;
+  return true;
+}
+
 /**
  * Asks FaceID for a record's result and, when it is final, stores it with the record (with the evidence images
- * only if FACEID_KEEP_IMAGES=1). A record that already holds its final result makes no upstream call.
+ * only if FACEID_KEEP_IMAGES=1). A record that already holds its final result makes no upstream call; for a product
+ * with a daily get_result budget, calls are counted per record and, once the day's budget is used, the last
+ * answer is served without a call.
  */
 export async function refreshResult(
   record: VerificationRecord,
@@ -113,8 +146,17 @@ export async function refreshResult(
   if (record.result) return { ok: true, ...record.result };
   const { store, now, log } = services;
   const provider = createProvider({ env: services.env, now, purpose: 'result' });
+  const budgeted = await spendResultCall(record, provider.resultCallsPerDay, services);
+  if (!budgeted) {
+    log.info({ fn, event: 'result-budget-used', bizNo: record.bizNo });
+    return { ok: true, ...record.lastResult! };
+  }
   const result = await provider.fetchResult({ bizToken: record.bizToken!, resultRef: record.resultRef });
   const answer = toResultAnswer(record, result);
+  if (!answer.finished && provider.resultCallsPerDay !== undefined) {
+    const { ok: _ok, ...stored } = answer;
+    await store.update(record._id, { lastResult: stored });
+  }
   if (answer.finished) {
     const { ok: _ok, ...stored } = answer;
     const imageFileIDs = await keepEvidence(record, result, services);

@@ -26,7 +26,8 @@ export interface FidliteConfig {
   now: () => number;
 }
 
-function readComparison(value: unknown): Comparison | undefined {
+/** A `{ confidence, thresholds }` block, or undefined when it is incomplete. */
+export function readComparison(value: unknown): Comparison | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const v = value as Record<string, unknown>;
   const t = (v.thresholds ?? {}) as Record<string, unknown>;
@@ -53,7 +54,8 @@ function readIdcard(value: unknown): IdcardFields | undefined {
   };
 }
 
-function readImages(value: unknown): Record<string, string> | undefined {
+/** The non-empty base64 images of an `images` object. */
+export function readImages(value: unknown): Record<string, string> | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const out: Record<string, string> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>))

@@ -7,8 +7,9 @@ export interface UpstreamRequest {
   method: 'GET' | 'POST';
   url: string;
   headers?: Record<string, string>;
-  /** Form fields; sent multipart when any value is a file, otherwise url-encoded. */
+  /** Form fields; sent multipart when any value is a file or `multipart` is set, otherwise url-encoded. */
   form?: Record<string, FormValue>;
+  multipart?: boolean;
   timeoutMs: number;
 }
 
@@ -21,11 +22,14 @@ function isFile(value: FormValue): value is ImageFile {
   return typeof value === 'object' && value !== null && 'data' in value;
 }
 
-function encodeBody(form: Record<string, FormValue>): { body: string | FormData; contentType?: string } {
+function encodeBody(
+  form: Record<string, FormValue>,
+  multipart = false,
+): { body: string | FormData; contentType?: string } {
   const entries = Object.entries(form).filter(
     (e): e is [string, Exclude<FormValue, undefined>] => e[1] !== undefined,
   );
-  if (entries.some(([, v]) => isFile(v))) {
+  if (multipart || entries.some(([, v]) => isFile(v))) {
     const data = new FormData();
     for (const [key, value] of entries) {
       if (isFile(value))
@@ -51,7 +55,7 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
   const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
   let body: string | FormData | undefined;
   if (req.form && req.method === 'POST') {
-    const encoded = encodeBody(req.form);
+    const encoded = encodeBody(req.form, req.multipart);
     body = encoded.body;
     if (encoded.contentType) headers['Content-Type'] = encoded.contentType;
   }

@@ -1,6 +1,12 @@
 import { FaceIdError } from '../../miniprogram/domain/errors';
 import { baseUrlFromEnv, requireEnv, requireUrlEnv, timeoutFromEnv, type Env } from '../config';
 import { createFidliteProvider, FIDLITE_DEFAULT_BASE_URL } from './fidlite';
+import { APP_DEFAULT_BASE_URL, createMegviiAppProvider } from './megvii-app';
+import { megviiConfigFromEnv } from './megvii-common';
+import { h5ConfigFromEnv } from './megvii-h5';
+import { createMegviiLiteProvider, liteHostFromEnv } from './megvii-lite';
+import { createMegviiOverseasProvider, OVERSEAS_DEFAULT_BASE_URL } from './megvii-overseas';
+import { createMegviiRawProvider, RAW_DEFAULT_BASE_URL } from './megvii-raw';
 import { resilient } from './resilience';
 import { PROVIDER_NAMES, type FaceIdProvider, type ProviderName } from './types';
 
@@ -23,6 +29,14 @@ const FACTORIES: Partial<Record<ProviderName, ProviderFactory>> = {
       timeoutMs: timeoutFromEnv(env),
       now,
     }),
+  'megvii-lite': ({ env, now, purpose }) =>
+    createMegviiLiteProvider(h5ConfigFromEnv(env, now, purpose, liteHostFromEnv(env))),
+  'megvii-overseas': ({ env, now, purpose }) =>
+    createMegviiOverseasProvider(h5ConfigFromEnv(env, now, purpose, OVERSEAS_DEFAULT_BASE_URL)),
+  'megvii-app': ({ env, now }) =>
+    createMegviiAppProvider(megviiConfigFromEnv(env, now, APP_DEFAULT_BASE_URL)),
+  'megvii-raw': ({ env, now }) =>
+    createMegviiRawProvider(megviiConfigFromEnv(env, now, RAW_DEFAULT_BASE_URL)),
 };
 
 /** Registers a provider factory (one module per FaceID product). */

@@ -106,7 +106,7 @@ export function breakerFor(name: string): CircuitBreaker {
 }
 
 /**
- * Wraps a provider: get_result (idempotent) is retried with back-off; get_biz_token is never retried (a retry
+ * Wraps a provider: get_result (idempotent) is retried with back-off unless the product limits its calls; get_biz_token is never retried (a retry
  * could pay for a second token); both go through the instance's circuit breaker.
  */
 export function resilient(
@@ -114,12 +114,16 @@ export function resilient(
   breaker = breakerFor(provider.name),
   deps: ResilienceDeps = realDeps,
 ): FaceIdProvider {
+  // A product with a daily get_result budget is not retried here: every attempt may count against it.
+  const retry = provider.resultCallsPerDay === undefined ? DEFAULT_RETRY : { ...DEFAULT_RETRY, attempts: 1 };
   return {
     name: provider.name,
     modes: provider.modes,
+    optionKeys: provider.optionKeys,
+    resultCallsPerDay: provider.resultCallsPerDay,
     validate: (req) => provider.validate(req),
     readNotify: (fields) => provider.readNotify(fields),
     issueToken: (req) => breaker.run(() => provider.issueToken(req)),
-    fetchResult: (ref) => breaker.run(() => withRetry(() => provider.fetchResult(ref), DEFAULT_RETRY, deps)),
+    fetchResult: (ref) => breaker.run(() => withRetry(() => provider.fetchResult(ref), retry, deps)),
   };
 }

@@ -23,7 +23,7 @@ export interface TokenRequest {
   mode: VerificationMode;
   bizNo: string;
   idcard?: { name: string; number: string };
-  images?: { ref1?: ImageFile; ref2?: ImageFile };
+  images?: { ref1?: ImageFile; ref2?: ImageFile; image?: ImageFile };
   uuid?: string;
   options: TokenOptions;
   /** Provider-specific parameters (seed names), passed through after the provider validates them. */
@@ -69,6 +69,10 @@ export interface FaceIdProvider {
   readonly name: ProviderName;
   /** Modes this product supports. */
   readonly modes: readonly VerificationMode[];
+  /** TokenOptions keys this product uses; others are refused before any call. Absent: seed 003's tuning keys. */
+  readonly optionKeys?: readonly (keyof TokenOptions)[];
+  /** How often get_result may be called per verification and day (Megvii Lite: 3); absent: no limit. */
+  readonly resultCallsPerDay?: number;
   /** Checks a request against the product's parameter rules without any network call; throws FaceIdError. */
   validate(req: TokenRequest): void;
   issueToken(req: TokenRequest): Promise<IssuedToken>;

@@ -31,6 +31,10 @@ export interface VerificationRecord {
   outcome?: Outcome;
   result?: StoredResult;
   errorCode?: string;
+  /** For a product with a daily get_result budget: the (China Standard Time) day and the calls made that day. */
+  resultCalls?: { day: string; count: number };
+  /** The latest answer that was not final, served once the day's get_result budget is used. */
+  lastResult?: StoredResult;
   /** Cloud-storage fileIDs of evidence images, kept only when FACEID_KEEP_IMAGES=1. */
   imageFileIDs?: string[];
   /** Epoch milliseconds. */

@@ -1,0 +1,102 @@
+import { FaceIdError } from '../../miniprogram/domain/errors';
+import { baseUrlFromEnv, requireEnv, timeoutFromEnv, type Env } from '../config';
+import { callUpstream, type FormValue, type UpstreamResponse } from './http';
+import { checkOneOf } from './rules';
+import type { ProviderName, TokenRequest } from './types';
+
+/** What every Megvii product needs: the api_key pair, the host and the clock. */
+export interface MegviiConfig {
+  apiKey: string;
+  apiSecret: string;
+  baseUrl: string;
+  timeoutMs: number;
+  now: () => number;
+}
+
+/** FACEID_API_KEY, FACEID_API_SECRET (CONFIG_MISSING when absent), FACEID_BASE_URL or the product's host. */
+export function megviiConfigFromEnv(env: Env, now: () => number, defaultBaseUrl: string): MegviiConfig {
+  return {
+    apiKey: requireEnv(env, 'FACEID_API_KEY'),
+    apiSecret: requireEnv(env, 'FACEID_API_SECRET'),
+    baseUrl: baseUrlFromEnv(env, defaultBaseUrl),
+    timeoutMs: timeoutFromEnv(env),
+    now,
+  };
+}
+
+/** POSTs a Megvii form as multipart/form-data (the seeds' "form-data") and returns the JSON answer. */
+export function postForm(
+  config: MegviiConfig,
+  path: string,
+  form: Record<string, FormValue>,
+): Promise<UpstreamResponse> {
+  return callUpstream({
+    method: 'POST',
+    url: `${config.baseUrl.replace(/\/+$/, '')}${path}`,
+    form,
+    multipart: true,
+    timeoutMs: config.timeoutMs,
+  });
+}
+
+/** A non-empty string member of an answer, or BAD_UPSTREAM_RESPONSE naming it. */
+export function answerString(body: Record<string, unknown>, key: string, api: string): string {
+  const value = body[key];
+  if (typeof value !== 'string' || value === '') {
+    throw new FaceIdError('BAD_UPSTREAM_RESPONSE', { detail: `${api} answered without ${key}` });
+  }
+  return value;
+}
+
+/** Throws BAD_ARGUMENTS:<param> unless the value is 0 or 1 (or absent). */
+export function checkFlag(param: string, value: unknown): void {
+  checkOneOf(param, value, [0, 1]);
+}
+
+/** Throws BAD_ARGUMENTS:<param> when a value is given where the seed does not take it. */
+export function onlyWith(param: string, value: unknown, allowed: boolean, condition: string): void {
+  if (value !== undefined && !allowed) {
+    throw new FaceIdError('BAD_ARGUMENTS', { param, detail: `${param} is only taken with ${condition}` });
+  }
+}
+
+/** Throws BAD_ARGUMENTS:<param> unless the value is a string matching the pattern (or absent). */
+export function checkPattern(param: string, value: unknown, pattern: RegExp): void {
+  if (value !== undefined && (typeof value !== 'string' || !pattern.test(value))) {
+    throw new FaceIdError('BAD_ARGUMENTS', { param, detail: `${param} has an unexpected form` });
+  }
+}
+
+/** A short word such as a scene id or a language code: letters, digits, `_`, `-`, `.`, at most 64. */
+export const WORD = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Refuses a mode the product does not offer. */
+export function checkMode(req: TokenRequest, modes: readonly string[], product: ProviderName): void {
+  if (!modes.includes(req.mode)) {
+    throw new FaceIdError('INVALID_EVENT', {
+      param: 'mode',
+      detail: `${product} does not offer ${req.mode}`,
+    });
+  }
+}
+
+/** Refuses the App-only face photo `image` for products that take none. */
+export function refuseImage(req: TokenRequest, product: ProviderName): void {
+  if (req.images?.image) {
+    throw new FaceIdError('INVALID_EVENT', { param: 'image', detail: `${product} takes no face photo` });
+  }
+}
+
+/** The error of a product whose results the seeds do not say how to read on the server. */
+export function resultsNotInSeeds(product: ProviderName, where: string): FaceIdError {
+  return new FaceIdError('INVALID_EVENT', {
+    param: 'bizToken',
+    detail: `${product}: results come from ${where}, which the seeds do not specify`,
+    messageZh: '该认证方式的结果由客户端 SDK 返回，无法在此查询',
+  });
+}
+
+/** The error of a product that sends no notify callback in the seeds. */
+export function notifyNotInSeeds(product: ProviderName): FaceIdError {
+  return new FaceIdError('INVALID_EVENT', { detail: `${product} sends no notify callback in the seeds` });
+}
