@@ -3,6 +3,11 @@ import { createClock, type SandboxClock } from './clock';
 import { componentProvider } from './component';
 import { checkAccountStatus, registerControl } from './control';
 import { fidliteProvider } from './fidlite';
+import { megviiAppProvider } from './megvii-app';
+import { megviiControlProvider } from './megvii-common';
+import { megviiLiteProvider } from './megvii-lite';
+import { megviiOverseasProvider } from './megvii-overseas';
+import { megviiRawProvider } from './megvii-raw';
 import { FlowStore, type AccountStatus } from './flows';
 import { Notifier, type NotifyRecord } from './notify';
 import type { SandboxProvider } from './provider';
@@ -18,15 +23,29 @@ export * from './fixtures';
 /** The banner the sandbox prints when it starts. */
 export const BANNER = 'FaceID SANDBOX (test double)';
 export const DEFAULT_APPCODE = 'sandbox-appcode';
+export const DEFAULT_API_KEY = 'sandbox-api-key';
+export const DEFAULT_API_SECRET = 'sandbox-api-secret';
 
 /** The FaceID products the sandbox serves, each in its own module. */
-export const PROVIDERS: readonly SandboxProvider[] = [fidliteProvider, componentProvider];
+export const PROVIDERS: readonly SandboxProvider[] = [
+  fidliteProvider,
+  componentProvider,
+  megviiLiteProvider,
+  megviiOverseasProvider,
+  megviiAppProvider,
+  megviiRawProvider,
+  megviiControlProvider,
+];
 
 export interface SandboxOptions {
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */
   port?: number;
   /** The APPCODE get_biz_token and get_result require (default `sandbox-appcode`). */
   appcode?: string;
+  /** The api_key the Megvii products require (default `sandbox-api-key`). */
+  apiKey?: string;
+  /** Its api_secret (default `sandbox-api-secret`); it also signs App v3 requests and Lite notifies. */
+  apiSecret?: string;
   /** No access log. */
   quiet?: boolean;
   /** Start the sandbox clock at this instant (ms since the epoch). */
@@ -38,6 +57,8 @@ export interface Sandbox {
   readonly url: string;
   readonly port: number;
   readonly appcode: string;
+  readonly apiKey: string;
+  readonly apiSecret: string;
   readonly clock: SandboxClock;
   /** Stops the server and destroys every open socket. */
   close(): Promise<void>;
@@ -65,12 +86,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError('port must be 0..65535');
   const appcode = options.appcode ?? DEFAULT_APPCODE;
   if (!/^\S+$/.test(appcode)) throw new RangeError('appcode must be a non-empty string without spaces');
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+  const apiSecret = options.apiSecret ?? DEFAULT_API_SECRET;
+  if (!/^[^\s&=]+$/.test(apiKey) || !/^\S+$/.test(apiSecret))
+    throw new RangeError(
+      'apiKey and apiSecret must be non-empty strings without spaces (apiKey also without & and =)',
+    );
   const log = options.quiet ? () => undefined : (line: string) => console.log(`[sandbox] ${line}`);
   const clock = createClock(options.now);
   const notifier = new Notifier(clock, log);
   const flows = new FlowStore(clock, notifier);
   const server = new SandboxServer({ clock, log });
-  for (const provider of PROVIDERS) provider.register(server, { flows, clock, appcode });
+  for (const provider of PROVIDERS) provider.register(server, { flows, clock, appcode, apiKey, apiSecret });
   registerControl(server, { server, flows, notifier, clock });
   const boundPort = await server.listen(port);
 
@@ -78,6 +105,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     url: `http://${HOST}:${boundPort}`,
     port: boundPort,
     appcode,
+    apiKey,
+    apiSecret,
     clock,
     async close() {
       notifier.close();

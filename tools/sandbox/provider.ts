@@ -7,6 +7,9 @@ export interface ProviderDeps {
   flows: FlowStore;
   clock: SandboxClock;
   appcode: string;
+  /** The api_key / api_secret pair the Megvii products (seeds 000–002, 004) require. */
+  apiKey: string;
+  apiSecret: string;
 }
 
 export interface SandboxProvider {
