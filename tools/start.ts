@@ -157,7 +157,11 @@ async function main(): Promise<void> {
     console.error(`PORT must be a port number, not ${JSON.stringify(portText)}`);
     process.exit(2);
   }
-  const app = await startApp({ port: Number(portText), quiet: process.env.QUIET === '1' });
+  const app = await startApp({
+    port: Number(portText),
+    dataDir: process.env.DATA_DIR || undefined,
+    quiet: process.env.QUIET === '1',
+  });
   console.log(`${BANNER} inside (not the real FaceID); records in ${app.dataDir}`);
   console.log(`Open ${app.url}`);
   let stopping = false;

@@ -31,15 +31,17 @@ function shadow(host: HTMLElement, html: string): ShadowRoot {
   return root;
 }
 
-function define(name: string, props: Record<string, Prop>, sync?: Sync): void {
+function define(name: string, props: Record<string, Prop>, sync?: Sync, ariaOnHost = true): void {
   const run = function (this: MethodCaller, changed?: string): void {
     const host = this._exparserNode?.$$;
     if (!host) return;
     callers.set(host, this);
     const data = this.data;
     reflect(host, 'hidden', data.hidden);
-    reflect(host, 'aria-label', data.ariaLabel);
-    reflect(host, 'role', data.ariaRole);
+    if (ariaOnHost) {
+      reflect(host, 'aria-label', data.ariaLabel);
+      reflect(host, 'role', data.ariaRole);
+    }
     sync?.(host, data, this, changed);
   };
   const properties: Record<string, Prop & { observer: () => void }> = {};
@@ -292,16 +294,26 @@ export function registerBuiltins(): void {
       host.style.overflowY = data.scrollY ? 'auto' : 'hidden';
     },
   );
-  define('input', INPUT_PROPS, (host, data) => {
-    const control = field(host, 'input') as HTMLInputElement;
-    const t = inputTypeOf(data.type, data.password);
-    control.type = t.type;
-    control.inputMode = t.mode;
-    syncField(host, data, control);
-  });
-  define('textarea', { ...INPUT_PROPS, autoHeight: { type: Boolean, value: false } }, (host, data) => {
-    syncField(host, data, field(host, 'textarea'));
-  });
+  define(
+    'input',
+    INPUT_PROPS,
+    (host, data) => {
+      const control = field(host, 'input') as HTMLInputElement;
+      const t = inputTypeOf(data.type, data.password);
+      control.type = t.type;
+      control.inputMode = t.mode;
+      syncField(host, data, control);
+    },
+    false,
+  );
+  define(
+    'textarea',
+    { ...INPUT_PROPS, autoHeight: { type: Boolean, value: false } },
+    (host, data) => {
+      syncField(host, data, field(host, 'textarea'));
+    },
+    false,
+  );
   define('checkbox-group', { name: { type: String, value: '' } });
   define('radio-group', { name: { type: String, value: '' } });
   const boxProps = {
@@ -312,14 +324,24 @@ export function registerBuiltins(): void {
   };
   const checkboxSync = syncBox('checkbox');
   const radioSync = syncBox('radio');
-  define('checkbox', boxProps, (host, data, caller, changed) => {
-    if (changed === undefined || changed === 'checked') delete host.dataset.state;
-    checkboxSync(host, data, caller);
-  });
-  define('radio', boxProps, (host, data, caller, changed) => {
-    if (changed === undefined || changed === 'checked') delete host.dataset.state;
-    radioSync(host, data, caller);
-  });
+  define(
+    'checkbox',
+    boxProps,
+    (host, data, caller, changed) => {
+      if (changed === undefined || changed === 'checked') delete host.dataset.state;
+      checkboxSync(host, data, caller);
+    },
+    false,
+  );
+  define(
+    'radio',
+    boxProps,
+    (host, data, caller, changed) => {
+      if (changed === undefined || changed === 'checked') delete host.dataset.state;
+      radioSync(host, data, caller);
+    },
+    false,
+  );
   define(
     'switch',
     {
@@ -338,8 +360,11 @@ export function registerBuiltins(): void {
       reflect(host, 'checked', on);
       reflect(host, 'disabled', data.disabled);
       host.style.setProperty('--c', String(data.color || '#07c160'));
-      (root.querySelector('.sw') as HTMLElement).setAttribute('aria-checked', String(on));
+      const sw = root.querySelector('.sw') as HTMLElement;
+      sw.setAttribute('aria-checked', String(on));
+      if (data.ariaLabel) sw.setAttribute('aria-label', String(data.ariaLabel));
     },
+    false,
   );
   define(
     'button',
@@ -391,6 +416,7 @@ export function registerBuiltins(): void {
         img.onerror = () => fire(host, 'error', { errMsg: `GET ${String(data.src)} 404 (Not Found)` });
       }
     },
+    false,
   );
   define(
     'icon',
