@@ -1,0 +1,59 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+function build(args: string[] = []): { status: number | null; out: string } {
+  const res = spawnSync(TSX, ['tools/build-mp.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  return { status: res.status, out: `${res.stdout}\n${res.stderr}` };
+}
+
+function copyProject(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'build-mp-'));
+  fs.copyFileSync(path.join(ROOT, 'project.config.json'), path.join(dir, 'project.config.json'));
+  fs.cpSync(path.join(ROOT, 'miniprogram'), path.join(dir, 'miniprogram'), {
+    recursive: true,
+    filter: (src) => !src.includes('miniprogram_npm'),
+  });
+  return dir;
+}
+
+describe('build:mp', () => {
+  test('compiles the mini-program offline and reports the main-package size', () => {
+    const { status, out } = build();
+    expect(out).toMatch(/WXML checked with wcc: \d+ files/);
+    expect(out).toMatch(/Main package: [\d.]+ KB total \(own code [\d.]+ KB/);
+    expect(status).toBe(0);
+  }, 200_000);
+
+  test('fails on a WXML syntax error (caught by wcc), on a temp copy', () => {
+    const dir = copyProject();
+    const wxml = path.join(dir, 'miniprogram/pages/result/result.wxml');
+    fs.writeFileSync(
+      wxml,
+      fs
+        .readFileSync(wxml, 'utf8')
+        .replace('<view class="h2">比对分数</view>', '<view class="h2">比对分数</text>'),
+    );
+    const { status, out } = build(['--project', dir]);
+    expect(status).toBe(1);
+    expect(out).toContain('pages/result/result.wxml');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 200_000);
+
+  test('fails on a TypeScript syntax error, on a temp copy', () => {
+    const dir = copyProject();
+    fs.appendFileSync(path.join(dir, 'miniprogram/services/flow.ts'), '\nexport const broken = ;\n');
+    const { status, out } = build(['--project', dir]);
+    expect(status).toBe(1);
+    expect(out).toContain('build:mp failed');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 200_000);
+});
