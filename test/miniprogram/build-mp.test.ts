@@ -53,7 +53,7 @@ describe('build:mp', () => {
     fs.appendFileSync(path.join(dir, 'miniprogram/services/flow.ts'), '\nexport const broken = ;\n');
     const { status, out } = build(['--project', dir]);
     expect(status).toBe(1);
-    expect(out).toContain('build:mp failed');
+    expect(out).toContain('build:mp failed: file: services/flow.ts');
     fs.rmSync(dir, { recursive: true, force: true });
   }, 200_000);
 });
