@@ -51,8 +51,7 @@ describeE2E('ID-card mode in the browser preview', () => {
     await sendSandboxVideo(page);
     await see(page, '人脸比对未通过');
     await see(page, '结果码 2000（PASS_LIVING_NOT_THE_SAME）');
-    await see(page, '重新认证');
-    await tap(page, '重新认证');
+    await text(page, '重新认证').click();
     await see(page, '个人信息处理说明');
     expect(await title(page)).toBe('实名人脸核身');
   });

@@ -21,6 +21,14 @@ function point(e: MouseEvent): Point {
   return { identifier: 0, pageX: e.pageX, pageY: e.pageY, clientX: e.clientX, clientY: e.clientY, force: 1 };
 }
 
+/** Whether a mouse event is the compatibility event of a touch (Chromium says so; elsewhere, guess by time). */
+function fromTouch(e: MouseEvent): boolean {
+  const caps = (e as MouseEvent & { sourceCapabilities?: { firesTouchEvents?: boolean } | null })
+    .sourceCapabilities;
+  if (caps) return Boolean(caps.firesTouchEvents);
+  return Date.now() - lastRealTouch < 800;
+}
+
 function insideDisabledButton(e: Event): boolean {
   return e.composedPath().some((n) => n instanceof HTMLElement && n.matches('wx-button[disabled]'));
 }
@@ -54,9 +62,7 @@ export function installTouchBridge(): void {
   window.addEventListener(
     'mousedown',
     (e) => {
-      const fromTouch = (e as MouseEvent & { sourceCapabilities?: { firesTouchEvents?: boolean } })
-        .sourceCapabilities?.firesTouchEvents;
-      if (!e.isTrusted || e.button !== 0 || fromTouch || Date.now() - lastRealTouch < 1000) return;
+      if (!e.isTrusted || e.button !== 0 || fromTouch(e)) return;
       if (!inPages(e.target) || insideDisabledButton(e)) return;
       pressed = e.target;
       const p = point(e);
