@@ -1,0 +1,248 @@
+/** The cloud functions (bundles) with each Megvii product behind FACEID_PROVIDER, against the sandbox. */
+import { liteNotifySign } from '../../server/providers/megvii-h5';
+import { serveHttpFunction } from '../../tools/local-cloud/http-access';
+import { JPEG_FIXTURE } from '../../tools/sandbox';
+import { startHarness, type Harness } from '../support/harness';
+import { finishH5 } from '../support/megvii';
+
+type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const ID = { idcardName: '张三', idcardNumber: '11010519491231002X' };
+let h: Harness;
+
+async function withProvider(provider: string, prefix = ''): Promise<void> {
+  h = await startHarness({ FACEID_PROVIDER: provider });
+  Object.assign(process.env, {
+    FACEID_API_KEY: h.sandbox.apiKey,
+    FACEID_API_SECRET: h.sandbox.apiSecret,
+    FACEID_BASE_URL: `${h.upstream.url}${prefix}`,
+  });
+  delete process.env.FACEID_APPCODE;
+}
+afterEach(async () => {
+  for (const key of ['FACEID_API_KEY', 'FACEID_API_SECRET']) delete process.env[key];
+  await h.close();
+});
+
+const photo = (): string => h.cloud.putFile('faceid/o-user-1/ref-1.jpg', JPEG_FIXTURE.buffer);
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('getBizToken answers the client each product needs', () => {
+  it('megvii-lite: an H5 address, biz_id kept as the result handle', async () => {
+    await withProvider('megvii-lite');
+    const answer = await h.call<Answer>('getBizToken', { mode: 'idcard', ...ID });
+    expect(answer).toMatchObject({
+      ok: true,
+      provider: 'megvii-lite',
+      client: { kind: 'h5', url: `${h.upstream.url}/faceid/lite/do?token=${answer.bizToken}` },
+    });
+    expect(await h.store().getById(answer.bizNo)).toMatchObject({
+      resultRef: expect.stringMatching(/^\d+,/),
+    });
+    expect(h.upstream.calls('/faceid/lite/get_token')).toHaveLength(1);
+  });
+
+  it('megvii-overseas: an H5 address on the idn host; liveness-only is offered', async () => {
+    await withProvider('megvii-overseas', '/idn');
+    const answer = await h.call<Answer>('getBizToken', { mode: 'liveness', options: { language: 'en' } });
+    expect(answer).toMatchObject({
+      ok: true,
+      client: { kind: 'h5', url: expect.stringContaining('/idn/faceid/lite/do?token=') },
+    });
+    const ref = await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: photo() });
+    expect(ref).toMatchObject({ ok: true, client: { kind: 'h5' } });
+  });
+
+  it('megvii-app: an SDK token, with the raw_image face photo from the caller’s folder', async () => {
+    await withProvider('megvii-app');
+    const answer = await h.call<Answer>('getBizToken', {
+      mode: 'idcard',
+      ...ID,
+      options: { livenessType: 'still' },
+    });
+    expect(answer).toMatchObject({ ok: true, client: { kind: 'sdk', token: answer.bizToken } });
+    const raw = await h.call<Answer>('getBizToken', {
+      mode: 'idcard',
+      ...ID,
+      image: photo(),
+      options: { livenessType: 'raw_image', faceQualityThreshold: 40 },
+    });
+    expect(raw).toMatchObject({ ok: true, client: { kind: 'sdk' } });
+    const sent = h.upstream.calls('/faceid/v3/sdk/get_biz_token')[1];
+    expect(sent.body.toString('latin1')).toMatch(/name="image"; filename="image.jpg"/);
+    expect((await h.call<Answer>('getResult', { bizToken: answer.bizToken })).error).toMatchObject({
+      code: 'INVALID_EVENT',
+      retryable: false,
+    });
+  });
+
+  it('megvii-raw: an SDK token that lives life_time minutes', async () => {
+    await withProvider('megvii-raw', '/sgp');
+    const before = Date.now();
+    const answer = await h.call<Answer>('getBizToken', {
+      mode: 'reference',
+      imageRef1: photo(),
+      options: { lifeTime: 10 },
+    });
+    expect(answer).toMatchObject({ ok: true, client: { kind: 'sdk', token: answer.bizToken } });
+    expect(answer.expiresAt).toBeGreaterThanOrEqual(before + 10 * 60_000);
+    expect(answer.expiresAt).toBeLessThan(before + 11 * 60_000);
+  });
+});
+
+describe('what is refused before any call', () => {
+  it.each([
+    ['megvii-lite', { mode: 'liveness' }, ''],
+    ['megvii-app', { mode: 'liveness' }, ''],
+    ['megvii-raw', { mode: 'liveness' }, '/sgp'],
+    ['megvii-raw', { mode: 'ocr' }, '/sgp'],
+    ['megvii-overseas', { mode: 'idcard', ...ID }, '/idn'],
+  ])('%s refuses %j with INVALID_EVENT:mode', async (provider, event, prefix) => {
+    await withProvider(provider, prefix);
+    expect((await h.call<Answer>('getBizToken', event)).error).toMatchObject({
+      code: 'INVALID_EVENT',
+      param: 'mode',
+    });
+    expect(h.upstream.requests).toHaveLength(0);
+  });
+
+  it('options: unknown keys, keys of another product and wrong types are INVALID_EVENT; bad values the seed code', async () => {
+    await withProvider('megvii-lite');
+    const call = (options: unknown) => h.call<Answer>('getBizToken', { mode: 'ocr', options });
+    expect((await call({ colour: 1 })).error).toMatchObject({
+      code: 'INVALID_EVENT',
+      param: 'options.colour',
+    });
+    expect((await call({ securityLevel: 2 })).error).toMatchObject({
+      code: 'INVALID_EVENT',
+      param: 'options.securityLevel',
+    });
+    expect((await call({ webTitle: 5 })).error).toMatchObject({
+      code: 'INVALID_EVENT',
+      param: 'options.webTitle',
+    });
+    expect((await call({ idcardMode: '1' })).error).toMatchObject({
+      code: 'INVALID_EVENT',
+      param: 'options.idcardMode',
+    });
+    expect((await call({ procedureType: 'flash' })).error).toMatchObject({
+      code: 'BAD_ARGUMENTS',
+      param: 'procedure_type',
+    });
+    expect(h.upstream.requests).toHaveLength(0);
+    expect((await call({ procedureType: 'selfie', webTitle: '认证' })).ok).toBe(true);
+  });
+
+  it.each(['FACEID_API_KEY', 'FACEID_API_SECRET'])('CONFIG_MISSING naming %s, with no call', async (name) => {
+    await withProvider('megvii-app');
+    delete process.env[name];
+    expect((await h.call<Answer>('getBizToken', { mode: 'idcard', ...ID })).error).toMatchObject({
+      code: 'CONFIG_MISSING',
+      param: name,
+    });
+    expect(h.upstream.requests).toHaveLength(0);
+  });
+});
+
+describe('megvii-lite results: 3 get_result calls a day per verification, never more', () => {
+  it('polling 10 times before the end makes 3 calls and answers the last stored result', async () => {
+    await withProvider('megvii-lite');
+    const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    for (let i = 0; i < 10; i++) {
+      expect(await h.call<Answer>('getResult', { bizToken: token.bizToken })).toMatchObject({
+        ok: true,
+        outcome: 'not_started',
+        finished: false,
+      });
+    }
+    expect(h.upstream.calls('/faceid/lite/get_result')).toHaveLength(3);
+    expect(await h.store().getById(token.bizNo)).toMatchObject({
+      resultCalls: { count: 3 },
+      lastResult: { outcome: 'not_started' },
+    });
+  });
+
+  it('a final answer is stored: polled 10 times after the end, one call', async () => {
+    await withProvider('megvii-lite');
+    const token = await h.call<Answer>('getBizToken', { mode: 'idcard', ...ID });
+    await finishH5(token.client.url, 'PASS');
+    for (let i = 0; i < 10; i++) {
+      expect(await h.call<Answer>('getResult', { bizToken: token.bizToken })).toMatchObject({
+        outcome: 'passed',
+        resultCode: 1000,
+        finished: true,
+      });
+    }
+    expect(h.upstream.calls('/faceid/lite/get_result')).toHaveLength(1);
+  });
+
+  it('a failing call counts too (no retries inside the budget); with nothing stored the answer is RATE_LIMITED', async () => {
+    await withProvider('megvii-lite');
+    const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    h.sandbox.injectFault({
+      kind: 'status',
+      status: 500,
+      path: '/faceid/lite/get_result',
+      times: 3,
+    } as never);
+    for (let i = 0; i < 3; i++) {
+      expect((await h.call<Answer>('getResult', { bizToken: token.bizToken })).error.code).toBe(
+        'INTERNAL_ERROR',
+      );
+    }
+    expect((await h.call<Answer>('getResult', { bizToken: token.bizToken })).error.code).toBe('RATE_LIMITED');
+    expect(h.upstream.calls('/faceid/lite/get_result')).toHaveLength(3);
+  });
+});
+
+describe('megvii-lite notify', () => {
+  let notify: Awaited<ReturnType<typeof serveHttpFunction>>;
+  beforeEach(async () => {
+    await withProvider('megvii-lite');
+    notify = await serveHttpFunction(h.cloud, 'faceidNotify');
+    process.env.FACEID_NOTIFY_URL = `${notify.url}/notify`;
+  });
+  afterEach(() => notify.close());
+
+  const post = (fields: Record<string, string>) =>
+    fetch(`${notify.url}/notify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+
+  it('the sandbox’s signed notify updates the record (outcome read with get_result)', async () => {
+    const token = await h.call<Answer>('getBizToken', { mode: 'idcard', ...ID });
+    await finishH5(token.client.url, 'NOT_SAME');
+    const record = await waitFor(async () => {
+      const r = await h.store().getById(token.bizNo);
+      return r?.status === 'finished' ? r : undefined;
+    });
+    expect(record).toMatchObject({ outcome: 'not_same_person', resultCode: 2000 });
+    expect(h.upstream.calls('/faceid/lite/get_result')).toHaveLength(1);
+  });
+
+  it('a notify with a bad signature is refused with 403 and changes nothing', async () => {
+    const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    const record = await h.store().getById(token.bizNo);
+    const data = JSON.stringify({ status: 'OK', biz_info: { biz_id: record!.resultRef } });
+    expect((await post({ data, sign: liteNotifySign('wrong-secret', data) })).status).toBe(403);
+    expect((await post({ data })).status).toBe(403);
+    expect(h.upstream.calls('/faceid/lite/get_result')).toHaveLength(0);
+    const good = await post({ data, sign: liteNotifySign(h.sandbox.apiSecret, data) });
+    expect(good.status).toBe(200);
+    expect(await h.store().getById(token.bizNo)).toMatchObject({
+      status: 'issued',
+      resultCalls: { count: 1 },
+    });
+  });
+});
