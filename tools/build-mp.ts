@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { blockExternalNetwork } from './offline';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 import ci = require('miniprogram-ci');
 
@@ -121,6 +122,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === __filename) {
+  // The compile is offline by design; miniprogram-ci would otherwise send telemetry to WeChat's servers.
+  blockExternalNetwork();
   // miniprogram-ci leaves worker processes and sockets open: exit explicitly either way.
   main(process.argv.slice(2)).then(
     () => process.exit(0),
