@@ -55,13 +55,6 @@ export function rpxToPx(css: string): string {
   return css.replace(/(-?\d*\.?\d+)rpx\b/g, (_all, n: string) => `${Number((Number(n) / 2).toFixed(3))}px`);
 }
 
-/** Rewrites rpx inside style="…" attributes of a template (simulate would read 1rpx as 1px). */
-function wxmlRpx(wxml: string): string {
-  return wxml.replace(/\sstyle="([^"]*)"/g, (all: string, style: string) =>
-    all.replace(style, rpxToPx(style)),
-  );
-}
-
 /** Compiles one script to CommonJS; `exports` is bound because simulate only passes require and module. */
 export function compileScript(source: string, file: string): string {
   const loader = file.endsWith('.ts') ? 'ts' : 'js';
@@ -161,7 +154,7 @@ export function buildFileMap(root = MINIPROGRAM_ROOT): FileMap {
     files[`${path}.json`] = JSON.stringify({ ...json, usingComponents: resolved });
     if (isPage) pageConfigs[path] = json;
     const wxml = read(`${path}.wxml`, root);
-    files[`${path}.wxml`] = wxmlRpx(wxml ?? '');
+    files[`${path}.wxml`] = wxml ?? '';
     const prepend: string[] = [];
     if (isPage && exists('app.wxss')) prepend.push('app.wxss');
     if (weui && path.startsWith(WEUI_PREFIX)) prepend.push(WEUI_BASE_WXSS);

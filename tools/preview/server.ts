@@ -33,20 +33,34 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body);
 }
 
+/** Exact source edits of simulate's browser build: [text, replacement, expected occurrences]. */
+const SIMULATE_PATCHES: [string, string, number][] = [
+  [
+    'const hasRegisterCache = {}',
+    'const hasRegisterCache = window.__SIMULATE_REGISTERED__ || (window.__SIMULATE_REGISTERED__ = {})',
+    1,
+  ],
+  // 750 rpx is the screen width (375 px here); simulate reads 1 rpx as 1 px, also in bound inline styles.
+  [
+    "return style.replace(/(\\d+)rpx/ig, '$1px')",
+    'return style.replace(/(-?\\d*\\.?\\d+)rpx/ig, (_m, n) => `${+(n / 2).toFixed(3)}px`)',
+    2,
+  ],
+];
+
 /**
  * simulate registers a component again on every load() (its registry is per call), so a component shared by two
  * pages would run its script twice; WeUI's webpack chunks then skip Component() the second time. One registry for
  * all loads makes each component register once, as in WeChat.
  */
 export function patchedSimulate(): string {
-  const source = readFileSync(SIMULATE_BUILD, 'utf8');
-  const needle = 'const hasRegisterCache = {}';
-  if (source.split(needle).length !== 2)
-    throw new Error('miniprogram-simulate build.js changed: cannot share its registry');
-  return source.replace(
-    needle,
-    'const hasRegisterCache = window.__SIMULATE_REGISTERED__ || (window.__SIMULATE_REGISTERED__ = {})',
-  );
+  let source = readFileSync(SIMULATE_BUILD, 'utf8');
+  for (const [needle, replacement, count] of SIMULATE_PATCHES) {
+    if (source.split(needle).length !== count + 1)
+      throw new Error(`miniprogram-simulate build.js changed: cannot patch ${JSON.stringify(needle)}`);
+    source = source.split(needle).join(replacement);
+  }
+  return source;
 }
 
 function page(mode: string): string {
@@ -153,7 +167,13 @@ export function createPreviewHandler(options: PreviewOptions = {}) {
       return true;
     }
     if (path === '/preview/filemap.js') {
-      send(res, 200, TYPES['.js'], fileMapScript(root));
+      let script: string;
+      try {
+        script = fileMapScript(root);
+      } catch (error) {
+        script = `window.__PREVIEW_ERROR__ = ${JSON.stringify((error as Error).message)};`;
+      }
+      send(res, 200, TYPES['.js'], script);
       return true;
     }
     if (path === '/preview/runtime.js') {

@@ -41,6 +41,8 @@ function installApp(): void {
 }
 
 function start(): void {
+  const buildError = (window as { __PREVIEW_ERROR__?: string }).__PREVIEW_ERROR__;
+  if (buildError) throw new Error(`the mini-program could not be compiled: ${buildError}`);
   window.addEventListener('error', (e) => console.error('[preview]', e.error ?? e.message));
   window.addEventListener('unhandledrejection', (e) =>
     console.error('[preview] unhandled rejection', e.reason),
