@@ -4,10 +4,9 @@ import {
   answerString,
   checkFlag,
   checkMode,
-  notifyNotInSeeds,
   onlyWith,
   postForm,
-  resultsNotInSeeds,
+  sdkOnly,
   type MegviiConfig,
 } from './megvii-common';
 import { megviiSign, randomRdm, SIGN_VALIDITY_S } from './megvii-sign';
@@ -131,11 +130,6 @@ export function createMegviiAppProvider(config: AppConfig): FaceIdProvider {
     optionKeys: APP_OPTIONS,
     validate: validateApp,
     issueToken,
-    fetchResult: async () => {
-      throw resultsNotInSeeds('megvii-app', "the MegLiveStill SDK and Megvii's SDK get_result");
-    },
-    readNotify: () => {
-      throw notifyNotInSeeds('megvii-app');
-    },
+    ...sdkOnly('megvii-app', "the MegLiveStill SDK and Megvii's SDK get_result"),
   };
 }

@@ -2,7 +2,7 @@ import { FaceIdError } from '../../miniprogram/domain/errors';
 import { baseUrlFromEnv, requireEnv, timeoutFromEnv, type Env } from '../config';
 import { callUpstream, type FormValue, type UpstreamResponse } from './http';
 import { checkOneOf } from './rules';
-import type { ProviderName, TokenRequest } from './types';
+import type { FaceIdProvider, ProviderName, TokenRequest } from './types';
 
 /** What every Megvii product needs: the api_key pair, the host and the clock. */
 export interface MegviiConfig {
@@ -87,16 +87,24 @@ export function refuseImage(req: TokenRequest, product: ProviderName): void {
   }
 }
 
-/** The error of a product whose results the seeds do not say how to read on the server. */
-export function resultsNotInSeeds(product: ProviderName, where: string): FaceIdError {
-  return new FaceIdError('INVALID_EVENT', {
-    param: 'bizToken',
-    detail: `${product}: results come from ${where}, which the seeds do not specify`,
-    messageZh: '该认证方式的结果由客户端 SDK 返回，无法在此查询',
-  });
-}
-
-/** The error of a product that sends no notify callback in the seeds. */
-export function notifyNotInSeeds(product: ProviderName): FaceIdError {
-  return new FaceIdError('INVALID_EVENT', { detail: `${product} sends no notify callback in the seeds` });
+/**
+ * fetchResult and readNotify of a product whose results the client SDK receives: how the server reads them, and
+ * any notify, are not in the seeds, so both throw INVALID_EVENT without a call.
+ */
+export function sdkOnly(
+  product: ProviderName,
+  where: string,
+): Pick<FaceIdProvider, 'fetchResult' | 'readNotify'> {
+  return {
+    fetchResult: async () => {
+      throw new FaceIdError('INVALID_EVENT', {
+        param: 'bizToken',
+        detail: `${product}: results come from ${where}, which the seeds do not specify`,
+        messageZh: '该认证方式的结果由客户端 SDK 返回，无法在此查询',
+      });
+    },
+    readNotify: () => {
+      throw new FaceIdError('INVALID_EVENT', { detail: `${product} sends no notify callback in the seeds` });
+    },
+  };
 }

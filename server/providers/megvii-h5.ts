@@ -6,7 +6,14 @@ import { readComparison, readImages } from './fidlite';
 import type { FormValue } from './http';
 import { megviiConfigFromEnv, postForm, answerString, type MegviiConfig } from './megvii-common';
 import { numeric } from './rules';
-import type { IdcardFields, IssuedToken, NotifyRef, ProviderResult } from './types';
+import type {
+  FaceIdProvider,
+  IdcardFields,
+  IssuedToken,
+  NotifyRef,
+  ProviderResult,
+  TokenRequest,
+} from './types';
 
 /** Megvii's H5 (Lite) products: seed 000 on api.megvii.com, seed 002 on api-idn.megvii.com. */
 export interface H5Config extends MegviiConfig {
@@ -201,4 +208,30 @@ export function readSignedNotify(apiSecret: string, fields: Record<string, strin
     throw new FaceIdError('INVALID_EVENT', { param: 'biz_id', detail: 'notify data has no biz_id' });
   }
   return { resultRef: bizId };
+}
+
+/** What distinguishes one H5 product: its name, modes, option keys, rules and get_token fields. */
+export interface H5Product {
+  name: FaceIdProvider['name'];
+  modes: FaceIdProvider['modes'];
+  optionKeys: NonNullable<FaceIdProvider['optionKeys']>;
+  validate(req: TokenRequest): void;
+  fields(req: TokenRequest): Record<string, FormValue>;
+}
+
+/** An H5 product over Lite's protocol: get_token, get_result within 3 calls a day, signed notifies. */
+export function createH5Provider(config: H5Config, product: H5Product): FaceIdProvider {
+  return {
+    name: product.name,
+    modes: product.modes,
+    optionKeys: product.optionKeys,
+    resultCallsPerDay: LITE_RESULT_CALLS_PER_DAY,
+    validate: product.validate,
+    async issueToken(req) {
+      product.validate(req);
+      return issueH5Token(config, product.fields(req));
+    },
+    fetchResult: (ref) => fetchH5Result(config, ref),
+    readNotify: (fields) => readSignedNotify(config.apiSecret, fields),
+  };
 }

@@ -3,13 +3,7 @@ import type { TokenOptions } from '../../miniprogram/domain/events';
 import type { Env } from '../config';
 import type { FormValue } from './http';
 import { checkFlag, checkMode, checkPattern, onlyWith, refuseImage, WORD } from './megvii-common';
-import {
-  fetchH5Result,
-  issueH5Token,
-  LITE_RESULT_CALLS_PER_DAY,
-  readSignedNotify,
-  type H5Config,
-} from './megvii-h5';
+import { createH5Provider, type H5Config } from './megvii-h5';
 import { checkMaxBytes, checkOneOf, requireValue } from './rules';
 import type { FaceIdProvider, TokenRequest } from './types';
 
@@ -140,17 +134,11 @@ function liteFields(req: TokenRequest): Record<string, FormValue> {
 
 /** Megvii FaceID Lite (seed 000): api_key/api_secret in a form-data body, an H5 page for the person. */
 export function createMegviiLiteProvider(config: H5Config): FaceIdProvider {
-  return {
+  return createH5Provider(config, {
     name: 'megvii-lite',
     modes: ['idcard', 'ocr', 'reference'],
     optionKeys: LITE_OPTIONS,
-    resultCallsPerDay: LITE_RESULT_CALLS_PER_DAY,
     validate: validateLite,
-    async issueToken(req) {
-      validateLite(req);
-      return issueH5Token(config, liteFields(req));
-    },
-    fetchResult: (ref) => fetchH5Result(config, ref),
-    readNotify: (fields) => readSignedNotify(config.apiSecret, fields),
-  };
+    fields: liteFields,
+  });
 }

@@ -1,13 +1,7 @@
 import type { TokenOptions } from '../../miniprogram/domain/events';
 import type { FormValue } from './http';
 import { checkFlag, checkMode, checkPattern, refuseImage, WORD } from './megvii-common';
-import {
-  fetchH5Result,
-  issueH5Token,
-  LITE_RESULT_CALLS_PER_DAY,
-  readSignedNotify,
-  type H5Config,
-} from './megvii-h5';
+import { createH5Provider, type H5Config } from './megvii-h5';
 import { checkIntRange, checkMaxBytes, checkOneOf, requireValue } from './rules';
 import type { FaceIdProvider, TokenRequest } from './types';
 
@@ -89,17 +83,11 @@ function overseasFields(req: TokenRequest): Record<string, FormValue> {
 
 /** Megvii FaceID overseas H5 (seed 002): Lite's protocol on api-idn, with liveness-only (comparison_type -1). */
 export function createMegviiOverseasProvider(config: H5Config): FaceIdProvider {
-  return {
+  return createH5Provider(config, {
     name: 'megvii-overseas',
     modes: ['reference', 'liveness'],
     optionKeys: OVERSEAS_OPTIONS,
-    resultCallsPerDay: LITE_RESULT_CALLS_PER_DAY,
     validate: validateOverseas,
-    async issueToken(req) {
-      validateOverseas(req);
-      return issueH5Token(config, overseasFields(req));
-    },
-    fetchResult: (ref) => fetchH5Result(config, ref),
-    readNotify: (fields) => readSignedNotify(config.apiSecret, fields),
-  };
+    fields: overseasFields,
+  });
 }

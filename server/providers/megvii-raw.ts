@@ -5,10 +5,9 @@ import {
   answerString,
   checkFlag,
   checkMode,
-  notifyNotInSeeds,
   postForm,
   refuseImage,
-  resultsNotInSeeds,
+  sdkOnly,
   type MegviiConfig,
 } from './megvii-common';
 import { errorRow, RAW_ERRORS } from './megvii-errors';
@@ -121,11 +120,6 @@ export function createMegviiRawProvider(config: MegviiConfig): FaceIdProvider {
     optionKeys: RAW_OPTIONS,
     validate: validateRaw,
     issueToken,
-    fetchResult: async () => {
-      throw resultsNotInSeeds('megvii-raw', 'Raw-GetResultFlash');
-    },
-    readNotify: () => {
-      throw notifyNotInSeeds('megvii-raw');
-    },
+    ...sdkOnly('megvii-raw', 'Raw-GetResultFlash'),
   };
 }

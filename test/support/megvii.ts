@@ -1,5 +1,6 @@
 /** Helpers for the Megvii contract tests: reading recorded form-data bodies, queuing seed errors, ending H5 flows. */
-import type { MegviiErrorRow } from '../../server/providers/megvii-errors';
+import { FaceIdError } from '../../miniprogram/domain/errors';
+import { errorText, type MegviiErrorRow } from '../../server/providers/megvii-errors';
 import type { ImageFile } from '../../server/providers/types';
 import { JPEG_FIXTURE, PNG_FIXTURE } from '../../tools/sandbox';
 import type { RecordedRequest } from './recording-upstream';
@@ -61,21 +62,38 @@ export async function finishH5(pageUrl: string, outcome: string): Promise<string
   return finished.text();
 }
 
-/** What a row's typed error looks like: its code and status, retryable only for 403/500 load and server rows. */
-export function expectedError(row: MegviiErrorRow): Record<string, unknown> {
-  return {
-    code: row.code,
-    status: row.status,
-    retryable: row.code === 'CONCURRENCY_LIMIT_EXCEEDED' || row.code === 'INTERNAL_ERROR',
-  };
-}
-
 /** A parameter for rows that carry one. */
 export function paramFor(row: MegviiErrorRow): string | undefined {
   if (!row.param) return undefined;
-  return row.code === 'AUTHORIZATION_ERROR'
-    ? 'Denied.'
-    : row.code.includes('IMAGE') || row.code === 'NO_FACE_FOUND'
-      ? 'image_ref1'
-      : 'uuid';
+  if (row.code === 'AUTHORIZATION_ERROR') return 'Denied.';
+  return row.code.includes('IMAGE') || row.code === 'NO_FACE_FOUND' ? 'image_ref1' : 'uuid';
+}
+
+/**
+ * One test per row of a seed's error table: the row is queued in the sandbox for `path`, `issue` makes the call,
+ * and the answer must be a FaceIdError with the row's code, status and parameter, retryable only for
+ * CONCURRENCY_LIMIT_EXCEEDED and INTERNAL_ERROR.
+ */
+export function itParsesEveryRow(
+  table: readonly MegviiErrorRow[],
+  path: string,
+  sandboxUrl: () => string,
+  issue: () => Promise<unknown>,
+  extra: Record<string, unknown> = {},
+): void {
+  it.each(table.map((row) => [errorText(row, paramFor(row)), row.field, row] as const))(
+    '%s (%s) is parsed into a typed error with its status',
+    async (_text, _field, row) => {
+      await queueError(sandboxUrl(), path, row.code, paramFor(row));
+      const err = await issue().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FaceIdError);
+      expect(err).toMatchObject({
+        code: row.code,
+        status: row.status,
+        param: paramFor(row),
+        retryable: row.code === 'CONCURRENCY_LIMIT_EXCEEDED' || row.code === 'INTERNAL_ERROR',
+        ...extra,
+      });
+    },
+  );
 }
