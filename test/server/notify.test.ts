@@ -42,6 +42,7 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
       return r?.status === 'finished' ? r : undefined;
     });
     expect(record).toMatchObject({ outcome: 'not_same_person', resultCode: 2000 });
+    await h.sandbox.settleNotifies();
     expect(h.sandbox.notifies()).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ biz_token: token.bizToken, status: 'delivered', http_status: 200 }),
