@@ -13,8 +13,11 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 const INSTALLED = Symbol.for('faceid.offlineGuard');
+const BLOCKED = Symbol.for('faceid.offlineGuard.blocked');
+// One list per process, like the patched socket prototype (test files re-import this module).
+const slot = globalThis as Record<symbol, unknown>;
 /** Connections refused so far in this process, newest last. */
-export const blockedConnections: string[] = [];
+export const blockedConnections: string[] = (slot[BLOCKED] ??= []) as string[];
 
 /** Refuses every outbound connection that would leave the machine; idempotent. */
 export function blockExternalNetwork(): void {

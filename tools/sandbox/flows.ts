@@ -209,6 +209,14 @@ export class FlowStore {
     this.flows.clear();
     this.defaultOutcome = undefined;
     this.accountStatus = null;
+    for (const hook of this.resetHooks) hook();
+  }
+
+  private readonly resetHooks: (() => void)[] = [];
+
+  /** Runs `hook` on every reset, so other products' state is forgotten with the flows. */
+  onReset(hook: () => void): void {
+    this.resetHooks.push(hook);
   }
 
   /** The flow's state for inspection, without personal data or images. */

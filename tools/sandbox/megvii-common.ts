@@ -196,7 +196,12 @@ const states = new WeakMap<FlowStore, MegviiState>();
 /** The Megvii state of the sandbox these deps belong to. */
 export function megviiState(deps: ProviderDeps): MegviiState {
   let state = states.get(deps.flows);
-  if (!state) states.set(deps.flows, (state = new MegviiState(deps.clock, deps.apiKey, deps.apiSecret)));
+  if (!state) {
+    const created = new MegviiState(deps.clock, deps.apiKey, deps.apiSecret);
+    states.set(deps.flows, created);
+    deps.flows.onReset(() => created.reset());
+    state = created;
+  }
   return state;
 }
 
