@@ -2,10 +2,12 @@
 
 import { errorMessageZh, isRetryableCode, type ErrorCode } from '../domain/errors';
 import type {
+  DeleteVerificationResponse,
   Failure,
   GetBizTokenEvent,
   GetBizTokenResponse,
   GetResultResponse,
+  ListVerificationsResponse,
   WhoAmIResponse,
 } from '../domain/events';
 
@@ -41,6 +43,16 @@ export function getResult(bizToken: string): Promise<GetResultResponse> {
 /** The caller's openid and the cloud-storage folder their reference photos go in. */
 export function whoami(): Promise<WhoAmIResponse> {
   return call('whoami', {});
+}
+
+/** One page (zero-based) of the caller's own verification records, newest first, masked. */
+export function listVerifications(page: number, pageSize: number): Promise<ListVerificationsResponse> {
+  return call('listVerifications', { page, pageSize });
+}
+
+/** Deletes one of the caller's own verification records. */
+export function deleteVerification(bizNo: string): Promise<DeleteVerificationResponse> {
+  return call('deleteVerification', { bizNo });
 }
 
 function randomSuffix(): string {

@@ -1,8 +1,8 @@
 /**
  * What miniprogram-simulate lacks, for the mini-program tests (import it first, in a jsdom test file):
  * recorded wx.cloud calls answered by per-test handlers, wx.chooseMedia / compressImage / getImageInfo on real
- * temp files, a file-system manager over a temp USER_DATA_PATH, storage, navigation recorders, getApp, and
- * wx.request / wx.uploadFile sent over HTTP (to the sandbox on 127.0.0.1).
+ * temp files, a file-system manager over a temp USER_DATA_PATH, storage, navigation and dialog recorders, getApp,
+ * and wx.request / wx.uploadFile sent over HTTP (to the sandbox on 127.0.0.1).
  */
 import * as fs from 'fs';
 import * as http from 'http';
@@ -70,9 +70,19 @@ export interface Recorded {
   navigation: Navigation[];
   requests: { method: string; url: string; fields: AnyObject; file?: string }[];
   compress: { src: string; quality?: number; compressedWidth?: number }[];
+  modals: { title?: string; content?: string; confirmText?: string }[];
 }
 
-export const recorded: Recorded = { cloud: [], uploads: [], navigation: [], requests: [], compress: [] };
+export const recorded: Recorded = {
+  cloud: [],
+  uploads: [],
+  navigation: [],
+  requests: [],
+  compress: [],
+  modals: [],
+};
+/** What the person taps in the next wx.showModal dialogs (true: confirm); an empty queue means cancel. */
+export const modalAnswers: boolean[] = [];
 
 /** Answers for wx.cloud.callFunction by function name; a handler that throws makes callFunction fail. */
 export const cloudHandlers: Record<string, (data: AnyObject) => unknown> = {};
@@ -103,6 +113,8 @@ export function resetHarness(): void {
   recorded.navigation.length = 0;
   recorded.requests.length = 0;
   recorded.compress.length = 0;
+  recorded.modals.length = 0;
+  modalAnswers.length = 0;
   for (const key of Object.keys(cloudHandlers)) delete cloudHandlers[key];
   mediaQueue.length = 0;
   imageBehaviour.width = 3000;
@@ -290,6 +302,22 @@ const shims: AnyObject = {
   }),
   getFileSystemManager: () => fileSystemManager,
   setStorageSync: (key: string, value: unknown) => void storage.set(key, value),
+  setStorage: asyncApi('setStorage', (p: AnyObject) => {
+    storage.set(p.key, p.data);
+    return {};
+  }),
+  batchSetStorageSync: (list: { key: string; value: unknown }[]) => {
+    for (const { key, value } of list) storage.set(key, value);
+  },
+  batchSetStorage: asyncApi('batchSetStorage', (p: AnyObject) => {
+    for (const { key, value } of p.kvList as { key: string; value: unknown }[]) storage.set(key, value);
+    return {};
+  }),
+  showModal: asyncApi('showModal', (p: AnyObject) => {
+    recorded.modals.push({ title: p.title, content: p.content, confirmText: p.confirmText });
+    const confirm = modalAnswers.shift() ?? false;
+    return { confirm, cancel: !confirm };
+  }),
   getStorageSync: (key: string) => (storage.has(key) ? storage.get(key) : ''),
   removeStorageSync: (key: string) => void storage.delete(key),
   clearStorageSync: () => storage.clear(),

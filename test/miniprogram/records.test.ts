@@ -1,0 +1,278 @@
+/** @jest-environment jsdom */
+import {
+  cloudHandlers,
+  deferred,
+  enabled,
+  flush,
+  load,
+  modalAnswers,
+  mount,
+  recorded,
+  resetHarness,
+  tap,
+  text,
+  until,
+  type Mounted,
+} from './harness';
+import type { VerificationSummaryItem } from '../../miniprogram/domain/events';
+import { formatTime, presentRecord } from '../../miniprogram/pages/records/present';
+
+const PAGE_SIZE = 10;
+const NOW = Date.now();
+const MINUTE = 60_000;
+
+function item(n: number, extra: Partial<VerificationSummaryItem> = {}): VerificationSummaryItem {
+  return {
+    bizNo: `biz-${n}`,
+    bizToken: `1700000000,${String(n).padStart(32, '0')}`,
+    mode: 'idcard',
+    provider: 'fidlite',
+    status: 'finished',
+    outcome: 'passed',
+    resultCode: 1000,
+    title: '认证通过',
+    maskedName: '张*',
+    maskedIdNumber: '1101**********002X',
+    createdAt: NOW - n * MINUTE,
+    finishedAt: NOW - n * MINUTE + 30_000,
+    ...extra,
+  };
+}
+
+/** Answers listVerifications from `all` (newest first) the way the cloud function pages it. */
+function serve(all: VerificationSummaryItem[]): void {
+  cloudHandlers.listVerifications = ({ page = 0, pageSize = 20 }) => ({
+    ok: true,
+    items: all.slice(page * pageSize, page * pageSize + pageSize),
+    page,
+    pageSize,
+    hasMore: all.length > (page + 1) * pageSize,
+  });
+}
+
+let pageId: string;
+beforeAll(() => {
+  pageId = load('pages/records/records');
+});
+beforeEach(() => resetHarness());
+
+async function open(): Promise<Mounted> {
+  const page = mount(pageId);
+  page.instance.onLoad({});
+  await until(() => !page.data.loading, 2000, 'records');
+  return page;
+}
+
+const listCalls = () => recorded.cloud.filter((c) => c.name === 'listVerifications').map((c) => c.data);
+
+describe('records page', () => {
+  test('shows a loading state, then the own records newest first: time, mode, outcome or status, masked identity', async () => {
+    const held = deferred<unknown>();
+    cloudHandlers.listVerifications = () => held.promise;
+    const page = mount(pageId);
+    page.instance.onLoad({});
+    await flush();
+    expect(text(page, '#loading')).toContain('正在加载');
+
+    held.resolve({
+      ok: true,
+      items: [
+        item(1, { mode: 'idcard' }),
+        item(2, {
+          mode: 'ocr',
+          outcome: 'not_same_person',
+          title: '人脸比对未通过',
+          maskedName: '李*',
+          maskedIdNumber: '3301**********1234',
+        }),
+        item(3, { mode: 'reference', status: 'issued', outcome: undefined, title: undefined }),
+        item(120, { status: 'issued', outcome: undefined, title: undefined }),
+        item(130, { status: 'failed', outcome: undefined, title: undefined }),
+        item(140, { status: 'requesting', bizToken: undefined, outcome: undefined, title: undefined }),
+      ],
+      page: 0,
+      pageSize: PAGE_SIZE,
+      hasMore: false,
+    });
+    await until(() => !page.data.loading, 2000, 'records');
+    expect(listCalls()).toEqual([{ page: 0, pageSize: PAGE_SIZE }]);
+
+    const first = text(page, '#record-0');
+    expect(first).toContain(formatTime(NOW - MINUTE));
+    expect(first).toContain('身份证信息');
+    expect(first).toContain('认证通过');
+    expect(first).toContain('张*');
+    expect(first).toContain('1101**********002X');
+    expect(text(page, '#record-1')).toContain('身份证拍照');
+    expect(text(page, '#record-1')).toContain('人脸比对未通过');
+    expect(text(page, '#record-1')).toContain('3301**********1234');
+    expect(text(page, '#record-2')).toContain('参考照片');
+    expect(text(page, '#record-2')).toContain('进行中');
+    expect(text(page, '#record-3')).toContain('未完成');
+    expect(text(page, '#record-4')).toContain('失败');
+    expect(text(page, '#record-5')).toContain('未完成');
+    expect(text(page, '#end')).toContain('没有更多');
+    expect(page.querySelector('#more')).toBeUndefined();
+  });
+
+  test('no records: an empty state with a way to start', async () => {
+    serve([]);
+    const page = await open();
+    expect(text(page, '#empty')).toContain('还没有认证记录');
+    tap(page, '#start');
+    await flush();
+    expect(recorded.navigation).toEqual([{ kind: 'navigateBack' }]);
+  });
+
+  test('a failed load shows the message and a retry that asks again', async () => {
+    cloudHandlers.listVerifications = () => ({
+      ok: false,
+      error: { code: 'UPSTREAM_TIMEOUT', message: '认证服务响应超时，请稍后重试', retryable: true },
+    });
+    const page = await open();
+    expect(text(page, '#error-message')).toBe('认证服务响应超时，请稍后重试');
+    serve([item(1)]);
+    tap(page, '#retry');
+    await until(() => page.data.rows.length === 1, 2000, 'records after retry');
+    expect(page.querySelector('#error')).toBeUndefined();
+    expect(listCalls()).toHaveLength(2);
+  });
+
+  test('加载更多 appends the next page until there is no more; its failure keeps the list', async () => {
+    const all = Array.from({ length: 23 }, (_, i) => item(i + 1));
+    serve(all);
+    const page = await open();
+    expect(page.querySelectorAll('.record')).toHaveLength(10);
+
+    const held = deferred<unknown>();
+    cloudHandlers.listVerifications = () => held.promise;
+    tap(page, '#more');
+    await flush();
+    expect(enabled(page, '#more')).toBe(false);
+    expect(text(page, '#more')).toContain('正在加载');
+    held.resolve({
+      ok: false,
+      error: { code: 'NETWORK_ERROR', message: '无法连接认证服务，请稍后重试', retryable: true },
+    });
+    await until(() => !page.data.loadingMore, 2000, 'more failed');
+    expect(text(page, '#more-error')).toBe('无法连接认证服务，请稍后重试');
+    expect(page.querySelectorAll('.record')).toHaveLength(10);
+
+    serve(all);
+    tap(page, '#more');
+    await until(() => page.data.rows.length === 20, 2000, 'page 2');
+    tap(page, '#more');
+    await until(() => page.data.rows.length === 23, 2000, 'page 3');
+    expect(page.data.rows.map((r: { bizNo: string }) => r.bizNo)).toEqual(all.map((i) => i.bizNo));
+    expect(listCalls().map((c) => c.page)).toEqual([0, 1, 1, 2]);
+    expect(page.querySelector('#more')).toBeUndefined();
+    expect(text(page, '#end')).toContain('没有更多');
+  });
+
+  test('after a delete, 加载更多 neither skips nor repeats a record', async () => {
+    const all = Array.from({ length: 15 }, (_, i) => item(i + 1));
+    serve(all);
+    cloudHandlers.deleteVerification = ({ bizNo }) => {
+      all.splice(
+        all.findIndex((i) => i.bizNo === bizNo),
+        1,
+      );
+      return { ok: true, deleted: true };
+    };
+    const page = await open();
+    modalAnswers.push(true);
+    tap(page, '#delete-2');
+    await until(() => page.data.rows.length === 9, 2000, 'deleted');
+    tap(page, '#more');
+    await until(() => !page.data.hasMore && !page.data.loadingMore, 2000, 'rest');
+    expect(page.data.rows.map((r: { bizNo: string }) => r.bizNo)).toEqual(all.map((i) => i.bizNo));
+    expect(page.data.rows).toHaveLength(14);
+  });
+
+  test('a finished or issued record opens the result page by bizToken; others do not open', async () => {
+    serve([
+      item(1),
+      item(2, { status: 'issued', outcome: undefined, title: undefined }),
+      item(3, { status: 'failed', outcome: undefined, title: undefined }),
+      item(4, { status: 'requesting', bizToken: undefined, outcome: undefined, title: undefined }),
+    ]);
+    const page = await open();
+    for (const i of [0, 1, 2, 3]) tap(page, `#open-${i}`);
+    await flush();
+    expect(recorded.navigation).toEqual([
+      {
+        kind: 'navigateTo',
+        url: `/pages/result/result?bizToken=${encodeURIComponent(item(1).bizToken!)}&from=records`,
+      },
+      {
+        kind: 'navigateTo',
+        url: `/pages/result/result?bizToken=${encodeURIComponent(item(2).bizToken!)}&from=records`,
+      },
+    ]);
+    expect(text(page, '#record-0')).toContain('查看结果');
+    expect(text(page, '#record-2')).not.toContain('查看结果');
+  });
+
+  test('delete asks first; cancel keeps the row and calls nothing', async () => {
+    serve([item(1), item(2)]);
+    cloudHandlers.deleteVerification = () => ({ ok: true, deleted: true });
+    const page = await open();
+    modalAnswers.push(false);
+    tap(page, '#delete-1');
+    await flush(5);
+    expect(recorded.modals).toHaveLength(1);
+    expect(recorded.modals[0].content).toContain(formatTime(item(2).createdAt));
+    expect(recorded.modals[0].confirmText).toBe('删除');
+    expect(recorded.cloud.filter((c) => c.name === 'deleteVerification')).toHaveLength(0);
+    expect(page.data.rows).toHaveLength(2);
+  });
+
+  test('confirmed delete calls deleteVerification with the bizNo and removes the row', async () => {
+    serve([item(1), item(2), item(3)]);
+    const held = deferred<unknown>();
+    cloudHandlers.deleteVerification = () => held.promise;
+    const page = await open();
+    modalAnswers.push(true);
+    tap(page, '#delete-1');
+    await until(() => page.data.rows[1].deleting, 2000, 'deleting');
+    expect(enabled(page, '#delete-1')).toBe(false);
+    expect(text(page, '#delete-1')).toContain('正在删除');
+    held.resolve({ ok: true, deleted: true });
+    await until(() => page.data.rows.length === 2, 2000, 'removed');
+    expect(recorded.cloud.filter((c) => c.name === 'deleteVerification')).toEqual([
+      { name: 'deleteVerification', data: { bizNo: 'biz-2' } },
+    ]);
+    expect(page.data.rows.map((r: { bizNo: string }) => r.bizNo)).toEqual(['biz-1', 'biz-3']);
+  });
+
+  test('a failed delete shows the message on the row and keeps it', async () => {
+    serve([item(1), item(2)]);
+    cloudHandlers.deleteVerification = () => ({
+      ok: false,
+      error: { code: 'NETWORK_ERROR', message: '无法连接认证服务，请稍后重试', retryable: true },
+    });
+    const page = await open();
+    modalAnswers.push(true);
+    tap(page, '#delete-0');
+    await until(() => text(page, '#delete-error-0'), 2000, 'delete error');
+    expect(text(page, '#delete-error-0')).toContain('无法连接认证服务，请稍后重试');
+    expect(page.data.rows).toHaveLength(2);
+    expect(enabled(page, '#delete-0')).toBe(true);
+    expect(text(page, '#record-0')).toContain('认证通过');
+  });
+
+  test('buttons are labelled for screen readers', async () => {
+    serve([item(1)]);
+    const page = await open();
+    for (const node of page.querySelectorAll('button')) {
+      expect(node.toJSON().attrs.find((a) => a.name === 'aria-label')?.value).toBeTruthy();
+    }
+  });
+
+  test('rows: cancelled outcomes are neutral, not-same-person a warning, a record without bizToken never opens', () => {
+    expect(presentRecord(item(1, { outcome: 'cancelled', title: '您已退出验证' }), NOW).tone).toBe('info');
+    expect(presentRecord(item(1, { outcome: 'not_same_person', title: 'x' }), NOW).tone).toBe('warn');
+    expect(presentRecord(item(1, { bizToken: undefined }), NOW).canOpen).toBe(false);
+    expect(presentRecord(item(1, { status: 'issued' }), NOW + 2 * 3600_000).state).toBe('未完成');
+  });
+});
