@@ -26,6 +26,7 @@ async function run(argv: string[], deps: Partial<DeliverDeps> & { root: string }
     env: ENV,
     ci,
     buildFunctions: async () => undefined,
+    compile: async () => undefined,
     ...deps,
     out: out.out,
     err: err.out,

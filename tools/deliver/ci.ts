@@ -73,7 +73,7 @@ export interface DeliverDeps {
   ci?: MiniprogramCi;
   /** Builds the cloud-function bundles (default: tools/build-functions). */
   buildFunctions?: () => Promise<unknown>;
-  /** Compiles the mini-program offline before an upload (default: none). */
+  /** Compiles the mini-program offline before an upload (default: tools/build-mp, the same as `npm run build:mp`). */
   compile?: (root: string) => Promise<void>;
   out?: (line: string) => void;
   err?: (line: string) => void;
@@ -249,6 +249,15 @@ function functionFolders(root: string, config: ProjectConfig): string[] {
     .sort();
 }
 
+function compileOffline(out: (line: string) => void): (root: string) => Promise<void> {
+  return async (root) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { buildMiniProgram } = require('../build-mp') as typeof import('../build-mp');
+    const report = await buildMiniProgram(root);
+    out(`compiled offline: main package ${(report.totalBytes / 1024).toFixed(1)} KB`);
+  };
+}
+
 function loadCi(): MiniprogramCi {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('miniprogram-ci') as MiniprogramCi;
@@ -277,7 +286,7 @@ async function run(args: Args, deps: DeliverDeps): Promise<void> {
       );
   } else {
     checkPackage(root, config, env, args, out);
-    if (deps.compile) await deps.compile(root);
+    await (deps.compile ?? compileOffline(out))(root);
   }
 
   await withPrivateKey(env, async (privateKeyPath) => {

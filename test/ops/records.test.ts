@@ -1,0 +1,307 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resetEmbeddedStores } from '../../server/store';
+import { CloudBaseStore, type CloudDatabase } from '../../server/store/cloudbase';
+import { EmbeddedStore } from '../../server/store/embedded';
+import type { VerificationRecord, VerificationStore } from '../../server/store/types';
+import { createLocalCloud } from '../../tools/local-cloud/sdk';
+import { hashOpenid, nodeSdkDatabase, records, type RecordsDeps } from '../../tools/records';
+import { FakeCloudDatabase } from '../support/fake-cloud-db';
+
+const DAY = 24 * 60 * 60 * 1000;
+const T0 = Date.parse('2026-03-01T00:00:00Z');
+const OPENID = 'oABCdefGhijk-secret-openid';
+const TOKEN = '1772323200,0123456789abcdef0123456789abcdef';
+const NAMES = ['张三丰', '李四', '王小二'];
+const ID_NUMBERS = ['11010519491231002X', '110105194912310021', '440305199001011234'];
+
+function record(i: number, extra: Partial<VerificationRecord> = {}): VerificationRecord {
+  return {
+    _id: `biz-${i}`,
+    bizNo: `biz-${i}`,
+    bizToken: `${TOKEN}${i}`,
+    resultRef: `ref-secret-${i}`,
+    client: { kind: 'component', token: `${TOKEN}${i}` },
+    openid: i % 2 ? OPENID : null,
+    mode: 'idcard',
+    provider: 'fidlite',
+    status: 'finished',
+    outcome: 'passed',
+    resultCode: 1000,
+    maskedName: '张**',
+    maskedIdNumber: '1101**********002X',
+    createdAt: T0 + i * DAY,
+    finishedAt: T0 + i * DAY + 60_000,
+    ...extra,
+  };
+}
+
+/** Records 0..4 (one a day from T0); record 3 holds unmasked data as a broken writer might leave it. */
+async function seed(store: VerificationStore): Promise<void> {
+  for (let i = 0; i < 5; i++) await store.create(record(i));
+  await store.update('biz-3', {
+    maskedName: NAMES[0],
+    maskedIdNumber: ID_NUMBERS[0],
+    result: {
+      bizToken: TOKEN,
+      bizNo: 'biz-3',
+      outcome: 'passed',
+      resultCode: 1000,
+      resultMessage: 'SUCCESS',
+      title: '认证通过',
+      detail: '',
+      retryable: false,
+      finished: true,
+      idcard: { name: NAMES[1], idcardNumber: ID_NUMBERS[1] },
+    },
+  });
+}
+
+function expectNothingSecret(text: string): void {
+  for (const secret of [...NAMES, ...ID_NUMBERS, OPENID, TOKEN, 'ref-secret'])
+    expect(text).not.toContain(secret);
+}
+
+interface Backend {
+  name: string;
+  setup(): Promise<{ deps: RecordsDeps; deletedFiles(): string[]; files: string[] }>;
+}
+
+const cleanup: string[] = [];
+afterAll(() => cleanup.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const backends: Backend[] = [
+  {
+    name: 'the embedded file store of npm start',
+    async setup() {
+      resetEmbeddedStores();
+      const dir = mkdtempSync(join(tmpdir(), 'records-'));
+      cleanup.push(dir);
+      const file = join(dir, 'records.json');
+      const store = new EmbeddedStore(file);
+      await seed(store);
+      const local = createLocalCloud({ filesDir: join(dir, 'files') });
+      const files = [
+        local.putFile('faceid/evidence/a.jpg', Buffer.from('a')),
+        local.putFile('faceid/evidence/b.jpg', Buffer.from('b')),
+      ];
+      await store.update('biz-0', { imageFileIDs: files });
+      const fileOf = (id: string) => join(dir, 'files', id.replace(/^cloud:\/\/[^/]+\//, ''));
+      return {
+        deps: { env: { FACEID_STORE: `file:${file}` } },
+        deletedFiles: () => files.filter((id) => !existsSync(fileOf(id))),
+        files,
+      };
+    },
+  },
+  {
+    name: 'CloudBaseStore over the CloudBase database',
+    async setup() {
+      const db = new FakeCloudDatabase();
+      const store = new CloudBaseStore(db);
+      await seed(store);
+      const files = ['cloud://prod.x/faceid/a.jpg', 'cloud://prod.x/faceid/b.jpg'];
+      await store.update('biz-0', { imageFileIDs: files });
+      const deleted: string[] = [];
+      return {
+        deps: {
+          env: { TCB_ENV: 'prod-1a2b', TCB_SECRET_ID: 'AKIDexample', TCB_SECRET_KEY: 'secret-key-example' },
+          connectCloud: (config) => {
+            expect(config).toEqual({
+              env: 'prod-1a2b',
+              secretId: 'AKIDexample',
+              secretKey: 'secret-key-example',
+            });
+            return { database: db, deleteFile: async ({ fileList }) => deleted.push(...fileList) };
+          },
+        },
+        deletedFiles: () => deleted,
+        files,
+      };
+    },
+  },
+];
+
+async function run(argv: string[], deps: RecordsDeps) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await records(argv, { ...deps, out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe.each(backends)('records CLI with $name', (backend) => {
+  let env: Awaited<ReturnType<Backend['setup']>>;
+  beforeEach(async () => {
+    env = await backend.setup();
+  });
+
+  it('lists the newest records as a table, masked, openids hashed', async () => {
+    const r = await run(['list', '--limit', '3'], env.deps);
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(/^\| createdAt +\| bizNo +\| user +\| mode/);
+    expect(lines.slice(2, 5).map((l) => l.split('|')[2].trim())).toEqual(['biz-4', 'biz-3', 'biz-2']);
+    expect(r.out).toContain(hashOpenid(OPENID));
+    expect(r.out).toContain('张**');
+    expect(r.out).toContain('1101**********002X');
+    expect(r.out).toContain('3 record(s)');
+    expectNothingSecret(r.out);
+  });
+
+  it('lists as JSON lines', async () => {
+    const r = await run(['list', '--json'], env.deps);
+    const rows = r.out.split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.map((x) => x.bizNo)).toEqual(['biz-4', 'biz-3', 'biz-2', 'biz-1', 'biz-0']);
+    expect(rows[4]).toMatchObject({ user: 'console', images: 2, createdAt: '2026-03-01T00:00:00.000Z' });
+    expectNothingSecret(r.out);
+  });
+
+  it('shows one record, masking whatever the store holds', async () => {
+    const r = await run(['show', 'biz-3'], env.deps);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\| maskedName +\| 张\*\* +\|/);
+    expect(r.out).toMatch(/\| idcardNumber +\| 1101\*{10}0021 +\|/);
+    expect(r.out).toMatch(/\| title +\| 认证通过 +\|/);
+    expectNothingSecret(r.out);
+    const json = await run(['show', 'biz-3', '--json'], env.deps);
+    expect(JSON.parse(json.out)).toMatchObject({
+      bizNo: 'biz-3',
+      maskedIdNumber: '1101**********002X',
+      idcardName: '李*',
+    });
+    expectNothingSecret(json.out);
+  });
+
+  it('answers exit 1 for an unknown bizNo', async () => {
+    const r = await run(['show', 'nope'], env.deps);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('no record nope');
+  });
+
+  it('exports records created since a date as JSON lines', async () => {
+    const r = await run(['export', '--since', '2026-03-03'], env.deps);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').map((l) => (JSON.parse(l) as { bizNo: string }).bizNo)).toEqual([
+      'biz-4',
+      'biz-3',
+      'biz-2',
+    ]);
+    expectNothingSecret(r.out);
+    const all = await run(['export'], env.deps);
+    expect(all.out.split('\n')).toHaveLength(5);
+  });
+
+  it('purges only with --yes, with the stored images', async () => {
+    const dry = await run(['purge', '--before', '2026-03-03T00:00:00Z'], env.deps);
+    expect(dry.code).toBe(2);
+    expect(dry.out).toContain('would delete 2 record(s) created before 2026-03-03T00:00:00.000Z; add --yes');
+    expect(env.deletedFiles()).toEqual([]);
+
+    const r = await run(['purge', '--before', '2026-03-03T00:00:00Z', '--yes'], env.deps);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('deleted 2 record(s) and 2 image(s) created before 2026-03-03T00:00:00.000Z');
+    expect(env.deletedFiles().sort()).toEqual([...env.files].sort());
+    const left = await run(['export'], env.deps);
+    expect(left.out.split('\n').map((l) => (JSON.parse(l) as { bizNo: string }).bizNo)).toEqual([
+      'biz-4',
+      'biz-3',
+      'biz-2',
+    ]);
+  });
+});
+
+describe('bad arguments', () => {
+  const deps: RecordsDeps = { env: { FACEID_STORE: 'memory' } };
+  it.each([
+    [[], 'a command is required'],
+    [['drop'], 'unknown command drop'],
+    [['show'], 'show needs exactly one bizNo'],
+    [['show', 'a', 'b'], 'show needs exactly one bizNo'],
+    [['list', 'x'], 'list takes no x'],
+    [['list', '--limit', '0'], '--limit needs a whole number'],
+    [['list', '--limit', 'many'], '--limit needs a whole number'],
+    [['list', '--yes'], 'list does not take --yes'],
+    [['export', '--since', 'yesterday'], '--since needs an ISO date'],
+    [['export', '--since'], '--since needs an ISO date'],
+    [['purge'], 'purge needs --before'],
+    [['purge', '--before', '2026-02-30'], '--before needs an ISO date'],
+    [['purge', '--before', '31/01/2026', '--yes'], '--before needs an ISO date'],
+  ])('%j exits 2 with a clear message', async (argv, message) => {
+    const r = await run(argv, deps);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+    expect(r.err).toContain('usage: npm run records');
+  });
+
+  it.each([
+    [{ FACEID_STORE: 'cloud', TCB_ENV: 'e', TCB_SECRET_ID: 'i' }, 'TCB_SECRET_KEY'],
+    [{ TCB_ENV: 'e', TCB_SECRET_KEY: 'k' }, 'TCB_SECRET_ID'],
+    [{ FACEID_STORE: 'cloud' }, 'TCB_ENV'],
+    [{ FACEID_STORE: 'postgres' }, 'FACEID_STORE must be cloud, memory or file:<path>'],
+  ])('names the missing or bad variable (%j)', async (env, message) => {
+    const r = await run(['list'], { env });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+  });
+});
+
+describe('the @cloudbase/node-sdk database adapter', () => {
+  /** FakeCloudDatabase with node-sdk's call and answer shapes: add(data), update(data), { deleted } / { updated }. */
+  function nodeSdkShaped(fake: FakeCloudDatabase) {
+    const wrap = (q: ReturnType<CloudDatabase['collection']>): never =>
+      ({
+        where: (f: Record<string, unknown>) => wrap(q.where(f) as never),
+        orderBy: (f: string, o: 'asc' | 'desc') => wrap(q.orderBy(f, o) as never),
+        skip: (n: number) => wrap(q.skip(n) as never),
+        limit: (n: number) => wrap(q.limit(n) as never),
+        get: () => q.get(),
+        remove: async () => ({ deleted: (await q.remove()).stats.removed }),
+      }) as never;
+    return {
+      command: fake.command,
+      collection: (name: string) => {
+        const c = fake.collection(name);
+        return Object.assign(wrap(c), {
+          add: async (data: Record<string, unknown>) => ({ id: (await c.add({ data }))._id }),
+          doc: (id: string) => ({
+            update: async (data: Record<string, unknown>) => ({
+              updated: (await c.doc(id).update({ data })).stats.updated,
+            }),
+            remove: async () => ({ deleted: String((await c.doc(id).remove()).stats.removed) }),
+          }),
+        });
+      },
+    };
+  }
+
+  it('runs the store contract the CLI uses', async () => {
+    const store = new CloudBaseStore(nodeSdkDatabase(nodeSdkShaped(new FakeCloudDatabase())));
+    await seed(store);
+    expect(await store.create(record(1))).toBe(false);
+    expect((await store.listRecent({ skip: 0, limit: 2 })).map((r) => r._id)).toEqual(['biz-4', 'biz-3']);
+    expect((await store.listCreatedBefore(T0 + DAY, 10)).map((r) => r._id)).toEqual(['biz-0']);
+    expect((await store.getById('biz-3'))?.maskedName).toBe(NAMES[0]);
+    expect(await store.delete('biz-0')).toBe(true);
+    expect(await store.delete('biz-0')).toBe(false);
+    expect(await store.hit('k', T0, 60_000)).toBe(1);
+    expect(await store.hit('k', T0, 60_000)).toBe(2);
+  });
+
+  it('turns an error answer into a failure', async () => {
+    const db = nodeSdkDatabase({
+      command: new FakeCloudDatabase().command,
+      collection: () => {
+        const q = {
+          where: () => q,
+          limit: () => q,
+          get: async () => ({ code: 'DATABASE_PERMISSION_DENIED', message: 'denied' }),
+        };
+        return q as never;
+      },
+    });
+    await expect(new CloudBaseStore(db).getById('x')).rejects.toThrow(
+      'CloudBase: DATABASE_PERMISSION_DENIED denied',
+    );
+  });
+});

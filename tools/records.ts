@@ -1,0 +1,387 @@
+/**
+ * `npm run records -- list | show <bizNo> | export [--since <date>] | purge --before <date> [--yes]`: the
+ * operators' view of verification records, in CloudBase (TCB_ENV, TCB_SECRET_ID, TCB_SECRET_KEY) or in the
+ * embedded store of `npm start` (FACEID_STORE=memory|file:<path>, default file:.data/records.json).
+ * Prints masked fields only; openids are shown hashed; tokens and provider handles are never printed.
+ */
+import { createHash } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { maskIdNumber, maskName } from '../miniprogram/domain/mask';
+import { FaceIdError } from '../miniprogram/domain/errors';
+import { openStore, storeSpecFromEnv, type StoreSpec } from '../server/store';
+import type { CloudCollection, CloudDatabase, CloudQuery } from '../server/store/cloudbase';
+import type { VerificationRecord, VerificationStore } from '../server/store/types';
+import { createLocalCloud } from './local-cloud/sdk';
+import { markdownTable } from './text-table';
+
+const ROOT = resolve(__dirname, '..');
+
+/** Where `npm start` keeps its records. */
+export const LOCAL_RECORDS_FILE = join(ROOT, '.data', 'records.json');
+
+const USAGE = `usage: npm run records -- <command> [--json]
+  list [--limit <1..1000>]          newest records (default 20)
+  show <bizNo>                      one record
+  export [--since <ISO date>]       every record created since the date, as JSON lines
+  purge --before <ISO date> [--yes] delete records created before the date, and their stored images`;
+
+/** A usage error: printed with the usage, exit code 2. */
+class UsageError extends Error {}
+
+/** What the CLI works on: a store and the storage that holds evidence images. */
+export interface RecordsBackend {
+  store: VerificationStore;
+  deleteFile(options: { fileList: string[] }): Promise<unknown>;
+  describe: string;
+}
+
+/** A CloudBase connection: its database (as the store expects it) and storage. */
+export interface CloudConnection {
+  database: CloudDatabase;
+  deleteFile(options: { fileList: string[] }): Promise<unknown>;
+}
+
+export interface RecordsDeps {
+  env?: NodeJS.ProcessEnv;
+  out?: (line: string) => void;
+  err?: (line: string) => void;
+  /** Connects to CloudBase (default: @cloudbase/node-sdk). */
+  connectCloud?: (config: { env: string; secretId: string; secretKey: string }) => CloudConnection;
+}
+
+interface NodeSdkResult {
+  code?: string;
+  message?: string;
+}
+interface NodeSdkQuery {
+  where(filter: object): NodeSdkQuery;
+  orderBy(field: string, order: string): NodeSdkQuery;
+  skip(n: number): NodeSdkQuery;
+  limit(n: number): NodeSdkQuery;
+  get(): Promise<NodeSdkResult & { data?: Record<string, unknown>[] }>;
+  remove(): Promise<NodeSdkResult & { deleted?: number | string }>;
+}
+interface NodeSdkDb {
+  collection(name: string): NodeSdkQuery & {
+    add(data: object): Promise<NodeSdkResult & { id?: string }>;
+    doc(id: string): {
+      update(data: object): Promise<NodeSdkResult & { updated?: number }>;
+      remove(): Promise<NodeSdkResult & { deleted?: number | string }>;
+    };
+  };
+  command: CloudDatabase['command'];
+}
+
+function checked<T extends NodeSdkResult>(result: T): T {
+  if (result && typeof result.code === 'string' && result.code !== '')
+    throw new Error(`CloudBase: ${result.code} ${result.message ?? ''}`.trim());
+  return result;
+}
+
+/**
+ * The @cloudbase/node-sdk database in the shape the store uses (wx-server-sdk's): `add({ data })`,
+ * `update({ data })` and `{ stats }` answers.
+ */
+export function nodeSdkDatabase(db: NodeSdkDb): CloudDatabase {
+  const query = (q: NodeSdkQuery): CloudQuery => ({
+    where: (filter) => query(q.where(filter)),
+    orderBy: (field, order) => query(q.orderBy(field, order)),
+    skip: (n) => query(q.skip(n)),
+    limit: (n) => query(q.limit(n)),
+    get: async () => ({ data: checked(await q.get()).data ?? [] }),
+    remove: async () => ({ stats: { removed: Number(checked(await q.remove()).deleted ?? 0) } }),
+  });
+  return {
+    command: db.command,
+    collection(name: string): CloudCollection {
+      const c = db.collection(name);
+      return {
+        ...query(c),
+        add: async ({ data }) => ({ _id: String(checked(await c.add(data)).id ?? data._id) }),
+        doc: (id) => ({
+          update: async ({ data }) => ({
+            stats: { updated: Number(checked(await c.doc(id).update(data)).updated ?? 0) },
+          }),
+          remove: async () => ({
+            stats: { removed: Number(checked(await c.doc(id).remove()).deleted ?? 0) },
+          }),
+        }),
+      };
+    },
+  };
+}
+
+function connectNodeSdk(config: { env: string; secretId: string; secretKey: string }): CloudConnection {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tcb = require('@cloudbase/node-sdk') as {
+    init(config: object): { database(): unknown; deleteFile(o: { fileList: string[] }): Promise<unknown> };
+  };
+  const app = tcb.init(config);
+  return {
+    database: nodeSdkDatabase(app.database() as NodeSdkDb),
+    deleteFile: (options) => app.deleteFile(options),
+  };
+}
+
+function requiredVar(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name]?.trim();
+  if (!value)
+    throw new UsageError(`environment variable ${name} is not set (needed for the CloudBase database)`);
+  return value;
+}
+
+/** Opens the store FACEID_STORE names; without it CloudBase when TCB_ENV is set, else npm start's file. */
+export function openBackend(env: NodeJS.ProcessEnv, deps: RecordsDeps = {}): RecordsBackend {
+  let spec: StoreSpec;
+  if (env.FACEID_STORE?.trim()) {
+    try {
+      spec = storeSpecFromEnv(env);
+    } catch (error) {
+      throw new UsageError(error instanceof FaceIdError ? error.message : String(error));
+    }
+  } else spec = env.TCB_ENV?.trim() ? { kind: 'cloud' } : { kind: 'file', path: LOCAL_RECORDS_FILE };
+
+  if (spec.kind === 'cloud') {
+    const config = {
+      env: requiredVar(env, 'TCB_ENV'),
+      secretId: requiredVar(env, 'TCB_SECRET_ID'),
+      secretKey: requiredVar(env, 'TCB_SECRET_KEY'),
+    };
+    const cloud = (deps.connectCloud ?? connectNodeSdk)(config);
+    return {
+      store: openStore(spec, () => cloud.database),
+      deleteFile: cloud.deleteFile,
+      describe: `CloudBase ${config.env}`,
+    };
+  }
+  const filesDir =
+    spec.kind === 'file' ? join(dirname(spec.path), 'files') : join(dirname(LOCAL_RECORDS_FILE), 'files');
+  const local = createLocalCloud({ filesDir });
+  return {
+    store: openStore(spec, () => {
+      throw new Error('no cloud database for an embedded store');
+    }),
+    deleteFile: (options) => local.sdk.deleteFile(options),
+    describe: spec.kind === 'file' ? spec.path : 'memory',
+  };
+}
+
+/** A short, stable stand-in for an openid (never the openid itself). */
+export function hashOpenid(openid: string | null): string {
+  return openid === null ? 'console' : `u:${createHash('sha256').update(openid).digest('hex').slice(0, 10)}`;
+}
+
+const iso = (ms: number | undefined): string | undefined =>
+  typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+
+/** What the CLI may print of a record: masked (again, whatever the store holds), no token, no provider handle. */
+export function publicView(record: VerificationRecord): Record<string, unknown> {
+  const r = record.result;
+  const view: Record<string, unknown> = {
+    bizNo: record.bizNo,
+    createdAt: iso(record.createdAt),
+    finishedAt: iso(record.finishedAt),
+    expiresAt: iso(record.expiresAt),
+    user: hashOpenid(record.openid),
+    mode: record.mode,
+    provider: record.provider,
+    status: record.status,
+    outcome: record.outcome,
+    resultCode: record.resultCode,
+    resultMessage: r?.resultMessage,
+    title: r?.title,
+    errorCode: record.errorCode,
+    consentVersion: record.consentVersion,
+    maskedName: record.maskedName && maskName(record.maskedName),
+    maskedIdNumber: record.maskedIdNumber && maskIdNumber(record.maskedIdNumber),
+    level: r?.verification?.level,
+    confidence: r?.verification?.confidence,
+    idcardName: r?.idcard?.name && maskName(r.idcard.name),
+    idcardNumber: r?.idcard?.idcardNumber && maskIdNumber(r.idcard.idcardNumber),
+    images: record.imageFileIDs?.length ?? 0,
+  };
+  return Object.fromEntries(Object.entries(view).filter(([, v]) => v !== undefined && v !== ''));
+}
+
+const LIST_COLUMNS = [
+  'createdAt',
+  'bizNo',
+  'user',
+  'mode',
+  'status',
+  'outcome',
+  'resultCode',
+  'maskedName',
+  'maskedIdNumber',
+  'images',
+];
+
+function parseDate(flag: string, value: string | undefined): number {
+  const shape = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})?)?$/;
+  const ms = value && shape.test(value) ? Date.parse(value) : NaN;
+  const [y, m, d] = (value ?? '').slice(0, 10).split('-').map(Number);
+  if (Number.isNaN(ms) || new Date(Date.UTC(y, m - 1, d)).getUTCDate() !== d)
+    throw new UsageError(`${flag} needs an ISO date such as 2026-01-31 or 2026-01-31T08:00:00Z`);
+  return ms;
+}
+
+interface Parsed {
+  command: 'list' | 'show' | 'export' | 'purge';
+  json: boolean;
+  yes: boolean;
+  limit: number;
+  bizNo?: string;
+  since?: number;
+  before?: number;
+}
+
+/** Parses the command line; throws a usage error naming the problem. */
+export function parseRecordsArgs(argv: string[]): Parsed {
+  const [command, ...rest] = argv;
+  if (command !== 'list' && command !== 'show' && command !== 'export' && command !== 'purge')
+    throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
+  const parsed: Parsed = { command, json: false, yes: false, limit: 20 };
+  const positional: string[] = [];
+  const allowed: Record<Parsed['command'], string[]> = {
+    list: ['--json', '--limit'],
+    show: ['--json'],
+    export: ['--json', '--since'],
+    purge: ['--json', '--before', '--yes'],
+  };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    if (!allowed[command].includes(arg)) throw new UsageError(`${command} does not take ${arg}`);
+    if (arg === '--json') parsed.json = true;
+    else if (arg === '--yes') parsed.yes = true;
+    else if (arg === '--since') parsed.since = parseDate('--since', rest[++i]);
+    else if (arg === '--before') parsed.before = parseDate('--before', rest[++i]);
+    else if (arg === '--limit') {
+      const value = rest[++i];
+      parsed.limit = Number(value);
+      if (!value || !/^\d+$/.test(value) || parsed.limit < 1 || parsed.limit > 1000)
+        throw new UsageError('--limit needs a whole number from 1 to 1000');
+    }
+  }
+  if (command === 'show') {
+    if (positional.length !== 1) throw new UsageError('show needs exactly one bizNo');
+    parsed.bizNo = positional[0];
+  } else if (positional.length) throw new UsageError(`${command} takes no ${positional[0]}`);
+  if (command === 'purge' && parsed.before === undefined)
+    throw new UsageError('purge needs --before <ISO date>');
+  return parsed;
+}
+
+const PAGE = 100;
+
+async function* newestFirst(
+  store: VerificationStore,
+  stopBefore = -Infinity,
+): AsyncGenerator<VerificationRecord> {
+  for (let skip = 0; ; skip += PAGE) {
+    const page = await store.listRecent({ skip, limit: PAGE });
+    for (const record of page) {
+      if (record.createdAt < stopBefore) return;
+      yield record;
+    }
+    if (page.length < PAGE) return;
+  }
+}
+
+async function execute(args: Parsed, backend: RecordsBackend, out: (line: string) => void): Promise<number> {
+  const { store } = backend;
+  const print = (views: Record<string, unknown>[]): void => {
+    if (args.json) views.forEach((v) => out(JSON.stringify(v)));
+    else
+      out(
+        markdownTable(
+          LIST_COLUMNS,
+          views.map((v) => LIST_COLUMNS.map((c) => String(v[c] ?? ''))),
+        ),
+      );
+  };
+  switch (args.command) {
+    case 'list': {
+      const rows = await store.listRecent({ skip: 0, limit: args.limit });
+      print(rows.map(publicView));
+      if (!args.json) out(`${rows.length} record(s) in ${backend.describe}`);
+      return 0;
+    }
+    case 'show': {
+      const record = await store.getById(args.bizNo!);
+      if (!record) {
+        out(`no record ${args.bizNo} in ${backend.describe}`);
+        return 1;
+      }
+      const view = publicView(record);
+      if (args.json) out(JSON.stringify(view));
+      else
+        out(
+          markdownTable(
+            ['field', 'value'],
+            Object.entries(view).map(([k, v]) => [k, String(v)]),
+          ),
+        );
+      return 0;
+    }
+    case 'export': {
+      for await (const record of newestFirst(store, args.since)) out(JSON.stringify(publicView(record)));
+      return 0;
+    }
+    case 'purge': {
+      const before = args.before!;
+      const when = new Date(before).toISOString();
+      if (!args.yes) {
+        const count = (await store.listCreatedBefore(before, 1000)).length;
+        out(
+          `would delete ${count === 1000 ? 'at least 1000' : count} record(s) created before ${when}; add --yes to delete`,
+        );
+        return 2;
+      }
+      let records = 0;
+      let images = 0;
+      for (;;) {
+        const batch = await store.listCreatedBefore(before, PAGE);
+        if (batch.length === 0) break;
+        const files = batch.flatMap((r) => r.imageFileIDs ?? []);
+        if (files.length) await backend.deleteFile({ fileList: files });
+        images += files.length;
+        let deleted = 0;
+        for (const record of batch) if (await store.delete(record._id)) deleted++;
+        records += deleted;
+        if (deleted === 0) throw new Error('records were listed but could not be deleted');
+      }
+      const summary = { deleted: records, images, before: when };
+      out(
+        args.json
+          ? JSON.stringify(summary)
+          : `deleted ${records} record(s) and ${images} image(s) created before ${when}`,
+      );
+      return 0;
+    }
+  }
+}
+
+/** Runs the records CLI; resolves with the exit code (2 for bad arguments or configuration). */
+export async function records(argv: string[], deps: RecordsDeps = {}): Promise<number> {
+  const out = deps.out ?? ((line: string) => console.log(line));
+  const err = deps.err ?? ((line: string) => console.error(line));
+  try {
+    const args = parseRecordsArgs(argv);
+    return await execute(args, openBackend(deps.env ?? process.env, deps), out);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`records: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    err(`records failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === __filename) {
+  records(process.argv.slice(2)).then((code) => process.exit(code));
+}
