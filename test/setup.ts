@@ -3,4 +3,6 @@
 import { blockExternalNetwork } from '../tools/offline';
 
 process.env.FACEID_TEST = '1';
+// Cloud-function logs stay out of the test output; test/server/privacy.test.ts turns them on to inspect them.
+process.env.FACEID_LOG = 'off';
 blockExternalNetwork();

@@ -14,10 +14,10 @@ export function isLoopbackHost(host: string): boolean {
 
 const INSTALLED = Symbol.for('faceid.offlineGuard');
 const BLOCKED = Symbol.for('faceid.offlineGuard.blocked');
-// One list per process, like the patched socket prototype (test files re-import this module).
-const slot = globalThis as Record<symbol, unknown>;
+// Kept on the socket prototype, the one object every test file of a worker shares (each has its own globalThis).
+const shared = net.Socket.prototype as unknown as Record<symbol, unknown>;
 /** Connections refused so far in this process, newest last. */
-export const blockedConnections: string[] = (slot[BLOCKED] ??= []) as string[];
+export const blockedConnections: string[] = (shared[BLOCKED] ??= []) as string[];
 
 /** Refuses every outbound connection that would leave the machine; idempotent. */
 export function blockExternalNetwork(): void {

@@ -10,7 +10,7 @@ const ID = '11010519491231002X';
 let h: Harness;
 const lines: string[] = [];
 beforeAll(async () => {
-  h = await startHarness({ FACEID_KEEP_IMAGES: '1' });
+  h = await startHarness({ FACEID_KEEP_IMAGES: '1', FACEID_LOG: 'on' });
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     jest
       .spyOn(console, method)
