@@ -3,7 +3,7 @@
  * storage (the FaceID component removes several storage keys when it exits, and storage outlives the flow).
  */
 
-import type { GetBizTokenEvent } from '../domain/events';
+import type { GetBizTokenEvent, GetBizTokenOk } from '../domain/events';
 
 export interface Flow {
   /** What getBizToken was called with; kept to ask for a fresh token after a tokenError. */
@@ -12,14 +12,60 @@ export interface Flow {
   bizToken: string;
   /** The token handed to the FaceID component (the same biz_token for the mini-program component). */
   token: string;
+  /** The FaceID H5 page (Megvii Lite / overseas products), opened in web-view instead of the component. */
+  url?: string;
 }
+
+export const VERIFY_PAGE = '/pages/verify/verify';
+export const WEBVIEW_PAGE = '/pages/webview/webview';
+
+/** Shown when the configured FaceID product only works with Megvii's native App SDK. */
+export const SDK_CLIENT_MESSAGE =
+  '当前配置的 FaceID 产品需要原生 App（SDK）客户端，无法在小程序中使用。请联系客服更换认证服务。';
 
 let current: Flow | undefined;
 
+/**
+ * bizNo → bizToken of the tokens issued in this run, so a FaceID H5 return that carries only biz_no still finds
+ * its result. No personal data; outlives clearFlow().
+ */
+const issued = new Map<string, string>();
+const ISSUED_KEPT = 10;
+
+function rememberIssued(bizNo: string | undefined, bizToken: string): void {
+  if (!bizNo) return;
+  issued.delete(bizNo);
+  issued.set(bizNo, bizToken);
+  if (issued.size > ISSUED_KEPT) issued.delete(issued.keys().next().value as string);
+}
+
 /** Starts a new flow, replacing any earlier one. */
-export function startFlow(input: GetBizTokenEvent, bizToken: string, token: string = bizToken): Flow {
-  current = { input: { ...input }, bizToken, token };
+export function startFlow(
+  input: GetBizTokenEvent,
+  bizToken: string,
+  token: string = bizToken,
+  extra: { bizNo?: string; url?: string } = {},
+): Flow {
+  current = { input: { ...input }, bizToken, token, url: extra.url };
+  rememberIssued(extra.bizNo, bizToken);
   return current;
+}
+
+/** Starts the flow an issued token opens and names the page to open, or says why it cannot run here. */
+export function startIssuedFlow(
+  input: GetBizTokenEvent,
+  answer: GetBizTokenOk,
+): { ok: true; page: string } | { ok: false; message: string } {
+  const { client, bizToken, bizNo } = answer;
+  if (client.kind === 'component') {
+    startFlow(input, bizToken, client.token, { bizNo });
+    return { ok: true, page: VERIFY_PAGE };
+  }
+  if (client.kind === 'h5') {
+    startFlow(input, bizToken, bizToken, { bizNo, url: client.url });
+    return { ok: true, page: WEBVIEW_PAGE };
+  }
+  return { ok: false, message: SDK_CLIENT_MESSAGE };
 }
 
 /** The flow in progress, if any. */
@@ -28,11 +74,17 @@ export function currentFlow(): Flow | undefined {
 }
 
 /** Records the token that replaced an unusable one. */
-export function replaceToken(bizToken: string, token: string = bizToken): void {
+export function replaceToken(bizToken: string, token: string = bizToken, bizNo?: string): void {
   if (current) {
     current.bizToken = bizToken;
     current.token = token;
+    rememberIssued(bizNo, bizToken);
   }
+}
+
+/** The bizToken issued in this run for a bizNo, if any. */
+export function bizTokenFor(bizNo: string): string | undefined {
+  return issued.get(bizNo);
 }
 
 /** Forgets the flow and the personal data in it. */

@@ -26,6 +26,19 @@ function copyProject(): string {
 }
 
 describe('build:mp', () => {
+  test('app.json lists every page, including records and webview, each with its four files', () => {
+    const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'miniprogram/app.json'), 'utf8')) as {
+      pages: string[];
+    };
+    expect(app.pages).toEqual(expect.arrayContaining(['pages/records/records', 'pages/webview/webview']));
+    expect(app.pages[0]).toBe('pages/index/index');
+    for (const page of app.pages) {
+      for (const ext of ['.ts', '.wxml', '.wxss', '.json']) {
+        expect(fs.existsSync(path.join(ROOT, 'miniprogram', page + ext))).toBe(true);
+      }
+    }
+  });
+
   test('compiles the mini-program offline and reports the main-package size', () => {
     const { status, out } = build();
     expect(out).toMatch(/WXML checked with wcc: \d+ files/);

@@ -416,6 +416,7 @@ export interface Mounted {
   querySelectorAll(selector: string): Mounted[];
   dispatchEvent(eventName: string, options?: AnyObject): void;
   triggerLifeTime(name: string): void;
+  triggerPageLifeTime(name: string): void;
   toJSON(): { attrs: { name: string; value: unknown }[] };
   attach(parent: unknown): void;
   detach(): void;

@@ -12,6 +12,7 @@ import {
   mount,
   recorded,
   resetHarness,
+  storage,
   tap,
   text,
   type,
@@ -297,5 +298,75 @@ describe('entry page: one token per tap, errors shown', () => {
     const page = mount(pageId);
     page.instance.onLoad({ mode: 'reference' });
     expect(page.data.mode).toBe('reference');
+  });
+});
+
+describe('entry page: FaceID products that are not the mini-program component', () => {
+  const H5_URL = 'https://api-idn.megvii.com/faceid/lite/do?token=34fb21937e47ae719f11cbc719615687';
+
+  async function submitOcr(page: Mounted): Promise<void> {
+    await consent(page);
+    change(page, '#mode', 'ocr');
+    await flush();
+    tap(page, '#submit');
+  }
+
+  test('client.kind h5: the flow keeps the H5 URL and the web-view page opens (the URL not in the page query)', async () => {
+    cloudHandlers.getBizToken = () => ({ ...tokenOk(), client: { kind: 'h5', url: H5_URL } });
+    const page = open();
+    await submitOcr(page);
+    await until(() => recorded.navigation.length > 0, 2000, 'navigation');
+    expect(recorded.navigation).toEqual([{ kind: 'navigateTo', url: '/pages/webview/webview' }]);
+    expect(currentFlow()?.url).toBe(H5_URL);
+    expect(currentFlow()?.bizToken).toBe(tokenOk().bizToken);
+  });
+
+  test('client.kind sdk: a clear message that the product needs a native SDK client, no page opened', async () => {
+    cloudHandlers.getBizToken = () => ({ ...tokenOk(), client: { kind: 'sdk', token: 'sdk-token' } });
+    const page = open();
+    await submitOcr(page);
+    await until(() => text(page, '#error'), 2000, 'error');
+    expect(text(page, '#error')).toContain('原生 App（SDK）');
+    expect(text(page, '#error')).toContain('无法在小程序中使用');
+    expect(recorded.navigation).toHaveLength(0);
+    expect(currentFlow()).toBeUndefined();
+    expect(enabled(page, '#submit')).toBe(true);
+  });
+});
+
+describe('entry page: records link and storage', () => {
+  test('我的认证记录 opens the records page', async () => {
+    const page = open();
+    expect(text(page, '#records')).toBe('我的认证记录');
+    tap(page, '#records');
+    await flush();
+    expect(recorded.navigation).toEqual([{ kind: 'navigateTo', url: '/pages/records/records' }]);
+  });
+
+  test('name and ID number never reach storage: typing, submitting, hiding the page', async () => {
+    const writes: unknown[] = [];
+    const spies = (['setStorage', 'setStorageSync', 'batchSetStorage', 'batchSetStorageSync'] as const).map(
+      (api) =>
+        jest.spyOn(wx, api).mockImplementation(((...args: unknown[]) => void writes.push(args)) as never),
+    );
+    try {
+      const page = open();
+      await consent(page);
+      type(page, '#name', '张三');
+      type(page, '#idnumber', VALID_ID);
+      page.querySelector('#idnumber')!.dispatchEvent('blur', { detail: { value: VALID_ID } });
+      await flush();
+      page.instance.onHide?.();
+      page.triggerPageLifeTime('hide');
+      tap(page, '#submit');
+      await until(() => recorded.navigation.length > 0, 2000, 'navigation');
+      page.instance.onUnload?.();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    const written = JSON.stringify(writes) + JSON.stringify([...storage]);
+    expect(written).not.toContain('张三');
+    expect(written).not.toContain(VALID_ID);
+    expect(written).not.toContain(VALID_ID.slice(6, 14));
   });
 });

@@ -15,7 +15,7 @@ import {
 import type { GetResultOk, VerificationSummary } from '../../miniprogram/domain/events';
 import { confidenceLevel } from '../../miniprogram/domain/events';
 import { describeResult } from '../../miniprogram/domain/result-codes';
-import { currentFlow, startFlow } from '../../miniprogram/services/flow';
+import { clearFlow, currentFlow, startFlow, startIssuedFlow } from '../../miniprogram/services/flow';
 import { confidenceView } from '../../miniprogram/pages/result/present';
 
 const TOKEN = '1700000000,0123456789abcdef0123456789abcdef';
@@ -174,5 +174,67 @@ describe('result page', () => {
       ['1e-6', THRESHOLDS['1e-6'], false],
     ]);
     expect(view.level).toBe('1e-4');
+  });
+});
+
+describe('result page: how it is reached', () => {
+  async function openWith(query: Record<string, string>, result: unknown = answer(1000, 'SUCCESS')) {
+    cloudHandlers.getResult = () => result;
+    const page = mount(pageId);
+    page.instance.onLoad(query);
+    await until(() => !page.data.loading, 2000, 'result');
+    return page;
+  }
+
+  test('the web-view return page passes the bizToken as is (not encoded): it is used unchanged', async () => {
+    await openWith({ bizToken: TOKEN });
+    expect(recorded.cloud).toEqual([{ name: 'getResult', data: { bizToken: TOKEN } }]);
+  });
+
+  test('an H5 return with only biz_no finds the bizToken issued for it in this run, after the web-view forgot the flow', async () => {
+    startIssuedFlow(
+      { mode: 'ocr', consentVersion: 'v' },
+      {
+        ok: true,
+        bizToken: TOKEN,
+        bizNo: 'biz-h5-1',
+        expiresAt: Date.now() + 3600_000,
+        provider: 'megvii-lite',
+        client: { kind: 'h5', url: 'https://api.megvii.com/faceid/lite/do?token=t' },
+      },
+    );
+    clearFlow();
+    await openWith({ bizNo: 'biz-h5-1' });
+    expect(recorded.cloud).toEqual([{ name: 'getResult', data: { bizToken: TOKEN } }]);
+  });
+
+  test('an unknown biz_no asks nothing and points to the records', async () => {
+    const page = await openWith({ bizNo: 'biz-unknown' });
+    expect(recorded.cloud).toHaveLength(0);
+    expect(text(page, '#error-message')).toContain('我的认证记录');
+    expect(page.querySelector('#retry')).toBeUndefined();
+    tap(page, '#records');
+    await flush();
+    expect(recorded.navigation).toEqual([{ kind: 'redirectTo', url: '/pages/records/records' }]);
+  });
+
+  test('reaching the result page forgets the personal data of the flow', async () => {
+    startFlow(
+      { mode: 'idcard', idcardName: '张三', idcardNumber: '11010519491231002X', consentVersion: 'v' },
+      TOKEN,
+    );
+    const page = await openWith({ bizToken: encodeURIComponent(TOKEN) });
+    expect(currentFlow()).toBeUndefined();
+    expect(JSON.stringify(page.data)).not.toContain('11010519491231002X');
+    expect(JSON.stringify(page.data)).not.toContain('张三');
+    expect(page.data.restartMode).toBe('idcard');
+  });
+
+  test('opened from the records page: 返回认证记录 goes back there', async () => {
+    const page = await openWith({ bizToken: encodeURIComponent(TOKEN), from: 'records' });
+    expect(text(page, '#done')).toBe('返回认证记录');
+    tap(page, '#done');
+    await flush();
+    expect(recorded.navigation).toEqual([{ kind: 'navigateBack' }]);
   });
 });

@@ -2,7 +2,7 @@ import { CONSENT_VERSION } from '../../domain/consent';
 import type { GetBizTokenEvent, VerificationMode } from '../../domain/events';
 import { checkIdNumber, checkName } from '../../domain/idcard';
 import { getBizToken, uploadReferencePhoto } from '../../services/cloud';
-import { startFlow } from '../../services/flow';
+import { startIssuedFlow } from '../../services/flow';
 import { pickReferencePhoto } from '../../services/photo';
 
 type EntryMode = Exclude<VerificationMode, 'liveness'>;
@@ -137,12 +137,15 @@ Component({
         this.update({ submitting: false, error: res.error.message });
         return;
       }
-      if (res.client.kind !== 'component') {
-        this.update({ submitting: false, error: '认证服务配置不支持小程序，请联系客服' });
+      const started = startIssuedFlow(event, res);
+      if (!started.ok) {
+        this.update({ submitting: false, error: started.message });
         return;
       }
-      startFlow(event, res.bizToken, res.client.token);
-      wx.navigateTo({ url: '/pages/verify/verify', complete: () => this.update({ submitting: false }) });
+      wx.navigateTo({ url: started.page, complete: () => this.update({ submitting: false }) });
+    },
+    onRecords() {
+      wx.navigateTo({ url: '/pages/records/records' });
     },
   },
 });

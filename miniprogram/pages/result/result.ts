@@ -1,6 +1,16 @@
 import { getResult } from '../../services/cloud';
-import { clearFlow, currentFlow } from '../../services/flow';
+import { bizTokenFor, clearFlow, currentFlow } from '../../services/flow';
 import { presentResult, type ResultView } from './present';
+
+/** A query value as given, or decoded once when it was URL-encoded (pages pass it encoded, web-view may not). */
+function queryValue(value: string | undefined): string {
+  if (!value) return '';
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
 
 Component({
   data: {
@@ -9,18 +19,24 @@ Component({
     error: '',
     view: null as ResultView | null,
     restartMode: '',
+    fromRecords: false,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
-      const bizToken = query.bizToken ? decodeURIComponent(query.bizToken) : '';
+      const bizNo = queryValue(query.bizNo);
+      const bizToken = queryValue(query.bizToken) || (bizNo ? (bizTokenFor(bizNo) ?? '') : '');
       const mode = currentFlow()?.input.mode ?? '';
       clearFlow();
-      this.setData({ bizToken, restartMode: mode === 'liveness' ? '' : mode });
+      this.setData({
+        bizToken,
+        restartMode: mode === 'liveness' ? '' : mode,
+        fromRecords: query.from === 'records',
+      });
       this.load();
     },
     async load() {
       if (!this.data.bizToken) {
-        this.setData({ loading: false, error: '缺少认证凭证，无法查询结果。' });
+        this.setData({ loading: false, error: '缺少认证凭证，无法查询结果。请在“我的认证记录”中查看。' });
         return;
       }
       this.setData({ loading: true, error: '' });
@@ -39,7 +55,12 @@ Component({
       wx.reLaunch({ url: mode ? `/pages/index/index?mode=${mode}` : '/pages/index/index' });
     },
     onDone() {
-      wx.reLaunch({ url: '/pages/index/index' });
+      if (this.data.fromRecords)
+        wx.navigateBack({ delta: 1, fail: () => wx.reLaunch({ url: '/pages/index/index' }) });
+      else wx.reLaunch({ url: '/pages/index/index' });
+    },
+    onRecords() {
+      wx.redirectTo({ url: '/pages/records/records' });
     },
   },
 });

@@ -1,10 +1,13 @@
 import { getBizToken } from '../../services/cloud';
-import { clearFlow, currentFlow, replaceToken } from '../../services/flow';
+import { clearFlow, currentFlow, replaceToken, SDK_CLIENT_MESSAGE } from '../../services/flow';
 
 /** Fresh tokens asked for after tokenError before the page gives up; never more. */
 const MAX_TOKEN_REFRESHES = 2;
 
 type Phase = 'verifying' | 'refreshing' | 'failed' | 'finishing';
+
+/** Pages already unloaded: an answer that arrives afterwards must not touch them or navigate. */
+const unloaded = new WeakSet<object>();
 
 interface FinishDetail {
   token?: string;
@@ -30,7 +33,7 @@ Component({
     },
     onFinish(e: WechatMiniprogram.CustomEvent<FinishDetail>) {
       const flow = currentFlow();
-      if (this.data.phase !== 'verifying' || !flow) return;
+      if (this.data.phase !== 'verifying' || !flow || unloaded.has(this)) return;
       if (e.detail.status === 'tokenError') {
         this.refresh();
         return;
@@ -52,17 +55,23 @@ Component({
       }
       this.setData({ token: '', phase: 'refreshing', refreshes: this.data.refreshes + 1 });
       const res = await getBizToken(flow.input);
+      if (unloaded.has(this)) return;
       if (!res.ok || res.client.kind !== 'component') {
-        const message = res.ok ? '认证服务配置不支持小程序，请联系客服' : res.error.message;
+        let message = res.ok ? '认证服务配置已变更，请返回重新开始认证。' : res.error.message;
+        if (res.ok && res.client.kind === 'sdk') message = SDK_CLIENT_MESSAGE;
         const canRetry = !res.ok && res.error.retryable && this.data.refreshes < MAX_TOKEN_REFRESHES;
         this.setData({ phase: 'failed', error: message, canRetry });
         return;
       }
-      replaceToken(res.bizToken, res.client.token);
+      replaceToken(res.bizToken, res.client.token, res.bizNo);
       this.setData({ token: res.client.token, phase: 'verifying' });
     },
     onRetry() {
       if (this.data.phase === 'failed' && this.data.canRetry) this.refresh();
+    },
+    onUnload() {
+      unloaded.add(this);
+      if (this.data.phase !== 'finishing') clearFlow();
     },
     onBack() {
       clearFlow();
