@@ -210,3 +210,121 @@ describe('verify page with another faceid-verify implementation', () => {
     expect(text(page, '#failed-message')).toContain('没有进行中的认证');
   });
 });
+
+describe('verify page: token lifecycle', () => {
+  test('onFinish complete fired twice in a row: exactly one redirectTo, no getResult from this page', async () => {
+    const { token } = open();
+    await flush();
+    const component = live()[0];
+    component.finish('complete');
+    component.finish('complete');
+    await flush(10);
+    expect(recorded.navigation).toEqual([
+      { kind: 'redirectTo', url: `/pages/result/result?bizToken=${encodeURIComponent(token)}` },
+    ]);
+    expect(recorded.cloud.filter((c) => c.name === 'getResult')).toHaveLength(0);
+  });
+
+  test('back navigation while a refresh is in flight: no navigation or setData afterwards, personal data forgotten', async () => {
+    const { page } = open();
+    await flush();
+    const answer = deferred<unknown>();
+    cloudHandlers.getBizToken = () => answer.promise;
+    live()[0].finish('tokenError');
+    await until(() => page.data.phase === 'refreshing', 1000, 'refreshing');
+
+    page.instance.onUnload();
+    page.detach();
+    expect(currentFlow()).toBeUndefined();
+
+    const next = startFlow({ mode: 'ocr', consentVersion: '2026-11-01' }, nextToken());
+    const setData = jest.spyOn(page.instance, 'setData');
+    answer.resolve(tokenOk(nextToken()));
+    await flush(20);
+    expect(setData).not.toHaveBeenCalled();
+    expect(recorded.navigation).toEqual([]);
+    expect(live()).toHaveLength(0);
+    expect(currentFlow()).toBe(next);
+    expect(currentFlow()?.bizToken).toBe(next.bizToken);
+    expect(recorded.cloud).toHaveLength(1);
+  });
+
+  test('an onFinish that arrives after the page was unloaded navigates nowhere', async () => {
+    const { page } = open();
+    await flush();
+    const component = live()[0];
+    page.instance.onUnload();
+    component.finish('complete');
+    component.finish('tokenError');
+    await flush(10);
+    expect(recorded.navigation).toEqual([]);
+    expect(recorded.cloud).toHaveLength(0);
+  });
+
+  test('leaving for the result page keeps the flow for it (the result page forgets it)', async () => {
+    const { page } = open();
+    await flush();
+    live()[0].finish('complete');
+    await until(() => recorded.navigation.length > 0, 1000, 'redirect');
+    page.instance.onUnload();
+    expect(currentFlow()?.input.mode).toBe('idcard');
+  });
+
+  test('app hidden and shown mid-verification: same component and token, no new token, nothing written to storage', async () => {
+    let appOptions: Record<string, unknown> = {};
+    const g = globalThis as Record<string, unknown>;
+    const realApp = g.App;
+    g.App = (options: Record<string, unknown>) => (appOptions = options);
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('../../miniprogram/app');
+    });
+    g.App = realApp;
+    const appHook = (name: string) => (appOptions[name] as (() => void) | undefined)?.call(appOptions);
+
+    const { page, token } = open();
+    await flush();
+    const component = live()[0];
+    const writes: unknown[] = [];
+    const spies = (['setStorage', 'setStorageSync', 'batchSetStorage', 'batchSetStorageSync'] as const).map(
+      (api) =>
+        jest.spyOn(wx, api).mockImplementation(((...args: unknown[]) => void writes.push(args)) as never),
+    );
+    try {
+      appHook('onHide');
+      page.instance.onHide?.();
+      page.triggerPageLifeTime('hide');
+      await flush(20);
+      appHook('onShow');
+      page.instance.onShow?.();
+      page.triggerPageLifeTime('show');
+      await flush(20);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+
+    expect(live()).toEqual([component]);
+    expect(component.attached).toBe(true);
+    expect(component.token).toBe(token);
+    expect(page.data.token).toBe(token);
+    expect(page.data.phase).toBe('verifying');
+    expect(recorded.cloud).toHaveLength(0);
+    expect(JSON.stringify(writes)).not.toContain(INPUT.idcardNumber!);
+    expect(JSON.stringify(writes)).not.toContain(INPUT.idcardName!);
+    expect(personalDataLeaked()).toEqual([]);
+
+    component.finish('complete');
+    await until(() => recorded.navigation.length > 0, 1000, 'redirect');
+    expect(recorded.navigation[0].url).toBe(`/pages/result/result?bizToken=${encodeURIComponent(token)}`);
+  });
+
+  test('a refreshed token from a product that needs the native SDK: a clear message, no component', async () => {
+    const { page } = open();
+    await flush();
+    cloudHandlers.getBizToken = () => ({ ...tokenOk(nextToken()), client: { kind: 'sdk', token: 'x' } });
+    live()[0].finish('tokenError');
+    await until(() => page.data.phase === 'failed', 1000, 'failed');
+    expect(text(page, '#failed-message')).toContain('原生 App（SDK）');
+    expect(live()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,111 @@
+/** @jest-environment jsdom */
+import {
+  app,
+  change,
+  enabled,
+  httpRequest,
+  load,
+  mount,
+  recorded,
+  resetHarness,
+  cloudHandlers,
+  tap,
+  until,
+  type Mounted,
+} from './harness';
+import { issueToken, TEST_APPCODE } from './sandbox-client';
+import type { GetBizTokenEvent } from '../../miniprogram/domain/events';
+import { clearFlow, currentFlow, startFlow } from '../../miniprogram/services/flow';
+import { startSandbox, type Sandbox } from '../../tools/sandbox';
+
+const INPUT: GetBizTokenEvent = {
+  mode: 'idcard',
+  idcardName: '张三',
+  idcardNumber: '11010519491231002X',
+  consentVersion: '2026-11-01',
+};
+
+let sandbox: Sandbox;
+let pageId: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, appcode: TEST_APPCODE, quiet: true });
+  pageId = load('pages/verify/verify');
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+const issued: string[] = [];
+beforeEach(() => {
+  resetHarness();
+  sandbox.reset();
+  clearFlow();
+  issued.length = 0;
+  app.globalData.faceidHost = sandbox.url;
+  cloudHandlers.getBizToken = async () => {
+    const token = await issueToken(sandbox.url, 'idcard');
+    issued.push(token);
+    return {
+      ok: true,
+      bizToken: token,
+      bizNo: `biz-${issued.length}`,
+      expiresAt: Date.now() + 3600_000,
+      provider: 'fidlite',
+      client: { kind: 'component', token },
+    };
+  };
+});
+
+async function startVerification(page: Mounted): Promise<void> {
+  await until(() => page.querySelector('#faceid >>> #agree'), 2000, 'stand-in');
+  change(page, '#faceid >>> #agree', ['agree']);
+  await until(() => enabled(page, '#faceid >>> #start'), 1000, 'start enabled');
+  tap(page, '#faceid >>> #start');
+}
+
+function open(token: string): Mounted {
+  startFlow(INPUT, token);
+  const page = mount(pageId);
+  page.instance.onLoad({});
+  return page;
+}
+
+const configCalls = () =>
+  recorded.requests
+    .filter((r) => new URL(r.url).pathname === '/lite/v1/get_config')
+    .map((r) => r.fields.biz_token as string);
+
+describe('verify page with the FaceID stand-in against the sandbox', () => {
+  test('a used token: the component reports tokenError, the page gets a fresh token and mounts it', async () => {
+    const used = await issueToken(sandbox.url, 'idcard');
+    const first = await httpRequest(
+      'GET',
+      `${sandbox.url}/lite/v1/get_config?biz_token=${encodeURIComponent(used)}`,
+    );
+    expect(first.status).toBe(200);
+
+    const page = open(used);
+    await startVerification(page);
+    await until(() => issued.length === 1 && page.data.token === issued[0], 3000, 'fresh token mounted');
+    expect(recorded.cloud).toEqual([{ name: 'getBizToken', data: INPUT }]);
+    expect(currentFlow()?.bizToken).toBe(issued[0]);
+
+    await startVerification(page);
+    await until(() => page.querySelector('#faceid >>> #step-video'), 3000, 'video step with the fresh token');
+    expect(page.data).toMatchObject({ phase: 'verifying', refreshes: 1 });
+    expect(configCalls()).toEqual([used, issued[0]]);
+    expect(recorded.navigation).toEqual([]);
+  });
+
+  test('an expired token (sandbox clock + 1 h): tokenError, refreshed the same way', async () => {
+    const expired = await issueToken(sandbox.url, 'idcard');
+    sandbox.clock.advance(3600_000 + 1000);
+    const page = open(expired);
+    await startVerification(page);
+    await until(() => issued.length === 1 && page.data.token === issued[0], 3000, 'fresh token mounted');
+    expect(page.data.refreshes).toBe(1);
+    expect(recorded.cloud).toHaveLength(1);
+    expect(recorded.navigation).toEqual([]);
+  });
+});
