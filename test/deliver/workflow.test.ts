@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ROOT } from './helpers';
+
+interface Step {
+  run?: string;
+  uses?: string;
+  if?: string;
+  env?: Record<string, string>;
+}
+interface Job {
+  needs?: string[];
+  if?: string;
+  env?: Record<string, string>;
+  outputs?: Record<string, string>;
+  steps: Step[];
+}
+interface Workflow {
+  on: { pull_request: unknown; push: { branches: string[]; tags: string[] } };
+  jobs: Record<string, Job>;
+}
+
+const workflow = parse(readFileSync(join(ROOT, '.github', 'workflows', 'ci.yml'), 'utf8')) as Workflow;
+const runs = (job: Job): string[] => job.steps.map((s) => s.run ?? '');
+
+describe('.github/workflows/ci.yml', () => {
+  it('runs .ci/run on pull requests and pushes, including version tags', () => {
+    expect(workflow.on).toHaveProperty('pull_request');
+    expect(workflow.on.push.tags).toEqual(['v*']);
+    expect(runs(workflow.jobs.test)).toContain('bash .ci/run');
+  });
+
+  it('previews pull requests only when the upload secrets are present', () => {
+    const { preview, secrets } = workflow.jobs;
+    expect(preview.needs).toEqual(['test', 'secrets']);
+    expect(preview.if).toBe("github.event_name == 'pull_request' && needs.secrets.outputs.upload == 'true'");
+    expect(preview.env).toMatchObject({
+      MP_APPID: '${{ secrets.MP_APPID }}',
+      MP_PRIVATE_KEY: '${{ secrets.MP_PRIVATE_KEY }}',
+    });
+    expect(runs(preview).some((r) => r.startsWith('npm run preview -- --allow-sandbox'))).toBe(true);
+    expect(secrets.outputs?.upload).toBe('${{ steps.check.outputs.upload }}');
+  });
+
+  it('uploads the release on a version tag, deploying functions when TCB_ENV is present', () => {
+    const { release } = workflow.jobs;
+    expect(release.if).toBe(
+      "startsWith(github.ref, 'refs/tags/v') && needs.secrets.outputs.upload == 'true'",
+    );
+    expect(release.env).toMatchObject({ TCB_ENV: '${{ secrets.TCB_ENV }}' });
+    const deploy = release.steps.find((s) => s.run === 'npm run deploy:functions');
+    expect(deploy?.if).toBe("needs.secrets.outputs.functions == 'true'");
+    expect(runs(release).some((r) => r.startsWith('npm run upload'))).toBe(true);
+  });
+
+  it('keeps secrets out of the commands themselves', () => {
+    for (const job of Object.values(workflow.jobs))
+      for (const step of job.steps) expect(step.run ?? '').not.toMatch(/secrets\./);
+  });
+});
+
+describe('.ci/run', () => {
+  it('checks the size budgets right after the build', () => {
+    const script = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
+    expect(script).toMatch(/npm run build\n\n.*\nnpm run bench:check\n/);
+  });
+});
