@@ -1,7 +1,8 @@
 /**
  * `npm run build:mp`: compiles the mini-program offline with miniprogram-ci's own compiler (TypeScript, WXML,
  * WXSS, JSON), checks every .wxml with the official WXML compiler (wcc), fails on any error, and prints the
- * main-package size. `--project <dir>` builds another copy of the project.
+ * main-package size. `--project <dir>` builds another copy of the project; `--out <dir>` writes the compiled
+ * package there (the secret-scan test reads it).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -61,7 +62,10 @@ function readProjectConfig(projectPath: string): { miniprogramRoot: string; appi
 }
 
 /** Compiles the project at `projectPath` without network; rejects on any compile error. */
-export async function buildMiniProgram(projectPath: string = REPO_ROOT): Promise<BuildReport> {
+export async function buildMiniProgram(
+  projectPath: string = REPO_ROOT,
+  outDir?: string,
+): Promise<BuildReport> {
   const { miniprogramRoot, appid } = readProjectConfig(projectPath);
   const wxmlChecked = checkWxml(path.join(projectPath, miniprogramRoot));
 
@@ -87,6 +91,13 @@ export async function buildMiniProgram(projectPath: string = REPO_ROOT): Promise
   for (const [name, content] of Object.entries(compiled)) {
     if (name === 'tsconfig.json' || name.endsWith('.md')) continue;
     files[name] = typeof content === 'string' ? Buffer.byteLength(content) : content.length;
+    if (outDir) {
+      const target = path.resolve(outDir, name);
+      if (!target.startsWith(path.resolve(outDir) + path.sep))
+        throw new Error(`compiled file outside the package: ${name}`);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, content);
+    }
   }
   const sum = (pick: (name: string) => boolean) =>
     Object.entries(files).reduce((total, [name, bytes]) => (pick(name) ? total + bytes : total), 0);
@@ -110,7 +121,10 @@ function kb(bytes: number): string {
 async function main(argv: string[]): Promise<void> {
   const at = argv.indexOf('--project');
   const projectPath = at >= 0 && argv[at + 1] ? path.resolve(argv[at + 1]) : REPO_ROOT;
-  const report = await buildMiniProgram(projectPath);
+  const outAt = argv.indexOf('--out');
+  const outDir = outAt >= 0 && argv[outAt + 1] ? path.resolve(argv[outAt + 1]) : undefined;
+  const report = await buildMiniProgram(projectPath, outDir);
+  if (outDir) console.log(`Compiled package written to ${outDir}`);
   console.log(`WXML checked with wcc: ${report.wxmlChecked} files`);
   console.log(`Compiled with miniprogram-ci: ${Object.keys(report.files).length} files`);
   console.log(
