@@ -1,0 +1,138 @@
+/** getBizToken and getResult through the bundled exports.main versus the bare upstream call they make. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resetEmbeddedStores } from '../server/store';
+import { completeFlow } from '../test/support/component-driver';
+import { createLocalCloud } from '../tools/local-cloud/sdk';
+import { startSandbox } from '../tools/sandbox';
+import { interleaved, type Series } from './stats';
+
+const APPCODE = 'bench-appcode-0123456789';
+export const IDCARD_EVENT = {
+  mode: 'idcard',
+  idcardName: '张三',
+  idcardNumber: '11010519491231002X',
+} as const;
+const RETURN_URL = 'https://example.invalid/return';
+const NOTIFY_URL = 'http://127.0.0.1:9/notify';
+
+/** The get_biz_token form fidlite sends for IDCARD_EVENT (server/providers/fidlite.ts, no options). */
+export function tokenForm(bizNo: string): URLSearchParams {
+  return new URLSearchParams({
+    return_url: RETURN_URL,
+    notify_url: NOTIFY_URL,
+    biz_no: bizNo,
+    liveness_type: 'video_number',
+    comparison_type: '1',
+    group: '0',
+    idcard_name: IDCARD_EVENT.idcardName,
+    idcard_number: IDCARD_EVENT.idcardNumber,
+  });
+}
+
+/** The headers fidlite sends. */
+export function upstreamHeaders(appcode: string, form: boolean): Record<string, string> {
+  return {
+    Accept: 'application/json',
+    Authorization: `APPCODE ${appcode}`,
+    ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' } : {}),
+  };
+}
+
+/** POSTs get_biz_token to `base` and resolves with the token. */
+export async function bareGetBizToken(base: string, appcode: string, bizNo: string): Promise<string> {
+  const res = await fetch(`${base}/lite/v1/get_biz_token`, {
+    method: 'POST',
+    headers: upstreamHeaders(appcode, true),
+    body: tokenForm(bizNo).toString(),
+  });
+  const body = (await res.json()) as { biz_token?: string };
+  if (!body.biz_token) throw new Error(`get_biz_token answered ${res.status}`);
+  return body.biz_token;
+}
+
+/** GETs get_result for a token from `base`. */
+export async function bareGetResult(
+  base: string,
+  appcode: string,
+  bizToken: string,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${base}/lite/v1/get_result?biz_token=${encodeURIComponent(bizToken)}`, {
+    headers: upstreamHeaders(appcode, false),
+  });
+  const body = (await res.json()) as Record<string, unknown>;
+  if (res.status !== 200) throw new Error(`get_result answered ${res.status}`);
+  return body;
+}
+
+export interface LatencyResult {
+  getBizToken: { fn: Series; bare: Series };
+  getResult: { fn: Series; bare: Series };
+}
+
+function expectOk(answer: unknown): Record<string, unknown> {
+  const a = answer as Record<string, unknown>;
+  if (a?.ok !== true)
+    throw new Error(`function answered ${JSON.stringify((a as { error?: unknown })?.error)}`);
+  return a;
+}
+
+/** Runs both comparisons against a fresh sandbox; function logs are discarded while timing. */
+export async function measureLatency(rounds: number, warmup: number): Promise<LatencyResult> {
+  const sandbox = await startSandbox({ port: 0, appcode: APPCODE, quiet: true });
+  const filesDir = mkdtempSync(join(tmpdir(), 'bench-files-'));
+  const cloud = createLocalCloud({ filesDir });
+  const env: Record<string, string> = {
+    FACEID_PROVIDER: 'fidlite',
+    FACEID_APPCODE: APPCODE,
+    FACEID_BASE_URL: sandbox.url,
+    FACEID_NOTIFY_URL: NOTIFY_URL,
+    FACEID_RETURN_URL: RETURN_URL,
+    FACEID_STORE: 'memory',
+    FACEID_RATE_LIMIT: '100000/60',
+  };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  const log = { log: console.log, warn: console.warn };
+  Object.assign(process.env, env);
+  resetEmbeddedStores();
+  cloud.install();
+  console.log = () => undefined;
+  console.warn = () => undefined;
+  try {
+    const openid = 'o-bench-user';
+    let seq = 0;
+    const getBizToken = await interleaved(
+      async () => expectOk(await cloud.invoke('getBizToken', IDCARD_EVENT, openid)),
+      () => bareGetBizToken(sandbox.url, APPCODE, `bench-bare-${++seq}`),
+      rounds,
+      warmup,
+    );
+
+    const issued = expectOk(await cloud.invoke('getBizToken', IDCARD_EVENT, openid));
+    const bizToken = issued.bizToken as string;
+    await completeFlow(sandbox.url, bizToken, 'SUCCESS');
+    const first = expectOk(await cloud.invoke('getResult', { bizToken }, openid));
+    if (first.finished !== true) throw new Error('the flow did not finish');
+    const getResult = await interleaved(
+      async () => expectOk(await cloud.invoke('getResult', { bizToken }, openid)),
+      () => bareGetResult(sandbox.url, APPCODE, bizToken),
+      rounds,
+      warmup,
+    );
+    return {
+      getBizToken: { fn: getBizToken.a, bare: getBizToken.b },
+      getResult: { fn: getResult.a, bare: getResult.b },
+    };
+  } finally {
+    Object.assign(console, log);
+    cloud.uninstall();
+    resetEmbeddedStores();
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    rmSync(filesDir, { recursive: true, force: true });
+    await sandbox.close();
+  }
+}

@@ -1,0 +1,167 @@
+/** `npm run bench`: measures everything against the sandbox on loopback, prints it and writes bench/results.md. */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { buildFunctions } from '../tools/build-functions';
+import { markdownTable } from '../tools/text-table';
+import { BUDGETS, verdict } from './budgets';
+import { measureBundles } from './cold';
+import { measureLatency, type LatencyResult } from './latency';
+import { measureLoad, type LoadFigures } from './load';
+import { measurePackage, type PackageFigures } from './package-size';
+import { kb, ms, type Series } from './stats';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
+const FLOWS = Number(process.env.BENCH_FLOWS ?? 500);
+
+/** Runs one part; a failure becomes "not measured: <reason>" instead of stopping the run. */
+async function attempt<T>(what: string, fn: () => Promise<T>): Promise<T | string> {
+  process.stdout.write(`${what} … `);
+  try {
+    const value = await fn();
+    console.log('done');
+    return value;
+  } catch (error) {
+    const reason = `not measured: ${error instanceof Error ? error.message : String(error)}`;
+    console.log(reason);
+    return reason;
+  }
+}
+
+const series = (s: Series): string => `median ${ms(s.median)}, p95 ${ms(s.p95)} (n=${s.n})`;
+
+function latencyRows(latency: LatencyResult | string): string[][] {
+  if (typeof latency === 'string')
+    return [
+      ['getBizToken: exports.main / bare POST', latency, `≤ ${BUDGETS.getBizTokenRatio}`, '—'],
+      ['getResult (stored) / bare GET', latency, `≤ ${BUDGETS.getResultRatio}`, '—'],
+    ];
+  const rows: string[][] = [];
+  const pairs = [
+    ['getBizToken', 'bare POST get_biz_token', latency.getBizToken, BUDGETS.getBizTokenRatio],
+    ['getResult (stored final result)', 'bare GET get_result', latency.getResult, BUDGETS.getResultRatio],
+  ] as const;
+  for (const [fn, bare, { fn: f, bare: b }, limit] of pairs) {
+    const ratio = f.median / b.median;
+    rows.push([`${fn} through exports.main`, series(f), '', '']);
+    rows.push([bare, series(b), '', '']);
+    rows.push([
+      `${fn}: ratio of medians`,
+      `${ratio.toFixed(3)} (p95 ${(f.p95 / b.p95).toFixed(3)})`,
+      `≤ ${limit}`,
+      verdict(ratio, limit),
+    ]);
+  }
+  return rows;
+}
+
+function packageRows(pkg: PackageFigures | string): string[][] {
+  if (typeof pkg === 'string')
+    return [['main package, own code', pkg, `≤ ${kb(BUDGETS.ownPackageBytes)}`, 'MISS']];
+  return [
+    [
+      'main package, own code (miniprogram-ci compile; faceid-components and miniprogram_npm excluded)',
+      `${kb(pkg.ownBytes)} in ${pkg.files} files (of which compiler helpers ${kb(pkg.helperBytes)}; whole package ${kb(pkg.totalBytes)})`,
+      `≤ ${kb(BUDGETS.ownPackageBytes)}`,
+      verdict(pkg.ownBytes, BUDGETS.ownPackageBytes),
+    ],
+  ];
+}
+
+function loadRows(load: LoadFigures | string): string[][] {
+  if (typeof load === 'string')
+    return [[`${FLOWS} concurrent verifications through npm start's host`, load, `lost = 0`, '—']];
+  return [
+    [
+      `${load.flows} concurrent verifications, sandbox alone`,
+      `${load.sandboxPerSecond.toFixed(1)} /s (${load.sandboxSeconds.toFixed(2)} s, ${load.sandboxFailed} failed)`,
+      '',
+      '',
+    ],
+    [
+      `${load.flows} concurrent verifications through npm start's host`,
+      `${load.hostPerSecond.toFixed(1)} /s (${load.hostSeconds.toFixed(2)} s, ${load.hostFailed} failed); ${(load.hostPerSecond / load.sandboxPerSecond).toFixed(2)}× the sandbox alone`,
+      '',
+      '',
+    ],
+    [
+      'lost records (issued token without a finished record of the right outcome)',
+      `${load.lost} of ${load.issued} issued`,
+      `= ${BUDGETS.lostRecords}`,
+      load.issued === load.flows ? verdict(load.lost, BUDGETS.lostRecords) : 'MISS',
+    ],
+  ];
+}
+
+async function main(): Promise<void> {
+  const started = new Date();
+  await buildFunctions();
+  const latency = await attempt(`latency (${ROUNDS} interleaved calls each after ${WARMUP} warm-up)`, () =>
+    measureLatency(ROUNDS, WARMUP),
+  );
+  const bundles = await attempt(`bundles (cold require in ${COLD_RUNS} fresh processes each)`, async () =>
+    measureBundles(COLD_RUNS),
+  );
+  const pkg = await attempt('main package (offline miniprogram-ci compile)', () => measurePackage());
+  const load = await attempt(`${FLOWS} concurrent verifications`, () => measureLoad(FLOWS));
+
+  const headers = ['measure', 'result', 'target', 'verdict'];
+  const rows = [...latencyRows(latency), ...packageRows(pkg), ...loadRows(load)];
+  const bundleTable =
+    typeof bundles === 'string'
+      ? bundles
+      : markdownTable(
+          ['cloud function', 'bundle size', 'size ≤ 150 KB', 'cold require (median)', 'require ≤ 30 ms'],
+          bundles.map((b) => [
+            b.name,
+            kb(b.bytes),
+            verdict(b.bytes, BUDGETS.bundleBytes),
+            ms(b.requireMs),
+            verdict(b.requireMs, BUDGETS.coldRequireMs),
+          ]),
+        );
+  const cpu = cpus()[0]?.model ?? 'unknown';
+  const report = [
+    '# Benchmark results',
+    '',
+    `Written by \`npm run bench\` (bench/run.ts) on ${started.toISOString()}: Node ${process.version}, ${cpu} ` +
+      `(${cpus().length} logical CPUs), ${process.platform}/${process.arch}. Everything runs on loopback against the ` +
+      'sandbox FaceID; times are of this machine and vary between runs (the bench never fails on them).',
+    '',
+    markdownTable(headers, rows),
+    '',
+    bundleTable,
+    '',
+    '## How it is measured',
+    '',
+    `- Latency: the bundled \`cloudfunctions/<name>/index.js\` \`exports.main\` through the local wx-server-sdk stand-in ` +
+      '(`createLocalCloud().invoke`, `FACEID_STORE=memory`) against `fetch` of the same FaceID request (same form and ' +
+      `headers) to the sandbox; ${WARMUP} untimed warm-up rounds, then ${ROUNDS} rounds with the order of the two ` +
+      "alternating. The functions' log lines are built but not written while timing.",
+    '- getResult reads a verification that already ended (its final answer is stored with the record), so it makes ' +
+      'no upstream call; the bare call is `GET get_result` for the same token.',
+    `- Bundles: size on disk; cold require = time of \`require()\` of the bundle in a fresh \`node\` process with ` +
+      `wx-server-sdk and @cloudbase/node-sdk stubbed, median of ${COLD_RUNS} processes.`,
+    '- Main package: `tools/build-mp.ts` (the compile of `npm run build:mp`, miniprogram-ci offline); own code = ' +
+      'every compiled file outside `faceid-components/` (the vendor slot) and `miniprogram_npm/`.',
+    `- Load: ${FLOWS} verifications started at once (getBizToken → get_config → video_verify → getResult, outcomes ` +
+      'SUCCESS / PASS_LIVING_NOT_THE_SAME / NO_ID_CARD_NUMBER in turn), through `startApp()` of `npm start` (its HTTP ' +
+      'API `/api/callFunction`, its proxied component endpoints, its file store) and straight against a sandbox. ' +
+      "Lost records are counted from the host's persisted records file after it closed.",
+    '',
+  ].join('\n');
+  writeFileSync(join(__dirname, 'results.md'), report);
+  console.log(`\n${report}`);
+  console.log('written to bench/results.md');
+}
+
+// build-mp's compiler leaves handles open; exit explicitly.
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
