@@ -31,6 +31,8 @@ let current: Flow | undefined;
  */
 const issued = new Map<string, string>();
 const ISSUED_KEPT = 10;
+/** The bizToken of the last FaceID H5 page opened in this run: a POST return reaches a static page without fields. */
+let lastH5: string | undefined;
 
 function rememberIssued(bizNo: string | undefined, bizToken: string): void {
   if (!bizNo) return;
@@ -63,6 +65,7 @@ export function startIssuedFlow(
   }
   if (client.kind === 'h5') {
     startFlow(input, bizToken, bizToken, { bizNo, url: client.url });
+    lastH5 = bizToken;
     return { ok: true, page: WEBVIEW_PAGE };
   }
   return { ok: false, message: SDK_CLIENT_MESSAGE };
@@ -85,6 +88,11 @@ export function replaceToken(bizToken: string, token: string = bizToken, bizNo?:
 /** The bizToken issued in this run for a bizNo, if any. */
 export function bizTokenFor(bizNo: string): string | undefined {
   return issued.get(bizNo);
+}
+
+/** The bizToken of the last FaceID H5 page opened in this run, if any. */
+export function lastH5BizToken(): string | undefined {
+  return lastH5;
 }
 
 /** Forgets the flow and the personal data in it. */

@@ -208,6 +208,23 @@ describe('result page: how it is reached', () => {
     expect(recorded.cloud).toEqual([{ name: 'getResult', data: { bizToken: TOKEN } }]);
   });
 
+  test('an H5 return without fields (POST to a static page) opens the last H5 flow of this run', async () => {
+    startIssuedFlow(
+      { mode: 'idcard', idcardName: '张三', idcardNumber: '11010519491231002X', consentVersion: 'v' },
+      {
+        ok: true,
+        bizToken: 'h5-token-last',
+        bizNo: 'biz-h5-2',
+        expiresAt: Date.now() + 3600_000,
+        provider: 'megvii-lite',
+        client: { kind: 'h5', url: 'https://api.megvii.com/faceid/lite/do?token=h5-token-last' },
+      },
+    );
+    clearFlow();
+    await openWith({ from: 'h5' });
+    expect(recorded.cloud).toEqual([{ name: 'getResult', data: { bizToken: 'h5-token-last' } }]);
+  });
+
   test('an unknown biz_no asks nothing and points to the records', async () => {
     const page = await openWith({ bizNo: 'biz-unknown' });
     expect(recorded.cloud).toHaveLength(0);

@@ -52,7 +52,7 @@ describe('web/faceid-return.html', () => {
     ]);
   });
 
-  test('Megvii Lite GET return: `data` JSON with biz_info → the result page by bizNo; biz_id shown as reference', () => {
+  test('GET return (action_http_method GET): `data` JSON with biz_info → the result page by bizNo; biz_id shown as reference', () => {
     const stub: MiniProgramStub = { redirects: [], inMiniProgram: true };
     const data = JSON.stringify({
       status: 'OK',
@@ -69,10 +69,10 @@ describe('web/faceid-return.html', () => {
     expect(stub.redirects).toEqual([`/pages/result/result?bizToken=${encodeURIComponent(TOKEN)}`]);
   });
 
-  test('in the mini-program without any field: the records page, never a guess', () => {
+  test('in the mini-program without any field (a POST return): the result of the last H5 flow', () => {
     const stub: MiniProgramStub = { redirects: [], inMiniProgram: true };
     openReturnPage('/faceid-return.html', stub);
-    expect(stub.redirects).toEqual(['/pages/records/records']);
+    expect(stub.redirects).toEqual(['/pages/result/result?from=h5']);
   });
 
   test('a failed redirect says how to get back', () => {

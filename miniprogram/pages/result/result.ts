@@ -1,5 +1,5 @@
 import { getResult } from '../../services/cloud';
-import { bizTokenFor, clearFlow, currentFlow } from '../../services/flow';
+import { bizTokenFor, clearFlow, currentFlow, lastH5BizToken } from '../../services/flow';
 import { presentResult, type ResultView } from './present';
 
 /** A query value as given, or decoded once when it was URL-encoded (pages pass it encoded, web-view may not). */
@@ -24,7 +24,9 @@ Component({
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       const bizNo = queryValue(query.bizNo);
-      const bizToken = queryValue(query.bizToken) || (bizNo ? (bizTokenFor(bizNo) ?? '') : '');
+      let bizToken = queryValue(query.bizToken);
+      if (!bizToken && bizNo) bizToken = bizTokenFor(bizNo) ?? '';
+      else if (!bizToken && query.from === 'h5') bizToken = lastH5BizToken() ?? '';
       const mode = currentFlow()?.input.mode ?? '';
       clearFlow();
       this.setData({
