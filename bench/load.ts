@@ -83,9 +83,8 @@ export async function measureLoad(flows: number): Promise<LoadFigures> {
 
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-app-'));
   const issued = new Map<string, Outcome>();
-  const log = { log: console.log, warn: console.warn };
-  console.log = () => undefined;
-  console.warn = () => undefined;
+  const savedLog = process.env.FACEID_LOG;
+  process.env.FACEID_LOG = 'off';
   let hostRun: { seconds: number; failed: number };
   try {
     const app = await startApp({ port: 0, dataDir, quiet: true });
@@ -121,7 +120,8 @@ export async function measureLoad(flows: number): Promise<LoadFigures> {
       lost,
     };
   } finally {
-    Object.assign(console, log);
+    if (savedLog === undefined) delete process.env.FACEID_LOG;
+    else process.env.FACEID_LOG = savedLog;
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

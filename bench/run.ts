@@ -139,7 +139,7 @@ async function main(): Promise<void> {
     `- Latency: the bundled \`cloudfunctions/<name>/index.js\` \`exports.main\` through the local wx-server-sdk stand-in ` +
       '(`createLocalCloud().invoke`, `FACEID_STORE=memory`) against `fetch` of the same FaceID request (same form and ' +
       `headers) to the sandbox; ${WARMUP} untimed warm-up rounds, then ${ROUNDS} rounds with the order of the two ` +
-      "alternating. The functions' log lines are built but not written while timing.",
+      'alternating. The functions log nothing while timed (`FACEID_LOG=off`, also for the load test).',
     '- getResult reads a verification that already ended (its final answer is stored with the record), so it makes ' +
       'no upstream call; the bare call is `GET get_result` for the same token.',
     `- Bundles: size on disk; cold require = time of \`require()\` of the bundle in a fresh \`node\` process with ` +
