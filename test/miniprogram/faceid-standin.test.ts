@@ -1,22 +1,19 @@
 /** @jest-environment jsdom */
 import {
-  app,
   change,
   enabled,
   httpRequest,
   load,
   mount,
   recorded,
-  resetHarness,
   storage,
   tap,
   text,
   until,
   type Mounted,
 } from './harness';
-import { issueToken, TEST_APPCODE } from './sandbox-client';
+import { issueToken, TEST_APPCODE, useSandbox } from './sandbox-client';
 import { RESULT_CODES } from '../../miniprogram/domain/result-codes';
-import { startSandbox, type Sandbox } from '../../tools/sandbox';
 
 const VENDOR_KEYS = [
   'result',
@@ -30,22 +27,9 @@ const VENDOR_KEYS = [
 const OUTCOME_INDEX = (message: string) =>
   RESULT_CODES.filter((r) => r.message !== 'LIVING_NOT_START').findIndex((r) => r.message === message);
 
-let sandbox: Sandbox;
 let componentId: string;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, appcode: TEST_APPCODE, quiet: true });
+const sandbox = useSandbox(() => {
   componentId = load('faceid-components/components/index/index');
-});
-
-afterAll(async () => {
-  await sandbox.close();
-});
-
-beforeEach(() => {
-  resetHarness();
-  sandbox.reset();
-  app.globalData.faceidHost = sandbox.url;
 });
 
 interface Started {
@@ -85,14 +69,14 @@ async function recordAfterCountdown(c: Mounted): Promise<void> {
 
 describe('FaceID stand-in against the sandbox', () => {
   test('ID-card details (group 0): agreement → get_config → video → complete with SUCCESS', async () => {
-    const token = await issueToken(sandbox.url, 'idcard');
+    const token = await issueToken(sandbox().url, 'idcard');
     const { component: c, finishes } = start(token);
     await agreeAndStart(c);
     await recordAfterCountdown(c);
     await until(() => finishes.length > 0, 3000, 'onFinish');
 
     expect(finishes).toEqual([{ token, status: 'complete' }]);
-    expect(sandbox.flow(token)).toMatchObject({ stage: 'ended', group: 0 });
+    expect(sandbox().flow(token)).toMatchObject({ stage: 'ended', group: 0 });
     const calls = recorded.requests.map((r) => `${r.method} ${new URL(r.url).pathname}`);
     expect(calls).toEqual(['GET /lite/v1/get_config', 'UPLOAD /lite/v1/video_verify']);
     expect(recorded.requests[1].fields).toEqual({ biz_token: token, sandbox_outcome: 'SUCCESS' });
@@ -102,7 +86,7 @@ describe('FaceID stand-in against the sandbox', () => {
   }, 20000);
 
   test('ID-card OCR (group 1): both sides, confirm, then video; vendor storage keys are used and removed', async () => {
-    const token = await issueToken(sandbox.url, 'ocr');
+    const token = await issueToken(sandbox().url, 'ocr');
     const { component: c, finishes } = start(token);
     change(c, '#outcome', OUTCOME_INDEX('PASS_LIVING_NOT_THE_SAME'));
     await agreeAndStart(c);
@@ -140,7 +124,7 @@ describe('FaceID stand-in against the sandbox', () => {
   }, 20000);
 
   test('OCR with idcard_side 1 takes the portrait side only', async () => {
-    const token = await issueToken(sandbox.url, 'ocr', { idcard_side: '1' });
+    const token = await issueToken(sandbox().url, 'ocr', { idcard_side: '1' });
     const { component: c } = start(token);
     await agreeAndStart(c);
     await until(() => c.data.step === 'ocr', 3000, 'OCR step');
@@ -150,7 +134,7 @@ describe('FaceID stand-in against the sandbox', () => {
   });
 
   test('a 4200 answer shows new digits and lets the person record again', async () => {
-    const token = await issueToken(sandbox.url, 'idcard');
+    const token = await issueToken(sandbox().url, 'idcard');
     const { component: c, finishes } = start(token);
     change(c, '#outcome', OUTCOME_INDEX('SR_ERROR'));
     await agreeAndStart(c);
@@ -159,21 +143,21 @@ describe('FaceID stand-in against the sandbox', () => {
     expect(finishes).toHaveLength(0);
     expect(text(c, '#message')).toContain('SR_ERROR');
     expect(c.data.countdown).toBeGreaterThan(0);
-    expect(retryCode).toBe(sandbox.flow(token)?.code);
+    expect(retryCode).toBe(sandbox().flow(token)?.code);
 
     change(c, '#outcome', OUTCOME_INDEX('SUCCESS'));
     await recordAfterCountdown(c);
     await until(() => finishes.length > 0, 3000, 'onFinish');
     expect(finishes).toEqual([{ token, status: 'complete' }]);
-    expect(sandbox.flow(token)).toMatchObject({ video_attempts: 2 });
+    expect(sandbox().flow(token)).toMatchObject({ video_attempts: 2 });
     expect(await sandboxResult(token)).toMatchObject({ result_code: '1000' });
   }, 25000);
 
   test('an expired token (sandbox clock + 1 h) ends with tokenError and clears the vendor keys', async () => {
-    const token = await issueToken(sandbox.url, 'idcard');
+    const token = await issueToken(sandbox().url, 'idcard');
     for (const key of VENDOR_KEYS) storage.set(key, 'left over');
     storage.set('my-own-key', 'kept');
-    sandbox.clock.advance(3600_000 + 1000);
+    sandbox().clock.advance(3600_000 + 1000);
     const { component: c, finishes } = start(token);
     await agreeAndStart(c);
     await until(() => finishes.length > 0, 3000, 'onFinish');
@@ -183,7 +167,7 @@ describe('FaceID stand-in against the sandbox', () => {
   });
 
   test('a used token (second get_config) is a tokenError too', async () => {
-    const token = await issueToken(sandbox.url, 'idcard');
+    const token = await issueToken(sandbox().url, 'idcard');
     const first = start(token);
     await agreeAndStart(first.component);
     await until(() => first.component.data.step === 'video', 3000, 'video step');
@@ -195,7 +179,7 @@ describe('FaceID stand-in against the sandbox', () => {
   });
 
   test('退出验证 posts cancel, completes, and removes the vendor storage keys', async () => {
-    const token = await issueToken(sandbox.url, 'idcard');
+    const token = await issueToken(sandbox().url, 'idcard');
     for (const key of VENDOR_KEYS) storage.set(key, 'x');
     const { component: c, finishes } = start(token);
     await agreeAndStart(c);
@@ -213,7 +197,7 @@ describe('FaceID stand-in against the sandbox', () => {
 async function sandboxResult(token: string): Promise<Record<string, unknown>> {
   const res = await httpRequest(
     'GET',
-    `${sandbox.url}/lite/v1/get_result?biz_token=${encodeURIComponent(token)}`,
+    `${sandbox().url}/lite/v1/get_result?biz_token=${encodeURIComponent(token)}`,
     {
       authorization: `APPCODE ${TEST_APPCODE}`,
     },

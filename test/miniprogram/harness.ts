@@ -490,3 +490,13 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => voi
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 }
+
+/** Records the arguments of every wx.setStorage* / wx.batchSetStorage* call (nothing is stored) until stop(). */
+export function spyStorageWrites(): { writes: unknown[]; stop(): void } {
+  const writes: unknown[] = [];
+  const spies = (['setStorage', 'setStorageSync', 'batchSetStorage', 'batchSetStorageSync'] as const).map(
+    (api) =>
+      jest.spyOn(wx, api).mockImplementation(((...args: unknown[]) => void writes.push(args)) as never),
+  );
+  return { writes, stop: () => spies.forEach((spy) => spy.mockRestore()) };
+}

@@ -12,6 +12,7 @@ import {
   mount,
   recorded,
   resetHarness,
+  spyStorageWrites,
   storage,
   tap,
   text,
@@ -344,11 +345,7 @@ describe('entry page: records link and storage', () => {
   });
 
   test('name and ID number never reach storage: typing, submitting, hiding the page', async () => {
-    const writes: unknown[] = [];
-    const spies = (['setStorage', 'setStorageSync', 'batchSetStorage', 'batchSetStorageSync'] as const).map(
-      (api) =>
-        jest.spyOn(wx, api).mockImplementation(((...args: unknown[]) => void writes.push(args)) as never),
-    );
+    const { writes, stop } = spyStorageWrites();
     try {
       const page = open();
       await consent(page);
@@ -362,7 +359,7 @@ describe('entry page: records link and storage', () => {
       await until(() => recorded.navigation.length > 0, 2000, 'navigation');
       page.instance.onUnload?.();
     } finally {
-      for (const spy of spies) spy.mockRestore();
+      stop();
     }
     const written = JSON.stringify(writes) + JSON.stringify([...storage]);
     expect(written).not.toContain('张三');

@@ -12,7 +12,7 @@ import {
   until,
   type Mounted,
 } from './harness';
-import type { GetResultOk, VerificationSummary } from '../../miniprogram/domain/events';
+import type { GetBizTokenEvent, GetResultOk, VerificationSummary } from '../../miniprogram/domain/events';
 import { confidenceLevel } from '../../miniprogram/domain/events';
 import { describeResult } from '../../miniprogram/domain/result-codes';
 import { clearFlow, currentFlow, startFlow, startIssuedFlow } from '../../miniprogram/services/flow';
@@ -178,6 +178,19 @@ describe('result page', () => {
 });
 
 describe('result page: how it is reached', () => {
+  /** An H5 token issued and opened in the web-view, which then unloaded (forgetting the flow). */
+  function openedH5InWebView(input: GetBizTokenEvent, bizToken: string, bizNo: string): void {
+    startIssuedFlow(input, {
+      ok: true,
+      bizToken,
+      bizNo,
+      expiresAt: Date.now() + 3600_000,
+      provider: 'megvii-lite',
+      client: { kind: 'h5', url: `https://api.megvii.com/faceid/lite/do?token=${bizToken}` },
+    });
+    clearFlow();
+  }
+
   async function openWith(query: Record<string, string>, result: unknown = answer(1000, 'SUCCESS')) {
     cloudHandlers.getResult = () => result;
     const page = mount(pageId);
@@ -192,35 +205,17 @@ describe('result page: how it is reached', () => {
   });
 
   test('an H5 return with only biz_no finds the bizToken issued for it in this run, after the web-view forgot the flow', async () => {
-    startIssuedFlow(
-      { mode: 'ocr', consentVersion: 'v' },
-      {
-        ok: true,
-        bizToken: TOKEN,
-        bizNo: 'biz-h5-1',
-        expiresAt: Date.now() + 3600_000,
-        provider: 'megvii-lite',
-        client: { kind: 'h5', url: 'https://api.megvii.com/faceid/lite/do?token=t' },
-      },
-    );
-    clearFlow();
+    openedH5InWebView({ mode: 'ocr', consentVersion: 'v' }, TOKEN, 'biz-h5-1');
     await openWith({ bizNo: 'biz-h5-1' });
     expect(recorded.cloud).toEqual([{ name: 'getResult', data: { bizToken: TOKEN } }]);
   });
 
   test('an H5 return without fields (POST to a static page) opens the last H5 flow of this run', async () => {
-    startIssuedFlow(
+    openedH5InWebView(
       { mode: 'idcard', idcardName: '张三', idcardNumber: '11010519491231002X', consentVersion: 'v' },
-      {
-        ok: true,
-        bizToken: 'h5-token-last',
-        bizNo: 'biz-h5-2',
-        expiresAt: Date.now() + 3600_000,
-        provider: 'megvii-lite',
-        client: { kind: 'h5', url: 'https://api.megvii.com/faceid/lite/do?token=h5-token-last' },
-      },
+      'h5-token-last',
+      'biz-h5-2',
     );
-    clearFlow();
     await openWith({ from: 'h5' });
     expect(recorded.cloud).toEqual([{ name: 'getResult', data: { bizToken: 'h5-token-last' } }]);
   });

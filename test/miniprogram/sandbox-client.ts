@@ -1,5 +1,6 @@
 /** Issues FaceID tokens from the sandbox, as the getBizToken cloud function would, for the mini-program tests. */
-import { httpRequest } from './harness';
+import { app, httpRequest, resetHarness } from './harness';
+import { startSandbox, type Sandbox } from '../../tools/sandbox';
 
 export const TEST_APPCODE = 'mp-test-appcode';
 export type TokenKind = 'idcard' | 'ocr';
@@ -28,4 +29,25 @@ export async function issueToken(
   const body = JSON.parse(res.body) as { biz_token?: string; error?: string };
   if (res.status !== 200 || !body.biz_token) throw new Error(`get_biz_token: ${res.status} ${res.body}`);
   return body.biz_token;
+}
+
+/**
+ * Runs one sandbox for the calling test file (closed after it); before each test resets the harness and the
+ * sandbox and points the FaceID stand-in at it. `ready` runs once after it starts; the getter answers the sandbox.
+ */
+export function useSandbox(ready: () => void = () => undefined): () => Sandbox {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ port: 0, appcode: TEST_APPCODE, quiet: true });
+    ready();
+  });
+  afterAll(async () => {
+    await sandbox.close();
+  });
+  beforeEach(() => {
+    resetHarness();
+    sandbox.reset();
+    app.globalData.faceidHost = sandbox.url;
+  });
+  return () => sandbox;
 }

@@ -1,22 +1,19 @@
 /** @jest-environment jsdom */
 import {
-  app,
   change,
   enabled,
   httpRequest,
   load,
   mount,
   recorded,
-  resetHarness,
   cloudHandlers,
   tap,
   until,
   type Mounted,
 } from './harness';
-import { issueToken, TEST_APPCODE } from './sandbox-client';
+import { issueToken, useSandbox } from './sandbox-client';
 import type { GetBizTokenEvent } from '../../miniprogram/domain/events';
 import { clearFlow, currentFlow, startFlow } from '../../miniprogram/services/flow';
-import { startSandbox, type Sandbox } from '../../tools/sandbox';
 
 const INPUT: GetBizTokenEvent = {
   mode: 'idcard',
@@ -25,26 +22,17 @@ const INPUT: GetBizTokenEvent = {
   consentVersion: '2026-11-01',
 };
 
-let sandbox: Sandbox;
 let pageId: string;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, appcode: TEST_APPCODE, quiet: true });
+const sandbox = useSandbox(() => {
   pageId = load('pages/verify/verify');
-});
-afterAll(async () => {
-  await sandbox.close();
 });
 
 const issued: string[] = [];
 beforeEach(() => {
-  resetHarness();
-  sandbox.reset();
   clearFlow();
   issued.length = 0;
-  app.globalData.faceidHost = sandbox.url;
   cloudHandlers.getBizToken = async () => {
-    const token = await issueToken(sandbox.url, 'idcard');
+    const token = await issueToken(sandbox().url, 'idcard');
     issued.push(token);
     return {
       ok: true,
@@ -78,10 +66,10 @@ const configCalls = () =>
 
 describe('verify page with the FaceID stand-in against the sandbox', () => {
   test('a used token: the component reports tokenError, the page gets a fresh token and mounts it', async () => {
-    const used = await issueToken(sandbox.url, 'idcard');
+    const used = await issueToken(sandbox().url, 'idcard');
     const first = await httpRequest(
       'GET',
-      `${sandbox.url}/lite/v1/get_config?biz_token=${encodeURIComponent(used)}`,
+      `${sandbox().url}/lite/v1/get_config?biz_token=${encodeURIComponent(used)}`,
     );
     expect(first.status).toBe(200);
 
@@ -99,8 +87,8 @@ describe('verify page with the FaceID stand-in against the sandbox', () => {
   });
 
   test('an expired token (sandbox clock + 1 h): tokenError, refreshed the same way', async () => {
-    const expired = await issueToken(sandbox.url, 'idcard');
-    sandbox.clock.advance(3600_000 + 1000);
+    const expired = await issueToken(sandbox().url, 'idcard');
+    sandbox().clock.advance(3600_000 + 1000);
     const page = open(expired);
     await startVerification(page);
     await until(() => issued.length === 1 && page.data.token === issued[0], 3000, 'fresh token mounted');

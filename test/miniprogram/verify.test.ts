@@ -10,6 +10,7 @@ import {
   mount,
   recorded,
   resetHarness,
+  spyStorageWrites,
   storage,
   tap,
   text,
@@ -285,11 +286,7 @@ describe('verify page: token lifecycle', () => {
     const { page, token } = open();
     await flush();
     const component = live()[0];
-    const writes: unknown[] = [];
-    const spies = (['setStorage', 'setStorageSync', 'batchSetStorage', 'batchSetStorageSync'] as const).map(
-      (api) =>
-        jest.spyOn(wx, api).mockImplementation(((...args: unknown[]) => void writes.push(args)) as never),
-    );
+    const { writes, stop } = spyStorageWrites();
     try {
       appHook('onHide');
       page.instance.onHide?.();
@@ -300,7 +297,7 @@ describe('verify page: token lifecycle', () => {
       page.triggerPageLifeTime('show');
       await flush(20);
     } finally {
-      for (const spy of spies) spy.mockRestore();
+      stop();
     }
 
     expect(live()).toEqual([component]);
