@@ -10,6 +10,10 @@ import { measureLatency, type LatencyResult } from './latency';
 import { measureLoad, type LoadFigures } from './load';
 import { measurePackage, type PackageFigures } from './package-size';
 import { kb, ms, type Series } from './stats';
+import { blockExternalNetwork } from '../tools/offline';
+
+// The benchmark measures loopback only; miniprogram-ci's compile would otherwise phone WeChat's servers.
+blockExternalNetwork();
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);

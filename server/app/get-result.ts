@@ -11,7 +11,7 @@ import { createProvider } from '../providers';
 import type { ProviderResult } from '../providers/types';
 import type { Caller, Services } from '../runtime';
 import type { VerificationRecord, VerificationStore } from '../store/types';
-import { eventObject, requiredString } from './input';
+import { eventObject, optionalString, own, requiredString } from './input';
 
 /** Whether the caller may see the record: its owner, or the console (no openid). */
 export function canRead(caller: Caller, record: VerificationRecord): boolean {
@@ -182,11 +182,21 @@ export async function refreshResult(
 }
 
 /**
- * The result of the caller's verification. A final result is stored with the record, so reading it again makes
- * no upstream call; images are never returned.
+ * The result of the caller's verification, by `bizToken` or by `bizNo` (FaceID's H5 return carries only the
+ * latter). A final result is stored with the record, so reading it again makes no upstream call; images are never
+ * returned.
  */
 export async function getResult(event: unknown, services: Services): Promise<GetResultOk> {
-  const bizToken = requiredString(eventObject(event), 'bizToken', 256);
+  const obj = eventObject(event);
+  const bizNo = optionalString(obj, 'bizNo', 64);
+  if (bizNo !== undefined && own(obj, 'bizToken') === undefined) {
+    const record = await services.store.getById(bizNo);
+    if (!record || !record.bizToken || !canRead(services.caller, record)) {
+      throw new FaceIdError('NOT_FOUND', { param: 'bizNo' });
+    }
+    return refreshResult(record, services, 'getResult');
+  }
+  const bizToken = requiredString(obj, 'bizToken', 256);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\s]/.test(bizToken)) throw new FaceIdError('INVALID_EVENT', { param: 'bizToken' });
   const record = await readableRecord(services.store, services.caller, bizToken);

@@ -2,12 +2,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resetEmbeddedStores } from '../../server/store';
-import { CloudBaseStore, type CloudDatabase } from '../../server/store/cloudbase';
+import { CloudBaseStore } from '../../server/store/cloudbase';
 import { EmbeddedStore } from '../../server/store/embedded';
 import type { VerificationRecord, VerificationStore } from '../../server/store/types';
 import { createLocalCloud } from '../../tools/local-cloud/sdk';
-import { hashOpenid, nodeSdkDatabase, records, type RecordsDeps } from '../../tools/records';
-import { FakeCloudDatabase } from '../support/fake-cloud-db';
+import { nodeSdkDatabase } from '../../server/store/node-sdk';
+import { hashOpenid, records, type RecordsDeps } from '../../tools/records';
+import { FakeCloudDatabase, nodeSdkShapedDatabase } from '../support/fake-cloud-db';
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -248,35 +249,8 @@ describe('bad arguments', () => {
 
 describe('the @cloudbase/node-sdk database adapter', () => {
   /** FakeCloudDatabase with node-sdk's call and answer shapes: add(data), update(data), { deleted } / { updated }. */
-  function nodeSdkShaped(fake: FakeCloudDatabase) {
-    const wrap = (q: ReturnType<CloudDatabase['collection']>): never =>
-      ({
-        where: (f: Record<string, unknown>) => wrap(q.where(f) as never),
-        orderBy: (f: string, o: 'asc' | 'desc') => wrap(q.orderBy(f, o) as never),
-        skip: (n: number) => wrap(q.skip(n) as never),
-        limit: (n: number) => wrap(q.limit(n) as never),
-        get: () => q.get(),
-        remove: async () => ({ deleted: (await q.remove()).stats.removed }),
-      }) as never;
-    return {
-      command: fake.command,
-      collection: (name: string) => {
-        const c = fake.collection(name);
-        return Object.assign(wrap(c), {
-          add: async (data: Record<string, unknown>) => ({ id: (await c.add({ data }))._id }),
-          doc: (id: string) => ({
-            update: async (data: Record<string, unknown>) => ({
-              updated: (await c.doc(id).update({ data })).stats.updated,
-            }),
-            remove: async () => ({ deleted: String((await c.doc(id).remove()).stats.removed) }),
-          }),
-        });
-      },
-    };
-  }
-
   it('runs the store contract the CLI uses', async () => {
-    const store = new CloudBaseStore(nodeSdkDatabase(nodeSdkShaped(new FakeCloudDatabase())));
+    const store = new CloudBaseStore(nodeSdkDatabase(nodeSdkShapedDatabase(new FakeCloudDatabase())));
     await seed(store);
     expect(await store.create(record(1))).toBe(false);
     expect((await store.listRecent({ skip: 0, limit: 2 })).map((r) => r._id)).toEqual(['biz-4', 'biz-3']);

@@ -295,3 +295,14 @@ describe('whoami', () => {
     });
   });
 });
+
+describe('getResult by bizNo (FaceID H5 returns carry only biz_no)', () => {
+  it('serves the caller’s own record by bizNo, never another user’s', async () => {
+    const token = await h.call<Answer>('getBizToken', { mode: 'ocr', bizNo: 'h5-return-1' });
+    await completeFlow(h.sandbox.url, token.bizToken, 'SUCCESS');
+    expect(await h.call<Answer>('getResult', { bizNo: 'h5-return-1' })).toMatchObject({ ok: true, bizToken: token.bizToken, outcome: 'passed' });
+    expect((await h.call<Answer>('getResult', { bizNo: 'h5-return-1' }, 'o-user-2')).error.code).toBe('NOT_FOUND');
+    expect((await h.call<Answer>('getResult', { bizNo: 'no-such' })).error.code).toBe('NOT_FOUND');
+    expect((await h.call<Answer>('getResult', { bizNo: 42 })).error.code).toBe('INVALID_EVENT');
+  });
+});

@@ -5,7 +5,8 @@ import { CloudBaseStore } from '../../server/store/cloudbase';
 import { EmbeddedStore } from '../../server/store/embedded';
 import { openStore, resetEmbeddedStores, storeSpecFromEnv } from '../../server/store';
 import type { VerificationRecord, VerificationStore } from '../../server/store/types';
-import { FakeCloudDatabase } from '../support/fake-cloud-db';
+import { nodeSdkDatabase } from '../../server/store/node-sdk';
+import { FakeCloudDatabase, nodeSdkShapedDatabase } from '../support/fake-cloud-db';
 
 const record = (
   id: string,
@@ -28,6 +29,10 @@ const implementations: [string, () => VerificationStore][] = [
   ['embedded (memory)', () => new EmbeddedStore()],
   ['embedded (file)', () => new EmbeddedStore(join(mkdtempSync(join(tmpdir(), 'store-')), 'records.json'))],
   ['CloudBase', () => new CloudBaseStore(new FakeCloudDatabase())],
+  [
+    'CloudBase through @cloudbase/node-sdk',
+    () => new CloudBaseStore(nodeSdkDatabase(nodeSdkShapedDatabase(new FakeCloudDatabase())) as never),
+  ],
 ];
 
 describe.each(implementations)('store contract: %s', (_name, make) => {

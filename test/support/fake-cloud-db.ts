@@ -78,3 +78,31 @@ export class FakeCloudDatabase implements CloudDatabase {
     };
   }
 }
+
+/** The same fake database answering in @cloudbase/node-sdk's shapes (`add(data)`, `{ deleted }`, `{ updated }`). */
+export function nodeSdkShapedDatabase(fake: FakeCloudDatabase) {
+  const wrap = (q: ReturnType<FakeCloudDatabase['collection']>): never =>
+    ({
+      where: (f: Record<string, unknown>) => wrap(q.where(f) as never),
+      orderBy: (f: string, o: 'asc' | 'desc') => wrap(q.orderBy(f, o) as never),
+      skip: (n: number) => wrap(q.skip(n) as never),
+      limit: (n: number) => wrap(q.limit(n) as never),
+      get: () => q.get(),
+      remove: async () => ({ deleted: (await q.remove()).stats.removed }),
+    }) as never;
+  return {
+    command: fake.command,
+    collection: (name: string) => {
+      const c = fake.collection(name);
+      return Object.assign(wrap(c), {
+        add: async (data: Record<string, unknown>) => ({ id: (await c.add({ data }))._id }),
+        doc: (id: string) => ({
+          update: async (data: Record<string, unknown>) => ({
+            updated: (await c.doc(id).update({ data })).stats.updated,
+          }),
+          remove: async () => ({ deleted: String((await c.doc(id).remove()).stats.removed) }),
+        }),
+      });
+    },
+  };
+}
