@@ -78,9 +78,16 @@ function expectOk(answer: unknown): Record<string, unknown> {
   return a;
 }
 
-/** Runs both comparisons against a fresh sandbox, with the functions' logging off (FACEID_LOG=off). */
-export async function measureLatency(rounds: number, warmup: number): Promise<LatencyResult> {
+/**
+ * Runs both comparisons against a fresh sandbox, with the functions' logging off (FACEID_LOG=off).
+ * `upstreamMs` makes the sandbox take that long over every FaceID call, as FaceID itself does.
+ */
+export async function measureLatency(rounds: number, warmup: number, upstreamMs = 0): Promise<LatencyResult> {
   const sandbox = await startSandbox({ port: 0, appcode: APPCODE, quiet: true });
+  if (upstreamMs > 0) {
+    for (const path of ['/lite/v1/get_biz_token', '/lite/v1/get_result'])
+      sandbox.injectFault({ kind: 'latency', ms: upstreamMs, path, times: 1_000_000 });
+  }
   const filesDir = mkdtempSync(join(tmpdir(), 'bench-files-'));
   const cloud = createLocalCloud({ filesDir });
   const env: Record<string, string> = {

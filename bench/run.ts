@@ -17,6 +17,8 @@ blockExternalNetwork();
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
+/** Assumed FaceID processing time for the second latency comparison (an HTTPS call to FaceID costs more). */
+const UPSTREAM_MS = 20;
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 const FLOWS = Number(process.env.BENCH_FLOWS ?? 500);
 
@@ -36,16 +38,21 @@ async function attempt<T>(what: string, fn: () => Promise<T>): Promise<T | strin
 
 const series = (s: Series): string => `median ${ms(s.median)}, p95 ${ms(s.p95)} (n=${s.n})`;
 
-function latencyRows(latency: LatencyResult | string): string[][] {
+function latencyRows(latency: LatencyResult | string, suffix = ''): string[][] {
   if (typeof latency === 'string')
     return [
-      ['getBizToken: exports.main / bare POST', latency, `≤ ${BUDGETS.getBizTokenRatio}`, '—'],
-      ['getResult (stored) / bare GET', latency, `≤ ${BUDGETS.getResultRatio}`, '—'],
+      [`getBizToken: exports.main / bare POST${suffix}`, latency, `≤ ${BUDGETS.getBizTokenRatio}`, '—'],
+      [`getResult (stored) / bare GET${suffix}`, latency, `≤ ${BUDGETS.getResultRatio}`, '—'],
     ];
   const rows: string[][] = [];
   const pairs = [
-    ['getBizToken', 'bare POST get_biz_token', latency.getBizToken, BUDGETS.getBizTokenRatio],
-    ['getResult (stored final result)', 'bare GET get_result', latency.getResult, BUDGETS.getResultRatio],
+    [`getBizToken${suffix}`, 'bare POST get_biz_token', latency.getBizToken, BUDGETS.getBizTokenRatio],
+    [
+      `getResult (stored final result)${suffix}`,
+      'bare GET get_result',
+      latency.getResult,
+      BUDGETS.getResultRatio,
+    ],
   ] as const;
   for (const [fn, bare, { fn: f, bare: b }, limit] of pairs) {
     const ratio = f.median / b.median;
@@ -105,6 +112,9 @@ async function main(): Promise<void> {
   const latency = await attempt(`latency (${ROUNDS} interleaved calls each after ${WARMUP} warm-up)`, () =>
     measureLatency(ROUNDS, WARMUP),
   );
+  const realistic = await attempt(`latency with ${UPSTREAM_MS} ms of FaceID processing per call`, () =>
+    measureLatency(ROUNDS, WARMUP, UPSTREAM_MS),
+  );
   const bundles = await attempt(`bundles (cold require in ${COLD_RUNS} fresh processes each)`, async () =>
     measureBundles(COLD_RUNS),
   );
@@ -112,7 +122,12 @@ async function main(): Promise<void> {
   const load = await attempt(`${FLOWS} concurrent verifications`, () => measureLoad(FLOWS));
 
   const headers = ['measure', 'result', 'target', 'verdict'];
-  const rows = [...latencyRows(latency), ...packageRows(pkg), ...loadRows(load)];
+  const rows = [
+    ...latencyRows(latency, ' (sandbox answering at once)'),
+    ...latencyRows(realistic, ` (sandbox taking ${UPSTREAM_MS} ms per call)`),
+    ...packageRows(pkg),
+    ...loadRows(load),
+  ];
   const bundleTable =
     typeof bundles === 'string'
       ? bundles
@@ -144,6 +159,10 @@ async function main(): Promise<void> {
       '(`createLocalCloud().invoke`, `FACEID_STORE=memory`) against `fetch` of the same FaceID request (same form and ' +
       `headers) to the sandbox; ${WARMUP} untimed warm-up rounds, then ${ROUNDS} rounds with the order of the two ` +
       'alternating. The functions log nothing while timed (`FACEID_LOG=off`, also for the load test).',
+    `- The first pair of latency rows compares against a sandbox that answers in well under a millisecond, so the ` +
+      "function's own fixed cost (input checks, three store operations, building the request: about 0.2 ms) shows " +
+      `as a ratio; the second pair makes the sandbox take ${UPSTREAM_MS} ms per call (an assumed figure, below what ` +
+      'an HTTPS call across the internet to FaceID costs) to show that cost against a realistic upstream.',
     '- getResult reads a verification that already ended (its final answer is stored with the record), so it makes ' +
       'no upstream call; the bare call is `GET get_result` for the same token.',
     `- Bundles: size on disk; cold require = time of \`require()\` of the bundle in a fresh \`node\` process with ` +

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { FaceIdError } from '../../miniprogram/domain/errors';
 import {
   TOKEN_OPTION_TYPES,
@@ -184,7 +184,7 @@ async function loadReferenceImages(
 /** A new business number: date, then 16 random hex digits. */
 export function newBizNo(now: number): string {
   const day = new Date(now).toISOString().slice(0, 10).replace(/-/g, '');
-  return `fid${day}${randomBytes(8).toString('hex')}`;
+  return `fid${day}${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 }
 
 /** A stable, non-reversible user id for FaceID's `uuid` (the openid itself never leaves the backend). */

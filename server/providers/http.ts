@@ -61,13 +61,11 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
   }
   let res: Response;
   let text: string;
+  // A plain controller and timer: AbortSignal.timeout costs several times more per call.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), req.timeoutMs);
   try {
-    res = await fetch(req.url, {
-      method: req.method,
-      headers,
-      body,
-      signal: AbortSignal.timeout(req.timeoutMs),
-    });
+    res = await fetch(req.url, { method: req.method, headers, body, signal: abort.signal });
     text = await res.text();
   } catch (err) {
     const name = (err as Error)?.name;
@@ -79,6 +77,8 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
     throw new FaceIdError('NETWORK_ERROR', {
       detail: `FaceID request failed: ${(err as Error)?.message ?? 'unknown'}`,
     });
+  } finally {
+    clearTimeout(timer);
   }
   let parsed: unknown;
   try {

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ListOptions, VerificationRecord, VerificationStore } from './types';
 
-const clone = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
+const clone = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
 
 /**
  * The embedded store for local runs and tests: records in memory, optionally persisted to a JSON file after

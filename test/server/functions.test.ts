@@ -283,6 +283,12 @@ describe('getResult', () => {
 });
 
 describe('whoami', () => {
+  it('keeps concurrent callers apart', async () => {
+    const users = Array.from({ length: 20 }, (_, i) => `o-user-${i}`);
+    const answers = await Promise.all(users.map((openid) => h.call<Answer>('whoami', {}, openid)));
+    expect(answers.map((a) => a.openid)).toEqual(users);
+  });
+
   it('gives the caller their upload folder, and refuses console calls', async () => {
     expect(await h.call('whoami', {}, 'o-user-9')).toEqual({
       ok: true,
@@ -300,8 +306,14 @@ describe('getResult by bizNo (FaceID H5 returns carry only biz_no)', () => {
   it('serves the caller’s own record by bizNo, never another user’s', async () => {
     const token = await h.call<Answer>('getBizToken', { mode: 'ocr', bizNo: 'h5-return-1' });
     await completeFlow(h.sandbox.url, token.bizToken, 'SUCCESS');
-    expect(await h.call<Answer>('getResult', { bizNo: 'h5-return-1' })).toMatchObject({ ok: true, bizToken: token.bizToken, outcome: 'passed' });
-    expect((await h.call<Answer>('getResult', { bizNo: 'h5-return-1' }, 'o-user-2')).error.code).toBe('NOT_FOUND');
+    expect(await h.call<Answer>('getResult', { bizNo: 'h5-return-1' })).toMatchObject({
+      ok: true,
+      bizToken: token.bizToken,
+      outcome: 'passed',
+    });
+    expect((await h.call<Answer>('getResult', { bizNo: 'h5-return-1' }, 'o-user-2')).error.code).toBe(
+      'NOT_FOUND',
+    );
     expect((await h.call<Answer>('getResult', { bizNo: 'no-such' })).error.code).toBe('NOT_FOUND');
     expect((await h.call<Answer>('getResult', { bizNo: 42 })).error.code).toBe('INVALID_EVENT');
   });

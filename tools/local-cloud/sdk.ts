@@ -1,5 +1,4 @@
 /** A local stand-in of wx-server-sdk: caller identity per invocation, cloud storage in a folder. */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { FaceIdError } from '../../miniprogram/domain/errors';
@@ -13,8 +12,6 @@ export interface LocalCloud {
   /** Puts this stand-in where the bundled cloud functions look for their SDK. */
   install(): void;
   uninstall(): void;
-  /** Runs `fn` as a call from the given WeChat user (null: a console call). */
-  asUser<T>(openid: string | null, fn: () => Promise<T>): Promise<T>;
   /** Calls a bundled function's `exports.main` as the given user. */
   invoke(name: string, event: unknown, openid: string | null): Promise<unknown>;
   /** Stores a file as the mini-program's wx.cloud.uploadFile would; returns its fileID. */
@@ -23,7 +20,11 @@ export interface LocalCloud {
 
 /** Creates a local cloud whose storage lives under `filesDir` and whose functions are the built bundles. */
 export function createLocalCloud(options: { filesDir: string; functionsDir?: string }): LocalCloud {
-  const identity = new AsyncLocalStorage<{ openid: string | null }>();
+  // The caller of the invocation being started. The runtime reads getWXContext() synchronously at the start of
+  // main, as in the cloud, so setting it just around the synchronous part of main(...) keeps concurrent
+  // invocations apart without async hooks (which would slow every promise of the process).
+  let caller: string | null = null;
+  const mains = new Map<string, (event: unknown, context: unknown) => Promise<unknown>>();
   const filesDir = resolve(options.filesDir);
   const functionsDir = resolve(options.functionsDir ?? join(__dirname, '..', '..', 'cloudfunctions'));
 
@@ -51,7 +52,7 @@ export function createLocalCloud(options: { filesDir: string; functionsDir?: str
     init() {},
     DYNAMIC_CURRENT_ENV: LOCAL_ENV_ID,
     getWXContext() {
-      const openid = identity.getStore()?.openid;
+      const openid = caller;
       return openid ? { OPENID: openid, APPID: 'wx-local', ENV: LOCAL_ENV_ID } : { ENV: LOCAL_ENV_ID };
     },
     database() {
@@ -77,14 +78,20 @@ export function createLocalCloud(options: { filesDir: string; functionsDir?: str
     sdk,
     install: () => void (slot[LOCAL_SDK_KEY] = sdk),
     uninstall: () => void delete slot[LOCAL_SDK_KEY],
-    asUser: (openid, fn) => identity.run({ openid }, fn),
-    async invoke(name, event, openid) {
-      if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new FaceIdError('INVALID_EVENT', { param: 'name' });
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const mod = require(join(functionsDir, name, 'index.js')) as {
-        main: (event: unknown, context: unknown) => Promise<unknown>;
-      };
-      return identity.run({ openid }, () => mod.main(event, {}));
+    invoke(name, event, openid) {
+      let main = mains.get(name);
+      if (!main) {
+        if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new FaceIdError('INVALID_EVENT', { param: 'name' });
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        main = (require(join(functionsDir, name, 'index.js')) as { main: NonNullable<typeof main> }).main;
+        mains.set(name, main);
+      }
+      caller = openid;
+      try {
+        return main(event, {});
+      } finally {
+        caller = null;
+      }
     },
     putFile,
   };
