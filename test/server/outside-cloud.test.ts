@@ -18,9 +18,8 @@ function runBundle(name: string, event: unknown, env: Record<string, string>): R
 
 describe('a built exports.main outside the cloud', () => {
   it('needs no wx-server-sdk when FACEID_STORE is not cloud, and treats the call as a console call', () => {
-    expect(() =>
-      require.resolve('wx-server-sdk', { paths: [`${ROOT}/cloudfunctions/getBizToken`] }),
-    ).toThrow();
+    expect(existsSync(`${ROOT}/node_modules/wx-server-sdk`)).toBe(false);
+    expect(existsSync(`${ROOT}/cloudfunctions/getBizToken/node_modules`)).toBe(false);
     const bad = { mode: 'idcard', idcardName: '张三', idcardNumber: '110105194912310021' };
     expect(runBundle('getBizToken', bad, { FACEID_STORE: 'memory' })).toMatchObject({
       ok: false,
