@@ -3,12 +3,12 @@ import { createFidliteProvider } from '../../server/providers/fidlite';
 import { callUpstream } from '../../server/providers/http';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
 import { JPEG_FIXTURE, PNG_FIXTURE } from '../../tools/sandbox/fixtures';
-import { startSandbox } from '../../tools/sandbox';
+import type { Sandbox } from '../../tools/sandbox';
 import { completeFlow } from '../support/component-driver';
-import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
+import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
 
 const APPCODE = 'contract-appcode-0123456789';
-let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+let sandbox: Sandbox;
 let upstream: RecordingUpstream;
 let provider: FaceIdProvider;
 
@@ -19,9 +19,10 @@ const request = (over: Partial<TokenRequest> = {}): TokenRequest => ({
   ...over,
 });
 
+const pair = useSandboxUpstream({ appcode: APPCODE });
+
 beforeEach(async () => {
-  sandbox = await startSandbox({ port: 0, appcode: APPCODE, quiet: true });
-  upstream = await startRecordingUpstream(sandbox.url);
+  ({ sandbox, upstream } = pair);
   provider = createFidliteProvider({
     appcode: APPCODE,
     baseUrl: upstream.url,
@@ -30,10 +31,6 @@ beforeEach(async () => {
     timeoutMs: 3000,
     now: () => 1_000_000,
   });
-});
-afterEach(async () => {
-  await upstream.close();
-  await sandbox.close();
 });
 
 describe('fidlite get_biz_token request', () => {

@@ -2,9 +2,9 @@ import { createMegviiAppProvider, type AppConfig } from '../../server/providers/
 import { APP_ERRORS } from '../../server/providers/megvii-errors';
 import { megviiSign, randomRdm, readSign, signMatches } from '../../server/providers/megvii-sign';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
-import { startSandbox, type Sandbox } from '../../tools/sandbox';
+import type { Sandbox } from '../../tools/sandbox';
 import { JPEG, PNG, formOf, itParsesEveryRow } from '../support/megvii';
-import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
+import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
 
 const PATH = '/faceid/v3/sdk/get_biz_token';
 let sandbox: Sandbox;
@@ -23,9 +23,10 @@ const request = (over: Partial<TokenRequest> = {}): TokenRequest => ({
 const reference = (over: Partial<TokenRequest> = {}): TokenRequest =>
   request({ mode: 'reference', idcard: undefined, uuid: 'user-1', images: { ref1: JPEG }, ...over });
 
+const pair = useSandboxUpstream({ apiKey: 'app-key', apiSecret: 'app-secret' });
+
 beforeEach(async () => {
-  sandbox = await startSandbox({ port: 0, quiet: true, apiKey: 'app-key', apiSecret: 'app-secret' });
-  upstream = await startRecordingUpstream(sandbox.url);
+  ({ sandbox, upstream } = pair);
   now = sandbox.clock.now();
   config = {
     apiKey: 'app-key',
@@ -36,10 +37,6 @@ beforeEach(async () => {
     rdm: () => '0799687066',
   };
   provider = createMegviiAppProvider(config);
-});
-afterEach(async () => {
-  await upstream.close();
-  await sandbox.close();
 });
 
 describe('Megvii v3 sign (App-鉴权说明)', () => {

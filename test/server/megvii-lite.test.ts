@@ -2,9 +2,9 @@ import { LITE_ERRORS } from '../../server/providers/megvii-errors';
 import { liteNotifySign, mapLiteResult, type H5Config } from '../../server/providers/megvii-h5';
 import { createMegviiLiteProvider, liteHostFromEnv } from '../../server/providers/megvii-lite';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
-import { startSandbox, type Sandbox } from '../../tools/sandbox';
+import type { Sandbox } from '../../tools/sandbox';
 import { JPEG, PNG, finishH5, formOf, itParsesEveryRow } from '../support/megvii';
-import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
+import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
 
 let sandbox: Sandbox;
 let upstream: RecordingUpstream;
@@ -22,9 +22,10 @@ const request = (over: Partial<TokenRequest> = {}): TokenRequest => ({
 const reference = (over: Partial<TokenRequest> = {}): TokenRequest =>
   request({ mode: 'reference', idcard: undefined, uuid: 'user-1', images: { ref1: JPEG }, ...over });
 
+const pair = useSandboxUpstream({ apiKey: 'lite-key', apiSecret: 'lite-secret' });
+
 beforeEach(async () => {
-  sandbox = await startSandbox({ port: 0, quiet: true, apiKey: 'lite-key', apiSecret: 'lite-secret' });
-  upstream = await startRecordingUpstream(sandbox.url);
+  ({ sandbox, upstream } = pair);
   config = {
     apiKey: 'lite-key',
     apiSecret: 'lite-secret',
@@ -37,10 +38,6 @@ beforeEach(async () => {
     returnImage: 0,
   };
   provider = createMegviiLiteProvider(config);
-});
-afterEach(async () => {
-  await upstream.close();
-  await sandbox.close();
 });
 
 describe('megvii-lite get_token request (seed 000)', () => {

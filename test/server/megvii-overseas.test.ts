@@ -2,9 +2,9 @@ import { OVERSEAS_ERRORS } from '../../server/providers/megvii-errors';
 import type { H5Config } from '../../server/providers/megvii-h5';
 import { createMegviiOverseasProvider } from '../../server/providers/megvii-overseas';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
-import { startSandbox, type Sandbox } from '../../tools/sandbox';
+import type { Sandbox } from '../../tools/sandbox';
 import { JPEG, PNG, finishH5, formOf, itParsesEveryRow } from '../support/megvii';
-import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
+import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
 
 const PATH = '/idn/faceid/lite/get_token';
 let sandbox: Sandbox;
@@ -21,9 +21,10 @@ const request = (over: Partial<TokenRequest> = {}): TokenRequest => ({
   ...over,
 });
 
+const pair = useSandboxUpstream();
+
 beforeEach(async () => {
-  sandbox = await startSandbox({ port: 0, quiet: true });
-  upstream = await startRecordingUpstream(sandbox.url);
+  ({ sandbox, upstream } = pair);
   config = {
     apiKey: sandbox.apiKey,
     apiSecret: sandbox.apiSecret,
@@ -36,10 +37,6 @@ beforeEach(async () => {
     returnImage: 0,
   };
   provider = createMegviiOverseasProvider(config);
-});
-afterEach(async () => {
-  await upstream.close();
-  await sandbox.close();
 });
 
 describe('megvii-overseas get_token request (seed 002)', () => {

@@ -1,9 +1,9 @@
 import { createMegviiRawProvider, RAW_ERRORS } from '../../server/providers/megvii-raw';
 import type { MegviiConfig } from '../../server/providers/megvii-common';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
-import { startSandbox, type Sandbox } from '../../tools/sandbox';
+import type { Sandbox } from '../../tools/sandbox';
 import { JPEG, PNG, formOf, itParsesEveryRow } from '../support/megvii';
-import { startRecordingUpstream, type RecordingUpstream } from '../support/recording-upstream';
+import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
 
 const PATH = '/sgp/faceid/lite/raw/get_token';
 const NOW = 1_700_000_000_000;
@@ -21,9 +21,10 @@ const request = (over: Partial<TokenRequest> = {}): TokenRequest => ({
   ...over,
 });
 
+const pair = useSandboxUpstream();
+
 beforeEach(async () => {
-  sandbox = await startSandbox({ port: 0, quiet: true });
-  upstream = await startRecordingUpstream(sandbox.url);
+  ({ sandbox, upstream } = pair);
   config = {
     apiKey: sandbox.apiKey,
     apiSecret: sandbox.apiSecret,
@@ -32,10 +33,6 @@ beforeEach(async () => {
     now: () => NOW,
   };
   provider = createMegviiRawProvider(config);
-});
-afterEach(async () => {
-  await upstream.close();
-  await sandbox.close();
 });
 
 describe('megvii-raw get_token request (seed 004)', () => {

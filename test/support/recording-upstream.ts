@@ -1,6 +1,7 @@
 /** A loopback proxy in front of the sandbox that records what the backend sends upstream. */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox';
 
 export interface RecordedRequest {
   method: string;
@@ -55,4 +56,24 @@ export async function startRecordingUpstream(target: string): Promise<RecordingU
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Starts a sandbox and a recording proxy in front of it before each test of the file and closes both after; the
+ * returned object holds the current pair. Register it before the file's own beforeEach, which can then use it.
+ */
+export function useSandboxUpstream(options: SandboxOptions = {}): {
+  sandbox: Sandbox;
+  upstream: RecordingUpstream;
+} {
+  const current = {} as { sandbox: Sandbox; upstream: RecordingUpstream };
+  beforeEach(async () => {
+    current.sandbox = await startSandbox({ port: 0, quiet: true, ...options });
+    current.upstream = await startRecordingUpstream(current.sandbox.url);
+  });
+  afterEach(async () => {
+    await current.upstream.close();
+    await current.sandbox.close();
+  });
+  return current;
 }
