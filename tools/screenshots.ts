@@ -15,6 +15,7 @@ export const SHOTS = [
   ['screenshot-verify-stand-in.png', 'Verify page with the FaceID stand-in (sandbox)'],
   ['screenshot-result-passed.png', 'Result: passed'],
   ['screenshot-result-not-same-person.png', 'Result: not the same person'],
+  ['screenshot-records.png', 'My verifications (records page)'],
 ] as const;
 
 function visible(page: Page, text: string | RegExp): Locator {
@@ -87,6 +88,12 @@ async function main(): Promise<void> {
     await page.getByRole('button', { name: '使用模拟视频' }).tap();
     await visible(page, '人脸比对未通过').waitFor();
     await shot(page, 4);
+    await page.close();
+
+    page = await open();
+    await visible(page, '我的认证记录').tap();
+    await visible(page, '人脸比对未通过').waitFor();
+    await shot(page, 5);
   } finally {
     await browser.close();
     await app.close();
