@@ -96,3 +96,21 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
     expect((await post(body.toString())).status).toBe(503);
   });
 });
+
+describe('faceidNotify from the cloud console', () => {
+  it('accepts the README test event (a plain, not base64, body)', async () => {
+    const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    await completeFlow(h.sandbox.url, token.bizToken, 'SUCCESS');
+    const event = {
+      httpMethod: 'POST',
+      path: '/faceidNotify',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `data=${encodeURIComponent(JSON.stringify({ biz_token: token.bizToken }))}`,
+    };
+    expect(await h.call<Answer>('faceidNotify', event, null)).toMatchObject({
+      statusCode: 200,
+      body: 'success',
+    });
+    expect(await h.store().getById(token.bizNo)).toMatchObject({ status: 'finished', outcome: 'passed' });
+  });
+});
