@@ -201,13 +201,19 @@ export function uploadDirFor(openid: string): string {
   return `faceid/${openid}/`;
 }
 
+/**
+ * Life of a verification record: `requesting` (a token is being bought) → `issued` | `failed`; `issued` →
+ * `finished` (a final result) | `cancelled` (the person left) | `expired` (the token died without a result).
+ */
+export type VerificationStatus = 'requesting' | 'issued' | 'failed' | 'finished' | 'cancelled' | 'expired';
+
 /** One line of "my verifications": masked, no images. */
 export interface VerificationSummaryItem {
   bizNo: string;
   bizToken?: string;
   mode: VerificationMode;
   provider: string;
-  status: 'requesting' | 'issued' | 'finished' | 'failed';
+  status: VerificationStatus;
   outcome?: Outcome;
   resultCode?: number;
   title?: string;

@@ -10,7 +10,9 @@ export type Outcome =
   | 'liveness_failed'
   | 'account_error'
   | 'cancelled'
-  | 'not_started';
+  | 'not_started'
+  /** The token's life ended without a final result (no FaceID result code). */
+  | 'expired';
 
 export interface ResultCodeRow {
   code: number;
