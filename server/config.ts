@@ -1,6 +1,18 @@
 import { FaceIdError } from '../miniprogram/domain/errors';
 import { checkHttpUrl } from './providers/rules';
 
+import manifest from '../cloudbaserc.json';
+
+/** The time-out declared for a cloud function in cloudbaserc.json, in milliseconds. */
+export function declaredTimeoutMs(name: string): number {
+  const declared = manifest.functions.find((fn) => fn.name === name);
+  if (!declared) throw new Error(`cloudbaserc.json declares no function ${name}`);
+  return declared.timeout * 1000;
+}
+
+/** A `requesting` record older than getBizToken's time-out was left by a stopped invocation. */
+export const REQUESTING_STALE_MS = declaredTimeoutMs('getBizToken');
+
 export type Env = Record<string, string | undefined>;
 
 /** Default time-out of one FaceID call, in milliseconds. */

@@ -46,6 +46,8 @@ export interface ClientError {
   message: string;
   retryable: boolean;
   param?: string;
+  /** RATE_LIMITED: when the person may try again (epoch ms). */
+  retryAt?: number;
 }
 
 const PARAM_NAMES_ZH: Record<string, string> = {
@@ -156,6 +158,8 @@ export class FaceIdError extends Error {
   /** The raw error text from upstream, if any (never contains personal data). */
   readonly raw?: string;
   private readonly messageOverride?: string;
+  /** When the person may try again (epoch ms), for RATE_LIMITED. */
+  readonly retryAt?: number;
 
   constructor(
     code: ErrorCode,
@@ -166,6 +170,7 @@ export class FaceIdError extends Error {
       detail?: string;
       retryable?: boolean;
       messageZh?: string;
+      retryAt?: number;
     } = {},
   ) {
     super(opts.detail ?? (opts.raw ? `${code} (${opts.raw})` : opts.param ? `${code}:${opts.param}` : code));
@@ -176,6 +181,7 @@ export class FaceIdError extends Error {
     this.raw = opts.raw;
     this.retryable = opts.retryable ?? isRetryableCode(code);
     this.messageOverride = opts.messageZh;
+    this.retryAt = opts.retryAt;
   }
 
   /** The Chinese message for the page: a more precise one given at construction, or the code's message. */
@@ -187,6 +193,7 @@ export class FaceIdError extends Error {
   toClient(): ClientError {
     const out: ClientError = { code: this.code, message: this.messageZh, retryable: this.retryable };
     if (this.param) out.param = this.param;
+    if (this.retryAt !== undefined) out.retryAt = this.retryAt;
     return out;
   }
 }

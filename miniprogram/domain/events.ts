@@ -217,10 +217,13 @@ export interface VerificationSummaryItem {
   outcome?: Outcome;
   resultCode?: number;
   title?: string;
+  /** Why no token could be issued (`failed`): an error code of miniprogram/domain/errors.ts. */
+  errorCode?: string;
   maskedName?: string;
   maskedIdNumber?: string;
   /** Epoch milliseconds. */
   createdAt: number;
+  /** When the record reached its final state. */
   finishedAt?: number;
 }
 

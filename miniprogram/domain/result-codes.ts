@@ -278,6 +278,12 @@ const FAMILY_FALLBACK: Record<number, Outcome> = {
   9000: 'not_started',
 };
 
+/** What the person is told when the token died before the flow gave a final result (no FaceID code). */
+export const EXPIRED_COPY = {
+  title: '认证已过期',
+  detail: '这次认证超过有效时间仍未完成。需要时可以重新开始。',
+} as const;
+
 /** Outcomes after which the flow is over and the result will not change. */
 export function isFinalOutcome(outcome: Outcome): boolean {
   return outcome !== 'not_started';

@@ -6,11 +6,18 @@ import {
   type VerificationSummary,
 } from '../../miniprogram/domain/events';
 import { maskIdNumber, maskName } from '../../miniprogram/domain/mask';
-import { describeResult, isFinalOutcome } from '../../miniprogram/domain/result-codes';
+import { EXPIRED_COPY, describeResult, isFinalOutcome } from '../../miniprogram/domain/result-codes';
 import { createProvider } from '../providers';
-import type { ProviderResult } from '../providers/types';
+import type { FaceIdProvider, ProviderResult } from '../providers/types';
 import type { Caller, Services } from '../runtime';
-import type { VerificationRecord, VerificationStore } from '../store/types';
+import {
+  hasToken,
+  type IssuedRecord,
+  type TokenRecord,
+  type VerificationRecord,
+  type VerificationStore,
+} from '../store/types';
+import { timeoutFromEnv } from '../config';
 import { eventObject, optionalString, own, requiredString } from './input';
 
 /** Whether the caller may see the record: its owner, or the console (no openid). */
@@ -23,7 +30,7 @@ export async function readableRecord(
   store: VerificationStore,
   caller: Caller,
   bizToken: string,
-): Promise<VerificationRecord> {
+): Promise<TokenRecord> {
   const record = await store.getByBizToken(bizToken);
   if (!record || !canRead(caller, record)) throw new FaceIdError('NOT_FOUND', { param: 'bizToken' });
   return record;
@@ -34,7 +41,8 @@ function summarize(result: ProviderResult): VerificationSummary | undefined {
   if (!v) return undefined;
   const against = v.idcard ? 'idcard' : v.ref1 ? 'ref1' : v.ref2 ? 'ref2' : undefined;
   if (!against) return undefined;
-  const comparison = v[against]!;
+  const comparison = v[against];
+  if (!comparison) return undefined;
   return {
     against,
     confidence: comparison.confidence,
@@ -54,15 +62,33 @@ function maskedIdcard(result: ProviderResult): MaskedIdcard | undefined {
   };
 }
 
-/** Builds the page's answer from a provider result: outcome, Chinese copy, comparison band, masked ID fields. */
-export function toResultAnswer(record: VerificationRecord, result: ProviderResult): GetResultOk {
+/** The comparison a mode is judged by: none for liveness only. */
+function requiredComparison(record: TokenRecord): 'idcard' | 'ref1' | undefined {
+  if (record.mode === 'idcard' || record.mode === 'ocr') return 'idcard';
+  if (record.mode === 'reference') return 'ref1';
+  return undefined;
+}
+
+/**
+ * Builds the page's answer from a provider result: outcome, Chinese copy, comparison band, masked ID fields. A
+ * comparison mode never passes without its comparison (confidence and thresholds): such an answer is refused as
+ * incomplete, and nothing is stored.
+ */
+export function toResultAnswer(record: TokenRecord, result: ProviderResult): GetResultOk {
   const row = describeResult(result.resultCode, result.resultMessage);
   if (!row) {
     throw new FaceIdError('BAD_UPSTREAM_RESPONSE', { detail: `unknown result_code ${result.resultCode}` });
   }
+  const needed = requiredComparison(record);
+  if (row.outcome === 'passed' && needed && !result.verification?.[needed]) {
+    throw new FaceIdError('BAD_UPSTREAM_RESPONSE', {
+      detail: `a passed ${record.mode} result without the ${needed} comparison`,
+      messageZh: '认证结果暂不完整，请稍后再查看',
+    });
+  }
   const answer: GetResultOk = {
     ok: true,
-    bizToken: record.bizToken!,
+    bizToken: record.bizToken,
     bizNo: record.bizNo,
     outcome: row.outcome,
     resultCode: result.resultCode,
@@ -84,7 +110,7 @@ export function toResultAnswer(record: VerificationRecord, result: ProviderResul
  * returned to the client and are deleted with the record.
  */
 async function keepEvidence(
-  record: VerificationRecord,
+  record: TokenRecord,
   result: ProviderResult,
   { env, files }: Services,
 ): Promise<string[] | undefined> {
@@ -106,79 +132,151 @@ export function chinaDay(now: number): string {
   return new Date(now + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }
 
+/** The answer for a record whose token died without a final result. */
+export function expiredAnswer(record: TokenRecord): GetResultOk {
+  return {
+    ok: true,
+    bizToken: record.bizToken,
+    bizNo: record.bizNo,
+    outcome: 'expired',
+    resultCode: 9000,
+    resultMessage: 'LIVING_NOT_START',
+    title: EXPIRED_COPY.title,
+    detail: EXPIRED_COPY.detail,
+    retryable: true,
+    finished: true,
+  };
+}
+
+/** The answer a record in an ended state holds; undefined while it is `issued`. */
+function storedAnswer(record: TokenRecord): GetResultOk | undefined {
+  switch (record.status) {
+    case 'finished':
+    case 'cancelled':
+      return { ok: true, ...record.result };
+    case 'expired':
+      return expiredAnswer(record);
+    case 'issued':
+      return undefined;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const WAIT_STEP_MS = 150;
+
 /**
- * Counts one get_result call against the product's daily budget for this record, before the call is made.
- * Resolves false when the budget is used and a stored answer can be served instead; RATE_LIMITED when the budget
- * is used and nothing was stored (every call of the day failed).
+ * For a product with a daily get_result budget: takes the right to make the next call, or the answer another
+ * reader's call just gave. Page reads leave the day's last call to FaceID's notify, so a verification the person
+ * completes is still read once it is over.
  */
-async function spendResultCall(
-  record: VerificationRecord,
-  perDay: number | undefined,
-  { store, now }: Services,
-): Promise<boolean> {
-  if (perDay === undefined) return true;
-  const day = chinaDay(now());
-  const used = record.resultCalls?.day === day ? record.resultCalls.count : 0;
-  if (used >= perDay) {
-    if (record.lastResult) return false;
+async function claimOrShare(
+  record: IssuedRecord,
+  perDay: number,
+  services: Services,
+  fn: string,
+): Promise<{ claimed: true } | { claimed: false; answer: GetResultOk }> {
+  const { store, now, log } = services;
+  const allowed = fn === 'faceidNotify' ? perDay : Math.max(1, perDay - 1);
+  const holdMs = timeoutFromEnv(services.env) + 2000;
+  const giveUpAt = now() + holdMs + 1000;
+  let current: IssuedRecord = record;
+  let waited = false;
+  for (;;) {
+    const at = now();
+    if (!waited && (await store.claimResultCall(current, chinaDay(at), allowed, at, holdMs))) return { claimed: true };
+    const fresh = await store.getById(record._id);
+    if (!fresh || !hasToken(fresh)) throw new FaceIdError('NOT_FOUND', { param: 'bizToken' });
+    const ended = storedAnswer(fresh);
+    if (ended) return { claimed: false, answer: ended };
+    if (fresh.status !== 'issued') throw new FaceIdError('NOT_FOUND', { param: 'bizToken' });
+    current = fresh;
+    const reading = (fresh.readingUntil ?? 0) > now();
+    if (reading && now() < giveUpAt) {
+      waited = true;
+      await sleep(WAIT_STEP_MS);
+      continue;
+    }
+    if (waited && !reading) {
+      // The other reader finished: take its answer rather than spending another call.
+      if (fresh.lastResult) return { claimed: false, answer: { ok: true, ...fresh.lastResult } };
+      waited = false;
+      continue;
+    }
+    log.info({ fn, event: 'result-budget-used', bizNo: record.bizNo });
     throw new FaceIdError('RATE_LIMITED', {
-      detail: `get_result was called ${used} times today for this verification`,
-      messageZh: '今天查询结果的次数已用完，请明天再查看',
+      detail: 'the day\'s get_result calls for this verification are used',
+      messageZh: '认证结果确认中，请稍后在“我的认证记录”中查看',
     });
   }
-  const resultCalls = { day, count: used + 1 };
-  await store.update(record._id, { resultCalls });
-  record.resultCalls = resultCalls;
-  return true;
 }
 
 /**
- * Asks FaceID for a record's result and, when it is final, stores it with the record (with the evidence images
- * only if FACEID_KEEP_IMAGES=1). A record that already holds its final result makes no upstream call; for a product
- * with a daily get_result budget, calls are counted per record and, once the day's budget is used, the last
- * answer is served without a call.
+ * Reads an `issued` record's result from FaceID and moves the record on: `finished` or `cancelled` with a final
+ * answer, `expired` when its token died without one. Of concurrent readers one wins each transition; the others
+ * answer what it stored.
  */
-export async function refreshResult(
-  record: VerificationRecord,
-  services: Services,
-  fn: string,
-): Promise<GetResultOk> {
-  if (record.result) return { ok: true, ...record.result };
+async function readIssued(record: IssuedRecord, services: Services, fn: string): Promise<GetResultOk> {
   const { store, now, log } = services;
-  const provider = createProvider({ env: services.env, now, purpose: 'result' });
-  const budgeted = await spendResultCall(record, provider.resultCallsPerDay, services);
-  if (!budgeted) {
-    log.info({ fn, event: 'result-budget-used', bizNo: record.bizNo });
-    return { ok: true, ...record.lastResult! };
+  const provider: FaceIdProvider = createProvider({ env: services.env, now, purpose: 'result' });
+  const perDay = provider.resultCallsPerDay;
+  if (perDay !== undefined) {
+    const claim = await claimOrShare(record, perDay, services, fn);
+    if (!claim.claimed) return claim.answer;
   }
-  const result = await provider.fetchResult({ bizToken: record.bizToken!, resultRef: record.resultRef });
-  const answer = toResultAnswer(record, result);
-  if (!answer.finished && provider.resultCallsPerDay !== undefined) {
-    const { ok: _ok, ...stored } = answer;
-    await store.update(record._id, { lastResult: stored });
+  let answer: GetResultOk;
+  let result: ProviderResult;
+  try {
+    result = await provider.fetchResult({ bizToken: record.bizToken, resultRef: record.resultRef });
+    answer = toResultAnswer(record, result);
+  } catch (err) {
+    if (perDay !== undefined) await store.keepLastResult(record, record.lastResult);
+    throw err;
   }
+  const { ok: _ok, ...stored } = answer;
+  let won: boolean;
   if (answer.finished) {
-    const { ok: _ok, ...stored } = answer;
     const imageFileIDs = await keepEvidence(record, result, services);
-    await store.update(record._id, {
-      status: 'finished',
-      resultCode: answer.resultCode,
-      outcome: answer.outcome,
+    won = await store.finish(record, {
+      status: answer.outcome === 'cancelled' ? 'cancelled' : 'finished',
       result: stored,
-      finishedAt: now(),
+      endedAt: now(),
+      imageFileIDs,
       maskedName: record.maskedName ?? answer.idcard?.name,
       maskedIdNumber: record.maskedIdNumber ?? answer.idcard?.idcardNumber,
-      imageFileIDs,
     });
+    if (!won && imageFileIDs?.length) await services.files.deleteFile({ fileList: imageFileIDs });
+  } else if (record.expiresAt <= now()) {
+    won = await store.expire(record, now());
+    if (won) answer = expiredAnswer(record);
+  } else {
+    if (perDay !== undefined) await store.keepLastResult(record, stored);
+    won = true;
   }
-  log.info({
-    fn,
-    event: 'result',
-    bizNo: record.bizNo,
-    outcome: answer.outcome,
-    resultCode: answer.resultCode,
-  });
+  if (!won) {
+    const fresh = await store.getById(record._id);
+    const winner = fresh && hasToken(fresh) ? storedAnswer(fresh) : undefined;
+    if (winner) return winner;
+  }
+  log.info({ fn, event: 'result', bizNo: record.bizNo, outcome: answer.outcome, resultCode: answer.resultCode });
   return answer;
+}
+
+// Readers of one token in this function instance share one upstream call.
+const readsInFlight = new Map<string, Promise<GetResultOk>>();
+
+/**
+ * A record's result: the stored answer once it has ended (no upstream call), otherwise read from FaceID (see
+ * readIssued). Shared by getResult, the notify, "my verifications" and the daily timer.
+ */
+export async function refreshResult(record: TokenRecord, services: Services, fn: string): Promise<GetResultOk> {
+  const stored = storedAnswer(record);
+  if (stored) return stored;
+  if (record.status !== 'issued') throw new FaceIdError('NOT_FOUND', { param: 'bizToken' });
+  const pending = readsInFlight.get(record.bizToken);
+  if (pending) return pending;
+  const read = readIssued(record, services, fn).finally(() => readsInFlight.delete(record.bizToken));
+  readsInFlight.set(record.bizToken, read);
+  return read;
 }
 
 /**
@@ -191,7 +289,7 @@ export async function getResult(event: unknown, services: Services): Promise<Get
   const bizNo = optionalString(obj, 'bizNo', 64);
   if (bizNo !== undefined && own(obj, 'bizToken') === undefined) {
     const record = await services.store.getById(bizNo);
-    if (!record || !record.bizToken || !canRead(services.caller, record)) {
+    if (!record || !hasToken(record) || !canRead(services.caller, record)) {
       throw new FaceIdError('NOT_FOUND', { param: 'bizNo' });
     }
     return refreshResult(record, services, 'getResult');

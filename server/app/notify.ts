@@ -18,8 +18,8 @@ export async function handleNotify(http: HttpEvent, services: Services): Promise
     : ref.resultRef
       ? await services.store.getByResultRef(ref.resultRef)
       : undefined;
-  if (!record || !record.bizToken) throw new FaceIdError('NOT_FOUND', { param: 'biz_token' });
-  const alreadyFinished = Boolean(record.result);
+  if (!record) throw new FaceIdError('NOT_FOUND', { param: 'biz_token' });
+  const alreadyFinished = record.status !== 'issued';
   const answer = await refreshResult(record, services, 'faceidNotify');
   services.log.info({
     fn: 'faceidNotify',

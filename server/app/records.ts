@@ -3,7 +3,10 @@ import type { ListVerificationsOk, VerificationSummaryItem } from '../../minipro
 import type { Services } from '../runtime';
 import type { VerificationRecord } from '../store/types';
 import { eventObject, optionalString, own, requiredString } from './input';
-import { canRead } from './get-result';
+import { EXPIRED_COPY } from '../../miniprogram/domain/result-codes';
+import { toClientError } from '../../miniprogram/domain/errors';
+import { REQUESTING_STALE_MS, declaredTimeoutMs } from '../config';
+import { canRead, refreshResult } from './get-result';
 
 function intField(
   obj: Record<string, unknown>,
@@ -23,22 +26,78 @@ function intField(
   return value;
 }
 
-/** A record as "my verifications" shows it: masked fields only, nothing from the images. */
+/** A record as "my verifications" shows it: its state, masked fields only, nothing from the images. */
 export function summarizeRecord(record: VerificationRecord): VerificationSummaryItem {
-  return {
+  const item: VerificationSummaryItem = {
     bizNo: record.bizNo,
-    bizToken: record.bizToken,
     mode: record.mode,
     provider: record.provider,
     status: record.status,
-    outcome: record.outcome,
-    resultCode: record.resultCode,
-    title: record.result?.title,
     maskedName: record.maskedName,
     maskedIdNumber: record.maskedIdNumber,
     createdAt: record.createdAt,
-    finishedAt: record.finishedAt,
   };
+  switch (record.status) {
+    case 'requesting':
+      break;
+    case 'failed':
+      item.errorCode = record.errorCode;
+      item.finishedAt = record.endedAt;
+      break;
+    case 'issued':
+      item.bizToken = record.bizToken;
+      break;
+    case 'expired':
+      item.bizToken = record.bizToken;
+      item.outcome = 'expired';
+      item.title = EXPIRED_COPY.title;
+      item.finishedAt = record.endedAt;
+      break;
+    case 'finished':
+    case 'cancelled':
+      item.bizToken = record.bizToken;
+      item.outcome = record.result.outcome;
+      item.resultCode = record.result.resultCode;
+      item.title = record.result.title;
+      item.finishedAt = record.endedAt;
+      break;
+  }
+  return item;
+}
+
+/**
+ * Brings a record left in a live state up to date: an `issued` record whose token died is read once more
+ * (finished, cancelled or expired), a `requesting` record older than getBizToken's time-out is failed. Resolves
+ * the record as it now stands.
+ */
+export async function settle(record: VerificationRecord, services: Services, fn: string): Promise<VerificationRecord> {
+  const { store, now } = services;
+  const at = now();
+  if (record.status === 'issued' && record.expiresAt <= at) {
+    try {
+      await refreshResult(record, services, fn);
+    } catch (err) {
+      services.log.warn({ fn, event: 'settle-failed', bizNo: record.bizNo, code: toClientError(err).code });
+      return record;
+    }
+  } else if (record.status === 'requesting' && record.requestedAt < at - REQUESTING_STALE_MS) {
+    await store.fail(record, 'UPSTREAM_TIMEOUT', at);
+    await removeFiles(record, services);
+  } else {
+    return record;
+  }
+  return (await store.getById(record._id)) ?? record;
+}
+
+/** Cloud-storage files a record keeps: reference photos not yet deleted, evidence images. */
+function filesOf(record: VerificationRecord): string[] {
+  return [...(record.photoFileIDs ?? []), ...(record.status === 'finished' ? (record.imageFileIDs ?? []) : [])];
+}
+
+/** Deletes a record's files in cloud storage. */
+async function removeFiles(record: VerificationRecord, { files }: Services): Promise<void> {
+  const fileList = filesOf(record);
+  if (fileList.length) await files.deleteFile({ fileList });
 }
 
 /**
@@ -47,8 +106,9 @@ export function summarizeRecord(record: VerificationRecord): VerificationSummary
  */
 export async function listVerifications(
   event: unknown,
-  { caller, store }: Services,
+  services: Services,
 ): Promise<ListVerificationsOk> {
+  const { caller, store } = services;
   const obj = eventObject(event);
   const page = intField(obj, 'page', 0, 10_000, 0);
   const pageSize = intField(obj, 'pageSize', 1, 50, 20);
@@ -59,25 +119,26 @@ export async function listVerifications(
   const options = { skip: page * pageSize, limit: pageSize + 1 };
   const openid = caller.openid ?? named;
   const rows = openid ? await store.listByOpenid(openid, options) : await store.listRecent(options);
+  const shown = await Promise.all(rows.slice(0, pageSize).map((row) => settle(row, services, 'listVerifications')));
   return {
     ok: true,
-    items: rows.slice(0, pageSize).map(summarizeRecord),
+    items: shown.map(summarizeRecord),
     page,
     pageSize,
     hasMore: rows.length > pageSize,
   };
 }
 
-/** Deletes one of the caller's verifications and its stored evidence images. */
+/** Deletes one of the caller's verifications with its files (reference photos, evidence images). */
 export async function deleteVerification(
   event: unknown,
   services: Services,
 ): Promise<{ ok: true; deleted: boolean }> {
-  const { caller, store, files, log } = services;
+  const { caller, store, log } = services;
   const bizNo = requiredString(eventObject(event), 'bizNo', 64);
   const record = await store.getById(bizNo);
   if (!record || !canRead(caller, record)) throw new FaceIdError('NOT_FOUND', { param: 'bizNo' });
-  if (record.imageFileIDs?.length) await files.deleteFile({ fileList: record.imageFileIDs });
+  await removeFiles(record, services);
   const deleted = await store.delete(bizNo);
   log.info({ fn: 'deleteVerification', event: 'deleted', bizNo });
   return { ok: true, deleted };
@@ -97,26 +158,61 @@ export function retentionDays(env: Services['env']): number {
   return days;
 }
 
+/** What one purge did. */
+export interface PurgeReport {
+  /** Records deleted (older than the retention). */
+  deleted: number;
+  /** Records moved out of a live state (expired, failed, or finished by a last read). */
+  settled: number;
+  /** Rate-limit counters of ended windows deleted. */
+  counters: number;
+  /** The cut-off: records created before it were deleted. */
+  before: number;
+}
+
+const PURGE_BATCH = 100;
+
 /**
- * Deletes records (and their stored images) created more than FACEID_RETENTION_DAYS ago. Run by a timer
- * trigger; a WeChat user cannot run it.
+ * Settles records left in a live state, deletes records created more than FACEID_RETENTION_DAYS ago with their
+ * files, and deletes ended rate-limit counters. Stops when a round deletes nothing, or at `deadline`.
+ */
+export async function purge(services: Services, fn: string, deadline: number): Promise<PurgeReport> {
+  const { store, now, env } = services;
+  const at = now();
+  const before = at - retentionDays(env) * 24 * 60 * 60 * 1000;
+  let settled = 0;
+  const unsettled = await store.listUnsettled(at, at - REQUESTING_STALE_MS, PURGE_BATCH);
+  for (const record of unsettled) {
+    if (now() >= deadline) break;
+    const after = await settle(record, services, fn);
+    if (after.status !== record.status) settled++;
+  }
+  let deleted = 0;
+  while (now() < deadline) {
+    const batch = await store.listCreatedBefore(before, PURGE_BATCH);
+    const fileList = batch.flatMap(filesOf);
+    if (fileList.length) await services.files.deleteFile({ fileList });
+    let round = 0;
+    for (const record of batch) if (await store.delete(record._id)) round++;
+    deleted += round;
+    if (round === 0) break;
+  }
+  const counters = await store.purgeCounters(at);
+  return { deleted, settled, counters, before };
+}
+
+/**
+ * The daily timer's purge (see purge), stopping well before the function's own time-out. A WeChat user cannot
+ * run it.
  */
 export async function purgeVerifications(
   _event: unknown,
   services: Services,
-): Promise<{ ok: true; deleted: number; before: number }> {
-  const { caller, store, files, now, env, log } = services;
+): Promise<{ ok: true } & PurgeReport> {
+  const { caller, now, log } = services;
   if (caller.openid !== null)
     throw new FaceIdError('FORBIDDEN', { detail: 'purge runs from its timer or the console' });
-  const before = now() - retentionDays(env) * 24 * 60 * 60 * 1000;
-  let deleted = 0;
-  for (;;) {
-    const batch = await store.listCreatedBefore(before, 100);
-    if (batch.length === 0) break;
-    const images = batch.flatMap((r) => r.imageFileIDs ?? []);
-    if (images.length) await files.deleteFile({ fileList: images });
-    for (const record of batch) if (await store.delete(record._id)) deleted++;
-  }
-  log.info({ fn: 'purgeVerifications', event: 'purged', attempt: deleted });
-  return { ok: true, deleted, before };
+  const report = await purge(services, 'purgeVerifications', now() + declaredTimeoutMs('purgeVerifications') - 5000);
+  log.info({ fn: 'purgeVerifications', event: 'purged', attempt: report.deleted });
+  return { ok: true, ...report };
 }

@@ -1,15 +1,29 @@
 import {
   COUNTERS_COLLECTION,
   VERIFICATIONS_COLLECTION,
+  hasToken,
+  type Ending,
+  type FailedRecord,
+  type IssuedRecord,
   type ListOptions,
+  type RequestingRecord,
+  type StoredResult,
+  type TokenFields,
+  type TokenRecord,
   type VerificationRecord,
   type VerificationStore,
 } from './types';
 
-/** The part of the wx-server-sdk / @cloudbase/node-sdk database API this store uses. */
+/** The part of wx-server-sdk's database API this store uses. */
 export interface CloudDatabase {
   collection(name: string): CloudCollection;
-  command: { lt(value: number): unknown; inc(value: number): unknown };
+  command: {
+    lt(value: number): unknown;
+    neq(value: unknown): unknown;
+    inc(value: number): unknown;
+    set(value: unknown): unknown;
+    remove(): unknown;
+  };
 }
 
 export interface CloudQuery {
@@ -18,6 +32,7 @@ export interface CloudQuery {
   skip(n: number): CloudQuery;
   limit(n: number): CloudQuery;
   get(): Promise<{ data: Record<string, unknown>[] }>;
+  update(options: { data: Record<string, unknown> }): Promise<{ stats: { updated: number } }>;
   remove(): Promise<{ stats: { removed: number } }>;
 }
 
@@ -29,11 +44,17 @@ export interface CloudCollection extends CloudQuery {
   };
 }
 
-function isDuplicateKey(err: unknown): boolean {
+/** CloudBase's answer to an insert whose `_id` exists (MongoDB's E11000); any other failure is not a duplicate. */
+export function isDuplicateKey(err: unknown): boolean {
   const text = String(
-    (err as { errMsg?: string; message?: string })?.errMsg ?? (err as Error)?.message ?? err,
+    (err as { errMsg?: string; message?: string } | undefined)?.errMsg ?? (err as Error | undefined)?.message ?? err,
   );
-  return /duplicate|E11000|already exist|-502001/i.test(text);
+  return /E11000|duplicate key/i.test(text);
+}
+
+/** A record's fields without the undefined ones (the SDK refuses undefined values). */
+function defined(fields: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 }
 
 /** Verification records in the CloudBase collection `faceid_verifications`. */
@@ -44,14 +65,133 @@ export class CloudBaseStore implements VerificationStore {
     return this.db.collection(VERIFICATIONS_COLLECTION);
   }
 
-  async create(record: VerificationRecord): Promise<boolean> {
+  private get _() {
+    return this.db.command;
+  }
+
+  /**
+   * An update's data: objects replace what is stored (`set`, never a merge of dot paths) and undefined values
+   * remove the field.
+   */
+  private changes(fields: Record<string, unknown>): Record<string, unknown> {
+    const data: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(fields)) {
+      if (value === undefined) data[key] = this._.remove();
+      else if (value !== null && typeof value === 'object') data[key] = this._.set(value);
+      else data[key] = value;
+    }
+    return data;
+  }
+
+  /** Compare-and-set: applies the change only where the filter still matches; resolves whether it did. */
+  private async transition(filter: Record<string, unknown>, fields: Record<string, unknown>): Promise<boolean> {
+    const { stats } = await this.collection.where(filter).update({ data: this.changes(fields) });
+    return stats.updated > 0;
+  }
+
+  async begin(record: RequestingRecord): Promise<boolean> {
     try {
-      await this.collection.add({ data: { ...record } });
+      await this.collection.add({ data: defined(record) });
       return true;
     } catch (err) {
       if (isDuplicateKey(err)) return false;
       throw err;
     }
+  }
+
+  async retry(
+    record: FailedRecord | RequestingRecord,
+    at: number,
+    staleBefore: number,
+  ): Promise<RequestingRecord | undefined> {
+    const filter: Record<string, unknown> = { _id: record._id, status: record.status, attempt: record.attempt };
+    if (record.status === 'requesting') filter.requestedAt = this._.lt(staleBefore);
+    const next: RequestingRecord = {
+      _id: record._id,
+      openid: record.openid,
+      bizNo: record.bizNo,
+      mode: record.mode,
+      provider: record.provider,
+      consentVersion: record.consentVersion,
+      maskedName: record.maskedName,
+      maskedIdNumber: record.maskedIdNumber,
+      createdAt: record.createdAt,
+      photoFileIDs: record.photoFileIDs,
+      attempt: record.attempt + 1,
+      status: 'requesting',
+      requestedAt: at,
+    };
+    const won = await this.transition(filter, {
+      status: 'requesting',
+      attempt: next.attempt,
+      requestedAt: at,
+      errorCode: undefined,
+      endedAt: undefined,
+    });
+    return won ? next : undefined;
+  }
+
+  issue(
+    record: RequestingRecord,
+    token: TokenFields,
+    extra: Pick<IssuedRecord, 'resultCalls'>,
+  ): Promise<boolean> {
+    return this.transition(
+      { _id: record._id, status: 'requesting', attempt: record.attempt },
+      { status: 'issued', ...token, ...extra, requestedAt: undefined, readingUntil: extra.resultCalls ? 0 : undefined },
+    );
+  }
+
+  fail(record: RequestingRecord, errorCode: string, at: number): Promise<boolean> {
+    return this.transition(
+      { _id: record._id, status: 'requesting', attempt: record.attempt },
+      { status: 'failed', errorCode, endedAt: at, requestedAt: undefined },
+    );
+  }
+
+  finish(record: IssuedRecord, ending: Ending): Promise<boolean> {
+    return this.transition(
+      { _id: record._id, status: 'issued' },
+      { ...ending, lastResult: undefined, resultCalls: undefined, readingUntil: undefined },
+    );
+  }
+
+  expire(record: IssuedRecord, at: number): Promise<boolean> {
+    return this.transition(
+      { _id: record._id, status: 'issued', expiresAt: this._.lt(at) },
+      { status: 'expired', endedAt: at, lastResult: undefined, resultCalls: undefined, readingUntil: undefined },
+    );
+  }
+
+  async claimResultCall(
+    record: IssuedRecord,
+    day: string,
+    perDay: number,
+    at: number,
+    holdMs: number,
+  ): Promise<boolean> {
+    const free = { _id: record._id, status: 'issued', readingUntil: this._.lt(at) };
+    const sameDay = record.resultCalls?.day === day;
+    const { stats } = await this.collection
+      .where(
+        sameDay
+          ? { ...free, resultCalls: { day, count: this._.lt(perDay) } }
+          : { ...free, resultCalls: { day: this._.neq(day) } },
+      )
+      .update({
+        data: sameDay
+          ? { resultCalls: { count: this._.inc(1) }, readingUntil: at + holdMs }
+          : { resultCalls: this._.set({ day, count: 1 }), readingUntil: at + holdMs },
+      });
+    return stats.updated > 0;
+  }
+
+  async keepLastResult(record: IssuedRecord, result: StoredResult | undefined): Promise<void> {
+    await this.transition({ _id: record._id, status: 'issued' }, { lastResult: result, readingUntil: 0 });
+  }
+
+  async forgetPhotos(id: string): Promise<void> {
+    await this.collection.doc(id).update({ data: { photoFileIDs: this._.remove() } });
   }
 
   private async first(filter: Record<string, unknown>): Promise<VerificationRecord | undefined> {
@@ -63,17 +203,17 @@ export class CloudBaseStore implements VerificationStore {
     return this.first({ _id: id });
   }
 
-  getByBizToken(bizToken: string): Promise<VerificationRecord | undefined> {
-    return this.first({ bizToken });
+  private async withToken(filter: Record<string, unknown>): Promise<TokenRecord | undefined> {
+    const record = await this.first(filter);
+    return record && hasToken(record) ? record : undefined;
   }
 
-  getByResultRef(resultRef: string): Promise<VerificationRecord | undefined> {
-    return this.first({ resultRef });
+  getByBizToken(bizToken: string): Promise<TokenRecord | undefined> {
+    return this.withToken({ bizToken });
   }
 
-  async update(id: string, patch: Partial<Omit<VerificationRecord, '_id'>>): Promise<void> {
-    const data = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-    await this.collection.doc(id).update({ data });
+  getByResultRef(resultRef: string): Promise<TokenRecord | undefined> {
+    return this.withToken({ resultRef });
   }
 
   async listByOpenid(openid: string, { limit, skip }: ListOptions): Promise<VerificationRecord[]> {
@@ -93,11 +233,19 @@ export class CloudBaseStore implements VerificationStore {
 
   async listCreatedBefore(time: number, limit: number): Promise<VerificationRecord[]> {
     const { data } = await this.collection
-      .where({ createdAt: this.db.command.lt(time) })
+      .where({ createdAt: this._.lt(time) })
       .orderBy('createdAt', 'asc')
       .limit(limit)
       .get();
     return data as unknown as VerificationRecord[];
+  }
+
+  async listUnsettled(now: number, staleBefore: number, limit: number): Promise<VerificationRecord[]> {
+    const [dead, stale] = await Promise.all([
+      this.collection.where({ status: 'issued', expiresAt: this._.lt(now) }).limit(limit).get(),
+      this.collection.where({ status: 'requesting', requestedAt: this._.lt(staleBefore) }).limit(limit).get(),
+    ]);
+    return [...dead.data, ...stale.data] as unknown as VerificationRecord[];
   }
 
   async delete(id: string): Promise<boolean> {
@@ -105,23 +253,37 @@ export class CloudBaseStore implements VerificationStore {
     return stats.removed > 0;
   }
 
-  async hit(key: string, now: number, windowMs: number): Promise<number> {
+  async take(key: string, limit: number, now: number, windowMs: number): Promise<boolean> {
     const counters = this.db.collection(COUNTERS_COLLECTION);
     const window = Math.floor(now / windowMs);
     const id = `${key}@${window}`;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const { stats } = await counters.doc(id).update({ data: { count: this.db.command.inc(1) } });
-      if (stats.updated > 0) {
-        const { data } = await counters.where({ _id: id }).limit(1).get();
-        return Number(data[0]?.count ?? 1);
-      }
-      try {
-        await counters.add({ data: { _id: id, key, count: 1, expiresAt: (window + 1) * windowMs } });
-        return 1;
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-      }
+    const increment = async (): Promise<boolean> => {
+      const { stats } = await counters
+        .where({ _id: id, count: this._.lt(limit) })
+        .update({ data: { count: this._.inc(1) } });
+      return stats.updated > 0;
+    };
+    if (await increment()) return true;
+    try {
+      await counters.add({ data: { _id: id, key, count: 1, expiresAt: (window + 1) * windowMs } });
+      return true;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
     }
-    throw new Error('rate-limit counter kept changing');
+    // Created by a concurrent request meanwhile, or full.
+    return increment();
+  }
+
+  async giveBack(key: string, now: number, windowMs: number): Promise<void> {
+    const id = `${key}@${Math.floor(now / windowMs)}`;
+    await this.db.collection(COUNTERS_COLLECTION).doc(id).update({ data: { count: this._.inc(-1) } });
+  }
+
+  async purgeCounters(now: number): Promise<number> {
+    const { stats } = await this.db
+      .collection(COUNTERS_COLLECTION)
+      .where({ expiresAt: this._.lt(now) })
+      .remove();
+    return stats.removed;
   }
 }

@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { FaceIdError } from '../../miniprogram/domain/errors';
 import type { Env } from '../config';
 import { CloudBaseStore, type CloudDatabase } from './cloudbase';
-import { EmbeddedStore } from './embedded';
 import type { VerificationStore } from './types';
 
 /** How FACEID_STORE is read: `cloud` (default), `memory`, or `file:<path>`. */
@@ -20,25 +19,10 @@ export function storeSpecFromEnv(env: Env): StoreSpec {
   });
 }
 
-// Every bundled cloud function loaded into one process (the local host, the tests) shares one embedded store per
-// location, as functions in the cloud share one database.
-const SHARED_KEY = Symbol.for('faceid.embeddedStores');
-type Registry = Map<string, EmbeddedStore>;
-const registry = ((globalThis as Record<symbol, unknown>)[SHARED_KEY] ??= new Map()) as Registry;
-
-/** The store FACEID_STORE names; `cloud` needs the SDK's database. */
+/** The store FACEID_STORE names; only `cloud` remains. */
 export function openStore(spec: StoreSpec, cloudDatabase: () => CloudDatabase): VerificationStore {
-  if (spec.kind === 'cloud') return new CloudBaseStore(cloudDatabase());
-  const key = spec.kind === 'memory' ? 'memory:' : `file:${spec.path}`;
-  let store = registry.get(key);
-  if (!store) {
-    store = new EmbeddedStore(spec.kind === 'file' ? spec.path : undefined);
-    registry.set(key, store);
+  if (spec.kind !== 'cloud') {
+    throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_STORE', detail: 'only the CloudBase store remains' });
   }
-  return store;
-}
-
-/** Forgets every embedded store of this process (tests). */
-export function resetEmbeddedStores(): void {
-  registry.clear();
+  return new CloudBaseStore(cloudDatabase());
 }

@@ -12,6 +12,7 @@ interface NodeSdkQuery {
   limit(n: number): NodeSdkQuery;
   get(): Promise<NodeSdkResult & { data?: Record<string, unknown>[] }>;
   remove(): Promise<NodeSdkResult & { deleted?: number | string }>;
+  update(data: object): Promise<NodeSdkResult & { updated?: number }>;
 }
 /** The @cloudbase/node-sdk database API as this adapter uses it. */
 export interface NodeSdkDb {
@@ -43,6 +44,7 @@ export function nodeSdkDatabase(db: NodeSdkDb): CloudDatabase {
     limit: (n) => query(q.limit(n)),
     get: async () => ({ data: checked(await q.get()).data ?? [] }),
     remove: async () => ({ stats: { removed: Number(checked(await q.remove()).deleted ?? 0) } }),
+    update: async ({ data }) => ({ stats: { updated: Number(checked(await q.update(data)).updated ?? 0) } }),
   });
   return {
     command: db.command,
