@@ -251,7 +251,6 @@ describe('the component flow end to end', () => {
   it('steps before get_config, and after the end, answer 403', async () => {
     const token = await issue(sb, 'idcard');
     expectError(await component.video(sb, token), 403, 'BIZ_TOKEN_NOT_STARTED');
-    expectError(await component.cancel(sb, token), 403, 'BIZ_TOKEN_NOT_STARTED');
     await runFlow(sb, token);
     expectError(await component.video(sb, token), 403, 'BIZ_TOKEN_USED');
     expectError(await component.cancel(sb, token), 403, 'BIZ_TOKEN_USED');
@@ -460,6 +459,43 @@ describe('outcomes', () => {
     const steps = await runFlow(sb, token);
     expect(steps.slice(1).map((s) => s.body.result_code)).toEqual([4200, 2000]);
     expect((await getResult(sb, token)).body.verification.ref1.confidence).toBeLessThan(THRESHOLDS['1e-3']);
+  });
+
+  it.each([
+    ['before get_config', 'idcard', async () => {}],
+    ['on the agreement step (after get_config)', 'idcard', async (t: string) => void (await component.getConfig(sb, t))],
+    [
+      'after the typed ID was confirmed',
+      'idcard',
+      async (t: string) => {
+        await component.getConfig(sb, t);
+        await component.idcardConfirm(sb, t);
+      },
+    ],
+    [
+      'after the OCR was confirmed',
+      'ocr',
+      async (t: string) => {
+        await component.getConfig(sb, t);
+        await component.ocr(sb, t, 0);
+        await component.ocrConfirm(sb, t);
+      },
+    ],
+    [
+      'between two video attempts',
+      'idcard',
+      async (t: string) => {
+        sb.setOutcome('SUCCESS', { failFirst: true });
+        await component.getConfig(sb, t);
+        await component.idcardConfirm(sb, t);
+        expect((await component.video(sb, t)).body.result_code).toBe(4200);
+      },
+    ],
+  ] as const)('cancel %s ends the flow and get_result reports 6000 USER_CANCEL', async (_step, kind, reach) => {
+    const token = await issue(sb, kind);
+    await reach(token);
+    expect((await component.cancel(sb, token)).body).toMatchObject({ result_code: 6000 });
+    expect((await getResult(sb, token)).body).toMatchObject({ result_code: '6000', result_message: 'USER_CANCEL' });
   });
 
   it('cancel ends the flow with 6000 USER_CANCEL', async () => {

@@ -22,7 +22,15 @@ const bad = (key: string): ApiError => new ApiError(400, `BAD_ARGUMENTS:${key}`)
 const forbidden = (reason: string): ApiError => new ApiError(403, reason);
 
 /** The flow of a token a component step may use now; 403 for unknown, used, expired or unstarted tokens. */
-function usableFlow(flows: FlowStore, token: string | undefined, step: 'get_config' | 'step'): Flow {
+/**
+ * The flow a component call may act on: get_config only on a fresh token, a step only after get_config, and
+ * cancel at any point before the flow has ended (FaceID's component offers 退出验证 on every screen).
+ */
+function usableFlow(
+  flows: FlowStore,
+  token: string | undefined,
+  step: 'get_config' | 'step' | 'cancel',
+): Flow {
   if (!token) throw missing('biz_token');
   const flow = flows.find(token);
   if (!flow) throw forbidden('INVALID_BIZ_TOKEN');
@@ -168,7 +176,7 @@ export const componentProvider: SandboxProvider = {
       cors: true,
       async handler(ctx) {
         const body = await ctx.body(jsonBody);
-        const flow = usableFlow(flows, field(body, 'biz_token'), 'step');
+        const flow = usableFlow(flows, field(body, 'biz_token'), 'cancel');
         ctx.send(200, { ...flows.cancel(flow) });
       },
     });
