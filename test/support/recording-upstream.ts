@@ -15,12 +15,15 @@ export interface RecordingUpstream {
   requests: RecordedRequest[];
   /** Requests to one API path. */
   calls(path: string): RecordedRequest[];
+  /** Rewrites the JSON body of the next answer to `path` (what a misbehaving upstream would send). */
+  rewriteNext(path: string, rewrite: (body: Record<string, unknown>) => Record<string, unknown>): void;
   close(): Promise<void>;
 }
 
 /** Starts a proxy on 127.0.0.1 that forwards every request to `target` and remembers it. */
 export async function startRecordingUpstream(target: string): Promise<RecordingUpstream> {
   const requests: RecordedRequest[] = [];
+  const rewrites = new Map<string, (body: Record<string, unknown>) => Record<string, unknown>>();
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -35,7 +38,13 @@ export async function startRecordingUpstream(target: string): Promise<RecordingU
         headers,
         body: req.method === 'GET' ? undefined : body,
       });
-      const answer = Buffer.from(await upstream.arrayBuffer());
+      let answer = Buffer.from(await upstream.arrayBuffer());
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      const rewrite = rewrites.get(path);
+      if (rewrite) {
+        rewrites.delete(path);
+        answer = Buffer.from(JSON.stringify(rewrite(JSON.parse(answer.toString('utf8')) as Record<string, unknown>)));
+      }
       res.writeHead(upstream.status, {
         'content-type': upstream.headers.get('content-type') ?? 'text/plain',
       });
@@ -50,6 +59,7 @@ export async function startRecordingUpstream(target: string): Promise<RecordingU
     url: `http://127.0.0.1:${port}`,
     requests,
     calls: (path) => requests.filter((r) => r.path.split('?')[0] === path),
+    rewriteNext: (path, rewrite) => void rewrites.set(path, rewrite),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
