@@ -196,9 +196,9 @@ async function claimOrShare(
       await sleep(WAIT_STEP_MS);
       continue;
     }
+    // The other reader finished, or today's calls are used: its latest answer serves rather than another call.
+    if (fresh.lastResult) return { claimed: false, answer: { ok: true, ...fresh.lastResult } };
     if (waited && !reading) {
-      // The other reader finished: take its answer rather than spending another call.
-      if (fresh.lastResult) return { claimed: false, answer: { ok: true, ...fresh.lastResult } };
       waited = false;
       continue;
     }
