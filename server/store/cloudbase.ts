@@ -1,3 +1,4 @@
+import { FaceIdError } from '../../miniprogram/domain/errors';
 import {
   COUNTERS_COLLECTION,
   VERIFICATIONS_COLLECTION,
@@ -6,10 +7,15 @@ import {
   type VerificationStore,
 } from './types';
 
-/** The part of the wx-server-sdk / @cloudbase/node-sdk database API this store uses. */
+/** The part of the wx-server-sdk database API this store uses. */
 export interface CloudDatabase {
   collection(name: string): CloudCollection;
-  command: { lt(value: number): unknown; inc(value: number): unknown };
+  command: {
+    lt(value: number): unknown;
+    inc(value: number): unknown;
+    set(value: unknown): unknown;
+    remove(): unknown;
+  };
 }
 
 export interface CloudQuery {
@@ -33,7 +39,7 @@ function isDuplicateKey(err: unknown): boolean {
   const text = String(
     (err as { errMsg?: string; message?: string })?.errMsg ?? (err as Error)?.message ?? err,
   );
-  return /duplicate|E11000|already exist|-502001/i.test(text);
+  return /E11000|duplicate key/i.test(text);
 }
 
 /** Verification records in the CloudBase collection `faceid_verifications`. */
@@ -50,11 +56,13 @@ export class CloudBaseStore implements VerificationStore {
       return true;
     } catch (err) {
       if (isDuplicateKey(err)) return false;
-      throw err;
+      throw new FaceIdError('SERVICE_BUSY', { detail: 'the record could not be written' });
     }
   }
 
   private async first(filter: Record<string, unknown>): Promise<VerificationRecord | undefined> {
+    // The SDK drops undefined values from a query, which would then match any record.
+    if (Object.values(filter).some((value) => value === undefined)) return undefined;
     const { data } = await this.collection.where(filter).limit(1).get();
     return data[0] as unknown as VerificationRecord | undefined;
   }
@@ -72,7 +80,18 @@ export class CloudBaseStore implements VerificationStore {
   }
 
   async update(id: string, patch: Partial<Omit<VerificationRecord, '_id'>>): Promise<void> {
-    const data = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    // A plain object would be merged field by field ($set on dot paths): set() replaces it; remove() clears.
+    const { command } = this.db;
+    const data = Object.fromEntries(
+      Object.entries(patch).map(([key, value]) => [
+        key,
+        value === undefined
+          ? command.remove()
+          : typeof value === 'object' && value !== null
+            ? command.set(value)
+            : value,
+      ]),
+    );
     await this.collection.doc(id).update({ data });
   }
 

@@ -61,10 +61,7 @@ export interface CloudBaseStandIn {
   /** The `/admin` endpoint the SDK posts to. */
   readonly adminUrl: string;
   readonly envId: string;
-  /**
-   * The variables the cloud sets for a function of this environment, pointing wx-server-sdk here: TCB_CONTEXT_CNFG
-   * (the endpoint), TCB_ENV, SCF_NAMESPACE, TENCENTCLOUD_RUNENV=SCF (no metadata-server probe), region and key pair.
-   */
+  /** The variables the cloud sets for a function of this environment, pointing wx-server-sdk here (see cloudEnvironment). */
   sdkEnvironment(): Record<string, string>;
   createCollection(name: string): boolean;
   collectionNames(): string[];
@@ -72,6 +69,8 @@ export interface CloudBaseStandIn {
   putFile(cloudPath: string, content: Buffer): string;
   /** A file's content by fileID, or undefined. */
   readFile(fileID: string): Buffer | undefined;
+  /** Deletes a file by fileID; false when there was none. */
+  removeFile(fileID: string): boolean;
   injectFault(fault: CloudBaseFault): void;
   /** Milliseconds every request waits before it is answered (0: none). */
   setLatency(ms: number): void;
@@ -79,6 +78,30 @@ export interface CloudBaseStandIn {
   requestCounts(): Record<string, number>;
   resetRequestCounts(): void;
   close(): Promise<void>;
+}
+
+/**
+ * The variables the cloud sets for a function of an environment, pointing wx-server-sdk at a stand-in:
+ * TCB_CONTEXT_CNFG (the `/admin` endpoint), TCB_ENV, SCF_NAMESPACE, TENCENTCLOUD_RUNENV=SCF (so the SDK does not
+ * probe Tencent Cloud's metadata server), the region and the key pair the SDK signs with.
+ */
+export function cloudEnvironment(target: {
+  url: string;
+  envId?: string;
+  secretId?: string;
+  secretKey?: string;
+}): Record<string, string> {
+  const envId = target.envId ?? DEFAULT_ENV_ID;
+  return {
+    TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${target.url}/admin` }),
+    TCB_CONTEXT_KEYS: 'TCB_ENV',
+    TCB_ENV: envId,
+    SCF_NAMESPACE: envId,
+    TENCENTCLOUD_RUNENV: 'SCF',
+    TENCENTCLOUD_REGION: DEFAULT_REGION,
+    TENCENTCLOUD_SECRETID: target.secretId ?? DEFAULT_SECRET_ID,
+    TENCENTCLOUD_SECRETKEY: target.secretKey ?? DEFAULT_SECRET_KEY,
+  };
 }
 
 /** The file in a data folder that names the process serving it (one process at a time). */
@@ -431,22 +454,17 @@ export async function startCloudBase(options: CloudBaseOptions = {}): Promise<Cl
     url,
     adminUrl: `${url}/admin`,
     envId,
-    sdkEnvironment: () => ({
-      TCB_CONTEXT_CNFG: JSON.stringify({ URL: `${url}/admin` }),
-      TCB_CONTEXT_KEYS: 'TCB_ENV',
-      TCB_ENV: envId,
-      SCF_NAMESPACE: envId,
-      TENCENTCLOUD_RUNENV: 'SCF',
-      TENCENTCLOUD_REGION: DEFAULT_REGION,
-      TENCENTCLOUD_SECRETID: secretId,
-      TENCENTCLOUD_SECRETKEY: secretKey,
-    }),
+    sdkEnvironment: () => cloudEnvironment({ url, envId, secretId, secretKey }),
     createCollection: (name) => database.createCollection(name),
     collectionNames: () => database.collectionNames(),
     putFile: (cloudPath, content) => storage.put(cloudPath, content),
     readFile(fileID) {
       const path = storage.pathOf(fileID);
       return path ? storage.get(path) : undefined;
+    },
+    removeFile(fileID) {
+      const path = storage.pathOf(fileID);
+      return path ? storage.delete(path) : false;
     },
     injectFault(fault) {
       if (!fault || typeof fault.action !== 'string' || !fault.action)
