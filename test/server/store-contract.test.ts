@@ -107,7 +107,6 @@ describe('store contract: CloudBase through wx-server-sdk and the stand-in', () 
   });
 });
 
-
 describe('the CloudBase store, as the real SDK shows it', () => {
   let store: CloudBaseStore;
   beforeEach(async () => {
