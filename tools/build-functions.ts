@@ -8,7 +8,7 @@ const SOURCES = join(ROOT, 'server', 'functions');
 const TARGET = join(ROOT, 'cloudfunctions');
 
 /** Packages the cloud provides or installs per function; never bundled. */
-export const EXTERNAL_PACKAGES = ['wx-server-sdk', '@cloudbase/node-sdk'];
+export const EXTERNAL_PACKAGES = ['wx-server-sdk'];
 
 /** Names of the cloud functions (one folder each under server/functions). */
 export function functionNames(): string[] {

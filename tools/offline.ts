@@ -19,6 +19,11 @@ const shared = net.Socket.prototype as unknown as Record<symbol, unknown>;
 /** Connections refused so far in this process, newest last. */
 export const blockedConnections: string[] = (shared[BLOCKED] ??= []) as string[];
 
+/** Whether this process refuses connections off the machine (so the function instances it starts do too). */
+export function isNetworkBlocked(): boolean {
+  return Boolean((net.Socket.prototype as net.Socket & { [INSTALLED]?: boolean })[INSTALLED]);
+}
+
 /** Refuses every outbound connection that would leave the machine; idempotent. */
 export function blockExternalNetwork(): void {
   const proto = net.Socket.prototype as net.Socket & { [INSTALLED]?: boolean };

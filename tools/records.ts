@@ -1,24 +1,30 @@
 /**
  * `npm run records -- list | show <bizNo> | export [--since <date>] | purge --before <date> [--yes]`: the
- * operators' view of verification records, in CloudBase (TCB_ENV, TCB_SECRET_ID, TCB_SECRET_KEY) or in the
- * embedded store of `npm start` (FACEID_STORE=memory|file:<path>, default file:.data/records.json).
+ * operators' view of verification records, through wx-server-sdk: in CloudBase (TCB_ENV, TCB_SECRET_ID,
+ * TCB_SECRET_KEY) or in the CloudBase stand-in data of `npm start` (CLOUDBASE_DATA_DIR, default .data/cloudbase).
  * Prints masked fields only; openids are shown hashed; tokens and provider handles are never printed.
  */
 import { createHash } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { maskIdNumber, maskName } from '../miniprogram/domain/mask';
-import { FaceIdError } from '../miniprogram/domain/errors';
-import { openStore, storeSpecFromEnv, type StoreSpec } from '../server/store';
-import type { CloudDatabase } from '../server/store/cloudbase';
-import { nodeSdkDatabase, type NodeSdkDb } from '../server/store/node-sdk';
+import type { CloudSdk } from '../server/runtime';
+import { openStore } from '../server/store';
 import type { VerificationRecord, VerificationStore } from '../server/store/types';
-import { createLocalCloud } from './local-cloud/sdk';
+import {
+  cloudEnvironment,
+  DEFAULT_ENV_ID,
+  DEFAULT_SECRET_ID,
+  DEFAULT_SECRET_KEY,
+  runningStandIn,
+  startCloudBase,
+} from './cloudbase';
+import { PROJECT_COLLECTIONS } from './local-cloud';
 import { markdownTable } from './text-table';
 
 const ROOT = resolve(__dirname, '..');
 
-/** Where `npm start` keeps its records. */
-export const LOCAL_RECORDS_FILE = join(ROOT, '.data', 'records.json');
+/** Where `npm start` keeps its CloudBase stand-in data. */
+export const LOCAL_CLOUDBASE_DIR = join(ROOT, '.data', 'cloudbase');
 
 const USAGE = `usage: npm run records -- <command> [--json]
   list [--limit <1..1000>]          newest records (default 20)
@@ -34,32 +40,13 @@ export interface RecordsBackend {
   store: VerificationStore;
   deleteFile(options: { fileList: string[] }): Promise<unknown>;
   describe: string;
-}
-
-/** A CloudBase connection: its database (as the store expects it) and storage. */
-export interface CloudConnection {
-  database: CloudDatabase;
-  deleteFile(options: { fileList: string[] }): Promise<unknown>;
+  close(): Promise<void>;
 }
 
 export interface RecordsDeps {
   env?: NodeJS.ProcessEnv;
   out?: (line: string) => void;
   err?: (line: string) => void;
-  /** Connects to CloudBase (default: @cloudbase/node-sdk). */
-  connectCloud?: (config: { env: string; secretId: string; secretKey: string }) => CloudConnection;
-}
-
-function connectNodeSdk(config: { env: string; secretId: string; secretKey: string }): CloudConnection {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tcb = require('@cloudbase/node-sdk') as {
-    init(config: object): { database(): unknown; deleteFile(o: { fileList: string[] }): Promise<unknown> };
-  };
-  const app = tcb.init(config);
-  return {
-    database: nodeSdkDatabase(app.database() as NodeSdkDb),
-    deleteFile: (options) => app.deleteFile(options),
-  };
 }
 
 function requiredVar(env: NodeJS.ProcessEnv, name: string): string {
@@ -69,39 +56,44 @@ function requiredVar(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
-/** Opens the store FACEID_STORE names; without it CloudBase when TCB_ENV is set, else npm start's file. */
-export function openBackend(env: NodeJS.ProcessEnv, deps: RecordsDeps = {}): RecordsBackend {
-  let spec: StoreSpec;
-  if (env.FACEID_STORE?.trim()) {
-    try {
-      spec = storeSpecFromEnv(env);
-    } catch (error) {
-      throw new UsageError(error instanceof FaceIdError ? error.message : String(error));
-    }
-  } else spec = env.TCB_ENV?.trim() ? { kind: 'cloud' } : { kind: 'file', path: LOCAL_RECORDS_FILE };
+/** wx-server-sdk initialised outside the cloud with an environment and a key pair (one SDK for every tool). */
+function connectSdk(config: { env: string; secretId: string; secretKey: string }): CloudSdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require('wx-server-sdk') as CloudSdk;
+  sdk.init(config as Parameters<CloudSdk['init']>[0]);
+  return sdk;
+}
 
-  if (spec.kind === 'cloud') {
+/**
+ * Opens CloudBase when TCB_ENV is set; otherwise the stand-in data of `npm start` (CLOUDBASE_DATA_DIR): through
+ * the running stand-in when `npm start` is up, else through one started here over the folder.
+ */
+export async function openBackend(env: NodeJS.ProcessEnv): Promise<RecordsBackend> {
+  if (env.TCB_ENV?.trim() || env.TCB_SECRET_ID?.trim() || env.TCB_SECRET_KEY?.trim()) {
     const config = {
       env: requiredVar(env, 'TCB_ENV'),
       secretId: requiredVar(env, 'TCB_SECRET_ID'),
       secretKey: requiredVar(env, 'TCB_SECRET_KEY'),
     };
-    const cloud = (deps.connectCloud ?? connectNodeSdk)(config);
+    const sdk = connectSdk(config);
     return {
-      store: openStore(spec, () => cloud.database),
-      deleteFile: cloud.deleteFile,
+      store: openStore(sdk.database()),
+      deleteFile: async (options) => sdk.deleteFile(options),
       describe: `CloudBase ${config.env}`,
+      close: async () => undefined,
     };
   }
-  const filesDir =
-    spec.kind === 'file' ? join(dirname(spec.path), 'files') : join(dirname(LOCAL_RECORDS_FILE), 'files');
-  const local = createLocalCloud({ filesDir });
+  const dataDir = resolve(env.CLOUDBASE_DATA_DIR?.trim() || LOCAL_CLOUDBASE_DIR);
+  const running = runningStandIn(dataDir);
+  const standIn = running ? undefined : await startCloudBase({ dataDir, collections: PROJECT_COLLECTIONS });
+  // The stand-in is reached the way a function reaches CloudBase: through the variables the cloud sets.
+  Object.assign(process.env, cloudEnvironment({ url: running?.url ?? standIn!.url }));
+  const sdk = connectSdk({ env: DEFAULT_ENV_ID, secretId: DEFAULT_SECRET_ID, secretKey: DEFAULT_SECRET_KEY });
   return {
-    store: openStore(spec, () => {
-      throw new Error('no cloud database for an embedded store');
-    }),
-    deleteFile: (options) => local.sdk.deleteFile(options),
-    describe: spec.kind === 'file' ? spec.path : 'memory',
+    store: openStore(sdk.database()),
+    deleteFile: async (options) => sdk.deleteFile(options),
+    describe: `${dataDir}${running ? ` (npm start, process ${running.pid})` : ''}`,
+    close: async () => standIn?.close(),
   };
 }
 
@@ -310,7 +302,12 @@ export async function records(argv: string[], deps: RecordsDeps = {}): Promise<n
   const err = deps.err ?? ((line: string) => console.error(line));
   try {
     const args = parseRecordsArgs(argv);
-    return await execute(args, openBackend(deps.env ?? process.env, deps), out);
+    const backend = await openBackend(deps.env ?? process.env);
+    try {
+      return await execute(args, backend, out);
+    } finally {
+      await backend.close();
+    }
   } catch (error) {
     if (error instanceof UsageError) {
       err(`records: ${error.message}\n${USAGE}`);

@@ -1,15 +1,15 @@
 /**
- * `npm start`: the whole app on one local port — the sandbox FaceID, a local host running every cloud function's
- * exports.main, and a browser preview of the real pages (miniprogram-simulate in browser mode).
+ * `npm start`: the whole app on one local port — the sandbox FaceID, the CloudBase stand-in, every cloud function's
+ * bundle running on it through the real wx-server-sdk, and a browser preview of the real pages
+ * (miniprogram-simulate in browser mode).
  */
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { resetEmbeddedStores } from '../server/store';
 import { buildFunctions, functionNames } from './build-functions';
 import { createLocalHost } from './local-cloud/host';
-import { createLocalCloud } from './local-cloud/sdk';
+import { startLocalCloud, type LocalCloud } from './local-cloud';
 import { createPreviewHandler } from './preview/server';
 import { BANNER, startSandbox, type Sandbox } from './sandbox';
 
@@ -21,7 +21,7 @@ const LOCAL_APPCODE = 'local-preview-appcode';
 export interface AppOptions {
   /** Port on 127.0.0.1; 0 picks a free one (default: PORT or 8780). */
   port?: number;
-  /** Where records and uploaded files live (default: .data). */
+  /** Where the stand-in keeps its database and storage, under `cloudbase/` (default: .data). */
   dataDir?: string;
   /** No request log. */
   quiet?: boolean;
@@ -34,7 +34,9 @@ export interface RunningApp {
   readonly dataDir: string;
   /** The in-process sandbox FaceID (its control endpoints are also under `<url>/__sandbox/`). */
   readonly sandbox: Sandbox;
-  /** Stops the server and the sandbox, and restores the environment. */
+  /** The CloudBase stand-in and the functions running on it. */
+  readonly cloud: LocalCloud;
+  /** Stops the server, the functions, the stand-in and the sandbox. */
   close(): Promise<void>;
 }
 
@@ -82,10 +84,12 @@ function proxy(target: string, req: http.IncomingMessage, res: http.ServerRespon
 export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   await ensureFunctionsBuilt();
   const dataDir = resolve(options.dataDir ?? join(ROOT, '.data'));
-  mkdirSync(join(dataDir, 'files'), { recursive: true });
+  mkdirSync(dataDir, { recursive: true });
   const log = options.quiet ? () => undefined : (line: string) => console.log(`[local] ${line}`);
   const sandbox = await startSandbox({ port: 0, appcode: LOCAL_APPCODE, quiet: true });
-  const cloud = createLocalCloud({ filesDir: join(dataDir, 'files') });
+  // The functions' configuration refers to the app's own URL, known once the server listens.
+  const env: Record<string, string> = {};
+  const cloud = await startLocalCloud({ dataDir: join(dataDir, 'cloudbase'), env: () => env });
   const host = createLocalHost({ cloud, log });
   const preview = createPreviewHandler();
 
@@ -114,18 +118,14 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   });
   const url = `http://${HOST}:${port}`;
 
-  const env: Record<string, string> = {
+  Object.assign(env, {
     FACEID_PROVIDER: 'fidlite',
     FACEID_APPCODE: LOCAL_APPCODE,
     FACEID_BASE_URL: sandbox.url,
     FACEID_NOTIFY_URL: `${url}/api/notify`,
     FACEID_RETURN_URL: `${url}/`,
-    FACEID_STORE: `file:${join(dataDir, 'records.json')}`,
-  };
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  resetEmbeddedStores();
-  cloud.install();
+    ...(process.env.FACEID_LOG ? { FACEID_LOG: process.env.FACEID_LOG } : {}),
+  });
 
   let closed = false;
   return {
@@ -133,6 +133,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     port,
     dataDir,
     sandbox,
+    cloud,
     async close() {
       if (closed) return;
       closed = true;
@@ -140,13 +141,8 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
         server.close(() => done());
         server.closeAllConnections();
       });
+      await cloud.close();
       await sandbox.close();
-      cloud.uninstall();
-      resetEmbeddedStores();
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
     },
   };
 }
@@ -162,7 +158,9 @@ async function main(): Promise<void> {
     dataDir: process.env.DATA_DIR || undefined,
     quiet: process.env.QUIET === '1',
   });
-  console.log(`${BANNER} inside (not the real FaceID); records in ${app.dataDir}`);
+  console.log(
+    `${BANNER} inside (not the real FaceID); CloudBase stand-in data in ${join(app.dataDir, 'cloudbase')}`,
+  );
   console.log(`Open ${app.url}`);
   let stopping = false;
   const stop = (signal: string): void => {

@@ -1,3 +1,4 @@
+import { FaceIdError } from '../../miniprogram/domain/errors';
 import {
   COUNTERS_COLLECTION,
   VERIFICATIONS_COLLECTION,
@@ -95,7 +96,7 @@ export class CloudBaseStore implements VerificationStore {
       return true;
     } catch (err) {
       if (isDuplicateKey(err)) return false;
-      throw err;
+      throw new FaceIdError('SERVICE_BUSY', { detail: 'the record could not be written' });
     }
   }
 
@@ -152,14 +153,21 @@ export class CloudBaseStore implements VerificationStore {
   finish(record: IssuedRecord, ending: Ending): Promise<boolean> {
     return this.transition(
       { _id: record._id, status: 'issued' },
-      { ...ending, lastResult: undefined, resultCalls: undefined, readingUntil: undefined },
+      { ...ending, lastResult: undefined, lastReadAt: undefined, resultCalls: undefined, readingUntil: undefined },
     );
   }
 
   expire(record: IssuedRecord, at: number): Promise<boolean> {
     return this.transition(
       { _id: record._id, status: 'issued', expiresAt: this._.lt(at) },
-      { status: 'expired', endedAt: at, lastResult: undefined, resultCalls: undefined, readingUntil: undefined },
+      {
+        status: 'expired',
+        endedAt: at,
+        lastResult: undefined,
+        lastReadAt: undefined,
+        resultCalls: undefined,
+        readingUntil: undefined,
+      },
     );
   }
 
@@ -186,8 +194,15 @@ export class CloudBaseStore implements VerificationStore {
     return stats.updated > 0;
   }
 
-  async keepLastResult(record: IssuedRecord, result: StoredResult | undefined): Promise<void> {
-    await this.transition({ _id: record._id, status: 'issued' }, { lastResult: result, readingUntil: 0 });
+  async keepLastResult(
+    record: IssuedRecord,
+    result: StoredResult | undefined,
+    readAt: number | undefined,
+  ): Promise<void> {
+    await this.transition(
+      { _id: record._id, status: 'issued' },
+      { lastResult: result, lastReadAt: readAt, readingUntil: 0 },
+    );
   }
 
   async forgetPhotos(id: string): Promise<void> {
@@ -195,6 +210,8 @@ export class CloudBaseStore implements VerificationStore {
   }
 
   private async first(filter: Record<string, unknown>): Promise<VerificationRecord | undefined> {
+    // The SDK drops undefined values from a query, which would then match any record.
+    if (Object.values(filter).some((value) => value === undefined)) return undefined;
     const { data } = await this.collection.where(filter).limit(1).get();
     return data[0] as unknown as VerificationRecord | undefined;
   }

@@ -71,6 +71,8 @@ export interface IssuedRecord extends RecordBase, TokenFields {
   readingUntil?: number;
   /** The latest answer that was not final (budgeted products), served while the day's budget is used. */
   lastResult?: StoredResult;
+  /** When `lastResult` was read (epoch ms). */
+  lastReadAt?: number;
 }
 
 /** FaceID gave a final result (passed or not). */
@@ -167,7 +169,7 @@ export interface VerificationStore {
    */
   claimResultCall(record: IssuedRecord, day: string, perDay: number, at: number, holdMs: number): Promise<boolean>;
   /** Releases the right to read of a budgeted record, keeping its latest non-final answer. */
-  keepLastResult(record: IssuedRecord, result: StoredResult | undefined): Promise<void>;
+  keepLastResult(record: IssuedRecord, result: StoredResult | undefined, readAt: number | undefined): Promise<void>;
   /** Forgets the photo fileIDs once the files are deleted. */
   forgetPhotos(id: string): Promise<void>;
   getById(id: string): Promise<VerificationRecord | undefined>;

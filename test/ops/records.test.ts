@@ -1,14 +1,12 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resetEmbeddedStores } from '../../server/store';
-import { CloudBaseStore } from '../../server/store/cloudbase';
-import { EmbeddedStore } from '../../server/store/embedded';
+import { openStore } from '../../server/store';
 import type { VerificationRecord, VerificationStore } from '../../server/store/types';
-import { createLocalCloud } from '../../tools/local-cloud/sdk';
-import { nodeSdkDatabase } from '../../server/store/node-sdk';
-import { hashOpenid, records, type RecordsDeps } from '../../tools/records';
-import { FakeCloudDatabase, nodeSdkShapedDatabase } from '../support/fake-cloud-db';
+import { cloudEnvironment, startCloudBase, type CloudBaseStandIn } from '../../tools/cloudbase';
+import { PROJECT_COLLECTIONS } from '../../tools/local-cloud';
+import { hashOpenid, type RecordsDeps } from '../../tools/records';
+import { useSdkInThisProcess } from '../support/cloudbase';
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -69,65 +67,110 @@ interface Backend {
   setup(): Promise<{ deps: RecordsDeps; deletedFiles(): string[]; files: string[] }>;
 }
 
-const cleanup: string[] = [];
-afterAll(() => cleanup.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+/** Seeds records 0..4 and two evidence images through wx-server-sdk into a stand-in; resolves the fileIDs. */
+async function seedThroughSdk(
+  standIn: CloudBaseStandIn,
+  variables = standIn.sdkEnvironment(),
+): Promise<string[]> {
+  const { sdk, restore } = useSdkInThisProcess(variables);
+  try {
+    const store = openStore(sdk.database());
+    await seed(store);
+    const files = [
+      standIn.putFile('faceid-evidence/biz-0/a.jpg', Buffer.from('a')),
+      standIn.putFile('faceid-evidence/biz-0/b.jpg', Buffer.from('b')),
+    ];
+    await store.update('biz-0', { imageFileIDs: files });
+    return files;
+  } finally {
+    restore();
+  }
+}
 
 const backends: Backend[] = [
   {
-    name: 'the embedded file store of npm start',
+    name: 'the stand-in data of npm start, while npm start is stopped',
     async setup() {
-      resetEmbeddedStores();
       const dir = mkdtempSync(join(tmpdir(), 'records-'));
-      cleanup.push(dir);
-      const file = join(dir, 'records.json');
-      const store = new EmbeddedStore(file);
-      await seed(store);
-      const local = createLocalCloud({ filesDir: join(dir, 'files') });
-      const files = [
-        local.putFile('faceid/evidence/a.jpg', Buffer.from('a')),
-        local.putFile('faceid/evidence/b.jpg', Buffer.from('b')),
-      ];
-      await store.update('biz-0', { imageFileIDs: files });
-      const fileOf = (id: string) => join(dir, 'files', id.replace(/^cloud:\/\/[^/]+\//, ''));
+      cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+      const standIn = await startCloudBase({ dataDir: dir, collections: PROJECT_COLLECTIONS });
+      const files = await seedThroughSdk(standIn);
+      await standIn.close();
+      const onDisk = (id: string) => join(dir, 'storage', id.replace(/^cloud:\/\/[^/]+\//, ''));
+      expect(files.every((id) => existsSync(onDisk(id)))).toBe(true);
       return {
-        deps: { env: { FACEID_STORE: `file:${file}` } },
-        deletedFiles: () => files.filter((id) => !existsSync(fileOf(id))),
+        deps: { env: { CLOUDBASE_DATA_DIR: dir } },
+        deletedFiles: () => files.filter((id) => !existsSync(onDisk(id))),
         files,
       };
     },
   },
   {
-    name: 'CloudBaseStore over the CloudBase database',
+    name: 'the stand-in of a running npm start',
     async setup() {
-      const db = new FakeCloudDatabase();
-      const store = new CloudBaseStore(db);
-      await seed(store);
-      const files = ['cloud://prod.x/faceid/a.jpg', 'cloud://prod.x/faceid/b.jpg'];
-      await store.update('biz-0', { imageFileIDs: files });
-      const deleted: string[] = [];
+      const dir = mkdtempSync(join(tmpdir(), 'records-'));
+      const standIn = await startCloudBase({ dataDir: dir, collections: PROJECT_COLLECTIONS });
+      cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+      cleanup.push(() => standIn.close());
+      const files = await seedThroughSdk(standIn);
+      return {
+        deps: { env: { CLOUDBASE_DATA_DIR: dir } },
+        deletedFiles: () => files.filter((id) => standIn.readFile(id) === undefined),
+        files,
+      };
+    },
+  },
+  {
+    name: 'CloudBase (TCB_ENV, TCB_SECRET_ID, TCB_SECRET_KEY)',
+    async setup() {
+      // The stand-in plays the real environment: it refuses requests for another env or signed with another key.
+      const account = { envId: 'prod-1a2b', secretId: 'AKIDexample', secretKey: 'secret-key-example' };
+      const standIn = await startCloudBase({ ...account, collections: PROJECT_COLLECTIONS });
+      cleanup.push(() => standIn.close());
+      const files = await seedThroughSdk(standIn);
+      // Only the endpoint comes from the variables: the CLI must bring the env and key pair itself.
+      const {
+        TENCENTCLOUD_SECRETID: _id,
+        TENCENTCLOUD_SECRETKEY: _key,
+        ...endpoint
+      } = cloudEnvironment({
+        url: standIn.url,
+        envId: 'another-env',
+      });
+      const { restore } = useSdkInThisProcess(endpoint);
+      const savedKeys = [process.env.TENCENTCLOUD_SECRETID, process.env.TENCENTCLOUD_SECRETKEY];
+      delete process.env.TENCENTCLOUD_SECRETID;
+      delete process.env.TENCENTCLOUD_SECRETKEY;
+      cleanup.push(() => {
+        restore();
+        [process.env.TENCENTCLOUD_SECRETID, process.env.TENCENTCLOUD_SECRETKEY] = savedKeys;
+      });
       return {
         deps: {
-          env: { TCB_ENV: 'prod-1a2b', TCB_SECRET_ID: 'AKIDexample', TCB_SECRET_KEY: 'secret-key-example' },
-          connectCloud: (config) => {
-            expect(config).toEqual({
-              env: 'prod-1a2b',
-              secretId: 'AKIDexample',
-              secretKey: 'secret-key-example',
-            });
-            return { database: db, deleteFile: async ({ fileList }) => deleted.push(...fileList) };
-          },
+          env: { TCB_ENV: account.envId, TCB_SECRET_ID: account.secretId, TCB_SECRET_KEY: account.secretKey },
         },
-        deletedFiles: () => deleted,
+        deletedFiles: () => files.filter((id) => standIn.readFile(id) === undefined),
         files,
       };
     },
   },
 ];
 
+/** Runs the CLI as its own process would: a fresh module registry, so a fresh wx-server-sdk each run. */
 async function run(argv: string[], deps: RecordsDeps) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await records(argv, { ...deps, out: (l) => out.push(l), err: (l) => err.push(l) });
+  let code = -1;
+  await jest.isolateModulesAsync(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { records } = require('../../tools/records') as typeof import('../../tools/records');
+    code = await records(argv, { ...deps, out: (l) => out.push(l), err: (l) => err.push(l) });
+  });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -213,7 +256,7 @@ describe.each(backends)('records CLI with $name', (backend) => {
 });
 
 describe('bad arguments', () => {
-  const deps: RecordsDeps = { env: { FACEID_STORE: 'memory' } };
+  const deps: RecordsDeps = { env: {} };
   it.each([
     [[], 'a command is required'],
     [['drop'], 'unknown command drop'],
@@ -236,46 +279,12 @@ describe('bad arguments', () => {
   });
 
   it.each([
-    [{ FACEID_STORE: 'cloud', TCB_ENV: 'e', TCB_SECRET_ID: 'i' }, 'TCB_SECRET_KEY'],
+    [{ TCB_ENV: 'e', TCB_SECRET_ID: 'i' }, 'TCB_SECRET_KEY'],
     [{ TCB_ENV: 'e', TCB_SECRET_KEY: 'k' }, 'TCB_SECRET_ID'],
-    [{ FACEID_STORE: 'cloud' }, 'TCB_ENV'],
-    [{ FACEID_STORE: 'postgres' }, 'FACEID_STORE must be cloud, memory or file:<path>'],
+    [{ TCB_SECRET_ID: 'i', TCB_SECRET_KEY: 'k' }, 'TCB_ENV'],
   ])('names the missing or bad variable (%j)', async (env, message) => {
     const r = await run(['list'], { env });
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
-  });
-});
-
-describe('the @cloudbase/node-sdk database adapter', () => {
-  /** FakeCloudDatabase with node-sdk's call and answer shapes: add(data), update(data), { deleted } / { updated }. */
-  it('runs the store contract the CLI uses', async () => {
-    const store = new CloudBaseStore(nodeSdkDatabase(nodeSdkShapedDatabase(new FakeCloudDatabase())));
-    await seed(store);
-    expect(await store.create(record(1))).toBe(false);
-    expect((await store.listRecent({ skip: 0, limit: 2 })).map((r) => r._id)).toEqual(['biz-4', 'biz-3']);
-    expect((await store.listCreatedBefore(T0 + DAY, 10)).map((r) => r._id)).toEqual(['biz-0']);
-    expect((await store.getById('biz-3'))?.maskedName).toBe(NAMES[0]);
-    expect(await store.delete('biz-0')).toBe(true);
-    expect(await store.delete('biz-0')).toBe(false);
-    expect(await store.hit('k', T0, 60_000)).toBe(1);
-    expect(await store.hit('k', T0, 60_000)).toBe(2);
-  });
-
-  it('turns an error answer into a failure', async () => {
-    const db = nodeSdkDatabase({
-      command: new FakeCloudDatabase().command,
-      collection: () => {
-        const q = {
-          where: () => q,
-          limit: () => q,
-          get: async () => ({ code: 'DATABASE_PERMISSION_DENIED', message: 'denied' }),
-        };
-        return q as never;
-      },
-    });
-    await expect(new CloudBaseStore(db).getById('x')).rejects.toThrow(
-      'CloudBase: DATABASE_PERMISSION_DENIED denied',
-    );
   });
 });

@@ -1,47 +1,65 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { startCloudBase, type CloudBaseStandIn } from '../../tools/cloudbase';
+import { PROJECT_COLLECTIONS } from '../../tools/local-cloud';
 
 const ROOT = resolve(__dirname, '../..');
+const run = promisify(execFile);
 
-/** Runs a bundled function's exports.main in a fresh node process: no wx-server-sdk installed, nothing injected. */
-function runBundle(name: string, event: unknown, env: Record<string, string>): Record<string, unknown> {
+/** Runs a bundled function's exports.main in a fresh node process with only the variables given. */
+async function runBundle(
+  name: string,
+  event: unknown,
+  env: Record<string, string>,
+): Promise<Record<string, unknown>> {
   const script = `require(${JSON.stringify(`${ROOT}/cloudfunctions/${name}/index.js`)}).main(${JSON.stringify(event)}, {})
     .then((answer) => process.stdout.write(JSON.stringify(answer)), (err) => { console.error(err); process.exit(3); });`;
-  const out = execFileSync(process.execPath, ['-e', script], {
+  const { stdout } = await run(process.execPath, ['-e', script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', FACEID_LOG: 'off', ...env },
     encoding: 'utf8',
   });
-  return JSON.parse(out) as Record<string, unknown>;
+  return JSON.parse(stdout) as Record<string, unknown>;
 }
 
-describe('a built exports.main outside the cloud', () => {
-  it('needs no wx-server-sdk when FACEID_STORE is not cloud, and treats the call as a console call', () => {
-    expect(existsSync(`${ROOT}/node_modules/wx-server-sdk`)).toBe(false);
-    expect(existsSync(`${ROOT}/cloudfunctions/getBizToken/node_modules`)).toBe(false);
-    const bad = { mode: 'idcard', idcardName: '张三', idcardNumber: '110105194912310021' };
-    expect(runBundle('getBizToken', bad, { FACEID_STORE: 'memory' })).toMatchObject({
-      ok: false,
-      error: { code: 'INVALID_IDCARD_NUMBER' },
-    });
-    expect(runBundle('listVerifications', {}, { FACEID_STORE: 'memory' })).toEqual({
+describe('a built exports.main in a fresh process, on the variables the cloud sets', () => {
+  let cloudbase: CloudBaseStandIn;
+  beforeAll(async () => {
+    cloudbase = await startCloudBase({ collections: PROJECT_COLLECTIONS });
+  });
+  afterAll(() => cloudbase.close());
+
+  const caller = (openid: string) => ({
+    WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID',
+    WX_OPENID: openid,
+    WX_APPID: 'wx0000000000local',
+  });
+
+  it('takes the caller from WX_OPENID through wx-server-sdk and reads the stand-in database', async () => {
+    expect(await runBundle('whoami', {}, { ...cloudbase.sdkEnvironment(), ...caller('o-fresh-1') })).toEqual({
       ok: true,
-      items: [],
-      page: 0,
-      pageSize: 20,
-      hasMore: false,
+      openid: 'o-fresh-1',
+      uploadDir: 'faceid/o-fresh-1/',
     });
-    expect(runBundle('whoami', {}, { FACEID_STORE: 'memory' })).toMatchObject({
+    cloudbase.resetRequestCounts();
+    expect(
+      await runBundle('listVerifications', {}, { ...cloudbase.sdkEnvironment(), ...caller('o-fresh-1') }),
+    ).toEqual({ ok: true, items: [], page: 0, pageSize: 20, hasMore: false });
+    expect(cloudbase.requestCounts()).toEqual({ 'database.getDocument': 1 });
+  });
+
+  it('treats a call without a WeChat context as a console call', async () => {
+    expect(await runBundle('whoami', {}, cloudbase.sdkEnvironment())).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN' },
     });
   });
 
-  it('refuses to start against the cloud store without wx-server-sdk, with the error shape', () => {
-    expect(runBundle('listVerifications', {}, { FACEID_STORE: 'cloud' })).toMatchObject({
-      ok: false,
-      error: { code: 'INTERNAL' },
-    });
+  it('answers a database failure in the error shape, never a crash', async () => {
+    cloudbase.injectFault({ action: 'database.getDocument', code: 'DATABASE_PERMISSION_DENIED' });
+    expect(
+      await runBundle('listVerifications', {}, { ...cloudbase.sdkEnvironment(), ...caller('o-fresh-1') }),
+    ).toMatchObject({ ok: false, error: { code: 'INTERNAL', retryable: false } });
   });
 });

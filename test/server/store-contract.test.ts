@@ -1,13 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { blockedConnections } from '../../tools/offline';
+import { openStore } from '../../server/store';
 import { CloudBaseStore } from '../../server/store/cloudbase';
-import { EmbeddedStore } from '../../server/store/embedded';
-import { openStore, resetEmbeddedStores, storeSpecFromEnv } from '../../server/store';
-import type { VerificationRecord, VerificationStore } from '../../server/store/types';
-import { nodeSdkDatabase } from '../../server/store/node-sdk';
-import { FakeCloudDatabase, nodeSdkShapedDatabase } from '../support/fake-cloud-db';
-
+import type { StoredResult, VerificationRecord, VerificationStore } from '../../server/store/types';
+import { sdkOverStandIn, type SdkOverStandIn } from '../support/cloudbase';
 const record = (
   id: string,
   openid: string | null,
@@ -25,20 +20,19 @@ const record = (
   ...extra,
 });
 
-const implementations: [string, () => VerificationStore][] = [
-  ['embedded (memory)', () => new EmbeddedStore()],
-  ['embedded (file)', () => new EmbeddedStore(join(mkdtempSync(join(tmpdir(), 'store-')), 'records.json'))],
-  ['CloudBase', () => new CloudBaseStore(new FakeCloudDatabase())],
-  [
-    'CloudBase through @cloudbase/node-sdk',
-    () => new CloudBaseStore(nodeSdkDatabase(nodeSdkShapedDatabase(new FakeCloudDatabase())) as never),
-  ],
-];
+let cloud: SdkOverStandIn;
+beforeAll(async () => {
+  cloud = await sdkOverStandIn();
+});
+afterAll(() => cloud.close());
 
-describe.each(implementations)('store contract: %s', (_name, make) => {
+describe('store contract: CloudBase through wx-server-sdk and the stand-in', () => {
   let store: VerificationStore;
-  beforeEach(() => {
-    store = make();
+  beforeEach(async () => {
+    // A fresh stand-in per test: every test starts from empty collections.
+    await cloud.close();
+    cloud = await sdkOverStandIn();
+    store = openStore(cloud.sdk.database());
   });
 
   it('creates a record once per _id and reads it back by id and by token', async () => {
@@ -113,42 +107,83 @@ describe.each(implementations)('store contract: %s', (_name, make) => {
   });
 });
 
-describe('embedded file store', () => {
-  it('keeps records across restarts', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'store-')), 'nested', 'records.json');
-    const first = new EmbeddedStore(file);
-    await first.create(record('b1', 'u1', 1));
-    await first.update('b1', { status: 'issued', bizToken: 't1' });
-    const second = new EmbeddedStore(file);
-    expect(await second.getByBizToken('t1')).toMatchObject({ _id: 'b1', status: 'issued' });
-  });
-});
-
-describe('FACEID_STORE', () => {
-  afterEach(() => resetEmbeddedStores());
-
-  it('parses cloud (default), memory and file:<path>', () => {
-    expect(storeSpecFromEnv({})).toEqual({ kind: 'cloud' });
-    expect(storeSpecFromEnv({ FACEID_STORE: 'memory' })).toEqual({ kind: 'memory' });
-    expect(storeSpecFromEnv({ FACEID_STORE: 'file:/tmp/x.json' })).toEqual({
-      kind: 'file',
-      path: '/tmp/x.json',
-    });
-    expect(() => storeSpecFromEnv({ FACEID_STORE: 'redis' })).toThrow(
-      expect.objectContaining({ code: 'CONFIG_INVALID', param: 'FACEID_STORE' }),
-    );
+describe('the CloudBase store, as the real SDK shows it', () => {
+  let store: CloudBaseStore;
+  beforeEach(async () => {
+    await cloud.close();
+    cloud = await sdkOverStandIn();
+    store = new CloudBaseStore(cloud.sdk.database());
   });
 
-  it('shares one embedded store per location within a process, as functions share one database', () => {
-    const a = openStore({ kind: 'memory' }, () => new FakeCloudDatabase());
-    const b = openStore({ kind: 'memory' }, () => new FakeCloudDatabase());
-    expect(a).toBe(b);
+  const answer = (extra: Partial<StoredResult>): StoredResult => ({
+    bizToken: 't1',
+    bizNo: 'b1',
+    outcome: 'not_started',
+    resultCode: 0,
+    resultMessage: 'WAITING',
+    title: '认证中',
+    detail: '',
+    retryable: true,
+    finished: false,
+    ...extra,
   });
 
-  it('uses the SDK database for cloud', async () => {
-    const db = new FakeCloudDatabase();
-    const store = openStore({ kind: 'cloud' }, () => db);
+  it('replaces a nested object: a second lastResult keeps nothing of the first', async () => {
     await store.create(record('b1', 'u1', 1));
-    expect(db.collections.get('faceid_verifications')?.has('b1')).toBe(true);
+    await store.update('b1', {
+      lastResult: answer({
+        verification: {
+          against: 'idcard',
+          confidence: 80,
+          thresholds: { '1e-3': 62, '1e-4': 69, '1e-5': 74, '1e-6': 78 },
+          level: '1e-6',
+        },
+      }),
+    });
+    await store.update('b1', { lastResult: answer({ resultMessage: 'STILL_WAITING' }) });
+    const got = await store.getById('b1');
+    expect(got?.lastResult).toEqual(answer({ resultMessage: 'STILL_WAITING' }));
+    expect(got?.lastResult).not.toHaveProperty('verification');
+  });
+
+  it('clears a field whose patch value is undefined', async () => {
+    await store.create(record('b1', 'u1', 1, { errorCode: 'UPSTREAM_TIMEOUT', status: 'failed' }));
+    await store.update('b1', { status: 'requesting', errorCode: undefined });
+    const got = await store.getById('b1');
+    expect(got?.status).toBe('requesting');
+    expect(got).not.toHaveProperty('errorCode');
+  });
+
+  it('treats only a duplicate key as a duplicate; any other insert failure is retryable', async () => {
+    await store.create(record('b1', 'u1', 1));
+    expect(await store.create(record('b1', 'u2', 2))).toBe(false);
+    cloud.cloudbase.injectFault({ action: 'database.insertDocument', code: 'DATABASE_REQUEST_FAILED' });
+    await expect(store.create(record('b2', 'u1', 3))).rejects.toMatchObject({
+      code: 'SERVICE_BUSY',
+      retryable: true,
+    });
+    expect(await store.getById('b2')).toBeUndefined();
+    expect(await store.create(record('b2', 'u1', 3))).toBe(true);
+  });
+
+  it('never sends a query with an undefined value (the SDK would drop it and match any record)', async () => {
+    await store.create(record('b1', 'u1', 1, { bizToken: 't1', resultRef: 'r1' }));
+    cloud.cloudbase.resetRequestCounts();
+    expect(await store.getByBizToken(undefined as unknown as string)).toBeUndefined();
+    expect(await store.getByResultRef(undefined as unknown as string)).toBeUndefined();
+    expect(cloud.cloudbase.requestCounts()).toEqual({});
+  });
+
+  it('counts database requests at the stand-in and never lets the SDK reach another host', async () => {
+    const blockedBefore = blockedConnections.length;
+    await store.create(record('b1', 'u1', 1));
+    await store.update('b1', { status: 'issued', bizToken: 't1' });
+    await store.getByBizToken('t1');
+    expect(cloud.cloudbase.requestCounts()).toEqual({
+      'database.insertDocument': 1,
+      'database.modifyDocument': 1,
+      'database.getDocument': 1,
+    });
+    expect(blockedConnections.slice(blockedBefore)).toEqual([]);
   });
 });

@@ -1,11 +1,17 @@
-/** Runs the bundled cloud functions against the sandbox, with the embedded store and a local cloud. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, resetEmbeddedStores } from '../../server/store';
-import type { VerificationStore } from '../../server/store/types';
-import { createLocalCloud, type LocalCloud } from '../../tools/local-cloud/sdk';
+/**
+ * Runs the bundled cloud functions the production way: each `cloudfunctions/<name>/index.js` in its own instances
+ * (worker threads), the real wx-server-sdk inside pointed at the CloudBase stand-in, FaceID answered by the
+ * sandbox through a recording proxy.
+ */
+import { CloudBaseStore } from '../../server/store/cloudbase';
+import {
+  VERIFICATIONS_COLLECTION,
+  type VerificationRecord,
+  type VerificationStore,
+} from '../../server/store/types';
+import { startLocalCloud, type LocalCloud } from '../../tools/local-cloud';
 import { startSandbox } from '../../tools/sandbox';
+import { useSdkInThisProcess } from './cloudbase';
 import { startRecordingUpstream, type RecordingUpstream } from './recording-upstream';
 
 export const TEST_APPCODE = 'test-appcode-0123456789abcdef';
@@ -14,45 +20,85 @@ export interface Harness {
   sandbox: Awaited<ReturnType<typeof startSandbox>>;
   upstream: RecordingUpstream;
   cloud: LocalCloud;
+  /** The functions' configuration variables at the start (a test may change them in process.env). */
   env: Record<string, string>;
+  /** The verification store over the real SDK's database, pointed at the same stand-in as the functions. */
   store(): VerificationStore;
+  /** Calls a function as a user (default `o-user-1`; null: a console call); rejects with the platform's failures. */
   call<T = Record<string, unknown>>(name: string, event: unknown, openid?: string | null): Promise<T>;
+  /** Runs a function with this time-out instead of its declared one (undefined: the declared one again). */
+  setTimeout(name: string, ms: number | undefined): void;
+  /** Sets (or, with undefined, removes) configuration variables of the functions for the rest of the test. */
+  setEnv(variables: Record<string, string | undefined>): void;
+  /** Writes a record as it would stand in the database (a state reached earlier, e.g. by a stopped function). */
+  putRecord(record: VerificationRecord): Promise<void>;
+  /** Moves a record's times, as if they had been set earlier (the functions' clock is the real one). */
+  ageRecord(id: string, times: { expiresAt?: number; requestedAt?: number; createdAt?: number }): Promise<void>;
+  /** Stores a file as the mini-program's wx.cloud.uploadFile would; resolves its fileID. */
+  putFile(cloudPath: string, content: Buffer): Promise<string>;
+  /** Whether cloud storage still holds the file. */
+  fileExists(fileID: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
-/** Starts the sandbox, a recording proxy in front of it, and a local cloud; sets the functions' variables. */
+/** The variables a function is configured with: this process's FACEID_* variables. */
+function functionConfiguration(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[0].startsWith('FACEID_') && entry[1] !== undefined,
+    ),
+  );
+}
+
+/** Starts the sandbox, a recording proxy in front of it, the CloudBase stand-in and the functions on it. */
 export async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
   const sandbox = await startSandbox({ port: 0, appcode: TEST_APPCODE, quiet: true });
   const upstream = await startRecordingUpstream(sandbox.url);
-  const cloud = createLocalCloud({ filesDir: mkdtempSync(join(tmpdir(), 'faceid-files-')) });
-  cloud.install();
   const env: Record<string, string> = {
     FACEID_PROVIDER: 'fidlite',
     FACEID_APPCODE: TEST_APPCODE,
     FACEID_BASE_URL: upstream.url,
     FACEID_NOTIFY_URL: 'http://127.0.0.1:9/notify',
     FACEID_RETURN_URL: 'https://example.invalid/return',
-    FACEID_STORE: 'memory',
     FACEID_TIMEOUT_MS: '3000',
     FACEID_RATE_LIMIT: '1000/600',
+    FACEID_LOG: 'off',
     ...extraEnv,
   };
+  // The functions' configuration is this process's FACEID_* variables at each call, so a test can change it.
   const saved = { ...process.env };
   Object.assign(process.env, env);
-  resetEmbeddedStores();
+  const cloud = await startLocalCloud({ env: functionConfiguration, instances: 2 });
+  // The test's own view of the database: the same SDK, the same variables, in this process.
+  const { sdk, restore } = useSdkInThisProcess(cloud.cloudbase.sdkEnvironment());
+  const store = new CloudBaseStore(sdk.database());
   return {
     sandbox,
     upstream,
     cloud,
     env,
-    store: () =>
-      openStore({ kind: 'memory' }, () => {
-        throw new Error('no cloud database in tests');
-      }),
+    store: () => store,
     call: (name, event, openid = 'o-user-1') => cloud.invoke(name, event, openid) as never,
+    setTimeout: (name, ms) => cloud.functions.overrideTimeout(name, ms),
+    setEnv(variables) {
+      for (const [key, value] of Object.entries(variables)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    },
+    async putRecord(record) {
+      const { _id, ...fields } = record;
+      await sdk.database().collection(VERIFICATIONS_COLLECTION).add({ data: { _id, ...fields } });
+    },
+    async ageRecord(id, times) {
+      await sdk.database().collection(VERIFICATIONS_COLLECTION).doc(id).update({ data: { ...times } });
+    },
+    putFile: async (cloudPath, content) => cloud.putFile(cloudPath, content),
+    fileExists: async (fileID) => cloud.cloudbase.readFile(fileID) !== undefined,
     async close() {
-      cloud.uninstall();
-      for (const key of Object.keys(env)) delete process.env[key];
+      await cloud.close();
+      restore();
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
       Object.assign(process.env, saved);
       await upstream.close();
       await sandbox.close();

@@ -1,13 +1,13 @@
 /**
- * The local host of the cloud functions: runs each bundled function's exports.main (through the local
- * wx-server-sdk stand-in) for HTTP calls from the preview, as the caller identified by a session cookie, and backs
- * wx.cloud.uploadFile/downloadFile with the stand-in's storage folder.
+ * The local host of the cloud functions: runs each bundled function (through the real wx-server-sdk, on the
+ * CloudBase stand-in) for HTTP calls from the preview, as the caller identified by a session cookie, and backs
+ * wx.cloud.uploadFile/downloadFile/deleteFile with the stand-in's storage.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, resolve } from 'node:path';
-import type { LocalCloud } from './sdk';
+import { extname } from 'node:path';
+import { CloudFunctionError } from './functions';
+import type { LocalCloud } from './index';
 
 export const SESSION_COOKIE = 'mp_openid';
 const SESSION_PATTERN = /^o-local-[A-Za-z0-9_-]{8,40}$/;
@@ -27,8 +27,6 @@ const CONTENT_TYPES: Record<string, string> = {
 
 export interface LocalHostOptions {
   cloud: LocalCloud;
-  /** Where the bundled functions are (default: cloudfunctions/). */
-  functionsDir?: string;
   log?: (line: string) => void;
 }
 
@@ -96,7 +94,6 @@ function cookieValue(req: IncomingMessage, name: string): string | undefined {
 /** Creates the local host over a local cloud. */
 export function createLocalHost(options: LocalHostOptions): LocalHost {
   const { cloud } = options;
-  const functionsDir = resolve(options.functionsDir ?? join(__dirname, '..', '..', 'cloudfunctions'));
   const log = options.log ?? (() => undefined);
   let requestSeq = 0;
 
@@ -113,14 +110,7 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
 
   async function callFunction(req: IncomingMessage, res: ServerResponse, openid: string): Promise<void> {
     const body = await readJson(req);
-    const name = body.name;
-    if (
-      typeof name !== 'string' ||
-      !/^[A-Za-z0-9_-]+$/.test(name) ||
-      !existsSync(join(functionsDir, name, 'index.js'))
-    ) {
-      throw new HttpError(404, -501000, `FunctionName parameter could not be found: ${String(name)}`);
-    }
+    const name = typeof body.name === 'string' ? body.name : '';
     const started = Date.now();
     const requestID = `local-${Date.now().toString(36)}-${(++requestSeq).toString(36)}`;
     try {
@@ -129,6 +119,8 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
       sendJson(res, 200, { result, requestID });
     } catch (error) {
       log(`callFunction ${name} ${openid} failed: ${(error as Error).message}`);
+      if (error instanceof CloudFunctionError)
+        throw new HttpError(error.errCode === -501000 ? 404 : 500, error.errCode, error.errMsg);
       throw new HttpError(500, -504002, `functions execute fail: ${(error as Error).message}`);
     }
   }
@@ -154,12 +146,8 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
 
   async function downloadFile(res: ServerResponse, url: URL): Promise<void> {
     const fileID = url.searchParams.get('fileID') ?? '';
-    let content: Buffer;
-    try {
-      ({ fileContent: content } = await cloud.sdk.downloadFile({ fileID }));
-    } catch {
-      throw new HttpError(404, -1, 'storage file not exists');
-    }
+    const content = cloud.cloudbase.readFile(fileID);
+    if (!content) throw new HttpError(404, -503003, 'storage file not exists');
     res.writeHead(200, {
       'content-type': CONTENT_TYPES[extname(fileID).toLowerCase()] ?? 'application/octet-stream',
       'cache-control': 'no-store',
@@ -170,11 +158,13 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
   async function deleteFile(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readJson(req);
     const fileList = Array.isArray(body.fileList) ? body.fileList.map(String) : [];
-    try {
-      sendJson(res, 200, await cloud.sdk.deleteFile({ fileList }));
-    } catch (error) {
-      throw new HttpError(400, -1, (error as Error).message);
-    }
+    sendJson(res, 200, {
+      fileList: fileList.map((fileID) =>
+        cloud.cloudbase.removeFile(fileID)
+          ? { fileID, status: 0, errMsg: 'ok' }
+          : { fileID, status: -503003, errMsg: 'storage file not exists' },
+      ),
+    });
   }
 
   async function notify(req: IncomingMessage, res: ServerResponse): Promise<void> {

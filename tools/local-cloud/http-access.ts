@@ -1,7 +1,7 @@
 /** Local CloudBase "HTTP access": turns an HTTP request into a function's event and its answer into a response. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LocalCloud } from './sdk';
+import type { LocalCloud } from './index';
 
 const MAX_BODY = 1024 * 1024;
 

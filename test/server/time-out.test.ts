@@ -1,0 +1,44 @@
+import { declarationOf } from '../../tools/functions-manifest';
+import { CloudFunctionError } from '../../tools/local-cloud/functions';
+import { startHarness, type Harness } from '../support/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+afterEach(() => h.setTimeout('getBizToken', undefined));
+
+describe('the declared time-out of a cloud function', () => {
+  it('is read from cloudbaserc.json', () => {
+    expect(h.cloud.functions.timeoutMs('getBizToken')).toBe(declarationOf('getBizToken').timeout * 1000);
+    expect(h.cloud.functions.timeoutMs('purgeVerifications')).toBe(60_000);
+  });
+
+  it('stops an invocation that runs past it: the caller gets the platform failure, the record written before stays', async () => {
+    h.setTimeout('getBizToken', 400);
+    h.sandbox.injectFault({ kind: 'latency', ms: 2000, path: '/lite/v1/get_biz_token', times: 1 } as never);
+    const failure = await h.call('getBizToken', { mode: 'ocr' }, 'o-slow').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(CloudFunctionError);
+    expect(failure).toMatchObject({ errCode: -504003, errMsg: 'Invoking task timed out after 0.4 seconds' });
+
+    const [record] = await h.store().listByOpenid('o-slow', { limit: 10, skip: 0 });
+    expect(record).toMatchObject({ openid: 'o-slow', mode: 'ocr', status: 'requesting' });
+    expect(record.bizToken).toBeUndefined();
+    // The instance was stopped mid-call: nothing more is written once the sandbox answers.
+    await new Promise((done) => setTimeout(done, 2000));
+    expect((await h.store().getById(record._id))?.status).toBe('requesting');
+  });
+
+  it('serves the next invocation from a fresh instance', async () => {
+    h.setTimeout('getBizToken', 400);
+    h.sandbox.injectFault({ kind: 'latency', ms: 2000, path: '/lite/v1/get_biz_token', times: 1 } as never);
+    await expect(h.call('getBizToken', { mode: 'ocr' }, 'o-slow-2')).rejects.toMatchObject({
+      errCode: -504003,
+    });
+    await expect(h.call('getBizToken', { mode: 'ocr' }, 'o-slow-2')).resolves.toMatchObject({ ok: true });
+  });
+});

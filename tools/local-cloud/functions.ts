@@ -1,0 +1,275 @@
+/**
+ * Runs the bundled cloud functions (`cloudfunctions/<name>/index.js`) the way the platform does: each function
+ * has a small pool of instances (worker threads), each instance serves one invocation at a time with the caller's
+ * identity in its environment (WX_CONTEXT_KEYS, WX_OPENID, WX_APPID), the cloud's variables point wx-server-sdk at
+ * the CloudBase stand-in, and an invocation past the function's declared time-out (cloudbaserc.json) is stopped:
+ * its instance is terminated, the caller gets the platform's time-out failure, and what it wrote stays written.
+ */
+import { buildSync } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { isNetworkBlocked } from '../offline';
+import { declarationOf, readManifest, type CloudbaseManifest } from '../functions-manifest';
+import type { InstanceData, InstanceMessage, InvokeMessage } from './instance';
+
+/** The appid a local call carries (WX_APPID). */
+export const LOCAL_APPID = 'wx0000000000local';
+const DEFAULT_INSTANCES = 4;
+
+/** A failure of the platform rather than of the function's answer: errCode and errMsg as wx.cloud reports them. */
+export class CloudFunctionError extends Error {
+  constructor(
+    readonly errCode: number,
+    readonly errMsg: string,
+  ) {
+    super(`errCode: ${errCode} | errMsg: ${errMsg}`);
+  }
+}
+
+/** wx-server-sdk's FUNCTIONS_EXECUTE_FAIL: the function threw or its instance died. */
+export const FUNCTIONS_EXECUTE_FAIL = -504002;
+/** The platform's time-out failure. */
+export const FUNCTIONS_TIME_LIMIT_EXCEEDED = -504003;
+
+export interface LocalFunctionsOptions {
+  /** The variables the cloud sets for every function (the CloudBase stand-in's `sdkEnvironment()`). */
+  cloudEnv: Record<string, string>;
+  /**
+   * The functions' own configuration variables (FACEID_*), as set in the console; a function is read at every
+   * invocation, and a changed configuration gets fresh instances, as the platform starts new instances after a
+   * configuration update.
+   */
+  env: Record<string, string> | (() => Record<string, string>);
+  /** Where the bundles are (default: cloudfunctions/). */
+  functionsDir?: string;
+  /** The declarations (default: cloudbaserc.json). */
+  manifest?: CloudbaseManifest;
+  /** Instances per function (default 4); more concurrent invocations wait for a free one. */
+  instances?: number;
+  /** Keep the instances off the network but loopback (default: as this process is, see tools/offline.ts). */
+  offline?: boolean;
+  /** Where the functions' console lines go (default: this process's console). */
+  console?: Pick<Console, 'log' | 'info' | 'warn' | 'error' | 'debug'>;
+}
+
+export interface LocalFunctions {
+  /** Calls a function as the given user (null: a console or HTTP-access call, no WeChat context). */
+  invoke(name: string, event: unknown, openid: string | null): Promise<unknown>;
+  /** The time-out of one function in milliseconds (declared, or as overridden). */
+  timeoutMs(name: string): number;
+  /** Runs a function with a shorter (or longer) time-out than declared; undefined restores the declared one. */
+  overrideTimeout(name: string, ms: number | undefined): void;
+  /** Stops every instance. */
+  close(): Promise<void>;
+}
+
+let instanceSource: string | undefined;
+
+/** The instance's code, compiled once from instance.ts. */
+function instanceCode(): string {
+  instanceSource ??= buildSync({
+    entryPoints: [join(__dirname, 'instance.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+  }).outputFiles[0].text;
+  return instanceSource;
+}
+
+interface Instance {
+  worker: Worker;
+  /** The configuration it was started with. */
+  config: string;
+  ready: Promise<void>;
+  busy: boolean;
+  /** Failed outside an invocation (e.g. while loading): never reused. */
+  dead: boolean;
+}
+
+interface Waiting {
+  config: string;
+  run(instance: Instance): void;
+}
+
+/** Starts the local runner of the bundled functions. */
+export function createLocalFunctions(options: LocalFunctionsOptions): LocalFunctions {
+  const functionsDir = resolve(options.functionsDir ?? join(__dirname, '..', '..', 'cloudfunctions'));
+  const manifest = options.manifest ?? readManifest();
+  const maxInstances = options.instances ?? DEFAULT_INSTANCES;
+  const out = options.console ?? console;
+  const overrides = new Map<string, number>();
+  const pools = new Map<string, { instances: Set<Instance>; waiting: Waiting[] }>();
+  let seq = 0;
+  let closed = false;
+
+  const timeoutMs = (name: string): number =>
+    overrides.get(name) ?? declarationOf(name, manifest).timeout * 1000;
+
+  const configuration = (): Record<string, string> =>
+    typeof options.env === 'function' ? options.env() : options.env;
+
+  function spawn(name: string, config: string): Instance {
+    const worker = new Worker(instanceCode(), {
+      eval: true,
+      workerData: {
+        bundle: join(functionsDir, name, 'index.js'),
+        offline: options.offline ?? isNetworkBlocked(),
+      } satisfies InstanceData,
+      env: { ...options.cloudEnv, ...(JSON.parse(config) as Record<string, string>) },
+      stdout: false,
+      stderr: false,
+    });
+    const ready = new Promise<void>((done, fail) => {
+      const onMessage = (message: InstanceMessage) => {
+        if (message.type !== 'ready') return;
+        worker.off('message', onMessage);
+        worker.off('error', fail);
+        done();
+      };
+      worker.on('message', onMessage);
+      worker.once('error', fail);
+    });
+    const instance: Instance = { worker, config, ready, busy: false, dead: false };
+    worker.on('message', (message: InstanceMessage) => {
+      if (message.type === 'console') out[message.level](message.text);
+    });
+    worker.on('error', () => {
+      instance.dead = true;
+      if (!instance.busy) poolOf(name).instances.delete(instance);
+    });
+    ready.catch(() => undefined);
+    return instance;
+  }
+
+  function poolOf(name: string) {
+    let pool = pools.get(name);
+    if (!pool) {
+      pool = { instances: new Set(), waiting: [] };
+      pools.set(name, pool);
+    }
+    return pool;
+  }
+
+  /**
+   * An idle instance of the function with this configuration, a new one while the pool has room, or a place in
+   * the queue. Idle instances of another configuration are retired.
+   */
+  function acquire(name: string, config: string): Promise<Instance> {
+    const pool = poolOf(name);
+    for (const instance of pool.instances)
+      if (!instance.busy && (instance.dead || instance.config !== config)) {
+        pool.instances.delete(instance);
+        void instance.worker.terminate();
+      }
+    for (const instance of pool.instances)
+      if (!instance.busy) {
+        instance.busy = true;
+        return Promise.resolve(instance);
+      }
+    if (pool.instances.size < maxInstances) {
+      const instance = spawn(name, config);
+      instance.busy = true;
+      pool.instances.add(instance);
+      return Promise.resolve(instance);
+    }
+    return new Promise((run) => pool.waiting.push({ config, run }));
+  }
+
+  function release(name: string, instance: Instance, dead: boolean): void {
+    const pool = poolOf(name);
+    const next = pool.waiting.shift();
+    if (!dead && next?.config === instance.config) return next.run(instance);
+    if (dead || next) {
+      pool.instances.delete(instance);
+      void instance.worker.terminate();
+    } else instance.busy = false;
+    if (next && !closed) {
+      const fresh = spawn(name, next.config);
+      fresh.busy = true;
+      pool.instances.add(fresh);
+      next.run(fresh);
+    }
+  }
+
+  async function invoke(name: string, event: unknown, openid: string | null): Promise<unknown> {
+    if (closed) throw new CloudFunctionError(-501000, 'the local cloud is closed');
+    if (!/^[A-Za-z0-9_-]+$/.test(name) || !existsSync(join(functionsDir, name, 'index.js')))
+      throw new CloudFunctionError(-501000, `FunctionName parameter could not be found: ${name}`);
+    const limit = timeoutMs(name);
+    const instance = await acquire(name, JSON.stringify(configuration()));
+    try {
+      await instance.ready;
+    } catch (error) {
+      release(name, instance, true);
+      throw new CloudFunctionError(
+        FUNCTIONS_EXECUTE_FAIL,
+        `functions execute fail: ${(error as Error).message}`,
+      );
+    }
+    const id = ++seq;
+    const message: InvokeMessage = {
+      id,
+      event,
+      context: { request_id: `local-${id}`, function_name: name, time_limit_in_ms: limit },
+      env: openid
+        ? { WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID', WX_OPENID: openid, WX_APPID: LOCAL_APPID }
+        : { WX_CONTEXT_KEYS: null, WX_OPENID: null, WX_APPID: null },
+    };
+    return new Promise<unknown>((resolveAnswer, reject) => {
+      const { worker } = instance;
+      const finish = (dead: boolean) => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        release(name, instance, dead);
+      };
+      const onMessage = (answer: InstanceMessage) => {
+        if (answer.type === 'done' && answer.id === id) {
+          finish(false);
+          resolveAnswer(answer.result);
+        } else if (answer.type === 'failed' && answer.id === id) {
+          finish(false);
+          reject(new CloudFunctionError(FUNCTIONS_EXECUTE_FAIL, `functions execute fail: ${answer.message}`));
+        }
+      };
+      const onError = (error: Error) => {
+        finish(true);
+        reject(new CloudFunctionError(FUNCTIONS_EXECUTE_FAIL, `functions execute fail: ${error.message}`));
+      };
+      const timer = setTimeout(() => {
+        finish(true);
+        reject(
+          new CloudFunctionError(
+            FUNCTIONS_TIME_LIMIT_EXCEEDED,
+            `Invoking task timed out after ${limit / 1000} seconds`,
+          ),
+        );
+      }, limit);
+      worker.on('message', onMessage);
+      worker.once('error', onError);
+      worker.postMessage(message);
+    });
+  }
+
+  return {
+    invoke,
+    timeoutMs,
+    overrideTimeout(name, ms) {
+      declarationOf(name, manifest);
+      if (ms === undefined) overrides.delete(name);
+      else if (!Number.isFinite(ms) || ms <= 0)
+        throw new RangeError('a time-out must be a positive number of ms');
+      else overrides.set(name, ms);
+    },
+    async close() {
+      closed = true;
+      const all = [...pools.values()].flatMap((pool) => [...pool.instances]);
+      pools.clear();
+      await Promise.all(all.map((instance) => instance.worker.terminate()));
+    },
+  };
+}
