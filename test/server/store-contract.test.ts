@@ -1,22 +1,51 @@
 import { blockedConnections } from '../../tools/offline';
 import { openStore } from '../../server/store';
 import { CloudBaseStore } from '../../server/store/cloudbase';
-import type { StoredResult, VerificationRecord, VerificationStore } from '../../server/store/types';
+import type {
+  IssuedRecord,
+  RequestingRecord,
+  StoredResult,
+  TokenFields,
+  VerificationStore,
+} from '../../server/store/types';
 import { sdkOverStandIn, type SdkOverStandIn } from '../support/cloudbase';
-const record = (
+
+const requesting = (
   id: string,
   openid: string | null,
   createdAt: number,
-  extra: Partial<VerificationRecord> = {},
-): VerificationRecord => ({
+  extra: Partial<RequestingRecord> = {},
+): RequestingRecord => ({
   _id: id,
   openid,
   bizNo: id,
   mode: 'idcard',
   provider: 'fidlite',
   status: 'requesting',
+  attempt: 1,
+  requestedAt: createdAt,
   createdAt,
   maskedName: '张*',
+  ...extra,
+});
+
+const token = (bizToken: string, extra: Partial<TokenFields> = {}): TokenFields => ({
+  bizToken,
+  expiresAt: 10_000,
+  client: { kind: 'component', token: bizToken },
+  ...extra,
+});
+
+const answer = (extra: Partial<StoredResult> = {}): StoredResult => ({
+  bizToken: 't1',
+  bizNo: 'b1',
+  outcome: 'passed',
+  resultCode: 1000,
+  resultMessage: 'SUCCESS',
+  title: '认证通过',
+  detail: '',
+  retryable: false,
+  finished: true,
   ...extra,
 });
 
@@ -35,41 +64,98 @@ describe('store contract: CloudBase through wx-server-sdk and the stand-in', () 
     store = openStore(cloud.sdk.database());
   });
 
-  it('creates a record once per _id and reads it back by id and by token', async () => {
-    expect(await store.create(record('b1', 'u1', 1))).toBe(true);
-    expect(await store.create(record('b1', 'u2', 2))).toBe(false);
+  async function issued(id: string, openid: string | null, createdAt: number, bizToken = `t-${id}`) {
+    const r = requesting(id, openid, createdAt);
+    await store.begin(r);
+    await store.issue(r, token(bizToken), {});
+    return { ...r, ...token(bizToken), status: 'issued' } as IssuedRecord;
+  }
+
+  it('begins a record once per bizNo and reads it back by id, by token and by result handle', async () => {
+    const r = requesting('b1', 'u1', 1);
+    expect(await store.begin(r)).toBe(true);
+    expect(await store.begin(requesting('b1', 'u2', 2))).toBe(false);
     expect((await store.getById('b1'))?.openid).toBe('u1');
-    await store.update('b1', { bizToken: 't1', status: 'issued' });
+    expect(await store.getByBizToken('t1')).toBeUndefined();
+    expect(await store.issue(r, token('t1', { resultRef: 'ref-1' }), {})).toBe(true);
     expect(await store.getByBizToken('t1')).toMatchObject({ _id: 'b1', status: 'issued', maskedName: '张*' });
-    expect(await store.getByBizToken('nope')).toBeUndefined();
-    await store.update('b1', { resultRef: 'ref-1' });
+    expect(await store.getById('b1')).not.toHaveProperty('requestedAt');
     expect((await store.getByResultRef('ref-1'))?._id).toBe('b1');
+    expect(await store.getByBizToken('nope')).toBeUndefined();
     expect(await store.getByResultRef('nope')).toBeUndefined();
     expect(await store.getById('nope')).toBeUndefined();
   });
 
-  it('returns copies: changing a returned record does not change the store', async () => {
-    await store.create(record('b1', 'u1', 1));
-    const got = (await store.getById('b1'))!;
-    got.status = 'finished';
-    expect((await store.getById('b1'))!.status).toBe('requesting');
+  it('moves a record only from the state a transition expects: of two concurrent requests one wins', async () => {
+    const r = requesting('b1', 'u1', 1);
+    await store.begin(r);
+    const [a, b] = await Promise.all([store.issue(r, token('t1'), {}), store.fail(r, 'INTERNAL', 2)]);
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    const after = await store.getById('b1');
+    expect(after?.status).toBe(a ? 'issued' : 'failed');
+    // A finished record cannot expire, and cannot finish twice.
+    const i = await issued('b2', 'u1', 1);
+    const wins = await Promise.all([
+      store.finish(i, { status: 'finished', result: answer(), endedAt: 3 }),
+      store.finish(i, { status: 'cancelled', result: answer({ outcome: 'cancelled' }), endedAt: 3 }),
+      store.expire(i, 20_000),
+    ]);
+    expect(wins.filter(Boolean)).toHaveLength(1);
   });
 
-  it('updates only the given fields and keeps nested results', async () => {
-    await store.create(record('b1', 'u1', 1));
-    await store.update('b1', { status: 'finished', resultCode: 1000, outcome: 'passed', finishedAt: 5 });
-    expect(await store.getById('b1')).toMatchObject({
-      status: 'finished',
-      resultCode: 1000,
-      openid: 'u1',
-      createdAt: 1,
+  it('retries a failed attempt once, with the next attempt number, and only a stale "requesting" one', async () => {
+    const r = requesting('b1', 'u1', 1);
+    await store.begin(r);
+    await store.fail(r, 'UPSTREAM_TIMEOUT', 2);
+    const failed = await store.getById('b1');
+    expect(failed).toMatchObject({ status: 'failed', errorCode: 'UPSTREAM_TIMEOUT', endedAt: 2 });
+    if (failed?.status !== 'failed') throw new Error('not failed');
+    const retried = await Promise.all([store.retry(failed, 5, 0), store.retry(failed, 5, 0)]);
+    expect(retried.filter(Boolean)).toHaveLength(1);
+    const now = await store.getById('b1');
+    expect(now).toMatchObject({ status: 'requesting', attempt: 2, requestedAt: 5 });
+    expect(now).not.toHaveProperty('errorCode');
+    expect(now).not.toHaveProperty('endedAt');
+    if (now?.status !== 'requesting') throw new Error('not requesting');
+    expect(await store.retry(now, 6, 5)).toBeUndefined();
+    expect(await store.retry(now, 100, 50)).toMatchObject({ attempt: 3 });
+    // The superseded attempt can no longer record its token.
+    expect(await store.issue(now, token('late'), {})).toBe(false);
+  });
+
+  it('expires an issued record only once its token is dead', async () => {
+    const i = await issued('b1', 'u1', 1);
+    expect(await store.expire(i, 5_000)).toBe(false);
+    expect(await store.expire(i, 10_001)).toBe(true);
+    expect(await store.getById('b1')).toMatchObject({ status: 'expired', endedAt: 10_001 });
+  });
+
+  it('claims get_result calls of a budgeted record: at most perDay a day, one reader at a time', async () => {
+    const r = requesting('b1', 'u1', 1);
+    await store.begin(r);
+    await store.issue(r, token('t1'), { resultCalls: { day: '', count: 0 } });
+    const get = async () => (await store.getById('b1')) as IssuedRecord;
+    const claims = await Promise.all(
+      Array.from({ length: 5 }, async () => store.claimResultCall(await get(), '2026-01-01', 2, 100, 1000)),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    await store.keepLastResult(await get(), answer({ outcome: 'not_started', finished: false }), 101);
+    expect(await get()).toMatchObject({
+      resultCalls: { day: '2026-01-01', count: 1 },
+      readingUntil: 0,
+      lastReadAt: 101,
     });
+    expect(await store.claimResultCall(await get(), '2026-01-01', 2, 200, 1000)).toBe(true);
+    await store.keepLastResult(await get(), undefined, undefined);
+    expect(await store.claimResultCall(await get(), '2026-01-01', 2, 300, 1000)).toBe(false);
+    expect(await store.claimResultCall(await get(), '2026-01-02', 2, 300, 1000)).toBe(true);
+    expect(await get()).toMatchObject({ resultCalls: { day: '2026-01-02', count: 1 } });
   });
 
   it('lists one user’s records newest first, paged', async () => {
-    for (let i = 1; i <= 5; i++) await store.create(record(`a${i}`, 'u1', i));
-    await store.create(record('x1', 'u2', 10));
-    await store.create(record('c1', null, 11));
+    for (let i = 1; i <= 5; i++) await store.begin(requesting(`a${i}`, 'u1', i));
+    await store.begin(requesting('x1', 'u2', 10));
+    await store.begin(requesting('c1', null, 11));
     const page1 = await store.listByOpenid('u1', { limit: 2, skip: 0 });
     const page2 = await store.listByOpenid('u1', { limit: 2, skip: 2 });
     expect(page1.map((r) => r._id)).toEqual(['a5', 'a4']);
@@ -77,33 +163,35 @@ describe('store contract: CloudBase through wx-server-sdk and the stand-in', () 
     expect((await store.listByOpenid('u2', { limit: 10, skip: 0 })).map((r) => r._id)).toEqual(['x1']);
   });
 
-  it('lists everyone’s records newest first, and old records oldest first', async () => {
-    for (let i = 1; i <= 4; i++) await store.create(record(`a${i}`, i % 2 ? 'u1' : null, i * 10));
+  it('lists everyone’s records newest first, old records oldest first, and records left in a live state', async () => {
+    for (let i = 1; i <= 4; i++) await store.begin(requesting(`a${i}`, i % 2 ? 'u1' : null, i * 10));
     expect((await store.listRecent({ limit: 3, skip: 0 })).map((r) => r._id)).toEqual(['a4', 'a3', 'a2']);
     expect((await store.listCreatedBefore(35, 10)).map((r) => r._id)).toEqual(['a1', 'a2', 'a3']);
     expect((await store.listCreatedBefore(35, 2)).map((r) => r._id)).toEqual(['a1', 'a2']);
+    await issued('d1', 'u1', 50);
+    const unsettled = await store.listUnsettled(20_000, 25, 10);
+    expect(unsettled.map((r) => r._id).sort()).toEqual(['a1', 'a2', 'd1']);
   });
 
   it('deletes one record', async () => {
-    await store.create(record('a1', 'u1', 1));
-    await store.create(record('a2', 'u1', 2));
+    await store.begin(requesting('a1', 'u1', 1));
+    await store.begin(requesting('a2', 'u1', 2));
     expect(await store.delete('a1')).toBe(true);
     expect(await store.delete('a1')).toBe(false);
     expect((await store.listByOpenid('u1', { limit: 10, skip: 0 })).map((r) => r._id)).toEqual(['a2']);
   });
 
-  it('counts hits per key in fixed windows', async () => {
+  it('takes from a budget per key and fixed window, gives back, and forgets ended windows', async () => {
     const windowMs = 600_000;
     const t0 = 1_800_000_000_000 - (1_800_000_000_000 % windowMs);
-    expect(await store.hit('u1', t0, windowMs)).toBe(1);
-    expect(await store.hit('u1', t0 + 1000, windowMs)).toBe(2);
-    expect(await store.hit('u2', t0 + 1000, windowMs)).toBe(1);
-    expect(await store.hit('u1', t0 + windowMs, windowMs)).toBe(1);
-    // Concurrent hits are all counted; each sees at least its own place in the window (CloudBase may show more).
-    const counts = await Promise.all(Array.from({ length: 5 }, () => store.hit('u3', t0, windowMs)));
-    expect(Math.max(...counts)).toBe(5);
-    expect(counts.sort().every((count, i) => count >= i + 1)).toBe(true);
-    expect(await store.hit('u3', t0, windowMs)).toBe(6);
+    const taken = await Promise.all(Array.from({ length: 8 }, () => store.take('u1', 5, t0, windowMs)));
+    expect(taken.filter(Boolean)).toHaveLength(5);
+    expect(await store.take('u2', 5, t0, windowMs)).toBe(true);
+    await store.giveBack('u1', t0, windowMs);
+    expect(await store.take('u1', 5, t0 + 1000, windowMs)).toBe(true);
+    expect(await store.take('u1', 5, t0 + 1000, windowMs)).toBe(false);
+    expect(await store.take('u1', 5, t0 + windowMs, windowMs)).toBe(true);
+    expect(await store.purgeCounters(t0 + windowMs + 1)).toBe(2);
   });
 });
 
@@ -115,23 +203,15 @@ describe('the CloudBase store, as the real SDK shows it', () => {
     store = new CloudBaseStore(cloud.sdk.database());
   });
 
-  const answer = (extra: Partial<StoredResult>): StoredResult => ({
-    bizToken: 't1',
-    bizNo: 'b1',
-    outcome: 'not_started',
-    resultCode: 0,
-    resultMessage: 'WAITING',
-    title: '认证中',
-    detail: '',
-    retryable: true,
-    finished: false,
-    ...extra,
-  });
-
   it('replaces a nested object: a second lastResult keeps nothing of the first', async () => {
-    await store.create(record('b1', 'u1', 1));
-    await store.update('b1', {
-      lastResult: answer({
+    const r = requesting('b1', 'u1', 1);
+    await store.begin(r);
+    await store.issue(r, token('t1'), { resultCalls: { day: '', count: 0 } });
+    const i = (await store.getById('b1')) as IssuedRecord;
+    await store.keepLastResult(
+      i,
+      answer({
+        finished: false,
         verification: {
           against: 'idcard',
           confidence: 80,
@@ -139,35 +219,37 @@ describe('the CloudBase store, as the real SDK shows it', () => {
           level: '1e-6',
         },
       }),
-    });
-    await store.update('b1', { lastResult: answer({ resultMessage: 'STILL_WAITING' }) });
-    const got = await store.getById('b1');
-    expect(got?.lastResult).toEqual(answer({ resultMessage: 'STILL_WAITING' }));
-    expect(got?.lastResult).not.toHaveProperty('verification');
+      1,
+    );
+    await store.keepLastResult(i, answer({ resultMessage: 'STILL_WAITING' }), 2);
+    const got = (await store.getById('b1')) as IssuedRecord;
+    expect(got.lastResult).toEqual(answer({ resultMessage: 'STILL_WAITING' }));
+    expect(got.lastResult).not.toHaveProperty('verification');
   });
 
-  it('clears a field whose patch value is undefined', async () => {
-    await store.create(record('b1', 'u1', 1, { errorCode: 'UPSTREAM_TIMEOUT', status: 'failed' }));
-    await store.update('b1', { status: 'requesting', errorCode: undefined });
-    const got = await store.getById('b1');
-    expect(got?.status).toBe('requesting');
-    expect(got).not.toHaveProperty('errorCode');
+  it('clears a field whose new value is undefined', async () => {
+    const r = requesting('b1', 'u1', 1, { photoFileIDs: ['cloud://x/faceid/u1/a.jpg'] });
+    await store.begin(r);
+    await store.forgetPhotos('b1');
+    expect(await store.getById('b1')).not.toHaveProperty('photoFileIDs');
   });
 
   it('treats only a duplicate key as a duplicate; any other insert failure is retryable', async () => {
-    await store.create(record('b1', 'u1', 1));
-    expect(await store.create(record('b1', 'u2', 2))).toBe(false);
+    await store.begin(requesting('b1', 'u1', 1));
+    expect(await store.begin(requesting('b1', 'u2', 2))).toBe(false);
     cloud.cloudbase.injectFault({ action: 'database.insertDocument', code: 'DATABASE_REQUEST_FAILED' });
-    await expect(store.create(record('b2', 'u1', 3))).rejects.toMatchObject({
+    await expect(store.begin(requesting('b2', 'u1', 3))).rejects.toMatchObject({
       code: 'SERVICE_BUSY',
       retryable: true,
     });
     expect(await store.getById('b2')).toBeUndefined();
-    expect(await store.create(record('b2', 'u1', 3))).toBe(true);
+    expect(await store.begin(requesting('b2', 'u1', 3))).toBe(true);
   });
 
   it('never sends a query with an undefined value (the SDK would drop it and match any record)', async () => {
-    await store.create(record('b1', 'u1', 1, { bizToken: 't1', resultRef: 'r1' }));
+    const r = requesting('b1', 'u1', 1);
+    await store.begin(r);
+    await store.issue(r, token('t1', { resultRef: 'r1' }), {});
     cloud.cloudbase.resetRequestCounts();
     expect(await store.getByBizToken(undefined as unknown as string)).toBeUndefined();
     expect(await store.getByResultRef(undefined as unknown as string)).toBeUndefined();
@@ -176,8 +258,9 @@ describe('the CloudBase store, as the real SDK shows it', () => {
 
   it('counts database requests at the stand-in and never lets the SDK reach another host', async () => {
     const blockedBefore = blockedConnections.length;
-    await store.create(record('b1', 'u1', 1));
-    await store.update('b1', { status: 'issued', bizToken: 't1' });
+    const r = requesting('b1', 'u1', 1);
+    await store.begin(r);
+    await store.issue(r, token('t1'), {});
     await store.getByBizToken('t1');
     expect(cloud.cloudbase.requestCounts()).toEqual({
       'database.insertDocument': 1,
