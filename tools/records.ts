@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { deleteCreatedBefore } from '../server/app/records';
 import { maskIdNumber, maskName } from '../miniprogram/domain/mask';
 import type { CloudSdk } from '../server/runtime';
 import { openStore } from '../server/store';
@@ -105,23 +106,43 @@ export function hashOpenid(openid: string | null): string {
 const iso = (ms: number | undefined): string | undefined =>
   typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 
+/** The record's state in an operator's words. */
+export function stateInWords(record: VerificationRecord): string {
+  switch (record.status) {
+    case 'requesting':
+      return 'buying a token';
+    case 'failed':
+      return `no token: ${record.errorCode}`;
+    case 'issued':
+      return `in progress until ${iso(record.expiresAt) ?? '?'}`;
+    case 'finished':
+      return `finished: ${record.result.outcome}`;
+    case 'cancelled':
+      return 'left by the person';
+    case 'expired':
+      return 'token died without a result';
+  }
+}
+
 /** What the CLI may print of a record: masked (again, whatever the store holds), no token, no provider handle. */
 export function publicView(record: VerificationRecord): Record<string, unknown> {
-  const r = record.result;
+  const r = record.status === 'finished' || record.status === 'cancelled' ? record.result : undefined;
   const view: Record<string, unknown> = {
     bizNo: record.bizNo,
+    ref: record.bizNo.slice(-8),
     createdAt: iso(record.createdAt),
-    finishedAt: iso(record.finishedAt),
-    expiresAt: iso(record.expiresAt),
+    finishedAt: 'endedAt' in record ? iso(record.endedAt) : undefined,
+    expiresAt: 'expiresAt' in record ? iso(record.expiresAt) : undefined,
     user: hashOpenid(record.openid),
     mode: record.mode,
     provider: record.provider,
     status: record.status,
-    outcome: record.outcome,
-    resultCode: record.resultCode,
+    state: stateInWords(record),
+    outcome: r?.outcome,
+    resultCode: r?.resultCode,
     resultMessage: r?.resultMessage,
     title: r?.title,
-    errorCode: record.errorCode,
+    errorCode: record.status === 'failed' ? record.errorCode : undefined,
     consentVersion: record.consentVersion,
     maskedName: record.maskedName && maskName(record.maskedName),
     maskedIdNumber: record.maskedIdNumber && maskIdNumber(record.maskedIdNumber),
@@ -129,7 +150,8 @@ export function publicView(record: VerificationRecord): Record<string, unknown> 
     confidence: r?.verification?.confidence,
     idcardName: r?.idcard?.name && maskName(r.idcard.name),
     idcardNumber: r?.idcard?.idcardNumber && maskIdNumber(r.idcard.idcardNumber),
-    images: record.imageFileIDs?.length ?? 0,
+    images: record.status === 'finished' ? (record.imageFileIDs?.length ?? 0) : 0,
+    photos: record.photoFileIDs?.length ?? 0,
   };
   return Object.fromEntries(Object.entries(view).filter(([, v]) => v !== undefined && v !== ''));
 }
@@ -272,19 +294,12 @@ async function execute(args: Parsed, backend: RecordsBackend, out: (line: string
         );
         return 2;
       }
-      let records = 0;
-      let images = 0;
-      for (;;) {
-        const batch = await store.listCreatedBefore(before, PAGE);
-        if (batch.length === 0) break;
-        const files = batch.flatMap((r) => r.imageFileIDs ?? []);
-        if (files.length) await backend.deleteFile({ fileList: files });
-        images += files.length;
-        let deleted = 0;
-        for (const record of batch) if (await store.delete(record._id)) deleted++;
-        records += deleted;
-        if (deleted === 0) throw new Error('records were listed but could not be deleted');
-      }
+      const { records, files: images } = await deleteCreatedBefore(
+        store,
+        (fileList) => backend.deleteFile({ fileList }),
+        before,
+        () => true,
+      );
       const summary = { deleted: records, images, before: when };
       out(
         args.json

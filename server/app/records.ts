@@ -1,7 +1,7 @@
 import { FaceIdError } from '../../miniprogram/domain/errors';
 import type { ListVerificationsOk, VerificationSummaryItem } from '../../miniprogram/domain/events';
 import type { Services } from '../runtime';
-import type { VerificationRecord } from '../store/types';
+import type { VerificationRecord, VerificationStore } from '../store/types';
 import { eventObject, optionalString, own, requiredString } from './input';
 import { EXPIRED_COPY } from '../../miniprogram/domain/result-codes';
 import { toClientError } from '../../miniprogram/domain/errors';
@@ -173,6 +173,31 @@ export interface PurgeReport {
 const PURGE_BATCH = 100;
 
 /**
+ * Deletes records created before `before`, with their files, a batch at a time while `goOn()` holds; stops when
+ * a round deletes nothing. The one deletion routine of the daily timer and of the ops CLI.
+ */
+export async function deleteCreatedBefore(
+  store: VerificationStore,
+  deleteFiles: (fileList: string[]) => Promise<unknown> | void,
+  before: number,
+  goOn: () => boolean,
+): Promise<{ records: number; files: number }> {
+  let records = 0;
+  let removedFiles = 0;
+  while (goOn()) {
+    const batch = await store.listCreatedBefore(before, PURGE_BATCH);
+    const fileList = batch.flatMap(filesOf);
+    if (fileList.length) await deleteFiles(fileList);
+    removedFiles += fileList.length;
+    let round = 0;
+    for (const record of batch) if (await store.delete(record._id)) round++;
+    records += round;
+    if (round === 0) break;
+  }
+  return { records, files: removedFiles };
+}
+
+/**
  * Settles records left in a live state, deletes records created more than FACEID_RETENTION_DAYS ago with their
  * files, and deletes ended rate-limit counters. Stops when a round deletes nothing, or at `deadline`.
  */
@@ -187,16 +212,12 @@ export async function purge(services: Services, fn: string, deadline: number): P
     const after = await settle(record, services, fn);
     if (after.status !== record.status) settled++;
   }
-  let deleted = 0;
-  while (now() < deadline) {
-    const batch = await store.listCreatedBefore(before, PURGE_BATCH);
-    const fileList = batch.flatMap(filesOf);
-    if (fileList.length) await services.files.deleteFile({ fileList });
-    let round = 0;
-    for (const record of batch) if (await store.delete(record._id)) round++;
-    deleted += round;
-    if (round === 0) break;
-  }
+  const { records: deleted } = await deleteCreatedBefore(
+    store,
+    (fileList) => services.files.deleteFile({ fileList }),
+    before,
+    () => now() < deadline,
+  );
   const counters = await store.purgeCounters(at);
   return { deleted, settled, counters, before };
 }

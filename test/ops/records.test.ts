@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '../../server/store';
-import type { VerificationRecord, VerificationStore } from '../../server/store/types';
+import type { CloudDatabase } from '../../server/store/cloudbase';
+import { VERIFICATIONS_COLLECTION, type FinishedRecord } from '../../server/store/types';
 import { cloudEnvironment, startCloudBase, type CloudBaseStandIn } from '../../tools/cloudbase';
 import { PROJECT_COLLECTIONS } from '../../tools/local-cloud';
 import { hashOpenid, type RecordsDeps } from '../../tools/records';
@@ -15,7 +15,7 @@ const TOKEN = '1772323200,0123456789abcdef0123456789abcdef';
 const NAMES = ['张三丰', '李四', '王小二'];
 const ID_NUMBERS = ['11010519491231002X', '110105194912310021', '440305199001011234'];
 
-function record(i: number, extra: Partial<VerificationRecord> = {}): VerificationRecord {
+function record(i: number, extra: Partial<FinishedRecord> = {}): FinishedRecord {
   return {
     _id: `biz-${i}`,
     bizNo: `biz-${i}`,
@@ -26,25 +26,11 @@ function record(i: number, extra: Partial<VerificationRecord> = {}): Verificatio
     mode: 'idcard',
     provider: 'fidlite',
     status: 'finished',
-    outcome: 'passed',
-    resultCode: 1000,
-    maskedName: '张**',
-    maskedIdNumber: '1101**********002X',
-    createdAt: T0 + i * DAY,
-    finishedAt: T0 + i * DAY + 60_000,
-    ...extra,
-  };
-}
-
-/** Records 0..4 (one a day from T0); record 3 holds unmasked data as a broken writer might leave it. */
-async function seed(store: VerificationStore): Promise<void> {
-  for (let i = 0; i < 5; i++) await store.create(record(i));
-  await store.update('biz-3', {
-    maskedName: NAMES[0],
-    maskedIdNumber: ID_NUMBERS[0],
+    attempt: 1,
+    expiresAt: T0 + i * DAY + 3_600_000,
     result: {
-      bizToken: TOKEN,
-      bizNo: 'biz-3',
+      bizToken: `${TOKEN}${i}`,
+      bizNo: `biz-${i}`,
       outcome: 'passed',
       resultCode: 1000,
       resultMessage: 'SUCCESS',
@@ -52,9 +38,26 @@ async function seed(store: VerificationStore): Promise<void> {
       detail: '',
       retryable: false,
       finished: true,
-      idcard: { name: NAMES[1], idcardNumber: ID_NUMBERS[1] },
     },
+    maskedName: '张**',
+    maskedIdNumber: '1101**********002X',
+    createdAt: T0 + i * DAY,
+    endedAt: T0 + i * DAY + 60_000,
+    ...extra,
+  };
+}
+
+/** Records 0..4 (one a day from T0); record 3 holds unmasked data as a broken writer might leave it. */
+async function seed(db: CloudDatabase, imageFileIDs: string[]): Promise<void> {
+  const broken = record(3, {
+    maskedName: NAMES[0],
+    maskedIdNumber: ID_NUMBERS[0],
+    result: { ...record(3).result, bizToken: TOKEN, idcard: { name: NAMES[1], idcardNumber: ID_NUMBERS[1] } },
   });
+  for (let i = 0; i < 5; i++) {
+    const data = i === 3 ? broken : i === 0 ? record(0, { imageFileIDs }) : record(i);
+    await db.collection(VERIFICATIONS_COLLECTION).add({ data: { ...data } });
+  }
 }
 
 function expectNothingSecret(text: string): void {
@@ -79,13 +82,11 @@ async function seedThroughSdk(
 ): Promise<string[]> {
   const { sdk, restore } = useSdkInThisProcess(variables);
   try {
-    const store = openStore(sdk.database());
-    await seed(store);
     const files = [
       standIn.putFile('faceid-evidence/biz-0/a.jpg', Buffer.from('a')),
       standIn.putFile('faceid-evidence/biz-0/b.jpg', Buffer.from('b')),
     ];
-    await store.update('biz-0', { imageFileIDs: files });
+    await seed(sdk.database() as unknown as CloudDatabase, files);
     return files;
   } finally {
     restore();

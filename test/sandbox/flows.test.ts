@@ -462,8 +462,12 @@ describe('outcomes', () => {
   });
 
   it.each([
-    ['before get_config', 'idcard', async () => {}],
-    ['on the agreement step (after get_config)', 'idcard', async (t: string) => void (await component.getConfig(sb, t))],
+    ['before get_config', 'idcard', async (): Promise<void> => {}],
+    [
+      'on the agreement step (after get_config)',
+      'idcard',
+      async (t: string): Promise<void> => void (await component.getConfig(sb, t)),
+    ],
     [
       'after the typed ID was confirmed',
       'idcard',

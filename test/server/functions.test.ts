@@ -205,8 +205,7 @@ describe('getResult', () => {
     expect(resultCalls()).toBe(1);
     expect(await h.store().getById(bizNo)).toMatchObject({
       status: 'finished',
-      outcome: 'passed',
-      resultCode: 1000,
+      result: { outcome: 'passed', resultCode: 1000 },
     });
   });
 

@@ -154,7 +154,7 @@ describe('what is refused before any call', () => {
 });
 
 describe('megvii-lite results: 3 get_result calls a day per verification, never more', () => {
-  it('polling 10 times before the end makes 3 calls and answers the last stored result', async () => {
+  it('polling 10 times before the end makes one call: the answer is shared while it is fresh', async () => {
     await withProvider('megvii-lite');
     const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
     for (let i = 0; i < 10; i++) {
@@ -164,9 +164,9 @@ describe('megvii-lite results: 3 get_result calls a day per verification, never 
         finished: false,
       });
     }
-    expect(h.upstream.calls('/faceid/lite/get_result')).toHaveLength(3);
+    expect(h.upstream.calls('/faceid/lite/get_result')).toHaveLength(1);
     expect(await h.store().getById(token.bizNo)).toMatchObject({
-      resultCalls: { count: 3 },
+      resultCalls: { count: 1 },
       lastResult: { outcome: 'not_started' },
     });
   });
@@ -194,13 +194,14 @@ describe('megvii-lite results: 3 get_result calls a day per verification, never 
       path: '/faceid/lite/get_result',
       times: 3,
     } as never);
-    for (let i = 0; i < 3; i++) {
+    // Page reads may spend 2 of the day's 3 calls; the last is left to FaceID's notify.
+    for (let i = 0; i < 2; i++) {
       expect((await h.call<Answer>('getResult', { bizToken: token.bizToken })).error.code).toBe(
         'INTERNAL_ERROR',
       );
     }
     expect((await h.call<Answer>('getResult', { bizToken: token.bizToken })).error.code).toBe('RATE_LIMITED');
-    expect(h.upstream.calls('/faceid/lite/get_result')).toHaveLength(3);
+    expect(h.upstream.calls('/faceid/lite/get_result')).toHaveLength(2);
   });
 });
 
@@ -227,14 +228,14 @@ describe('megvii-lite notify', () => {
       const r = await h.store().getById(token.bizNo);
       return r?.status === 'finished' ? r : undefined;
     });
-    expect(record).toMatchObject({ outcome: 'not_same_person', resultCode: 2000 });
+    expect(record).toMatchObject({ result: { outcome: 'not_same_person', resultCode: 2000 } });
     expect(h.upstream.calls('/faceid/lite/get_result')).toHaveLength(1);
   });
 
   it('a notify with a bad signature is refused with 403 and changes nothing', async () => {
     const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
-    const record = await h.store().getById(token.bizNo);
-    const data = JSON.stringify({ status: 'OK', biz_info: { biz_id: record!.resultRef } });
+    const record = await h.store().getByBizToken(token.bizToken);
+    const data = JSON.stringify({ status: 'OK', biz_info: { biz_id: record?.resultRef } });
     expect((await post({ data, sign: liteNotifySign('wrong-secret', data) })).status).toBe(403);
     expect((await post({ data })).status).toBe(403);
     expect(h.upstream.calls('/faceid/lite/get_result')).toHaveLength(0);

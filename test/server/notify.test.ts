@@ -41,7 +41,7 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
       const r = await h.store().getById(token.bizNo);
       return r?.status === 'finished' ? r : undefined;
     });
-    expect(record).toMatchObject({ outcome: 'not_same_person', resultCode: 2000 });
+    expect(record).toMatchObject({ result: { outcome: 'not_same_person', resultCode: 2000 } });
     await h.sandbox.settleNotifies();
     expect(h.sandbox.notifies()).toEqual(
       expect.arrayContaining([
@@ -111,6 +111,6 @@ describe('faceidNotify from the cloud console', () => {
       statusCode: 200,
       body: 'success',
     });
-    expect(await h.store().getById(token.bizNo)).toMatchObject({ status: 'finished', outcome: 'passed' });
+    expect(await h.store().getById(token.bizNo)).toMatchObject({ status: 'finished', result: { outcome: 'passed' } });
   });
 });

@@ -84,36 +84,38 @@ describe('deleteVerification', () => {
 describe('evidence images and purge', () => {
   it('keeps images only with FACEID_KEEP_IMAGES=1, never returns them, and deletes them with the record', async () => {
     const plain = await verify('o-a');
-    expect((await h.store().getById(plain.bizNo))?.imageFileIDs).toBeUndefined();
+    expect(await h.store().getById(plain.bizNo)).not.toHaveProperty('imageFileIDs');
 
     process.env.FACEID_KEEP_IMAGES = '1';
     const kept = await verify('o-a');
-    const record = (await h.store().getById(kept.bizNo))!;
+    const record = await h.store().getById(kept.bizNo);
+    if (record?.status !== 'finished' || !record.imageFileIDs) throw new Error('no evidence kept');
     expect(record.imageFileIDs).toEqual(
       expect.arrayContaining([expect.stringContaining(`faceid-evidence/${kept.bizNo}/image_best.jpg`)]),
     );
-    const stored = h.cloud.cloudbase.readFile(record.imageFileIDs![0]);
+    const stored = h.cloud.cloudbase.readFile(record.imageFileIDs[0]);
     expect(stored?.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     const again = await h.call<Answer>('getResult', { bizToken: kept.bizToken }, 'o-a');
     expect(JSON.stringify(again)).not.toMatch(/faceid-evidence|image_best/);
 
     await h.call('deleteVerification', { bizNo: kept.bizNo }, 'o-a');
-    expect(h.cloud.cloudbase.readFile(record.imageFileIDs![0])).toBeUndefined();
+    expect(h.cloud.cloudbase.readFile(record.imageFileIDs[0])).toBeUndefined();
   });
 
   it('purges records older than FACEID_RETENTION_DAYS with their images, from the timer only', async () => {
     process.env.FACEID_KEEP_IMAGES = '1';
     const old = await verify('o-a');
     const fresh = await verify('o-a');
-    const oldRecord = (await h.store().getById(old.bizNo))!;
-    await h.store().update(old.bizNo, { createdAt: Date.now() - 31 * DAY });
-    await h.store().update(fresh.bizNo, { createdAt: Date.now() - 29 * DAY });
+    const oldRecord = await h.store().getById(old.bizNo);
+    if (oldRecord?.status !== 'finished' || !oldRecord.imageFileIDs) throw new Error('no evidence kept');
+    await h.ageRecord(old.bizNo, { createdAt: Date.now() - 31 * DAY });
+    await h.ageRecord(fresh.bizNo, { createdAt: Date.now() - 29 * DAY });
 
     expect((await h.call<Answer>('purgeVerifications', {}, 'o-a')).error.code).toBe('FORBIDDEN');
     expect(await h.call<Answer>('purgeVerifications', {}, null)).toMatchObject({ ok: true, deleted: 1 });
     expect(await h.store().getById(old.bizNo)).toBeUndefined();
     expect(await h.store().getById(fresh.bizNo)).toBeDefined();
-    expect(h.cloud.cloudbase.readFile(oldRecord.imageFileIDs![0])).toBeUndefined();
+    expect(h.cloud.cloudbase.readFile(oldRecord.imageFileIDs[0])).toBeUndefined();
 
     process.env.FACEID_RETENTION_DAYS = '7';
     expect(await h.call<Answer>('purgeVerifications', {}, null)).toMatchObject({ ok: true, deleted: 1 });

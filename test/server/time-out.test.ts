@@ -5,6 +5,8 @@ import { startHarness, type Harness } from '../support/harness';
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
+  // Warm instances: the time-out below is about the invocation, not about starting an instance.
+  await Promise.all([h.call('getBizToken', {}, 'o-warm'), h.call('getBizToken', {}, 'o-warm')]);
 });
 afterAll(() => h.close());
 afterEach(() => h.setTimeout('getBizToken', undefined));
@@ -27,7 +29,7 @@ describe('the declared time-out of a cloud function', () => {
 
     const [record] = await h.store().listByOpenid('o-slow', { limit: 10, skip: 0 });
     expect(record).toMatchObject({ openid: 'o-slow', mode: 'ocr', status: 'requesting' });
-    expect(record.bizToken).toBeUndefined();
+    expect(record).not.toHaveProperty('bizToken');
     // The instance was stopped mid-call: nothing more is written once the sandbox answers.
     await new Promise((done) => setTimeout(done, 2000));
     expect((await h.store().getById(record._id))?.status).toBe('requesting');
@@ -39,6 +41,7 @@ describe('the declared time-out of a cloud function', () => {
     await expect(h.call('getBizToken', { mode: 'ocr' }, 'o-slow-2')).rejects.toMatchObject({
       errCode: -504003,
     });
+    h.setTimeout('getBizToken', undefined);
     await expect(h.call('getBizToken', { mode: 'ocr' }, 'o-slow-2')).resolves.toMatchObject({ ok: true });
   });
 });
