@@ -89,7 +89,12 @@ function coldRows(cold: ColdStartFigures | string): string[][] {
   const what = `cold start (stand-in ${PRODUCTION.databaseMs} ms/request, FaceID ${PRODUCTION.upstreamMs} ms)`;
   if (typeof cold === 'string') return [[what, cold, '', '']];
   return [
-    [`${what}: fresh process loads getBizToken (SDK included) and serves one call`, series(cold.function), '', ''],
+    [
+      `${what}: fresh process loads getBizToken (SDK included) and serves one call`,
+      series(cold.function),
+      '',
+      '',
+    ],
     [`${what}: fresh process loads wx-server-sdk and makes the bare call`, series(cold.bare), '', ''],
     [
       `${what}: ratio of medians`,
