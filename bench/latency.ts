@@ -1,14 +1,10 @@
 /** getBizToken and getResult through the bundled exports.main versus the bare upstream call they make. */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { resetEmbeddedStores } from '../server/store';
 import { completeFlow } from '../test/support/component-driver';
-import { createLocalCloud } from '../tools/local-cloud/sdk';
+import { startLocalCloud } from '../tools/local-cloud';
 import { startSandbox } from '../tools/sandbox';
 import { interleaved, type Series } from './stats';
 
-const APPCODE = 'bench-appcode-0123456789';
+export const APPCODE = 'bench-appcode-0123456789';
 export const IDCARD_EVENT = {
   mode: 'idcard',
   idcardName: '张三',
@@ -66,12 +62,47 @@ export async function bareGetResult(
   return body;
 }
 
-export interface LatencyResult {
-  getBizToken: { fn: Series; bare: Series };
-  getResult: { fn: Series; bare: Series };
+/** Database requests one call made, on average, by action (`database.getDocument`, …), and their total. */
+export interface DatabaseRequests {
+  total: number;
+  byAction: Record<string, number>;
 }
 
-function expectOk(answer: unknown): Record<string, unknown> {
+export interface LatencyResult {
+  getBizToken: { fn: Series; bare: Series; database: DatabaseRequests };
+  getResult: { fn: Series; bare: Series; database: DatabaseRequests };
+}
+
+export interface LatencyOptions {
+  /** Milliseconds the sandbox takes over every FaceID call. */
+  upstreamMs?: number;
+  /** Milliseconds the CloudBase stand-in takes over every request. */
+  databaseMs?: number;
+}
+
+function perCall(counts: Record<string, number>, calls: number): DatabaseRequests {
+  const byAction = Object.fromEntries(
+    Object.entries(counts)
+      .filter(([action]) => action.startsWith('database.'))
+      .map(([action, n]) => [action, n / calls]),
+  );
+  return { total: Object.values(byAction).reduce((a, b) => a + b, 0), byAction };
+}
+
+/** The functions' configuration for a bench run against a sandbox. */
+export function functionEnv(sandboxUrl: string): Record<string, string> {
+  return {
+    FACEID_PROVIDER: 'fidlite',
+    FACEID_APPCODE: APPCODE,
+    FACEID_BASE_URL: sandboxUrl,
+    FACEID_NOTIFY_URL: NOTIFY_URL,
+    FACEID_RETURN_URL: RETURN_URL,
+    FACEID_RATE_LIMIT: '100000/60',
+    FACEID_LOG: 'off',
+  };
+}
+
+export function expectOk(answer: unknown): Record<string, unknown> {
   const a = answer as Record<string, unknown>;
   if (a?.ok !== true)
     throw new Error(`function answered ${JSON.stringify((a as { error?: unknown })?.error)}`);
@@ -79,46 +110,43 @@ function expectOk(answer: unknown): Record<string, unknown> {
 }
 
 /**
- * Runs both comparisons against a fresh sandbox, with the functions' logging off (FACEID_LOG=off).
- * `upstreamMs` makes the sandbox take that long over every FaceID call, as FaceID itself does.
+ * Runs both comparisons on the production path (the bundle in an instance, wx-server-sdk, the CloudBase stand-in)
+ * against a fresh sandbox, with the functions' logging off (FACEID_LOG=off), and counts the database requests
+ * each call makes.
  */
-export async function measureLatency(rounds: number, warmup: number, upstreamMs = 0): Promise<LatencyResult> {
+export async function measureLatency(
+  rounds: number,
+  warmup: number,
+  { upstreamMs = 0, databaseMs = 0 }: LatencyOptions = {},
+): Promise<LatencyResult> {
   const sandbox = await startSandbox({ port: 0, appcode: APPCODE, quiet: true });
   if (upstreamMs > 0) {
     for (const path of ['/lite/v1/get_biz_token', '/lite/v1/get_result'])
       sandbox.injectFault({ kind: 'latency', ms: upstreamMs, path, times: 1_000_000 });
   }
-  const filesDir = mkdtempSync(join(tmpdir(), 'bench-files-'));
-  const cloud = createLocalCloud({ filesDir });
-  const env: Record<string, string> = {
-    FACEID_PROVIDER: 'fidlite',
-    FACEID_APPCODE: APPCODE,
-    FACEID_BASE_URL: sandbox.url,
-    FACEID_NOTIFY_URL: NOTIFY_URL,
-    FACEID_RETURN_URL: RETURN_URL,
-    FACEID_STORE: 'memory',
-    FACEID_RATE_LIMIT: '100000/60',
-    FACEID_LOG: 'off',
-  };
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  resetEmbeddedStores();
-  cloud.install();
+  const cloud = await startLocalCloud({
+    env: functionEnv(sandbox.url),
+    latencyMs: databaseMs,
+    instances: 1,
+  });
   try {
     const openid = 'o-bench-user';
     let seq = 0;
+    cloud.cloudbase.resetRequestCounts();
     const getBizToken = await interleaved(
       async () => expectOk(await cloud.invoke('getBizToken', IDCARD_EVENT, openid)),
       () => bareGetBizToken(sandbox.url, APPCODE, `bench-bare-${++seq}`),
       rounds,
       warmup,
     );
+    const tokenRequests = perCall(cloud.cloudbase.requestCounts(), rounds + warmup);
 
     const issued = expectOk(await cloud.invoke('getBizToken', IDCARD_EVENT, openid));
     const bizToken = issued.bizToken as string;
     await completeFlow(sandbox.url, bizToken, 'SUCCESS');
     const first = expectOk(await cloud.invoke('getResult', { bizToken }, openid));
     if (first.finished !== true) throw new Error('the flow did not finish');
+    cloud.cloudbase.resetRequestCounts();
     const getResult = await interleaved(
       async () => expectOk(await cloud.invoke('getResult', { bizToken }, openid)),
       () => bareGetResult(sandbox.url, APPCODE, bizToken),
@@ -126,17 +154,15 @@ export async function measureLatency(rounds: number, warmup: number, upstreamMs 
       warmup,
     );
     return {
-      getBizToken: { fn: getBizToken.a, bare: getBizToken.b },
-      getResult: { fn: getResult.a, bare: getResult.b },
+      getBizToken: { fn: getBizToken.a, bare: getBizToken.b, database: tokenRequests },
+      getResult: {
+        fn: getResult.a,
+        bare: getResult.b,
+        database: perCall(cloud.cloudbase.requestCounts(), rounds + warmup),
+      },
     };
   } finally {
-    cloud.uninstall();
-    resetEmbeddedStores();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    rmSync(filesDir, { recursive: true, force: true });
+    await cloud.close();
     await sandbox.close();
   }
 }

@@ -7,8 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RESULT_CODES, type Outcome } from '../miniprogram/domain/result-codes';
-import { EmbeddedStore } from '../server/store/embedded';
+import { openStore } from '../server/store';
+import { useSdkInThisProcess } from '../test/support/cloudbase';
 import { completeFlow } from '../test/support/component-driver';
+import { startCloudBase } from '../tools/cloudbase';
 import { SESSION_COOKIE } from '../tools/local-cloud/host';
 import { startSandbox } from '../tools/sandbox';
 import { startApp } from '../tools/start';
@@ -102,11 +104,19 @@ export async function measureLoad(flows: number): Promise<LoadFigures> {
     } finally {
       await app.close();
     }
-    const persisted = new EmbeddedStore(join(dataDir, 'records.json'));
+    // The records as the host left them on disk, read back through wx-server-sdk from a fresh stand-in.
+    const cloudbase = await startCloudBase({ dataDir: join(dataDir, 'cloudbase') });
+    const { sdk, restore } = useSdkInThisProcess(cloudbase.sdkEnvironment());
     let lost = 0;
-    for (const [bizToken, outcome] of issued) {
-      const record = await persisted.getByBizToken(bizToken);
-      if (record?.status !== 'finished' || record.outcome !== outcome) lost++;
+    try {
+      const persisted = openStore(sdk.database());
+      for (const [bizToken, outcome] of issued) {
+        const record = await persisted.getByBizToken(bizToken);
+        if (record?.status !== 'finished' || record.outcome !== outcome) lost++;
+      }
+    } finally {
+      restore();
+      await cloudbase.close();
     }
     return {
       flows,
