@@ -112,7 +112,7 @@ export async function measureLoad(flows: number): Promise<LoadFigures> {
       const persisted = openStore(sdk.database());
       for (const [bizToken, outcome] of issued) {
         const record = await persisted.getByBizToken(bizToken);
-        if (record?.status !== 'finished' || record.outcome !== outcome) lost++;
+        if (record?.status !== 'finished' || record.result.outcome !== outcome) lost++;
       }
     } finally {
       restore();
