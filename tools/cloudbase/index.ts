@@ -201,7 +201,7 @@ export async function startCloudBase(options: CloudBaseOptions = {}): Promise<Cl
     return fault;
   }
 
-  function database_(action: string, params: Params): Params {
+  function databaseAction(action: string, params: Params): Params {
     const collection = collectionOf(params);
     switch (action) {
       case 'database.insertDocument': {
@@ -256,7 +256,7 @@ export async function startCloudBase(options: CloudBaseOptions = {}): Promise<Cl
     }
   }
 
-  function storage_(action: string, params: Params, now: number): Params {
+  function storageAction(action: string, params: Params, now: number): Params {
     switch (action) {
       case 'storage.getUploadMetadata': {
         const path = params.path;
@@ -356,8 +356,8 @@ export async function startCloudBase(options: CloudBaseOptions = {}): Promise<Cl
       });
     try {
       const data = action.startsWith('database.')
-        ? database_(action, params)
-        : storage_(action, params, Date.now());
+        ? databaseAction(action, params)
+        : storageAction(action, params, Date.now());
       send(res, 200, { data, requestId });
     } catch (error) {
       if (error instanceof CloudBaseError)
