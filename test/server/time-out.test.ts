@@ -5,8 +5,6 @@ import { startHarness, type Harness } from '../support/harness';
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
-  // Warm instances: the time-out below is about the invocation, not about starting an instance.
-  await Promise.all([h.call('getBizToken', {}, 'o-warm'), h.call('getBizToken', {}, 'o-warm')]);
 });
 afterAll(() => h.close());
 afterEach(() => h.setTimeout('getBizToken', undefined));
@@ -41,6 +39,27 @@ describe('the declared time-out of a cloud function', () => {
     // The instance was stopped mid-call: nothing more is written once the sandbox answers.
     await new Promise((done) => setTimeout(done, 2500));
     expect((await h.store().getById(record._id))?.status).toBe('requesting');
+  });
+
+  it('a retry of the stopped bizNo works once the attempt is older than the time-out (no "in progress" forever)', async () => {
+    await warmUp();
+    h.setTimeout('getBizToken', 1000);
+    h.sandbox.injectFault({ kind: 'latency', ms: 3000, path: '/lite/v1/get_biz_token', times: 1 } as never);
+    const event = { mode: 'ocr', bizNo: 'order-stopped' };
+    await expect(h.call('getBizToken', event, 'o-slow-3')).rejects.toMatchObject({ errCode: -504003 });
+    h.setTimeout('getBizToken', undefined);
+    expect(await h.call('getBizToken', event, 'o-slow-3')).toMatchObject({
+      ok: false,
+      error: { code: 'SERVICE_BUSY' },
+    });
+    await h.ageRecord('order-stopped', {
+      requestedAt: Date.now() - declarationOf('getBizToken').timeout * 1000 - 1,
+    });
+    expect(await h.call('getBizToken', event, 'o-slow-3')).toMatchObject({
+      ok: true,
+      bizNo: 'order-stopped',
+    });
+    expect(await h.store().getById('order-stopped')).toMatchObject({ status: 'issued', attempt: 2 });
   });
 
   it('serves the next invocation from a fresh instance', async () => {
