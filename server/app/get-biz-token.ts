@@ -318,7 +318,13 @@ async function buyToken(
     log.warn({ fn: 'getBizToken', event: 'attempt-superseded', bizNo: record.bizNo });
     throw inProgress();
   }
-  log.info({ fn: 'getBizToken', event: 'issued', bizNo: record.bizNo, provider: provider.name, mode: request.mode });
+  log.info({
+    fn: 'getBizToken',
+    event: 'issued',
+    bizNo: record.bizNo,
+    provider: provider.name,
+    mode: request.mode,
+  });
   return tokenAnswer({ ...record, ...token, status: 'issued' }, provider);
 }
 
@@ -349,7 +355,8 @@ async function continueExisting(
     const stale = existing.status === 'requesting' && existing.requestedAt < at - REQUESTING_STALE_MS;
     if (existing.status === 'failed' || stale) {
       const budget = rateBudget(services);
-      if (budget && !(await store.take(budget.key, budget.count, at, budget.windowMs))) throw rateLimited(budget, at);
+      if (budget && !(await store.take(budget.key, budget.count, at, budget.windowMs)))
+        throw rateLimited(budget, at);
       const giveBack = async () => {
         if (budget) await store.giveBack(budget.key, at, budget.windowMs);
       };

@@ -188,7 +188,8 @@ async function claimOrShare(
   let waited = false;
   for (;;) {
     const at = now();
-    if (!waited && (await store.claimResultCall(current, chinaDay(at), allowed, at, holdMs))) return { claimed: true };
+    if (!waited && (await store.claimResultCall(current, chinaDay(at), allowed, at, holdMs)))
+      return { claimed: true };
     const fresh = await store.getById(record._id);
     if (!fresh || !hasToken(fresh)) throw new FaceIdError('NOT_FOUND', { param: 'bizToken' });
     const ended = storedAnswer(fresh);
@@ -209,7 +210,7 @@ async function claimOrShare(
     }
     log.info({ fn, event: 'result-budget-used', bizNo: record.bizNo });
     throw new FaceIdError('RATE_LIMITED', {
-      detail: 'the day\'s get_result calls for this verification are used',
+      detail: "the day's get_result calls for this verification are used",
       messageZh: '认证结果确认中，请稍后在“我的认证记录”中查看',
     });
   }
@@ -262,7 +263,13 @@ async function readIssued(record: IssuedRecord, services: Services, fn: string):
     const winner = fresh && hasToken(fresh) ? storedAnswer(fresh) : undefined;
     if (winner) return winner;
   }
-  log.info({ fn, event: 'result', bizNo: record.bizNo, outcome: answer.outcome, resultCode: answer.resultCode });
+  log.info({
+    fn,
+    event: 'result',
+    bizNo: record.bizNo,
+    outcome: answer.outcome,
+    resultCode: answer.resultCode,
+  });
   return answer;
 }
 
@@ -273,7 +280,11 @@ const readsInFlight = new Map<string, Promise<GetResultOk>>();
  * A record's result: the stored answer once it has ended (no upstream call), otherwise read from FaceID (see
  * readIssued). Shared by getResult, the notify, "my verifications" and the daily timer.
  */
-export async function refreshResult(record: TokenRecord, services: Services, fn: string): Promise<GetResultOk> {
+export async function refreshResult(
+  record: TokenRecord,
+  services: Services,
+  fn: string,
+): Promise<GetResultOk> {
   const stored = storedAnswer(record);
   if (stored) return stored;
   if (record.status !== 'issued') throw new FaceIdError('NOT_FOUND', { param: 'bizToken' });

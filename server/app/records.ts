@@ -70,7 +70,11 @@ export function summarizeRecord(record: VerificationRecord): VerificationSummary
  * (finished, cancelled or expired), a `requesting` record older than getBizToken's time-out is failed. Resolves
  * the record as it now stands.
  */
-export async function settle(record: VerificationRecord, services: Services, fn: string): Promise<VerificationRecord> {
+export async function settle(
+  record: VerificationRecord,
+  services: Services,
+  fn: string,
+): Promise<VerificationRecord> {
   const { store, now } = services;
   const at = now();
   if (record.status === 'issued' && record.expiresAt <= at) {
@@ -91,7 +95,10 @@ export async function settle(record: VerificationRecord, services: Services, fn:
 
 /** Cloud-storage files a record keeps: reference photos not yet deleted, evidence images. */
 function filesOf(record: VerificationRecord): string[] {
-  return [...(record.photoFileIDs ?? []), ...(record.status === 'finished' ? (record.imageFileIDs ?? []) : [])];
+  return [
+    ...(record.photoFileIDs ?? []),
+    ...(record.status === 'finished' ? (record.imageFileIDs ?? []) : []),
+  ];
 }
 
 /** Deletes a record's files in cloud storage. */
@@ -104,10 +111,7 @@ async function removeFiles(record: VerificationRecord, { files }: Services): Pro
  * The caller's own verifications, newest first, paged. The console (no openid) may name a user with `openid`,
  * or list everyone's.
  */
-export async function listVerifications(
-  event: unknown,
-  services: Services,
-): Promise<ListVerificationsOk> {
+export async function listVerifications(event: unknown, services: Services): Promise<ListVerificationsOk> {
   const { caller, store } = services;
   const obj = eventObject(event);
   const page = intField(obj, 'page', 0, 10_000, 0);
@@ -119,7 +123,9 @@ export async function listVerifications(
   const options = { skip: page * pageSize, limit: pageSize + 1 };
   const openid = caller.openid ?? named;
   const rows = openid ? await store.listByOpenid(openid, options) : await store.listRecent(options);
-  const shown = await Promise.all(rows.slice(0, pageSize).map((row) => settle(row, services, 'listVerifications')));
+  const shown = await Promise.all(
+    rows.slice(0, pageSize).map((row) => settle(row, services, 'listVerifications')),
+  );
   return {
     ok: true,
     items: shown.map(summarizeRecord),
@@ -233,7 +239,11 @@ export async function purgeVerifications(
   const { caller, now, log } = services;
   if (caller.openid !== null)
     throw new FaceIdError('FORBIDDEN', { detail: 'purge runs from its timer or the console' });
-  const report = await purge(services, 'purgeVerifications', now() + declaredTimeoutMs('purgeVerifications') - 5000);
+  const report = await purge(
+    services,
+    'purgeVerifications',
+    now() + declaredTimeoutMs('purgeVerifications') - 5000,
+  );
   log.info({ fn: 'purgeVerifications', event: 'purged', attempt: report.deleted });
   return { ok: true, ...report };
 }

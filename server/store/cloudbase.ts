@@ -48,7 +48,9 @@ export interface CloudCollection extends CloudQuery {
 /** CloudBase's answer to an insert whose `_id` exists (MongoDB's E11000); any other failure is not a duplicate. */
 export function isDuplicateKey(err: unknown): boolean {
   const text = String(
-    (err as { errMsg?: string; message?: string } | undefined)?.errMsg ?? (err as Error | undefined)?.message ?? err,
+    (err as { errMsg?: string; message?: string } | undefined)?.errMsg ??
+      (err as Error | undefined)?.message ??
+      err,
   );
   return /E11000|duplicate key/i.test(text);
 }
@@ -85,7 +87,10 @@ export class CloudBaseStore implements VerificationStore {
   }
 
   /** Compare-and-set: applies the change only where the filter still matches; resolves whether it did. */
-  private async transition(filter: Record<string, unknown>, fields: Record<string, unknown>): Promise<boolean> {
+  private async transition(
+    filter: Record<string, unknown>,
+    fields: Record<string, unknown>,
+  ): Promise<boolean> {
     const { stats } = await this.collection.where(filter).update({ data: this.changes(fields) });
     return stats.updated > 0;
   }
@@ -105,7 +110,11 @@ export class CloudBaseStore implements VerificationStore {
     at: number,
     staleBefore: number,
   ): Promise<RequestingRecord | undefined> {
-    const filter: Record<string, unknown> = { _id: record._id, status: record.status, attempt: record.attempt };
+    const filter: Record<string, unknown> = {
+      _id: record._id,
+      status: record.status,
+      attempt: record.attempt,
+    };
     if (record.status === 'requesting') filter.requestedAt = this._.lt(staleBefore);
     const next: RequestingRecord = {
       _id: record._id,
@@ -139,7 +148,13 @@ export class CloudBaseStore implements VerificationStore {
   ): Promise<boolean> {
     return this.transition(
       { _id: record._id, status: 'requesting', attempt: record.attempt },
-      { status: 'issued', ...token, ...extra, requestedAt: undefined, readingUntil: extra.resultCalls ? 0 : undefined },
+      {
+        status: 'issued',
+        ...token,
+        ...extra,
+        requestedAt: undefined,
+        readingUntil: extra.resultCalls ? 0 : undefined,
+      },
     );
   }
 
@@ -153,7 +168,13 @@ export class CloudBaseStore implements VerificationStore {
   finish(record: IssuedRecord, ending: Ending): Promise<boolean> {
     return this.transition(
       { _id: record._id, status: 'issued' },
-      { ...ending, lastResult: undefined, lastReadAt: undefined, resultCalls: undefined, readingUntil: undefined },
+      {
+        ...ending,
+        lastResult: undefined,
+        lastReadAt: undefined,
+        resultCalls: undefined,
+        readingUntil: undefined,
+      },
     );
   }
 
@@ -259,8 +280,14 @@ export class CloudBaseStore implements VerificationStore {
 
   async listUnsettled(now: number, staleBefore: number, limit: number): Promise<VerificationRecord[]> {
     const [dead, stale] = await Promise.all([
-      this.collection.where({ status: 'issued', expiresAt: this._.lt(now) }).limit(limit).get(),
-      this.collection.where({ status: 'requesting', requestedAt: this._.lt(staleBefore) }).limit(limit).get(),
+      this.collection
+        .where({ status: 'issued', expiresAt: this._.lt(now) })
+        .limit(limit)
+        .get(),
+      this.collection
+        .where({ status: 'requesting', requestedAt: this._.lt(staleBefore) })
+        .limit(limit)
+        .get(),
     ]);
     return [...dead.data, ...stale.data] as unknown as VerificationRecord[];
   }
@@ -293,7 +320,10 @@ export class CloudBaseStore implements VerificationStore {
 
   async giveBack(key: string, now: number, windowMs: number): Promise<void> {
     const id = `${key}@${Math.floor(now / windowMs)}`;
-    await this.db.collection(COUNTERS_COLLECTION).doc(id).update({ data: { count: this._.inc(-1) } });
+    await this.db
+      .collection(COUNTERS_COLLECTION)
+      .doc(id)
+      .update({ data: { count: this._.inc(-1) } });
   }
 
   async purgeCounters(now: number): Promise<number> {

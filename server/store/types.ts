@@ -109,12 +109,7 @@ export interface Ending {
 
 /** One verification as stored, by state: each state carries exactly its fields. */
 export type VerificationRecord =
-  | RequestingRecord
-  | FailedRecord
-  | IssuedRecord
-  | FinishedRecord
-  | CancelledRecord
-  | ExpiredRecord;
+  RequestingRecord | FailedRecord | IssuedRecord | FinishedRecord | CancelledRecord | ExpiredRecord;
 
 /** Records that hold a token: every state after `issued`. */
 export type TokenRecord = IssuedRecord | FinishedRecord | CancelledRecord | ExpiredRecord;
@@ -156,7 +151,11 @@ export interface VerificationStore {
     staleBefore: number,
   ): Promise<RequestingRecord | undefined>;
   /** `requesting` (this attempt) → `issued`. */
-  issue(record: RequestingRecord, token: TokenFields, extra: Pick<IssuedRecord, 'resultCalls'>): Promise<boolean>;
+  issue(
+    record: RequestingRecord,
+    token: TokenFields,
+    extra: Pick<IssuedRecord, 'resultCalls'>,
+  ): Promise<boolean>;
   /** `requesting` (this attempt) → `failed`. */
   fail(record: RequestingRecord, errorCode: string, at: number): Promise<boolean>;
   /** `issued` → `finished` or `cancelled`, with the final answer. */
@@ -167,9 +166,19 @@ export interface VerificationStore {
    * Takes the right to call get_result for a budgeted record: one more call today (at most `perDay`), and no
    * other reader holding it. Resolves false when the budget is used or another reader holds it.
    */
-  claimResultCall(record: IssuedRecord, day: string, perDay: number, at: number, holdMs: number): Promise<boolean>;
+  claimResultCall(
+    record: IssuedRecord,
+    day: string,
+    perDay: number,
+    at: number,
+    holdMs: number,
+  ): Promise<boolean>;
   /** Releases the right to read of a budgeted record, keeping its latest non-final answer. */
-  keepLastResult(record: IssuedRecord, result: StoredResult | undefined, readAt: number | undefined): Promise<void>;
+  keepLastResult(
+    record: IssuedRecord,
+    result: StoredResult | undefined,
+    readAt: number | undefined,
+  ): Promise<void>;
   /** Forgets the photo fileIDs once the files are deleted. */
   forgetPhotos(id: string): Promise<void>;
   getById(id: string): Promise<VerificationRecord | undefined>;

@@ -495,12 +495,18 @@ describe('outcomes', () => {
         expect((await component.video(sb, t)).body.result_code).toBe(4200);
       },
     ],
-  ] as const)('cancel %s ends the flow and get_result reports 6000 USER_CANCEL', async (_step, kind, reach) => {
-    const token = await issue(sb, kind);
-    await reach(token);
-    expect((await component.cancel(sb, token)).body).toMatchObject({ result_code: 6000 });
-    expect((await getResult(sb, token)).body).toMatchObject({ result_code: '6000', result_message: 'USER_CANCEL' });
-  });
+  ] as const)(
+    'cancel %s ends the flow and get_result reports 6000 USER_CANCEL',
+    async (_step, kind, reach) => {
+      const token = await issue(sb, kind);
+      await reach(token);
+      expect((await component.cancel(sb, token)).body).toMatchObject({ result_code: 6000 });
+      expect((await getResult(sb, token)).body).toMatchObject({
+        result_code: '6000',
+        result_message: 'USER_CANCEL',
+      });
+    },
+  );
 
   it('cancel ends the flow with 6000 USER_CANCEL', async () => {
     const token = await issue(sb, 'ocr');

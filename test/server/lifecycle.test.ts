@@ -68,7 +68,9 @@ describe('one paid token per bizNo', () => {
     expect(record).toMatchObject({ status: 'issued', bizToken: ok[0]?.bizToken, attempt: 2 });
     // The person passes with the one token that exists: the result is found.
     await completeFlow(h.sandbox.url, String(ok[0]?.bizToken));
-    expect(await h.call<Answer>('getResult', { bizToken: ok[0]?.bizToken })).toMatchObject({ outcome: 'passed' });
+    expect(await h.call<Answer>('getResult', { bizToken: ok[0]?.bizToken })).toMatchObject({
+      outcome: 'passed',
+    });
   });
 
   it('a repeated bizNo of an ended verification is refused without a call', async () => {
@@ -200,7 +202,11 @@ describe('every record ends in a state a person can read', () => {
       createdAt: Date.now() - 60_000,
     });
     const listed = await h.call<Answer>('listVerifications', {});
-    expect(listed.items[0]).toMatchObject({ bizNo: 'order-stale', status: 'failed', errorCode: 'UPSTREAM_TIMEOUT' });
+    expect(listed.items[0]).toMatchObject({
+      bizNo: 'order-stale',
+      status: 'failed',
+      errorCode: 'UPSTREAM_TIMEOUT',
+    });
   });
 
   it('10 concurrent reads of a finished verification store one result, whoever wins', async () => {
@@ -316,7 +322,9 @@ describe('Megvii Lite: at most 3 get_result calls a day, shared by concurrent re
     expect(liteResultCalls()).toBe(2);
     const returned = await finishH5(token.client.url, 'PASS');
     const field = (name: string) =>
-      (new RegExp(`name="${name}" value="([^"]*)"`).exec(returned)?.[1] ?? '').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+      (new RegExp(`name="${name}" value="([^"]*)"`).exec(returned)?.[1] ?? '')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&');
     const notify = await h.call<Answer>(
       'faceidNotify',
       {
@@ -329,7 +337,9 @@ describe('Megvii Lite: at most 3 get_result calls a day, shared by concurrent re
     );
     expect(notify).toMatchObject({ statusCode: 200 });
     expect(liteResultCalls()).toBe(3);
-    expect(await h.call<Answer>('getResult', { bizToken: token.bizToken })).toMatchObject({ outcome: 'passed' });
+    expect(await h.call<Answer>('getResult', { bizToken: token.bizToken })).toMatchObject({
+      outcome: 'passed',
+    });
     expect(liteResultCalls()).toBe(3);
   });
 

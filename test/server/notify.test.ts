@@ -111,6 +111,9 @@ describe('faceidNotify from the cloud console', () => {
       statusCode: 200,
       body: 'success',
     });
-    expect(await h.store().getById(token.bizNo)).toMatchObject({ status: 'finished', result: { outcome: 'passed' } });
+    expect(await h.store().getById(token.bizNo)).toMatchObject({
+      status: 'finished',
+      result: { outcome: 'passed' },
+    });
   });
 });

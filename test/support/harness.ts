@@ -33,7 +33,10 @@ export interface Harness {
   /** Writes a record as it would stand in the database (a state reached earlier, e.g. by a stopped function). */
   putRecord(record: VerificationRecord): Promise<void>;
   /** Moves a record's times, as if they had been set earlier (the functions' clock is the real one). */
-  ageRecord(id: string, times: { expiresAt?: number; requestedAt?: number; createdAt?: number }): Promise<void>;
+  ageRecord(
+    id: string,
+    times: { expiresAt?: number; requestedAt?: number; createdAt?: number },
+  ): Promise<void>;
   /** Stores a file as the mini-program's wx.cloud.uploadFile would; resolves its fileID. */
   putFile(cloudPath: string, content: Buffer): Promise<string>;
   /** Whether cloud storage still holds the file. */
@@ -88,10 +91,17 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
     },
     async putRecord(record) {
       const { _id, ...fields } = record;
-      await sdk.database().collection(VERIFICATIONS_COLLECTION).add({ data: { _id, ...fields } });
+      await sdk
+        .database()
+        .collection(VERIFICATIONS_COLLECTION)
+        .add({ data: { _id, ...fields } });
     },
     async ageRecord(id, times) {
-      await sdk.database().collection(VERIFICATIONS_COLLECTION).doc(id).update({ data: { ...times } });
+      await sdk
+        .database()
+        .collection(VERIFICATIONS_COLLECTION)
+        .doc(id)
+        .update({ data: { ...times } });
     },
     putFile: async (cloudPath, content) => cloud.putFile(cloudPath, content),
     fileExists: async (fileID) => cloud.cloudbase.readFile(fileID) !== undefined,

@@ -43,7 +43,9 @@ export async function startRecordingUpstream(target: string): Promise<RecordingU
       const rewrite = rewrites.get(path);
       if (rewrite) {
         rewrites.delete(path);
-        answer = Buffer.from(JSON.stringify(rewrite(JSON.parse(answer.toString('utf8')) as Record<string, unknown>)));
+        answer = Buffer.from(
+          JSON.stringify(rewrite(JSON.parse(answer.toString('utf8')) as Record<string, unknown>)),
+        );
       }
       res.writeHead(upstream.status, {
         'content-type': upstream.headers.get('content-type') ?? 'text/plain',
