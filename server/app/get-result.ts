@@ -188,7 +188,10 @@ async function claimOrShare(
   let waited = false;
   for (;;) {
     const at = now();
-    if (!waited && (await store.claimResultCall(current, chinaDay(at), allowed, at, holdMs)))
+    if (
+      !waited &&
+      (await store.claimResultCall(current, chinaDay(at), allowed, at, holdMs, at - SHARED_READ_MS))
+    )
       return { claimed: true };
     const fresh = await store.getById(record._id);
     if (!fresh || !hasToken(fresh)) throw new FaceIdError('NOT_FOUND', { param: 'bizToken' });

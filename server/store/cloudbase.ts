@@ -154,6 +154,7 @@ export class CloudBaseStore implements VerificationStore {
         ...extra,
         requestedAt: undefined,
         readingUntil: extra.resultCalls ? 0 : undefined,
+        lastReadAt: extra.resultCalls ? 0 : undefined,
       },
     );
   }
@@ -198,8 +199,14 @@ export class CloudBaseStore implements VerificationStore {
     perDay: number,
     at: number,
     holdMs: number,
+    sharedBefore: number,
   ): Promise<boolean> {
-    const free = { _id: record._id, status: 'issued', readingUntil: this._.lt(at) };
+    const free = {
+      _id: record._id,
+      status: 'issued',
+      readingUntil: this._.lt(at),
+      lastReadAt: this._.lt(sharedBefore),
+    };
     const sameDay = record.resultCalls?.day === day;
     const { stats } = await this.collection
       .where(
@@ -222,7 +229,7 @@ export class CloudBaseStore implements VerificationStore {
   ): Promise<void> {
     await this.transition(
       { _id: record._id, status: 'issued' },
-      { lastResult: result, lastReadAt: readAt, readingUntil: 0 },
+      { lastResult: result, lastReadAt: readAt ?? 0, readingUntil: 0 },
     );
   }
 

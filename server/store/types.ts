@@ -163,8 +163,8 @@ export interface VerificationStore {
   /** `issued` whose token died before `at` → `expired`. */
   expire(record: IssuedRecord, at: number): Promise<boolean>;
   /**
-   * Takes the right to call get_result for a budgeted record: one more call today (at most `perDay`), and no
-   * other reader holding it. Resolves false when the budget is used or another reader holds it.
+   * Takes the right to call get_result for a budgeted record: one more call today (at most `perDay`), no other
+   * reader holding it, and no answer read since `sharedBefore`. Resolves false otherwise.
    */
   claimResultCall(
     record: IssuedRecord,
@@ -172,6 +172,7 @@ export interface VerificationStore {
     perDay: number,
     at: number,
     holdMs: number,
+    sharedBefore: number,
   ): Promise<boolean>;
   /** Releases the right to read of a budgeted record, keeping its latest non-final answer. */
   keepLastResult(

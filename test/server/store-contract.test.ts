@@ -136,7 +136,9 @@ describe('store contract: CloudBase through wx-server-sdk and the stand-in', () 
     await store.issue(r, token('t1'), { resultCalls: { day: '', count: 0 } });
     const get = async () => (await store.getById('b1')) as IssuedRecord;
     const claims = await Promise.all(
-      Array.from({ length: 5 }, async () => store.claimResultCall(await get(), '2026-01-01', 2, 100, 1000)),
+      Array.from({ length: 5 }, async () =>
+        store.claimResultCall(await get(), '2026-01-01', 2, 100, 1000, 1),
+      ),
     );
     expect(claims.filter(Boolean)).toHaveLength(1);
     await store.keepLastResult(await get(), answer({ outcome: 'not_started', finished: false }), 101);
@@ -145,10 +147,12 @@ describe('store contract: CloudBase through wx-server-sdk and the stand-in', () 
       readingUntil: 0,
       lastReadAt: 101,
     });
-    expect(await store.claimResultCall(await get(), '2026-01-01', 2, 200, 1000)).toBe(true);
+    // An answer read at 101 is shared with readers until 101 + the sharing window.
+    expect(await store.claimResultCall(await get(), '2026-01-01', 2, 200, 1000, 100)).toBe(false);
+    expect(await store.claimResultCall(await get(), '2026-01-01', 2, 200, 1000, 150)).toBe(true);
     await store.keepLastResult(await get(), undefined, undefined);
-    expect(await store.claimResultCall(await get(), '2026-01-01', 2, 300, 1000)).toBe(false);
-    expect(await store.claimResultCall(await get(), '2026-01-02', 2, 300, 1000)).toBe(true);
+    expect(await store.claimResultCall(await get(), '2026-01-01', 2, 300, 1000, 250)).toBe(false);
+    expect(await store.claimResultCall(await get(), '2026-01-02', 2, 300, 1000, 250)).toBe(true);
     expect(await get()).toMatchObject({ resultCalls: { day: '2026-01-02', count: 1 } });
   });
 
