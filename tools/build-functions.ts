@@ -1,7 +1,12 @@
-/** Bundles each cloud function from server/functions/<name> into cloudfunctions/<name>/index.js (CommonJS). */
+/**
+ * Bundles each cloud function from server/functions/<name> into cloudfunctions/<name>/index.js (CommonJS) for the
+ * Node.js version its runtime declares (cloudbaserc.json), and writes its config.json from that declaration.
+ */
 import { build } from 'esbuild';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { declarationOf, devtoolsConfigOf, nodeVersionOf, readManifest } from './functions-manifest';
+import { nodeVersionGuard } from './node-version-guard';
 
 const ROOT = resolve(__dirname, '..');
 const SOURCES = join(ROOT, 'server', 'functions');
@@ -20,7 +25,10 @@ export function functionNames(): string[] {
 /** Builds every function; resolves with each bundle's size in bytes. */
 export async function buildFunctions(): Promise<Record<string, number>> {
   const sizes: Record<string, number> = {};
+  const manifest = readManifest();
   for (const name of functionNames()) {
+    const declaration = declarationOf(name, manifest);
+    const node = nodeVersionOf(declaration.runtime);
     const folder = join(TARGET, name);
     if (!existsSync(join(folder, 'package.json')))
       throw new Error(`cloudfunctions/${name}/package.json is missing`);
@@ -33,13 +41,16 @@ export async function buildFunctions(): Promise<Record<string, number>> {
       outfile,
       bundle: true,
       platform: 'node',
-      target: 'node16',
+      target: `node${node}`,
       format: 'cjs',
       external: EXTERNAL_PACKAGES,
       legalComments: 'none',
       logLevel: 'warning',
-      banner: { js: `// Built by \`npm run build\` from server/functions/${name}. Do not edit.` },
+      banner: {
+        js: `// Built by \`npm run build\` from server/functions/${name}. Do not edit.\n'use strict';\n${nodeVersionGuard(name, node)}`,
+      },
     });
+    writeFileSync(join(folder, 'config.json'), `${JSON.stringify(devtoolsConfigOf(declaration), null, 2)}\n`);
     sizes[name] = statSync(outfile).size;
   }
   return sizes;
