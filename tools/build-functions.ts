@@ -3,7 +3,7 @@
  * Node.js version its runtime declares (cloudbaserc.json), and writes its config.json from that declaration.
  */
 import { build } from 'esbuild';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { declarationOf, devtoolsConfigOf, nodeVersionOf, readManifest } from './functions-manifest';
 import { nodeVersionGuard } from './node-version-guard';
@@ -14,6 +14,18 @@ const TARGET = join(ROOT, 'cloudfunctions');
 
 /** Packages the cloud provides or installs per function; never bundled. */
 export const EXTERNAL_PACKAGES = ['wx-server-sdk', '@cloudbase/node-sdk'];
+
+/**
+ * Writes a file only when its content changes, through a rename, so a process reading it (a test, the local host)
+ * never sees it half written.
+ */
+function writeIfChanged(path: string, content: Uint8Array | string): void {
+  const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
+  if (existsSync(path) && readFileSync(path).equals(bytes)) return;
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, bytes);
+  renameSync(temporary, path);
+}
 
 /** Names of the cloud functions (one folder each under server/functions). */
 export function functionNames(): string[] {
@@ -36,7 +48,8 @@ export async function buildFunctions(): Promise<Record<string, number>> {
     if (stray.length)
       throw new Error(`cloudfunctions/${name} must not contain TypeScript sources: ${stray.join(', ')}`);
     const outfile = join(folder, 'index.js');
-    await build({
+    const { outputFiles } = await build({
+      write: false,
       entryPoints: [join(SOURCES, name, 'index.ts')],
       outfile,
       bundle: true,
@@ -50,8 +63,9 @@ export async function buildFunctions(): Promise<Record<string, number>> {
         js: `// Built by \`npm run build\` from server/functions/${name}. Do not edit.\n'use strict';\n${nodeVersionGuard(name, node)}`,
       },
     });
-    writeFileSync(join(folder, 'config.json'), `${JSON.stringify(devtoolsConfigOf(declaration), null, 2)}\n`);
-    sizes[name] = statSync(outfile).size;
+    writeIfChanged(outfile, outputFiles[0].contents);
+    writeIfChanged(join(folder, 'config.json'), `${JSON.stringify(devtoolsConfigOf(declaration), null, 2)}\n`);
+    sizes[name] = outputFiles[0].contents.byteLength;
   }
   return sizes;
 }
