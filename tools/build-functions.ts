@@ -64,7 +64,10 @@ export async function buildFunctions(): Promise<Record<string, number>> {
       },
     });
     writeIfChanged(outfile, outputFiles[0].contents);
-    writeIfChanged(join(folder, 'config.json'), `${JSON.stringify(devtoolsConfigOf(declaration), null, 2)}\n`);
+    writeIfChanged(
+      join(folder, 'config.json'),
+      `${JSON.stringify(devtoolsConfigOf(declaration), null, 2)}\n`,
+    );
     sizes[name] = outputFiles[0].contents.byteLength;
   }
   return sizes;

@@ -94,7 +94,8 @@ export function variablesOf(fn: FunctionDeclaration): string[] {
 /** `Nodejs20.19` → `20.19`; throws for anything that is not a Node.js runtime name. */
 export function nodeVersionOf(runtime: string): string {
   const match = /^Nodejs(\d+)\.(\d+)$/.exec(runtime);
-  if (!match) throw new Error(`cloudbaserc.json: runtime ${runtime} is not a Node.js runtime (e.g. Nodejs20.19)`);
+  if (!match)
+    throw new Error(`cloudbaserc.json: runtime ${runtime} is not a Node.js runtime (e.g. Nodejs20.19)`);
   return `${match[1]}.${match[2]}`;
 }
 

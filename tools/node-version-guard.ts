@@ -6,7 +6,8 @@
  */
 export function nodeVersionGuard(fn: string, required: string): string {
   const [major, minor] = required.split('.').map(Number);
-  if (!Number.isInteger(major) || !Number.isInteger(minor)) throw new Error(`bad Node.js version ${required}`);
+  if (!Number.isInteger(major) || !Number.isInteger(minor))
+    throw new Error(`bad Node.js version ${required}`);
   const message =
     `cloud function ${fn} needs Node.js ${required} or newer but runs on Node.js ` +
     `" + running + ": its runtime must be Nodejs${required} (cloudbaserc.json); npm run deploy creates it so`;

@@ -4,7 +4,7 @@
  * run), the real bundles, the real signature.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readManifest } from '../../tools/functions-manifest';
@@ -95,6 +95,27 @@ describe('arguments', () => {
       'deploy: set TCB_SECRET_ID, TCB_SECRET_KEY (in the environment or ' +
         `${join(work, 'absent.env')}); nothing was changed`,
     );
+  });
+});
+
+describe('the code about to be uploaded', () => {
+  it('is refused, before any request, when a bundle carries the value of a secret variable', async () => {
+    const root = join(work, 'project');
+    cpSync(join(ROOT, 'cloudbaserc.json'), join(root, 'cloudbaserc.json'));
+    cpSync(join(ROOT, 'cloudfunctions'), join(root, 'cloudfunctions'), { recursive: true });
+    writeFileSync(join(root, 'cloudfunctions', 'whoami', 'index.js'), `const k = "${APPCODE}";`);
+    const errors: string[] = [];
+    const code = await deploy(noEnvFile(), {
+      root,
+      env: { TCB_ENV: api.envId, TCB_SECRET_ID: api.secretId, TCB_SECRET_KEY: api.secretKey, ...FACEID },
+      err: (l) => errors.push(l),
+      out: () => undefined,
+      build: async () => undefined,
+    });
+    expect(code).toBe(1);
+    expect(errors.join('\n')).toContain('cloudfunctions/whoami/index.js:1: the value of FACEID_APPCODE');
+    expect(errors.join('\n')).not.toContain(APPCODE);
+    expect(api.calls).toEqual([]);
   });
 });
 

@@ -9,7 +9,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildFunctions } from '../build-functions';
 import { envIdVariable, readManifest, type CloudbaseManifest } from '../functions-manifest';
-import { redactSecrets } from '../deliver/secret-scan';
+import { describeHit, redactSecrets, scanFiles } from '../deliver/secret-scan';
 import { CloudBaseEnvironment } from './cloudbase';
 import { describeChange, planDeployment, type Change, type CurrentState, type DesiredFunction } from './plan';
 import { checkConfiguration, credentialsFrom, functionVariables, operatorEnv, readDotEnv } from './variables';
@@ -43,14 +43,19 @@ export interface DeployDeps {
 
 class UsageError extends Error {}
 
-/** A hash of everything uploaded for a function (its folder without node_modules). */
+/** The files uploaded for a function: its folder without node_modules. */
+function filesOf(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? (e.name === 'node_modules' ? [] : filesOf(join(dir, e.name))) : [join(dir, e.name)],
+    )
+    .sort();
+}
+
+/** A hash of everything uploaded for a function. */
 export function codeHashOf(folder: string): string {
   const hash = createHash('sha256');
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? (e.name === 'node_modules' ? [] : walk(join(dir, e.name))) : [join(dir, e.name)],
-    );
-  for (const file of walk(folder).sort()) {
+  for (const file of filesOf(folder)) {
     hash.update(relative(folder, file).split(sep).join('/'));
     hash.update('\0');
     hash.update(readFileSync(file));
@@ -111,6 +116,17 @@ export async function deploy(argv: string[], deps: DeployDeps = {}): Promise<num
     const functionRoot = resolve(root, manifest.functionRoot);
     progress(`building the functions`);
     await (deps.build ?? buildFunctions)();
+    const uploaded = manifest.functions.flatMap((fn) =>
+      filesOf(join(functionRoot, fn.name)).map((file) => relative(root, file)),
+    );
+    const leaked = scanFiles(root, uploaded, env).filter((hit) => hit.kind !== 'variable-name');
+    if (leaked.length) {
+      err(
+        `deploy: the function code carries secrets:\n${leaked.map((h) => `  ${describeHit(h)}`).join('\n')}`,
+      );
+      err('deploy: nothing was changed');
+      return 1;
+    }
     progress(`reading environment ${credentials.envId}`);
     const target: DeployTarget = new CloudBaseEnvironment(credentials, functionRoot);
     const current = await target.readState(manifest);
@@ -125,6 +141,11 @@ export async function deploy(argv: string[], deps: DeployDeps = {}): Promise<num
     if (problems.missing.length || problems.invalid.length) {
       if (problems.missing.length)
         err(`deploy: set ${problems.missing.join(', ')} (in the environment or ${args.envFile})`);
+      if (problems.missing.includes('FACEID_NOTIFY_URL') && routed)
+        err(
+          `deploy: FACEID_NOTIFY_URL is the HTTPS address of the HTTP access route ${routed.path} → ${routed.name} ` +
+            `(https://<the environment's HTTP access domain>${routed.path}); it is filled in when the environment shows that domain`,
+        );
       for (const line of problems.invalid) err(`deploy: ${line}`);
       err('deploy: nothing was changed');
       return 2;
