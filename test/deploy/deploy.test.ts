@@ -268,6 +268,18 @@ describe('an environment that drifted', () => {
     expect(access.routes[0].EnableAuth).toBe(false);
   });
 
+  it('finds its collections among many others (the list comes in pages of 100)', async () => {
+    const ours = [...api.state.collections.entries()];
+    api.state.collections.clear();
+    for (let i = 0; i < 150; i++) api.state.collections.set(`other_${i}`, { indexes: [], acl: 'PRIVATE' });
+    for (const [name, collection] of ours) api.state.collections.set(name, collection);
+    const before = api.writes().length;
+    const r = await runDeploy(noEnvFile());
+    expect(r.err).toBe('');
+    expect(r.out).toContain('is up to date');
+    expect(api.writes().length).toBe(before);
+  });
+
   it('uploads the code of a function whose bundle changed, and only that one', async () => {
     api.state.functions.get('whoami')!.Description = 'FaceID whoami code 0000000000000000';
     const before = api.writes().length;

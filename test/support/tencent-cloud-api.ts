@@ -215,12 +215,16 @@ export async function startTencentCloudStandIn(options: {
       },
       ListTables: (p) => {
         if (p.EnvId !== envId) throw new ApiError('ResourceNotFound', 'env not found');
-        const names = [...state.collections.keys()];
+        const all = [...state.collections.keys()];
+        const offset = Number(p.MgoOffset ?? 0);
+        const limit = Number(p.MgoLimit ?? 100);
+        if (limit > 100) throw new ApiError('InvalidParameter', 'MgoLimit 最大为 100');
+        const names = all.slice(offset, offset + limit);
         return {
           Tables: names.length
             ? names.map((TableName) => ({ TableName, Count: 0, Size: 0, IndexCount: 1 }))
             : null,
-          Pager: { Offset: 0, Limit: 1000, Total: names.length },
+          Pager: { Offset: offset, Limit: limit, Total: all.length },
         };
       },
       DescribeTable: (p) => {

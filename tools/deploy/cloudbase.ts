@@ -81,10 +81,15 @@ export class CloudBaseEnvironment {
     await this.app.currentEnvironment().lazyInit();
     const { envId } = this.credentials;
     const db = this.app.database;
-    const listed = (await db.listCollections({ MgoLimit: 1000, MgoOffset: 0 })) as {
-      Collections: { CollectionName: string }[];
-    };
-    const names = new Set(listed.Collections.map((c) => c.CollectionName));
+    const names = new Set<string>();
+    for (let offset = 0; ; offset += 100) {
+      const page = (await db.listCollections({ MgoLimit: 100, MgoOffset: offset })) as {
+        Collections: { CollectionName: string }[];
+        Pager?: { Total?: number };
+      };
+      for (const c of page.Collections) names.add(c.CollectionName);
+      if (page.Collections.length < 100 || offset + 100 >= (page.Pager?.Total ?? 0)) break;
+    }
     const collections: Record<string, CurrentCollection | undefined> = {};
     for (const { name } of manifest.collections) {
       if (!names.has(name)) continue;
