@@ -208,6 +208,32 @@ describe('a fresh environment', () => {
   });
 });
 
+describe('a deployment that fails half-way', () => {
+  it('finishes what it can, names what failed, and the next run does only the rest', async () => {
+    api.failOnce('CreateFunction', 'getResult', 'LimitExceeded.Function', '函数数量超过限制');
+    const first = await runDeploy(noEnvFile());
+    expect(first.code).toBe(1);
+    expect(first.err).toMatch(/^deploy failed: function getResult: .*\[CreateFunction\] 函数数量超过限制/m);
+    expect(first.err).toContain('run again to finish');
+    expect(api.state.functions.has('getResult')).toBe(false);
+    expect(api.state.functions.has('getBizToken')).toBe(true);
+    expect(api.state.access.routes).toEqual([]);
+
+    const before = api.writes().length;
+    const second = await runDeploy(noEnvFile());
+    expect(second.err).toBe('');
+    expect(second.code).toBe(0);
+    expect([
+      ...new Set(
+        api
+          .writes()
+          .slice(before)
+          .map((c) => `${c.action} ${String(c.params.FunctionName ?? '')}`),
+      ),
+    ]).toEqual(['CreateFunction getResult', 'ModifyCloudBaseGWPrivilege ', 'CreateCloudBaseGWAPI ']);
+  });
+});
+
 describe('an environment that drifted', () => {
   beforeEach(async () => {
     const r = await runDeploy(noEnvFile());

@@ -118,6 +118,8 @@ export interface TencentCloudStandIn {
   writes(): ApiCall[];
   /** Hosts a client tried to reach that are not Tencent Cloud API hosts (refused). */
   refusedHosts: string[];
+  /** Makes the next call of `action` about function or collection `subject` fail with the API error `code`. */
+  failOnce(action: string, subject: string, code: string, message: string): void;
   close(): Promise<void>;
 }
 
@@ -163,6 +165,7 @@ export async function startTencentCloudStandIn(options: {
   };
   const calls: ApiCall[] = [];
   const refusedHosts: string[] = [];
+  const failures: { action: string; subject: string; error: ApiError }[] = [];
   const namespace = envId;
 
   function fn(params: Record<string, unknown>): StoredFunction {
@@ -448,6 +451,9 @@ export async function startTencentCloudStandIn(options: {
         verifySignature(req, body, service);
         const params = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
         calls.push({ service, action, params });
+        const subject = String(params.FunctionName ?? params.TableName ?? params.CollectionName ?? '');
+        const failure = failures.findIndex((f) => f.action === action && f.subject === subject);
+        if (failure >= 0) throw failures.splice(failure, 1)[0].error;
         const handler = actions[service]?.[action];
         if (!handler) throw new ApiError('InvalidAction', `${service}.${action} is not in the stand-in`);
         response = { ...handler(params), RequestId };
@@ -488,6 +494,8 @@ export async function startTencentCloudStandIn(options: {
     calls,
     writes: () => calls.filter((c) => !READS.test(c.action)),
     refusedHosts,
+    failOnce: (action, subject, code, message) =>
+      failures.push({ action, subject, error: new ApiError(code, message) }),
     close: async () => {
       proxy.closeAllConnections();
       await new Promise<void>((resolve) => proxy.close(() => resolve()));

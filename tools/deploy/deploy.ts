@@ -211,17 +211,27 @@ async function applyAll(
   target: DeployTarget,
   progress: (line: string) => void,
 ): Promise<void> {
-  const run = async (list: Change[]): Promise<void> => {
+  const run = async (subject: string, list: Change[]): Promise<void> => {
     for (const change of list) {
-      await target.apply(change);
+      try {
+        await target.apply(change);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : JSON.stringify(error);
+        throw new Error(`${subject}: ${reason.replace(/\s*\n\s*/g, ' ')}`);
+      }
       for (const line of describeChange(change)) progress(`done: ${line}`);
     }
   };
   const bySubject = new Map<string, Change[]>();
   for (const change of changes)
     bySubject.set(subjectOf(change), [...(bySubject.get(subjectOf(change)) ?? []), change]);
-  const groups = [...bySubject.entries()];
-  await Promise.all(groups.filter(([s]) => s.startsWith('collection ')).map(([, list]) => run(list)));
-  await Promise.all(groups.filter(([s]) => s.startsWith('function ')).map(([, list]) => run(list)));
-  await run(bySubject.get('HTTP access') ?? []);
+  // One phase at a time; within a phase every subject runs to its end, so one failure stops no other.
+  for (const phase of ['collection ', 'function ', 'HTTP access']) {
+    const results = await Promise.allSettled(
+      [...bySubject.entries()].filter(([s]) => s.startsWith(phase)).map(([s, list]) => run(s, list)),
+    );
+    const failed = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+    if (failed.length)
+      throw new Error(`${failed.join('; ')} (the changes reported done are kept: run again to finish)`);
+  }
 }
