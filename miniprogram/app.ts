@@ -1,7 +1,8 @@
+import { cloudInitOptions } from './services/cloud-env';
+
 App<IAppOption>({
   globalData: {},
   onLaunch() {
-    const env = this.globalData.cloudEnv;
-    wx.cloud.init(env ? { env, traceUser: true } : { traceUser: true });
+    wx.cloud.init(cloudInitOptions());
   },
 });

@@ -1,7 +1,12 @@
-/** Bundles each cloud function from server/functions/<name> into cloudfunctions/<name>/index.js (CommonJS). */
+/**
+ * Bundles each cloud function from server/functions/<name> into cloudfunctions/<name>/index.js (CommonJS) for the
+ * Node.js version its runtime declares (cloudbaserc.json), and writes its config.json from that declaration.
+ */
 import { build } from 'esbuild';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { declarationOf, devtoolsConfigOf, nodeVersionOf, readManifest } from './functions-manifest';
+import { nodeVersionGuard } from './node-version-guard';
 
 const ROOT = resolve(__dirname, '..');
 const SOURCES = join(ROOT, 'server', 'functions');
@@ -9,6 +14,18 @@ const TARGET = join(ROOT, 'cloudfunctions');
 
 /** Packages the cloud provides or installs per function; never bundled. */
 export const EXTERNAL_PACKAGES = ['wx-server-sdk'];
+
+/**
+ * Writes a file only when its content changes, through a rename, so a process reading it (a test, the local host)
+ * never sees it half written.
+ */
+function writeIfChanged(path: string, content: Uint8Array | string): void {
+  const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
+  if (existsSync(path) && readFileSync(path).equals(bytes)) return;
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, bytes);
+  renameSync(temporary, path);
+}
 
 /** Names of the cloud functions (one folder each under server/functions). */
 export function functionNames(): string[] {
@@ -20,7 +37,10 @@ export function functionNames(): string[] {
 /** Builds every function; resolves with each bundle's size in bytes. */
 export async function buildFunctions(): Promise<Record<string, number>> {
   const sizes: Record<string, number> = {};
+  const manifest = readManifest();
   for (const name of functionNames()) {
+    const declaration = declarationOf(name, manifest);
+    const node = nodeVersionOf(declaration.runtime);
     const folder = join(TARGET, name);
     if (!existsSync(join(folder, 'package.json')))
       throw new Error(`cloudfunctions/${name}/package.json is missing`);
@@ -28,19 +48,27 @@ export async function buildFunctions(): Promise<Record<string, number>> {
     if (stray.length)
       throw new Error(`cloudfunctions/${name} must not contain TypeScript sources: ${stray.join(', ')}`);
     const outfile = join(folder, 'index.js');
-    await build({
+    const { outputFiles } = await build({
+      write: false,
       entryPoints: [join(SOURCES, name, 'index.ts')],
       outfile,
       bundle: true,
       platform: 'node',
-      target: 'node16',
+      target: `node${node}`,
       format: 'cjs',
       external: EXTERNAL_PACKAGES,
       legalComments: 'none',
       logLevel: 'warning',
-      banner: { js: `// Built by \`npm run build\` from server/functions/${name}. Do not edit.` },
+      banner: {
+        js: `// Built by \`npm run build\` from server/functions/${name}. Do not edit.\n'use strict';\n${nodeVersionGuard(name, node)}`,
+      },
     });
-    sizes[name] = statSync(outfile).size;
+    writeIfChanged(outfile, outputFiles[0].contents);
+    writeIfChanged(
+      join(folder, 'config.json'),
+      `${JSON.stringify(devtoolsConfigOf(declaration), null, 2)}\n`,
+    );
+    sizes[name] = outputFiles[0].contents.byteLength;
   }
   return sizes;
 }

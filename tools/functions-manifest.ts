@@ -1,4 +1,7 @@
-/** The one declaration of every cloud function (cloudbaserc.json): runtime, memory, time-out and triggers. */
+/**
+ * The one declaration of the backend (cloudbaserc.json): every cloud function (runtime, memory, time-out, handler,
+ * environment variables, triggers, HTTP access path) and every database collection (permission, indexes).
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -21,7 +24,26 @@ export interface FunctionDeclaration {
   timeout: number;
   handler: string;
   installDependency: boolean;
+  /** The variables the function reads, each `{{env.<same name>}}`: values come from the operator, never the repo. */
+  envVariables: Record<string, string>;
   triggers?: FunctionTrigger[];
+  /** HTTP access path routed to the function, e.g. `/faceid/notify`. */
+  path?: string;
+}
+
+/** Who may read and write a collection from a client: ADMINONLY = only cloud functions and the console. */
+export type CollectionAcl = 'READONLY' | 'PRIVATE' | 'ADMINWRITE' | 'ADMINONLY';
+
+export interface IndexDeclaration {
+  name: string;
+  /** Field → 1 (ascending) or -1 (descending), in index order. */
+  keys: Record<string, 1 | -1>;
+}
+
+export interface CollectionDeclaration {
+  name: string;
+  acl: CollectionAcl;
+  indexes: IndexDeclaration[];
 }
 
 export interface CloudbaseManifest {
@@ -29,11 +51,32 @@ export interface CloudbaseManifest {
   envId: string;
   functionRoot: string;
   functions: FunctionDeclaration[];
+  collections: CollectionDeclaration[];
+}
+
+/** Variables the functions read that a deployment never sets: they exist for local runs and tests. */
+export const LOCAL_ONLY_VARIABLES = ['FACEID_STORE', 'FACEID_LOG'] as const;
+
+const TEMPLATE = /^\{\{env\.([A-Z][A-Z0-9_]*)\}\}$/;
+
+/** Throws unless every declared variable is the template of its own name (no value is ever written in the repo). */
+function checkTemplates(manifest: CloudbaseManifest): void {
+  for (const fn of manifest.functions)
+    for (const [name, value] of Object.entries(fn.envVariables ?? {})) {
+      if (TEMPLATE.exec(value)?.[1] !== name)
+        throw new Error(
+          `cloudbaserc.json: ${fn.name}.envVariables.${name} must be "{{env.${name}}}" (values come from the environment)`,
+        );
+    }
 }
 
 /** Reads cloudbaserc.json. */
 export function readManifest(path = MANIFEST_PATH): CloudbaseManifest {
-  return JSON.parse(readFileSync(path, 'utf8')) as CloudbaseManifest;
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as CloudbaseManifest;
+  manifest.functions = manifest.functions.map((fn) => ({ ...fn, envVariables: fn.envVariables ?? {} }));
+  manifest.collections = manifest.collections ?? [];
+  checkTemplates(manifest);
+  return manifest;
 }
 
 /** One function's declaration; throws for a name the manifest does not declare. */
@@ -41,4 +84,35 @@ export function declarationOf(name: string, manifest = readManifest()): Function
   const found = manifest.functions.find((fn) => fn.name === name);
   if (!found) throw new Error(`cloudbaserc.json declares no function ${name}`);
   return found;
+}
+
+/** The names of the variables a function is deployed with. */
+export function variablesOf(fn: FunctionDeclaration): string[] {
+  return Object.keys(fn.envVariables);
+}
+
+/** `Nodejs20.19` → `20.19`; throws for anything that is not a Node.js runtime name. */
+export function nodeVersionOf(runtime: string): string {
+  const match = /^Nodejs(\d+)\.(\d+)$/.exec(runtime);
+  if (!match)
+    throw new Error(`cloudbaserc.json: runtime ${runtime} is not a Node.js runtime (e.g. Nodejs20.19)`);
+  return `${match[1]}.${match[2]}`;
+}
+
+/** The environment id the manifest names: the value of the variable in `envId` (`{{env.TCB_ENV}}`). */
+export function envIdVariable(manifest = readManifest()): string {
+  const match = TEMPLATE.exec(manifest.envId);
+  if (!match) throw new Error('cloudbaserc.json: envId must be "{{env.<VARIABLE>}}"');
+  return match[1];
+}
+
+/**
+ * The `config.json` WeChat devtools and miniprogram-ci read beside a function (its triggers and open-API
+ * permissions), derived from the declaration.
+ */
+export function devtoolsConfigOf(fn: FunctionDeclaration): object {
+  return {
+    permissions: { openapi: [] },
+    ...(fn.triggers?.length ? { triggers: fn.triggers } : {}),
+  };
 }

@@ -1,13 +1,20 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import vm from 'node:vm';
+import { buildSync } from 'esbuild';
 import { deliver, parseArgs, PREVIEW_QRCODE, type DeliverDeps } from '../../tools/deliver/ci';
 import { versionInfo } from '../../tools/deliver/project';
 import { capture, copyProject, fakeCi, ROOT } from './helpers';
 
 const KEY =
   '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAtestkeymaterial0123456789abcdef\n-----END RSA PRIVATE KEY-----';
-const ENV = { MP_APPID: 'wx0123456789abcdef', MP_PRIVATE_KEY: KEY, GITHUB_REF_NAME: 'feature-x' };
+const ENV = {
+  MP_APPID: 'wx0123456789abcdef',
+  MP_PRIVATE_KEY: KEY,
+  GITHUB_REF_NAME: 'feature-x',
+  TCB_ENV: 'prod-1a2b3c',
+};
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -25,7 +32,6 @@ async function run(argv: string[], deps: Partial<DeliverDeps> & { root: string }
   const code = await deliver(argv, {
     env: ENV,
     ci,
-    buildFunctions: async () => undefined,
     compile: async () => undefined,
     ...deps,
     out: out.out,
@@ -47,9 +53,11 @@ describe('arguments', () => {
   it.each([
     [[], /usage/],
     [['publish'], /unknown command publish/],
-    [['upload', '--force'], /unknown argument --force/],
+    [['upload', '--force'], /Unknown option '--force'/],
     [['upload', '--allow-sandbox'], /--allow-sandbox applies to preview only/],
-    [['preview', '--desc'], /unknown argument --desc/],
+    [['preview', '--desc'], /Option '--desc <value>' argument missing/],
+    [['deploy-functions'], /unknown command deploy-functions/],
+    [['upload', 'extra'], /Unexpected argument 'extra'/],
   ])('refuses %j with exit code 2', async (argv, message) => {
     const r = await run(argv, { root: project() });
     expect(r.code).toBe(2);
@@ -72,10 +80,20 @@ describe('arguments', () => {
     expect(r.ci.calls).toEqual([]);
   });
 
-  it('needs TCB_ENV to deploy functions', async () => {
-    const r = await run(['deploy-functions'], { root: project() });
+  it('needs the cloud environment of a release (TCB_ENV or --env)', async () => {
+    const r = await run(['upload'], {
+      root: project({ vendor: true }),
+      env: { MP_APPID: 'wx1', MP_PRIVATE_KEY: KEY },
+    });
     expect(r.code).toBe(2);
-    expect(r.err).toContain('TCB_ENV');
+    expect(r.err).toContain('set TCB_ENV or pass --env <id>');
+    expect(r.ci.calls).toEqual([]);
+  });
+
+  it('refuses an environment id that is not one', async () => {
+    const r = await run(['upload', '--env', "prod'; evil()"], { root: project({ vendor: true }) });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('is not a CloudBase environment id');
   });
 });
 
@@ -95,7 +113,7 @@ describe('sandbox guard', () => {
     const allowed = await run(['preview', '--allow-sandbox'], { root });
     expect(allowed.code).toBe(0);
     expect(allowed.out).toContain('sandbox stand-in');
-    expect(allowed.ci.calls.map((c) => c.method)).toEqual(['packNpmManually', 'preview']);
+    expect(allowed.ci.calls.map((c) => c.method)).toEqual(['preview']);
   });
 
   it('lets an upload through once the vendor package is in place', async () => {
@@ -128,14 +146,8 @@ describe('calls to miniprogram-ci', () => {
     expect(r.ci.keySeen).toEqual([{ mode: 0o600, content: `${KEY}\n` }]);
     expect(existsSync(r.ci.projects[0].privateKeyPath)).toBe(false);
 
-    const [pack, upload] = r.ci.calls;
-    expect(pack).toEqual({
-      method: 'packNpmManually',
-      options: {
-        packageJsonPath: join(root, 'package.json'),
-        miniprogramNpmDistDir: join(root, 'miniprogram'),
-      },
-    });
+    const [upload] = r.ci.calls;
+    expect(r.ci.calls).toHaveLength(1);
     expect(upload.method).toBe('upload');
     expect(upload.options).toMatchObject({
       version: '0.1.0',
@@ -169,7 +181,10 @@ describe('calls to miniprogram-ci', () => {
     const root = project({ vendor: true });
     const keyFile = join(root, 'key.pem');
     writeFileSync(keyFile, KEY, { mode: 0o600 });
-    const r = await run(['upload'], { root, env: { MP_APPID: 'wx1', MP_PRIVATE_KEY_PATH: keyFile } });
+    const r = await run(['upload'], {
+      root,
+      env: { MP_APPID: 'wx1', MP_PRIVATE_KEY_PATH: keyFile, TCB_ENV: 'prod-1' },
+    });
     expect(r.code).toBe(0);
     expect(r.ci.projects[0].privateKeyPath).toBe(keyFile);
     expect(existsSync(keyFile)).toBe(true);
@@ -178,62 +193,21 @@ describe('calls to miniprogram-ci', () => {
   it('turns a one-line key with literal \\n into a PEM file', async () => {
     const r = await run(['upload'], {
       root: project({ vendor: true }),
-      env: { MP_APPID: 'wx1', MP_PRIVATE_KEY: KEY.replace(/\n/g, '\\n') },
+      env: { MP_APPID: 'wx1', MP_PRIVATE_KEY: KEY.replace(/\n/g, '\\n'), TCB_ENV: 'prod-1' },
     });
     expect(r.code).toBe(0);
     expect(r.ci.keySeen[0].content).toBe(`${KEY}\n`);
   });
 
-  it('deploys every function folder with remote npm install after building', async () => {
-    const root = project();
-    const built: string[] = [];
-    const r = await run(['deploy-functions'], {
-      root,
-      env: { ...ENV, TCB_ENV: 'prod-1a2b3c' },
-      buildFunctions: async () => void built.push('built'),
-    });
-    expect(r.code).toBe(0);
-    expect(built).toEqual(['built']);
-    const names = execFileSync('ls', [join(root, 'cloudfunctions')], { encoding: 'utf8' })
-      .trim()
-      .split('\n');
-    expect(r.ci.calls.map((c) => c.options.name)).toEqual(names);
-    for (const call of r.ci.calls) {
-      expect(call).toMatchObject({
-        method: 'uploadFunction',
-        options: {
-          env: 'prod-1a2b3c',
-          remoteNpmInstall: true,
-          path: join(root, 'cloudfunctions', call.options.name as string),
-        },
-      });
-    }
-    expect(r.out).toContain('getBizToken: 2 file(s), 2.0 KB');
-  });
-
-  it('refuses to deploy a bundle that carries a secret value', async () => {
-    const root = project();
-    writeFileSync(join(root, 'cloudfunctions', 'whoami', 'index.js'), 'const k = "appcode-0123456789";');
-    const r = await run(['deploy-functions'], {
-      root,
-      env: { ...ENV, TCB_ENV: 'prod', FACEID_APPCODE: 'appcode-0123456789' },
-    });
-    expect(r.code).toBe(1);
-    expect(r.err).toContain('cloudfunctions/whoami/index.js:1: the value of FACEID_APPCODE');
-    expect(r.err).not.toContain('appcode-0123456789');
-    expect(r.ci.calls).toEqual([]);
-  });
-
   it.each([
     ['upload', ['upload'], true],
     ['preview', ['preview', '--allow-sandbox'], false],
-    ['uploadFunction', ['deploy-functions'], false],
   ])('exits 1 with the reason when %s rejects, and removes the key', async (method, argv, vendor) => {
     const ci = fakeCi({
       method,
       error: new Error(`${method}: invalid ip 203.0.113.9 (${KEY.split('\n')[1]})`),
     });
-    const r = await run(argv, { root: project({ vendor }), ci, env: { ...ENV, TCB_ENV: 'prod' } });
+    const r = await run(argv, { root: project({ vendor }), ci });
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${method}: invalid ip 203.0.113.9 ([redacted])`);
     expect(r.err).not.toContain('MIIEpAIBAAKCAQEA');
@@ -245,6 +219,78 @@ describe('calls to miniprogram-ci', () => {
     const r = await run(['upload'], { root: project({ vendor: true }), ci });
     expect(r.code).toBe(1);
     expect(r.err).toContain('robot busy');
+  });
+});
+
+describe('the cloud environment of the package', () => {
+  const MODULE = join('miniprogram', 'services', 'cloud-env.ts');
+
+  /** What the package's app.ts passes to wx.cloud.init when the mini-program launches. */
+  function cloudInitOf(root: string): unknown[] {
+    const { outputFiles } = buildSync({
+      entryPoints: [join(root, 'miniprogram', 'app.ts')],
+      bundle: true,
+      write: false,
+      format: 'cjs',
+      logLevel: 'silent',
+    });
+    const inits: unknown[] = [];
+    let app: { onLaunch(this: unknown): void } | undefined;
+    vm.runInNewContext(outputFiles[0].text, {
+      App: (options: typeof app) => (app = options),
+      wx: { cloud: { init: (options: unknown) => inits.push(options) } },
+    });
+    app!.onLaunch.call({ globalData: {} });
+    return inits;
+  }
+
+  /** A fake miniprogram-ci that notes, at upload or preview time, what wx.cloud.init would get. */
+  function seeingCi(root: string, fail?: boolean) {
+    const ci = fakeCi(fail ? { method: 'upload', error: new Error('upload rejected') } : undefined);
+    const seen: unknown[][] = [];
+    const { upload, preview } = ci;
+    ci.upload = async (o) => {
+      seen.push(cloudInitOf(root));
+      return upload(o);
+    };
+    ci.preview = async (o) => {
+      seen.push(cloudInitOf(root));
+      return preview(o);
+    };
+    return { ci, seen };
+  }
+
+  it('uploads a package whose wx.cloud.init names the environment of --env, then puts the module back', async () => {
+    const root = project({ vendor: true });
+    const original = readFileSync(join(root, MODULE), 'utf8');
+    const { ci, seen } = seeingCi(root);
+    const r = await run(['upload', '--env', 'prod-9z8y7x'], { root, ci });
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('cloud environment: prod-9z8y7x');
+    expect(seen).toEqual([[{ env: 'prod-9z8y7x', traceUser: true }]]);
+    expect(readFileSync(join(root, MODULE), 'utf8')).toBe(original);
+    expect(cloudInitOf(root)).toEqual([{ traceUser: true }]);
+  });
+
+  it('takes the environment from TCB_ENV, and puts the module back when the upload fails', async () => {
+    const root = project({ vendor: true });
+    const original = readFileSync(join(root, MODULE), 'utf8');
+    const { ci, seen } = seeingCi(root, true);
+    const r = await run(['upload'], { root, ci, env: { ...ENV, TCB_ENV: 'dev-4d5e6f' } });
+    expect(r.code).toBe(1);
+    expect(seen).toEqual([[{ env: 'dev-4d5e6f', traceUser: true }]]);
+    expect(readFileSync(join(root, MODULE), 'utf8')).toBe(original);
+  });
+
+  it('previews for the devtools-selected environment when none is given', async () => {
+    const root = project();
+    const { ci, seen } = seeingCi(root);
+    const { TCB_ENV: _unused, ...withoutEnv } = ENV;
+    const r = await run(['preview', '--allow-sandbox'], { root, ci, env: withoutEnv });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('cloud environment: the one the devtools select');
+    expect(seen).toEqual([[{ traceUser: true }]]);
   });
 });
 

@@ -65,16 +65,6 @@ export function fakeCi(fail?: { method: string; error: unknown }): MiniprogramCi
       await record('preview', o);
       writeFileSync(o.qrcodeOutputDest, 'qr');
     },
-    packNpmManually: async (o) => {
-      await record('packNpmManually', o);
-      return { miniProgramPackNum: 1, otherNpmPackNum: 0, warnList: [] };
-    },
-    cloud: {
-      uploadFunction: async (o) => {
-        await record('uploadFunction', o);
-        return { filesCount: 2, packSize: 2048 };
-      },
-    },
   };
 }
 

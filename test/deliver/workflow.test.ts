@@ -43,15 +43,21 @@ describe('.github/workflows/ci.yml', () => {
     expect(secrets.outputs?.upload).toBe('${{ steps.check.outputs.upload }}');
   });
 
-  it('uploads the release on a version tag, deploying functions when TCB_ENV is present', () => {
-    const { release } = workflow.jobs;
+  it('on a version tag deploys the backend from the DEPLOY_ENV_FILE secret, then uploads the release for TCB_ENV', () => {
+    const { release, secrets } = workflow.jobs;
     expect(release.if).toBe(
       "startsWith(github.ref, 'refs/tags/v') && needs.secrets.outputs.upload == 'true'",
     );
     expect(release.env).toMatchObject({ TCB_ENV: '${{ secrets.TCB_ENV }}' });
-    const deploy = release.steps.find((s) => s.run === 'npm run deploy:functions');
-    expect(deploy?.if).toBe("needs.secrets.outputs.functions == 'true'");
-    expect(runs(release).some((r) => r.startsWith('npm run upload'))).toBe(true);
+    expect(secrets.outputs?.backend).toBe('${{ steps.check.outputs.backend }}');
+    const deployAt = release.steps.findIndex((s) => /^npm run deploy -- --vars /m.test(s.run ?? ''));
+    const deploy = release.steps[deployAt];
+    expect(deploy.if).toBe("needs.secrets.outputs.backend == 'true'");
+    expect(deploy.env).toEqual({ DEPLOY_ENV_FILE: '${{ secrets.DEPLOY_ENV_FILE }}' });
+    expect(deploy.run).toMatch(/^umask 077$/m);
+    const uploadAt = release.steps.findIndex((s) => (s.run ?? '').startsWith('npm run upload'));
+    expect(uploadAt).toBeGreaterThan(deployAt);
+    expect(runs(release).join('\n')).not.toMatch(/deploy:functions|packNpm/);
   });
 
   it('keeps secrets out of the commands themselves', () => {

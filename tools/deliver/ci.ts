@@ -1,11 +1,12 @@
 /**
- * Delivery through miniprogram-ci: `upload` (a release), `preview` (a QR code image) and `deploy-functions`
- * (every folder under cloudfunctions/), with the variables, sandbox and secret guards in front of them.
+ * Delivery of the mini-program through miniprogram-ci: `upload` (a release) and `preview` (a QR code image), with
+ * the variables, sandbox and secret guards in front of them, for the cloud environment given (`--env` or TCB_ENV).
+ * The backend is deployed by `npm run deploy` (tools/deploy).
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildFunctions } from '../build-functions';
+import { parseArgs as parseCommandLine } from 'node:util';
 import {
   hasSandboxStandIn,
   readProjectConfig,
@@ -47,23 +48,9 @@ export interface MiniprogramCi {
     qrcodeOutputDest: string;
     onProgressUpdate: (task: ProgressTask) => void;
   }): Promise<unknown>;
-  packNpmManually(options: {
-    packageJsonPath: string;
-    miniprogramNpmDistDir: string;
-    ignores?: string[];
-  }): Promise<{ miniProgramPackNum?: number; otherNpmPackNum?: number; warnList?: unknown[] }>;
-  cloud: {
-    uploadFunction(options: {
-      project: object;
-      env: string;
-      name: string;
-      path: string;
-      remoteNpmInstall: boolean;
-    }): Promise<{ filesCount?: number; packSize?: number } | undefined>;
-  };
 }
 
-export type Command = 'upload' | 'preview' | 'deploy-functions';
+export type Command = 'upload' | 'preview';
 
 export interface DeliverDeps {
   env?: NodeJS.ProcessEnv;
@@ -71,8 +58,6 @@ export interface DeliverDeps {
   root?: string;
   /** The miniprogram-ci module; loaded on first use when not given. */
   ci?: MiniprogramCi;
-  /** Builds the cloud-function bundles (default: tools/build-functions). */
-  buildFunctions?: () => Promise<unknown>;
   /** Compiles the mini-program offline before an upload (default: tools/build-mp, the same as `npm run build:mp`). */
   compile?: (root: string) => Promise<void>;
   out?: (line: string) => void;
@@ -92,32 +77,79 @@ export class DeliverError extends Error {
 /** Where `npm run preview` writes the QR code. */
 export const PREVIEW_QRCODE = join('dist', 'preview-qrcode.jpg');
 
-const USAGE = `usage: tsx tools/deliver/main.ts <upload | preview [--allow-sandbox] | deploy-functions> [--desc <text>]`;
+const USAGE = `usage: npm run <upload | preview> [-- --env <cloud env id>] [--desc <text>] [--allow-sandbox (preview)]
+  --env <id>       the CloudBase environment the mini-program uses (default TCB_ENV; upload needs one)
+  --desc <text>    appended to the version description
+  --allow-sandbox  preview with the sandbox stand-in of the FaceID component`;
 
 interface Args {
   command: Command;
   allowSandbox: boolean;
   note?: string;
+  cloudEnv?: string;
 }
 
 /** Parses the command line. */
 export function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
-  if (command !== 'upload' && command !== 'preview' && command !== 'deploy-functions')
+  if (command !== 'upload' && command !== 'preview')
     throw new DeliverError(command ? `unknown command ${command}\n${USAGE}` : USAGE, 2);
-  const args: Args = { command, allowSandbox: false };
-  for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i];
-    if (flag === '--allow-sandbox' && command === 'preview') args.allowSandbox = true;
-    else if (flag === '--allow-sandbox')
-      throw new DeliverError(
-        '--allow-sandbox applies to preview only: a release never ships the stand-in',
-        2,
-      );
-    else if (flag === '--desc' && rest[i + 1] !== undefined) args.note = rest[++i];
-    else throw new DeliverError(`unknown argument ${flag}\n${USAGE}`, 2);
+  let values: { 'allow-sandbox'?: boolean; desc?: string; env?: string };
+  try {
+    ({ values } = parseCommandLine({
+      args: rest,
+      strict: true,
+      allowPositionals: false,
+      options: { 'allow-sandbox': { type: 'boolean' }, desc: { type: 'string' }, env: { type: 'string' } },
+    }));
+  } catch (err) {
+    throw new DeliverError(`${(err as Error).message}\n${USAGE}`, 2);
   }
+  if (values['allow-sandbox'] && command !== 'preview')
+    throw new DeliverError('--allow-sandbox applies to preview only: a release never ships the stand-in', 2);
+  const args: Args = { command, allowSandbox: !!values['allow-sandbox'] };
+  if (values.desc !== undefined) args.note = values.desc;
+  if (values.env !== undefined) args.cloudEnv = values.env;
   return args;
+}
+
+/** Where the mini-program reads its cloud environment id, under miniprogramRoot. */
+export const CLOUD_ENV_MODULE = join('services', 'cloud-env.ts');
+
+const CLOUD_ENV_LINE = /^export const CLOUD_ENV = '[^'\n]*';$/m;
+
+/** CloudBase environment ids: a letter, then letters, digits and hyphens. */
+const CLOUD_ENV_ID = /^[A-Za-z][A-Za-z0-9-]{1,63}$/;
+
+/** The environment the package is built for: --env, else TCB_ENV; required for an upload. */
+function cloudEnvOf(args: Args, env: NodeJS.ProcessEnv): string | undefined {
+  const id = args.cloudEnv?.trim() || env.TCB_ENV?.trim();
+  if (!id) {
+    if (args.command === 'upload')
+      throw new DeliverError('set TCB_ENV or pass --env <id>: the cloud environment the release talks to', 2);
+    return undefined;
+  }
+  if (!CLOUD_ENV_ID.test(id)) throw new DeliverError(`${id} is not a CloudBase environment id`, 2);
+  return id;
+}
+
+/**
+ * Runs `fn` with the mini-program's cloud environment module set to `id`, and puts the module back afterwards
+ * (also when the process exits), so the repository never holds an environment id.
+ */
+async function withCloudEnv<T>(file: string, id: string | undefined, fn: () => Promise<T>): Promise<T> {
+  if (id === undefined) return fn();
+  const original = readFileSync(file, 'utf8');
+  if (!CLOUD_ENV_LINE.test(original)) throw new DeliverError(`${file} has no CLOUD_ENV line to set`, 1);
+  const restore = (): void => writeFileSync(file, original);
+  writeFileSync(file, original.replace(CLOUD_ENV_LINE, `export const CLOUD_ENV = '${id}';`));
+  process.once('exit', restore);
+  try {
+    return await fn();
+  } finally {
+    restore();
+    process.off('exit', restore);
+  }
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
@@ -225,30 +257,6 @@ function checkPackage(
   out(`secret scan: 0 hits in ${config.miniprogramRoot}/`);
 }
 
-async function packNpm(
-  ci: MiniprogramCi,
-  root: string,
-  config: ProjectConfig,
-  out: (l: string) => void,
-): Promise<void> {
-  for (const relation of config.packNpmRelationList) {
-    out(`packNpm ${relation.packageJsonPath} → ${relation.miniprogramNpmDistDir}`);
-    const result = await ci.packNpmManually({
-      packageJsonPath: resolve(root, relation.packageJsonPath),
-      miniprogramNpmDistDir: resolve(root, relation.miniprogramNpmDistDir),
-    });
-    out(`  ${result.miniProgramPackNum ?? 0} mini-program package(s), ${result.otherNpmPackNum ?? 0} other`);
-  }
-}
-
-function functionFolders(root: string, config: ProjectConfig): string[] {
-  const dir = join(root, config.cloudfunctionRoot);
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'package.json')))
-    .map((e) => e.name)
-    .sort();
-}
-
 function compileOffline(out: (line: string) => void): (root: string) => Promise<void> {
   return async (root) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -271,73 +279,49 @@ async function run(args: Args, deps: DeliverDeps): Promise<void> {
   const appid = required(env, 'MP_APPID');
   const robot = robotFromEnv(env);
   privateKeyFromEnv(env);
-  const tcbEnv = args.command === 'deploy-functions' ? required(env, 'TCB_ENV') : undefined;
+  const cloudEnv = cloudEnvOf(args, env);
+  out(
+    cloudEnv
+      ? `cloud environment: ${cloudEnv}`
+      : 'cloud environment: the one the devtools select (no --env, no TCB_ENV)',
+  );
 
-  if (tcbEnv) {
-    out('building cloud functions');
-    await (deps.buildFunctions ?? buildFunctions)();
-    const folders = functionFolders(root, config);
-    const bundles = folders.map((name) => join(config.cloudfunctionRoot, name, 'index.js'));
-    const leaked = scanFiles(root, bundles, env).filter((h) => h.kind !== 'variable-name');
-    if (leaked.length)
-      throw new DeliverError(
-        `secret scan of the bundles:\n${leaked.map((h) => `  ${describeHit(h)}`).join('\n')}`,
-        1,
-      );
-  } else {
+  await withCloudEnv(join(root, config.miniprogramRoot, CLOUD_ENV_MODULE), cloudEnv, async () => {
     checkPackage(root, config, env, args, out);
     await (deps.compile ?? compileOffline(out))(root);
-  }
-
-  await withPrivateKey(env, async (privateKeyPath) => {
-    const ci = deps.ci ?? loadCi();
-    const project = new ci.Project({
-      appid,
-      type: 'miniProgram',
-      projectPath: root,
-      privateKeyPath,
-      ignores: ['node_modules/**/*', '.git/**/*', '.data/**/*', 'dist/**/*', 'coverage/**/*'],
-    });
-    if (tcbEnv) {
-      for (const name of functionFolders(root, config)) {
-        out(`uploadFunction ${name} → ${tcbEnv}`);
-        const result = await ci.cloud.uploadFunction({
-          project,
-          env: tcbEnv,
-          name,
-          path: join(root, config.cloudfunctionRoot, name),
-          remoteNpmInstall: true,
-        });
-        out(
-          `  ${name}: ${result?.filesCount ?? '?'} file(s), ${((result?.packSize ?? 0) / 1024).toFixed(1)} KB`,
-        );
+    await withPrivateKey(env, async (privateKeyPath) => {
+      const ci = deps.ci ?? loadCi();
+      const project = new ci.Project({
+        appid,
+        type: 'miniProgram',
+        projectPath: root,
+        privateKeyPath,
+        ignores: ['node_modules/**/*', '.git/**/*', '.data/**/*', 'dist/**/*', 'coverage/**/*'],
+      });
+      const { version, desc } = versionInfo(
+        root,
+        env,
+        args.note ?? (args.command === 'preview' ? 'preview' : undefined),
+      );
+      const common = {
+        project,
+        version,
+        desc,
+        robot,
+        setting: { useProjectConfig: true },
+        onProgressUpdate: progress(out),
+      };
+      out(`${args.command} ${appid} ${version} (${desc}), robot ${robot}`);
+      if (args.command === 'upload') {
+        await ci.upload(common);
+        out(`uploaded ${version}`);
+      } else {
+        const qrcode = join(root, PREVIEW_QRCODE);
+        mkdirSync(join(root, 'dist'), { recursive: true });
+        await ci.preview({ ...common, qrcodeFormat: 'image', qrcodeOutputDest: qrcode });
+        out(`preview QR code: ${qrcode}`);
       }
-      return;
-    }
-    await packNpm(ci, root, config, out);
-    const { version, desc } = versionInfo(
-      root,
-      env,
-      args.note ?? (args.command === 'preview' ? 'preview' : undefined),
-    );
-    const common = {
-      project,
-      version,
-      desc,
-      robot,
-      setting: { useProjectConfig: true },
-      onProgressUpdate: progress(out),
-    };
-    out(`${args.command} ${appid} ${version} (${desc}), robot ${robot}`);
-    if (args.command === 'upload') {
-      await ci.upload(common);
-      out(`uploaded ${version}`);
-    } else {
-      const qrcode = join(root, PREVIEW_QRCODE);
-      mkdirSync(join(root, 'dist'), { recursive: true });
-      await ci.preview({ ...common, qrcodeFormat: 'image', qrcodeOutputDest: qrcode });
-      out(`preview QR code: ${qrcode}`);
-    }
+    });
   });
 }
 

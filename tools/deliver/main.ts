@@ -1,4 +1,4 @@
-/** CLI of `npm run upload`, `npm run preview` and `npm run deploy:functions`. */
+/** CLI of `npm run upload` and `npm run preview`. */
 import { deliver } from './ci';
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));

@@ -9,7 +9,6 @@ export interface ProjectConfig {
   miniprogramRoot: string;
   cloudfunctionRoot: string;
   packOptions: PackOptions;
-  packNpmRelationList: { packageJsonPath: string; miniprogramNpmDistDir: string }[];
 }
 
 /** Reads project.config.json at `root`. */
@@ -18,13 +17,11 @@ export function readProjectConfig(root: string): ProjectConfig {
     miniprogramRoot?: string;
     cloudfunctionRoot?: string;
     packOptions?: PackOptions;
-    setting?: { packNpmRelationList?: ProjectConfig['packNpmRelationList'] };
   };
   return {
     miniprogramRoot: (raw.miniprogramRoot ?? '').replace(/\/+$/, '') || '.',
     cloudfunctionRoot: (raw.cloudfunctionRoot ?? 'cloudfunctions').replace(/\/+$/, ''),
     packOptions: raw.packOptions ?? {},
-    packNpmRelationList: raw.setting?.packNpmRelationList ?? [],
   };
 }
 

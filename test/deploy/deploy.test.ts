@@ -1,0 +1,385 @@
+/**
+ * `npm run deploy` against a loopback stand-in of the Tencent Cloud API: the real @cloudbase/manager-node in a
+ * child process (its proxy setting points at the stand-in, which ends the tunnel with a certificate made for the
+ * run), the real bundles, the real signature.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { readManifest } from '../../tools/functions-manifest';
+import { deploy } from '../../tools/deploy/deploy';
+import { startTencentCloudStandIn, type TencentCloudStandIn } from '../support/tencent-cloud-api';
+
+const ROOT = resolve(__dirname, '..', '..');
+const manifest = readManifest();
+const APPCODE = 'appcode-0123456789abcdef-secret';
+const RETURN_URL = 'https://static.example.com/faceid-return.html';
+const FACEID = { FACEID_PROVIDER: 'fidlite', FACEID_APPCODE: APPCODE, FACEID_RETURN_URL: RETURN_URL };
+
+let api: TencentCloudStandIn;
+let work: string;
+beforeEach(async () => {
+  api = await startTencentCloudStandIn({ envId: 'prod-1a2b3c' });
+  work = mkdtempSync(join(tmpdir(), 'deploy-test-'));
+});
+afterEach(async () => {
+  await api.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** Runs `npm run deploy -- <args>` as a child process pointed at the stand-in. */
+function runDeploy(args: string[], variables: Record<string, string> = FACEID): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--import', './test/support/offline-child.ts', 'tools/deploy/main.ts', ...args],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH,
+          TMPDIR: work,
+          http_proxy: api.proxyUrl,
+          NODE_EXTRA_CA_CERTS: api.caFile,
+          TCB_ENV: api.envId,
+          TCB_SECRET_ID: api.secretId,
+          TCB_SECRET_KEY: api.secretKey,
+          ...variables,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code: code ?? -1, out, err }));
+  });
+}
+
+const noEnvFile = (): string[] => ['--vars', join(work, 'absent.env')];
+
+describe('arguments', () => {
+  it('prints the usage for --help and exits 0', async () => {
+    const lines: string[] = [];
+    expect(await deploy(['--help'], { out: (l) => lines.push(l), env: {} })).toBe(0);
+    expect(lines.join('\n')).toMatch(/^usage: npm run deploy \[-- --plan\]/);
+  });
+
+  it.each([[['--force']], [['--plan', 'extra']], [['--vars']]])(
+    'refuses %j with exit code 2 and the usage',
+    async (argv) => {
+      const errors: string[] = [];
+      expect(await deploy(argv, { err: (l) => errors.push(l), out: () => undefined, env: {} })).toBe(2);
+      expect(errors.join('\n')).toMatch(/usage: npm run deploy/);
+    },
+  );
+
+  it('names the missing credentials and changes nothing', async () => {
+    const errors: string[] = [];
+    const code = await deploy([...noEnvFile()], {
+      env: { TCB_ENV: 'prod-1a2b3c' },
+      err: (l) => errors.push(l),
+      out: () => undefined,
+      build: async () => undefined,
+    });
+    expect(code).toBe(2);
+    expect(errors.join('\n')).toBe(
+      'deploy: set TCB_SECRET_ID, TCB_SECRET_KEY (in the environment or ' +
+        `${join(work, 'absent.env')}); nothing was changed`,
+    );
+  });
+});
+
+describe('the code about to be uploaded', () => {
+  it('is refused, before any request, when a bundle carries the value of a secret variable', async () => {
+    const root = join(work, 'project');
+    cpSync(join(ROOT, 'cloudbaserc.json'), join(root, 'cloudbaserc.json'));
+    cpSync(join(ROOT, 'cloudfunctions'), join(root, 'cloudfunctions'), { recursive: true });
+    writeFileSync(join(root, 'cloudfunctions', 'whoami', 'index.js'), `const k = "${APPCODE}";`);
+    const errors: string[] = [];
+    const code = await deploy(noEnvFile(), {
+      root,
+      env: { TCB_ENV: api.envId, TCB_SECRET_ID: api.secretId, TCB_SECRET_KEY: api.secretKey, ...FACEID },
+      err: (l) => errors.push(l),
+      out: () => undefined,
+      build: async () => undefined,
+    });
+    expect(code).toBe(1);
+    expect(errors.join('\n')).toContain('cloudfunctions/whoami/index.js:1: the value of FACEID_APPCODE');
+    expect(errors.join('\n')).not.toContain(APPCODE);
+    expect(api.calls).toEqual([]);
+  });
+});
+
+describe('a fresh environment', () => {
+  it('refuses before changing anything while a variable the FaceID product needs is missing', async () => {
+    const r = await runDeploy(noEnvFile(), { FACEID_PROVIDER: 'fidlite' });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('deploy: set FACEID_APPCODE, FACEID_RETURN_URL');
+    expect(r.err).toContain('nothing was changed');
+    expect(api.writes()).toEqual([]);
+    expect(api.calls.length).toBeGreaterThan(0);
+  });
+
+  it('--plan lists every change, hides secret values and changes nothing', async () => {
+    const r = await runDeploy(['--plan', ...noEnvFile()]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(api.writes()).toEqual([]);
+    expect(r.out).toContain('collection faceid_verifications: create');
+    expect(r.out).toContain(
+      'collection faceid_verifications: create index openid_createdAt (openid asc, createdAt desc)',
+    );
+    expect(r.out).toContain('collection faceid_counters: permission (new) → ADMINONLY');
+    expect(r.out).toMatch(/function getBizToken: create \(Nodejs20\.19, 256 MB, 40 s, code [0-9a-f]{16}\)/);
+    expect(r.out).toContain('function getBizToken: set FACEID_APPCODE = (hidden)');
+    expect(r.out).toContain('function getBizToken: set FACEID_PROVIDER = fidlite');
+    expect(r.out).toContain('function purgeVerifications: timer dailyPurge (0 0 3 * * * *)');
+    expect(r.out).toContain('HTTP access: route /faceid/notify → faceidNotify');
+    expect(r.out).toContain(`FACEID_NOTIFY_URL = https://${api.state.access.domain}/faceid/notify`);
+    expect(r.out).toContain('--plan: nothing was changed');
+    expect(r.out).not.toContain(APPCODE);
+  });
+
+  it('gets everything in one run, and a second run changes nothing', async () => {
+    const first = await runDeploy(noEnvFile());
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.out).not.toContain(APPCODE);
+    expect(first.out).toMatch(/^\[\s*\d+\.\ds\] building the functions$/m);
+    expect(first.out).toMatch(/^\[\s*\d+\.\ds\] done: function getResult: create/m);
+    expect(first.out).toMatch(/^\[\s*\d+\.\ds\] environment prod-1a2b3c deployed: \d+ change\(s\)$/m);
+
+    const { collections, functions, access } = api.state;
+    const verifications = collections.get('faceid_verifications')!;
+    expect(verifications.acl).toBe('ADMINONLY');
+    expect(collections.get('faceid_counters')!.acl).toBe('ADMINONLY');
+    expect(verifications.indexes.map((i) => [i.Name, i.Keys.map((k) => `${k.Name}:${k.Direction}`)])).toEqual(
+      [
+        ['openid_createdAt', ['openid:1', 'createdAt:-1']],
+        ['bizToken', ['bizToken:1']],
+        ['resultRef', ['resultRef:1']],
+        ['createdAt', ['createdAt:-1']],
+      ],
+    );
+    expect([...functions.keys()].sort()).toEqual(manifest.functions.map((f) => f.name).sort());
+    for (const declared of manifest.functions) {
+      const f = functions.get(declared.name)!;
+      expect([f.Runtime, f.MemorySize, f.Timeout, f.Handler, f.InstallDependency]).toEqual([
+        declared.runtime,
+        declared.memorySize,
+        declared.timeout,
+        'index.main',
+        'TRUE',
+      ]);
+      const bundle = readFileSync(join(ROOT, 'cloudfunctions', declared.name, 'index.js'), 'utf8');
+      expect(f.files['index.js']).toBe(bundle);
+      expect(Object.keys(f.files).sort()).toEqual(['config.json', 'index.js', 'package.json']);
+    }
+    const notifyUrl = `https://${access.domain}/faceid/notify`;
+    expect(functions.get('getBizToken')!.Environment.Variables).toEqual([
+      { Key: 'FACEID_APPCODE', Value: APPCODE },
+      { Key: 'FACEID_NOTIFY_URL', Value: notifyUrl },
+      { Key: 'FACEID_PROVIDER', Value: 'fidlite' },
+      { Key: 'FACEID_RETURN_URL', Value: RETURN_URL },
+    ]);
+    expect(functions.get('whoami')!.Environment.Variables).toEqual([]);
+    expect(functions.get('purgeVerifications')!.Triggers).toEqual([
+      { TriggerName: 'dailyPurge', Type: 'timer', TriggerDesc: '{"cron":"0 0 3 * * * *"}' },
+    ]);
+    expect(access.enabled).toBe(true);
+    expect(access.routes.map((r) => [r.Path, r.Name, r.EnableAuth])).toEqual([
+      ['/faceid/notify', 'faceidNotify', false],
+    ]);
+
+    const writes = api.writes().length;
+    const second = await runDeploy(noEnvFile());
+    expect(second.code).toBe(0);
+    expect(second.out).toMatch(/environment prod-1a2b3c is up to date: nothing to change/);
+    expect(api.writes().length).toBe(writes);
+  });
+});
+
+describe('a deployment that fails half-way', () => {
+  it('finishes what it can, names what failed, and the next run does only the rest', async () => {
+    api.failOnce('CreateFunction', 'getResult', 'LimitExceeded.Function', '函数数量超过限制');
+    const first = await runDeploy(noEnvFile());
+    expect(first.code).toBe(1);
+    expect(first.err).toMatch(/^deploy failed: function getResult: .*\[CreateFunction\] 函数数量超过限制/m);
+    expect(first.err).toContain('run again to finish');
+    expect(api.state.functions.has('getResult')).toBe(false);
+    expect(api.state.functions.has('getBizToken')).toBe(true);
+    expect(api.state.access.routes).toEqual([]);
+
+    const before = api.writes().length;
+    const second = await runDeploy(noEnvFile());
+    expect(second.err).toBe('');
+    expect(second.code).toBe(0);
+    expect([
+      ...new Set(
+        api
+          .writes()
+          .slice(before)
+          .map((c) => `${c.action} ${String(c.params.FunctionName ?? '')}`),
+      ),
+    ]).toEqual(['CreateFunction getResult', 'ModifyCloudBaseGWPrivilege ', 'CreateCloudBaseGWAPI ']);
+  });
+});
+
+describe('an environment that drifted', () => {
+  beforeEach(async () => {
+    const r = await runDeploy(noEnvFile());
+    expect(r.code).toBe(0);
+  });
+
+  it('changes only what differs: a variable, a time-out, an index, a permission, a route that asks for sign-in', async () => {
+    const { functions, collections, access } = api.state;
+    functions.get('getResult')!.Timeout = 3;
+    const verifications = collections.get('faceid_verifications')!;
+    verifications.indexes = verifications.indexes.filter((i) => i.Name !== 'bizToken');
+    collections.get('faceid_counters')!.acl = 'PRIVATE';
+    access.routes[0].EnableAuth = true;
+    const before = api.writes().length;
+
+    const plan = await runDeploy(['--plan', ...noEnvFile()], {
+      ...FACEID,
+      FACEID_APPCODE: 'another-appcode-value',
+    });
+    expect(plan.code).toBe(0);
+    const planned = plan.out.split('\n').filter((l) => l.startsWith('  '));
+    expect(planned).toEqual([
+      '  collection faceid_verifications: create index bizToken (bizToken asc)',
+      '  collection faceid_counters: permission PRIVATE → ADMINONLY',
+      '  function getBizToken: change FACEID_APPCODE to (hidden)',
+      '  function getResult: time-out 3 → 40 s',
+      '  function getResult: change FACEID_APPCODE to (hidden)',
+      '  function faceidNotify: change FACEID_APPCODE to (hidden)',
+      '  HTTP access: route /faceid/notify → faceidNotify without sign-in (FaceID calls it)',
+    ]);
+    expect(api.writes().length).toBe(before);
+
+    const r = await runDeploy(noEnvFile(), { ...FACEID, FACEID_APPCODE: 'another-appcode-value' });
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain('another-appcode-value');
+    expect(
+      api
+        .writes()
+        .slice(before)
+        .map(
+          (c) =>
+            `${c.action} ${String(c.params.FunctionName ?? c.params.TableName ?? c.params.CollectionName ?? '')}`,
+        )
+        .sort(),
+    ).toEqual([
+      'ModifyCloudBaseGWAPIPrivilegeBatch ',
+      'ModifyDatabaseACL faceid_counters',
+      'UpdateFunctionConfiguration faceidNotify',
+      'UpdateFunctionConfiguration getBizToken',
+      'UpdateFunctionConfiguration getResult',
+      'UpdateTable faceid_verifications',
+    ]);
+    expect(functions.get('getResult')!.Timeout).toBe(40);
+    expect(functions.get('getResult')!.Environment.Variables).toContainEqual({
+      Key: 'FACEID_APPCODE',
+      Value: 'another-appcode-value',
+    });
+    expect(access.routes[0].EnableAuth).toBe(false);
+  });
+
+  it('finds its collections among many others (the list comes in pages of 100)', async () => {
+    const ours = [...api.state.collections.entries()];
+    api.state.collections.clear();
+    for (let i = 0; i < 150; i++) api.state.collections.set(`other_${i}`, { indexes: [], acl: 'PRIVATE' });
+    for (const [name, collection] of ours) api.state.collections.set(name, collection);
+    const before = api.writes().length;
+    const r = await runDeploy(noEnvFile());
+    expect(r.err).toBe('');
+    expect(r.out).toContain('is up to date');
+    expect(api.writes().length).toBe(before);
+  });
+
+  it('uploads the code of a function whose bundle changed, and only that one', async () => {
+    api.state.functions.get('whoami')!.Description = 'FaceID whoami code 0000000000000000';
+    const before = api.writes().length;
+    const r = await runDeploy(noEnvFile());
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/function whoami: upload code [0-9a-f]{16}/);
+    expect(
+      api
+        .writes()
+        .slice(before)
+        .map((c) => `${c.action} ${String(c.params.FunctionName)}`),
+    ).toEqual([
+      'UpdateFunctionCode whoami',
+      'UpdateFunctionConfiguration whoami',
+      'UpdateFunctionConfiguration whoami',
+    ]);
+    expect(api.state.functions.get('whoami')!.Description).toMatch(/^FaceID whoami code [0-9a-f]{16}$/);
+    expect(api.state.functions.get('whoami')!.Description).not.toBe('FaceID whoami code 0000000000000000');
+  });
+
+  it('refuses a function created with another runtime, and re-creates it with --replace-runtime', async () => {
+    api.state.functions.get('faceidNotify')!.Runtime = 'Nodejs8.9';
+    const before = api.writes().length;
+    const refused = await runDeploy(noEnvFile());
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain(
+      'faceidNotify runs Nodejs8.9 but cloudbaserc.json declares Nodejs20.19; CloudBase cannot change a ' +
+        "function's runtime: run again with --replace-runtime",
+    );
+    expect(api.writes().length).toBe(before);
+
+    const replaced = await runDeploy(['--replace-runtime', ...noEnvFile()]);
+    expect(replaced.err).toBe('');
+    expect(replaced.code).toBe(0);
+    expect(replaced.out).toContain('function faceidNotify: delete and re-create (Nodejs20.19, 256 MB, 40 s');
+    expect(api.state.functions.get('faceidNotify')!.Runtime).toBe('Nodejs20.19');
+    expect(api.state.access.routes.map((r) => [r.Path, r.Name, r.EnableAuth])).toEqual([
+      ['/faceid/notify', 'faceidNotify', false],
+    ]);
+    expect((await runDeploy(noEnvFile())).out).toContain('is up to date');
+  });
+});
+
+describe('the operator’s values', () => {
+  it('come from an untracked .env under the process environment', async () => {
+    const envFile = join(work, 'deploy.env');
+    writeFileSync(
+      envFile,
+      `FACEID_PROVIDER=fidlite\nFACEID_APPCODE=from-the-env-file-1234\nFACEID_RETURN_URL=${RETURN_URL}\nFACEID_RETENTION_DAYS=7\n`,
+    );
+    const r = await runDeploy(['--vars', envFile], { FACEID_RETENTION_DAYS: '14' });
+    expect(r.code).toBe(0);
+    const variables = (name: string) => api.state.functions.get(name)!.Environment.Variables;
+    expect(variables('getResult')).toContainEqual({ Key: 'FACEID_APPCODE', Value: 'from-the-env-file-1234' });
+    expect(variables('purgeVerifications')).toEqual([{ Key: 'FACEID_RETENTION_DAYS', Value: '14' }]);
+  });
+
+  it('are checked with the functions’ own rules before anything changes', async () => {
+    const r = await runDeploy(noEnvFile(), {
+      ...FACEID,
+      FACEID_TIMEOUT_MS: '30000',
+      FACEID_RATE_LIMIT: 'lots',
+    });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('FACEID_RATE_LIMIT: FACEID_RATE_LIMIT must be <count>/<seconds>');
+    expect(r.err).toContain(
+      "FACEID_TIMEOUT_MS: 30000 ms needs getBizToken's time-out to be at least 96 s (cloudbaserc.json declares 40 s)",
+    );
+    expect(api.writes()).toEqual([]);
+  });
+
+  it('never reach any host but the Tencent Cloud API stand-in', async () => {
+    await runDeploy(noEnvFile());
+    expect(api.refusedHosts).toEqual([]);
+    expect(new Set(api.calls.map((c) => c.service))).toEqual(new Set(['tcb', 'scf']));
+  });
+});

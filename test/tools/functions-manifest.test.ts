@@ -1,0 +1,139 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import vm from 'node:vm';
+import { DEFAULT_TIMEOUT_MS } from '../../server/config';
+import { DEFAULT_RETRY } from '../../server/providers/resilience';
+import {
+  devtoolsConfigOf,
+  LOCAL_ONLY_VARIABLES,
+  nodeVersionOf,
+  readManifest,
+  variablesOf,
+} from '../../tools/functions-manifest';
+import { nodeVersionGuard } from '../../tools/node-version-guard';
+
+const ROOT = resolve(__dirname, '..', '..');
+const manifest = readManifest();
+const folders = readdirSync(join(ROOT, 'server', 'functions')).sort();
+const bundle = (name: string): string => readFileSync(join(ROOT, 'cloudfunctions', name, 'index.js'), 'utf8');
+
+/** CloudBase's Node.js runtimes. */
+const CLOUDBASE_NODE_RUNTIMES = ['Nodejs16.13', 'Nodejs18.15', 'Nodejs20.19', 'Nodejs22.21', 'Nodejs24.11'];
+
+/** The variables a bundle reads: `env.FACEID_X` or a quoted 'FACEID_X' (requireEnv(env, 'FACEID_X')). */
+function variablesRead(code: string): string[] {
+  const names = code.match(/(?<=[\w$]\.|["'`])FACEID_[A-Z0-9_]+\b/g) ?? [];
+  return [...new Set(names)].filter((n) => !(LOCAL_ONLY_VARIABLES as readonly string[]).includes(n)).sort();
+}
+
+/** The longest a function calling FaceID may wait on it: every retried attempt timing out, plus the back-offs. */
+const WORST_FACEID_WAIT_S =
+  (DEFAULT_RETRY.attempts * DEFAULT_TIMEOUT_MS +
+    Array.from({ length: DEFAULT_RETRY.attempts - 1 }, (_, i) =>
+      Math.min(DEFAULT_RETRY.maxDelayMs, DEFAULT_RETRY.baseDelayMs * 2 ** i),
+    ).reduce((a, b) => a + b, 0)) /
+  1000;
+
+describe('cloudbaserc.json declares every cloud function', () => {
+  it('has exactly one declaration for each folder under server/functions', () => {
+    expect(manifest.functions.map((fn) => fn.name).sort()).toEqual(folders);
+    expect(new Set(manifest.functions.map((fn) => fn.name)).size).toBe(manifest.functions.length);
+  });
+
+  it.each(folders)('%s declares a CloudBase Node.js runtime, its memory, time-out and handler', (name) => {
+    const fn = manifest.functions.find((f) => f.name === name)!;
+    expect(CLOUDBASE_NODE_RUNTIMES).toContain(fn.runtime);
+    expect([64, 128, 256, 512, 1024, 2048, 3072]).toContain(fn.memorySize);
+    expect(fn.timeout).toBeGreaterThanOrEqual(1);
+    expect(fn.timeout).toBeLessThanOrEqual(900);
+    expect(fn.handler).toBe('index.main');
+  });
+
+  it('declares the runtime of the Node.js the project is developed and tested on (Node 20)', () => {
+    const declared = new Set(manifest.functions.map((fn) => nodeVersionOf(fn.runtime)));
+    expect([...declared]).toEqual(['20.19']);
+    expect(process.versions.node.split('.')[0]).toBe('20');
+  });
+
+  it.each(folders)('%s is deployed with exactly the FACEID_* variables its bundle reads', (name) => {
+    const fn = manifest.functions.find((f) => f.name === name)!;
+    expect(variablesOf(fn).sort()).toEqual(variablesRead(bundle(name)));
+  });
+
+  it('gives every function that calls FaceID a time-out well above its worst wait on FaceID', () => {
+    const callers = manifest.functions.filter((fn) => variablesOf(fn).includes('FACEID_TIMEOUT_MS'));
+    expect(callers.map((fn) => fn.name).sort()).toEqual(['faceidNotify', 'getBizToken', 'getResult']);
+    expect(WORST_FACEID_WAIT_S).toBeGreaterThan(30);
+    for (const fn of callers) expect(fn.timeout).toBeGreaterThanOrEqual(WORST_FACEID_WAIT_S + 5);
+  });
+
+  it('runs the purge daily at 03:00 and routes HTTP access to faceidNotify', () => {
+    const purge = manifest.functions.find((f) => f.name === 'purgeVerifications')!;
+    expect(purge.triggers).toEqual([{ name: 'dailyPurge', type: 'timer', config: '0 0 3 * * * *' }]);
+    expect(purge.timeout).toBe(60);
+    expect(manifest.functions.filter((f) => f.path).map((f) => [f.name, f.path])).toEqual([
+      ['faceidNotify', '/faceid/notify'],
+    ]);
+  });
+
+  it('never holds a variable value: each is the template of its own name', () => {
+    for (const fn of manifest.functions)
+      for (const [name, value] of Object.entries(fn.envVariables)) expect(value).toBe(`{{env.${name}}}`);
+    expect(manifest.envId).toBe('{{env.TCB_ENV}}');
+  });
+});
+
+describe('the files generated from the declaration', () => {
+  it.each(folders)(
+    "%s's config.json (read by the devtools and miniprogram-ci) comes from cloudbaserc.json",
+    (name) => {
+      const fn = manifest.functions.find((f) => f.name === name)!;
+      const written = JSON.parse(
+        readFileSync(join(ROOT, 'cloudfunctions', name, 'config.json'), 'utf8'),
+      ) as object;
+      expect(written).toEqual(devtoolsConfigOf(fn));
+    },
+  );
+
+  it('puts the purge timer into purgeVerifications/config.json and no trigger anywhere else', () => {
+    const triggers = folders.map((name) => {
+      const config = JSON.parse(readFileSync(join(ROOT, 'cloudfunctions', name, 'config.json'), 'utf8')) as {
+        triggers?: unknown[];
+      };
+      return [name, config.triggers?.length ?? 0];
+    });
+    expect(triggers.filter(([, n]) => n !== 0)).toEqual([['purgeVerifications', 1]]);
+  });
+});
+
+describe('a bundle started on an older Node.js than declared', () => {
+  function load(name: string, node: string): unknown {
+    const module = { exports: {} };
+    const context = {
+      process: { versions: { node }, env: {} },
+      module,
+      exports: module.exports,
+      require: () => ({}),
+    };
+    return vm.runInNewContext(bundle(name), context);
+  }
+
+  it('fails at load, naming the function, both versions and the runtime to declare', () => {
+    expect(() => load('getBizToken', '16.13.2')).toThrow(
+      'cloud function getBizToken needs Node.js 20.19 or newer but runs on Node.js 16.13.2: its runtime must be Nodejs20.19',
+    );
+    expect(() => load('purgeVerifications', '20.18.3')).toThrow(
+      /needs Node\.js 20\.19 .* runs on Node\.js 20\.18\.3/,
+    );
+  });
+
+  it.each(['20.19.0', '20.20.2', '22.21.1'])('lets Node.js %s past the check', (node) => {
+    const guard = nodeVersionGuard('whoami', '20.19');
+    expect(() => vm.runInNewContext(guard, { process: { versions: { node } } })).not.toThrow();
+  });
+
+  it('checks before anything else in the bundle runs', () => {
+    const code = bundle('whoami');
+    expect(code.indexOf('process.versions.node')).toBeLessThan(code.indexOf('require('));
+  });
+});
