@@ -2,7 +2,7 @@
  * Bundles each cloud function from server/functions/<name> into cloudfunctions/<name>/index.js (CommonJS) for the
  * Node.js version its runtime declares (cloudbaserc.json), and writes its config.json from that declaration.
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { declarationOf, devtoolsConfigOf, nodeVersionOf, readManifest } from './functions-manifest';
@@ -34,6 +34,22 @@ export function functionNames(): string[] {
     .sort();
 }
 
+/**
+ * The functions read their declared time-outs from cloudbaserc.json; a bundle carries only those (names and
+ * seconds), never the rest of the manifest.
+ */
+const declaredTimeoutsOnly: Plugin = {
+  name: 'declared-time-outs-only',
+  setup(plugins) {
+    plugins.onLoad({ filter: /[\\/]cloudbaserc\.json$/ }, ({ path }) => ({
+      loader: 'json',
+      contents: JSON.stringify({
+        functions: readManifest(path).functions.map(({ name, timeout }) => ({ name, timeout })),
+      }),
+    }));
+  },
+};
+
 /** Builds every function; resolves with each bundle's size in bytes. */
 export async function buildFunctions(): Promise<Record<string, number>> {
   const sizes: Record<string, number> = {};
@@ -59,6 +75,7 @@ export async function buildFunctions(): Promise<Record<string, number>> {
       external: EXTERNAL_PACKAGES,
       legalComments: 'none',
       logLevel: 'warning',
+      plugins: [declaredTimeoutsOnly],
       banner: {
         js: `// Built by \`npm run build\` from server/functions/${name}. Do not edit.\n'use strict';\n${nodeVersionGuard(name, node)}`,
       },

@@ -6,7 +6,8 @@ import { CloudBaseStore, type CloudDatabase } from '../../server/store/cloudbase
 import {
   COUNTERS_COLLECTION,
   VERIFICATIONS_COLLECTION,
-  type VerificationRecord,
+  type IssuedRecord,
+  type RequestingRecord,
 } from '../../server/store/types';
 import { readManifest, type CollectionDeclaration } from '../../tools/functions-manifest';
 
@@ -36,6 +37,10 @@ function recordingDatabase(queries: Query[]): CloudDatabase {
         queries.push(q);
         return { stats: { removed: 0 } };
       },
+      async update() {
+        queries.push(q);
+        return { stats: { updated: 0 } };
+      },
     };
     return self;
   };
@@ -50,7 +55,13 @@ function recordingDatabase(queries: Query[]): CloudDatabase {
         }),
       };
     },
-    command: { lt: (value: number) => ({ $lt: value }), inc: (value: number) => ({ $inc: value }) },
+    command: {
+      lt: (value: number) => ({ $lt: value }),
+      neq: (value: unknown) => ({ $ne: value }),
+      inc: (value: number) => ({ $inc: value }),
+      set: (value: unknown) => ({ $set: value }),
+      remove: () => ({ $unset: true }),
+    },
   } as unknown as CloudDatabase;
 }
 
@@ -60,7 +71,8 @@ const manifest = readManifest();
 function uncovered(queries: Query[], collections: CollectionDeclaration[]): Query[] {
   return queries.filter((q) => {
     const fields = [...q.where, ...q.orderBy.filter((f) => !q.where.includes(f))];
-    if (fields.length === 0 || (fields.length === 1 && fields[0] === '_id')) return false;
+    // A filter on `_id` is served by the primary index, whatever else it compares.
+    if (fields.length === 0 || q.where.includes('_id')) return false;
     const indexes = collections.find((c) => c.name === q.collection)?.indexes ?? [];
     return !indexes.some((index) => {
       const prefix = Object.keys(index.keys).slice(0, fields.length);
@@ -71,28 +83,53 @@ function uncovered(queries: Query[], collections: CollectionDeclaration[]): Quer
     });
   });
 }
-const record: VerificationRecord = {
+const record: RequestingRecord = {
   _id: 'biz-1',
   openid: 'o-1',
   bizNo: 'biz-1',
   mode: 'idcard',
   provider: 'fidlite',
   status: 'requesting',
+  attempt: 1,
+  requestedAt: 1,
   createdAt: 1,
+};
+const token = { bizToken: 't-1', expiresAt: 10, client: { kind: 'component' as const, token: 't-1' } };
+const issued: IssuedRecord = { ...record, ...token, status: 'issued', resultCalls: { day: '', count: 0 } };
+const result = {
+  bizToken: 't-1',
+  bizNo: 'biz-1',
+  outcome: 'passed' as const,
+  resultCode: 1000,
+  resultMessage: 'SUCCESS',
+  title: '',
+  detail: '',
+  retryable: false,
+  finished: true,
 };
 
 /** Every method of the store, called once. */
 const CALLS: Record<string, (store: CloudBaseStore) => Promise<unknown>> = {
-  create: (s) => s.create(record),
+  begin: (s) => s.begin(record),
+  retry: (s) => s.retry({ ...record, status: 'failed', errorCode: 'INTERNAL', endedAt: 2 }, 3, 0),
+  issue: (s) => s.issue(record, token, {}),
+  fail: (s) => s.fail(record, 'INTERNAL', 2),
+  finish: (s) => s.finish(issued, { status: 'finished', result, endedAt: 3 }),
+  expire: (s) => s.expire(issued, 20),
+  claimResultCall: (s) => s.claimResultCall(issued, '2026-01-01', 2, 5, 1000, 4),
+  keepLastResult: (s) => s.keepLastResult(issued, undefined, undefined),
+  forgetPhotos: (s) => s.forgetPhotos('biz-1'),
   getById: (s) => s.getById('biz-1'),
   getByBizToken: (s) => s.getByBizToken('token-1'),
   getByResultRef: (s) => s.getByResultRef('ref-1'),
-  update: (s) => s.update('biz-1', { status: 'issued' }),
   listByOpenid: (s) => s.listByOpenid('o-1', { limit: 20, skip: 0 }),
   listRecent: (s) => s.listRecent({ limit: 20, skip: 0 }),
   listCreatedBefore: (s) => s.listCreatedBefore(100, 50),
+  listUnsettled: (s) => s.listUnsettled(100, 50, 10),
   delete: (s) => s.delete('biz-1'),
-  hit: (s) => s.hit('token:o-1', 1000, 600_000),
+  take: (s) => s.take('token:o-1', 5, 1000, 600_000),
+  giveBack: (s) => s.giveBack('token:o-1', 1000, 600_000),
+  purgeCounters: (s) => s.purgeCounters(1000),
 };
 
 describe('the database cloudbaserc.json declares', () => {
@@ -107,7 +144,11 @@ describe('the database cloudbaserc.json declares', () => {
     const methods = Object.getOwnPropertyNames(CloudBaseStore.prototype).filter((m) => m !== 'constructor');
     const called = Object.keys(CALLS);
     expect(
-      methods.filter((m) => !m.startsWith('first') && !called.includes(m) && m !== 'collection'),
+      methods.filter(
+        (m) =>
+          !['first', 'withToken', 'changes', 'transition', 'collection', '_'].includes(m) &&
+          !called.includes(m),
+      ),
     ).toEqual([]);
 
     const queries: Query[] = [];

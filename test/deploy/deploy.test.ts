@@ -168,6 +168,8 @@ describe('a fresh environment', () => {
         ['bizToken', ['bizToken:1']],
         ['resultRef', ['resultRef:1']],
         ['createdAt', ['createdAt:-1']],
+        ['status_expiresAt', ['status:1', 'expiresAt:1']],
+        ['status_requestedAt', ['status:1', 'requestedAt:1']],
       ],
     );
     expect([...functions.keys()].sort()).toEqual(manifest.functions.map((f) => f.name).sort());
@@ -261,6 +263,8 @@ describe('an environment that drifted', () => {
       '  function getBizToken: change FACEID_APPCODE to (hidden)',
       '  function getResult: time-out 3 → 40 s',
       '  function getResult: change FACEID_APPCODE to (hidden)',
+      '  function listVerifications: change FACEID_APPCODE to (hidden)',
+      '  function purgeVerifications: change FACEID_APPCODE to (hidden)',
       '  function faceidNotify: change FACEID_APPCODE to (hidden)',
       '  HTTP access: route /faceid/notify → faceidNotify without sign-in (FaceID calls it)',
     ]);
@@ -360,7 +364,11 @@ describe('the operator’s values', () => {
     expect(r.code).toBe(0);
     const variables = (name: string) => api.state.functions.get(name)!.Environment.Variables;
     expect(variables('getResult')).toContainEqual({ Key: 'FACEID_APPCODE', Value: 'from-the-env-file-1234' });
-    expect(variables('purgeVerifications')).toEqual([{ Key: 'FACEID_RETENTION_DAYS', Value: '14' }]);
+    expect(variables('purgeVerifications')).toContainEqual({ Key: 'FACEID_RETENTION_DAYS', Value: '14' });
+    expect(variables('purgeVerifications')).toContainEqual({
+      Key: 'FACEID_APPCODE',
+      Value: 'from-the-env-file-1234',
+    });
   });
 
   it('are checked with the functions’ own rules before anything changes', async () => {
