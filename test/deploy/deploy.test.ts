@@ -288,6 +288,8 @@ describe('an environment that drifted', () => {
       'UpdateFunctionConfiguration faceidNotify',
       'UpdateFunctionConfiguration getBizToken',
       'UpdateFunctionConfiguration getResult',
+      'UpdateFunctionConfiguration listVerifications',
+      'UpdateFunctionConfiguration purgeVerifications',
       'UpdateTable faceid_verifications',
     ]);
     expect(functions.get('getResult')!.Timeout).toBe(40);
