@@ -46,6 +46,8 @@ export interface ClientError {
   message: string;
   retryable: boolean;
   param?: string;
+  /** RATE_LIMITED: when the person may start again (epoch milliseconds). */
+  retryAt?: number;
 }
 
 const PARAM_NAMES_ZH: Record<string, string> = {
