@@ -18,23 +18,20 @@ export const en: typeof zh = {
   },
   consent: {
     title: 'Before you start',
-    purpose: 'Purpose: to confirm that it is really you, for this identity check only.',
-    collectTitle: 'What we collect and compare:',
+    purpose: 'Purpose: to confirm it is really you, for this check only.',
+    collectTitle: 'Collected and compared:',
     collect: {
       idcard:
-        'ID card details: your name, ID number and a short video of you reading digits aloud, compared by FaceID with the ID photo held by the authoritative identity source;',
-      ocr: 'ID card photo: photos of both sides of your ID card and the video, compared the same way;',
-      reference:
-        'Reference photo: the photo you upload and the video, compared with that photo only; your identity is not checked.',
+        'ID card details: name, ID number and a video of you reading digits, compared by FaceID with the ID photo of the authoritative identity source;',
+      ocr: 'ID card photo: both sides of your card and the video, compared the same way;',
+      reference: 'Reference photo: your photo and the video, compared with that photo only; identity not checked.',
     },
-    processor: 'Processed by: Megvii (FaceID).',
-    keep: 'Kept: the record is deleted after {days} days, name and ID number masked; nothing stays on your phone.',
+    processor: 'Processor: Megvii (FaceID).',
+    keep: 'Kept: deleted after {days} days, name and ID number masked; nothing stays on your phone.',
     keepImages:
-      'Kept: the record and the check photos are deleted after {days} days, name and ID number masked; nothing stays on your phone.',
-    keepUnknown:
-      'Kept: the record is deleted when its time is up, name and ID number masked; nothing stays on your phone.',
-    rights:
-      'Your rights: nothing starts unless you agree; delete any record in "My checks" at any time; contact support with questions.',
+      'Kept: record and check photos deleted after {days} days, name and ID number masked; nothing stays on your phone.',
+    keepUnknown: 'Kept: deleted when its time is up, name and ID number masked; nothing stays on your phone.',
+    rights: 'Your rights: nothing starts unless you agree; delete records in "My checks" any time; ask support.',
     policy: 'Full privacy policy',
     version: 'Version {version}',
     agree: 'I have read and agree',
