@@ -38,7 +38,7 @@ Component({
     fromH5: false,
     starting: false,
     actionError: '',
-    supportPhone: SUPPORT_CONFIG.phone,
+    supportPhone: '',
     callLabel: '',
   },
   methods: {
@@ -60,6 +60,7 @@ Component({
         mode: mode && VERIFICATION_MODES.includes(mode) ? mode : '',
         fromRecords: query.from === 'records',
         fromH5: query.from === 'h5' || Boolean(bizNo),
+        supportPhone: SUPPORT_CONFIG.phone,
         callLabel: fill(t.support.call, { phone: SUPPORT_CONFIG.phone }),
       });
       void this.load();
