@@ -24,14 +24,16 @@ export const en: typeof zh = {
       idcard:
         'ID card details: name, ID number and a video of you reading digits, compared by FaceID with the ID photo of the authoritative identity source;',
       ocr: 'ID card photo: both sides of your card and the video, compared the same way;',
-      reference: 'Reference photo: your photo and the video, compared with that photo only; identity not checked.',
+      reference:
+        'Reference photo: your photo and the video, compared with that photo only; identity not checked.',
     },
     processor: 'Processor: Megvii (FaceID).',
     keep: 'Kept: deleted after {days} days, name and ID number masked; nothing stays on your phone.',
     keepImages:
       'Kept: record and check photos deleted after {days} days, name and ID number masked; nothing stays on your phone.',
     keepUnknown: 'Kept: deleted when its time is up, name and ID number masked; nothing stays on your phone.',
-    rights: 'Your rights: nothing starts unless you agree; delete records in "My checks" any time; ask support.',
+    rights:
+      'Your rights: nothing starts unless you agree; delete records in "My checks" any time; ask support.',
     policy: 'Full privacy policy',
     version: 'Version {version}',
     agree: 'I have read and agree',
@@ -42,13 +44,17 @@ export const en: typeof zh = {
     modes: {
       idcard: { title: 'Enter ID card details', desc: 'Type your name and ID number' },
       ocr: { title: 'Photograph your ID card', desc: 'Take photos of both sides during the check' },
-      reference: { title: 'Use a reference photo', desc: 'Upload a clear photo of your face to compare with' },
+      reference: {
+        title: 'Use a reference photo',
+        desc: 'Upload a clear photo of your face to compare with',
+      },
     },
     nameLabel: 'Name',
     namePlaceholder: 'As on your ID card',
     idLabel: 'ID number',
     idPlaceholder: '18-character resident ID number',
-    ocrNote: 'During the check you will photograph the portrait side and the emblem side. Have your ID card ready.',
+    ocrNote:
+      'During the check you will photograph the portrait side and the emblem side. Have your ID card ready.',
     photoNote: 'Use a recent, well-lit photo of your face with nobody else in it.',
     pickPhoto: 'Take or choose a photo',
     repickPhoto: 'Choose another photo',
@@ -126,7 +132,8 @@ export const en: typeof zh = {
     refreshingTitle: 'The check expired. Starting again…',
     refreshingDetail: 'You will be back in a moment and asked to agree once more.',
     failedTitle: 'The check cannot start right now',
-    tooMany: 'The check failed to start several times. Go back and start again; if it still fails, contact support.',
+    tooMany:
+      'The check failed to start several times. Go back and start again; if it still fails, contact support.',
     noFlow: 'There is no check in progress. Please go back and start again.',
     changed: 'The check service has changed. Please go back and start again.',
     retry: 'Try again',
@@ -187,11 +194,13 @@ export const en: typeof zh = {
       },
       liveness_failed: {
         title: 'The video check did not pass',
-        detail: 'Find a quiet, well-lit place, face the screen and read the digits aloud clearly, then try again.',
+        detail:
+          'Find a quiet, well-lit place, face the screen and read the digits aloud clearly, then try again.',
       },
       account_error: {
         title: 'Service unavailable',
-        detail: 'The check service is unavailable right now. This is not your fault. Try later or contact support.',
+        detail:
+          'The check service is unavailable right now. This is not your fault. Try later or contact support.',
       },
       cancelled: {
         title: 'You left the check',
@@ -213,19 +222,25 @@ export const en: typeof zh = {
         'The portrait side was not clear. Lay the card flat in good light, avoiding glare, and try again.',
       IDCARD_BACKSIDE_BLURRED:
         'The emblem side was not clear. Lay the card flat in good light, avoiding glare, and try again.',
-      NO_FACE_FOUND_IDCARD: 'No portrait was found on the card. Photograph the portrait side with all corners in view.',
-      IDCARD_PHOTO_NOTFRONTSIDE: 'That was not the portrait side. Turn to the side with your photo and try again.',
-      IDCARD_PHOTO_NOTBACKSIDE: 'That was not the emblem side. Turn to the side with the national emblem and try again.',
+      NO_FACE_FOUND_IDCARD:
+        'No portrait was found on the card. Photograph the portrait side with all corners in view.',
+      IDCARD_PHOTO_NOTFRONTSIDE:
+        'That was not the portrait side. Turn to the side with your photo and try again.',
+      IDCARD_PHOTO_NOTBACKSIDE:
+        'That was not the emblem side. Turn to the side with the national emblem and try again.',
       CHANGE_FACE_ATTACK: 'Someone else appeared in the video. Please complete the check on your own.',
-      NO_FACE_FOUND: 'Your face was not seen in the video. In good light, keep your whole face in the middle.',
+      NO_FACE_FOUND:
+        'Your face was not seen in the video. In good light, keep your whole face in the middle.',
       FACE_QUALITY_TOO_LOW: 'The video was not clear. Move to good light, wipe the camera and try again.',
       INVALID_VIDEO_DURATION: 'The recording was too short or too long. Read all the digits, then stop.',
       VIDEO_TOO_LARGE: 'The video was too large. Stop recording as soon as you have read the digits.',
-      SR_ERROR: 'The digits could not be heard. In a quiet place, read the digits on screen aloud and clearly.',
+      SR_ERROR:
+        'The digits could not be heard. In a quiet place, read the digits on screen aloud and clearly.',
       NOT_SYNCHRONIZED: 'Your lips could not be seen while reading. Face the camera with your mouth in view.',
       LIP_VOICE_NOT_SYNC: 'The voice did not match the lips. Read the digits yourself, facing the camera.',
       NO_AUDIO: 'The video had no sound. Allow WeChat to use the microphone and try again.',
-      VIDEO_FORMAT_UNSUPPORTED: 'Your WeChat cannot record the video needed. Please update WeChat and try again.',
+      VIDEO_FORMAT_UNSUPPORTED:
+        'Your WeChat cannot record the video needed. Please update WeChat and try again.',
       VIDEO_MANY_TIMES: 'All recording attempts are used. Start again and read the digits as shown.',
       VIDEO_INTERNAL_ERROR: 'The check service had a problem. Please try again shortly.',
       VIDEO_OK: 'The check did not finish. Please try again.',
@@ -233,7 +248,8 @@ export const en: typeof zh = {
   },
   records: {
     intro: 'Only your own checks are shown; names and ID numbers are partly hidden.',
-    introDays: 'Only your own checks are shown; names and ID numbers are partly hidden. Records are kept {days} days.',
+    introDays:
+      'Only your own checks are shown; names and ID numbers are partly hidden. Records are kept {days} days.',
     loading: 'Loading your checks…',
     errorTitle: 'Your checks cannot be loaded right now',
     reload: 'Try again',
@@ -282,7 +298,8 @@ export const en: typeof zh = {
   webview: {
     failedTitle: 'The check cannot continue',
     noFlow: 'There is no check in progress. Please go back and start again.',
-    loadFailed: 'The check page did not open. Check your network and start again; if it still fails, contact support.',
+    loadFailed:
+      'The check page did not open. Check your network and start again; if it still fails, contact support.',
     back: 'Go back and start again',
   },
   privacy: {

@@ -94,9 +94,12 @@ describe('name', () => {
     },
   );
 
-  it.each(['·张三', '张三·', '阿依古丽··买买提', '·'])('refuses %p: the dot only between two characters', (input) => {
-    expect(checkName(input)).toMatchObject({ ok: false, problem: 'dot' });
-  });
+  it.each(['·张三', '张三·', '阿依古丽··买买提', '·'])(
+    'refuses %p: the dot only between two characters',
+    (input) => {
+      expect(checkName(input)).toMatchObject({ ok: false, problem: 'dot' });
+    },
+  );
 
   it('counts characters, not UTF-16 units', () => {
     expect(checkName('𠀀'.repeat(32))).toMatchObject({ ok: true });

@@ -53,7 +53,10 @@ describe('build:mp', () => {
       wxml,
       fs
         .readFileSync(wxml, 'utf8')
-        .replace('<view class="p" id="detail">{{view.detail}}</view>', '<view class="p" id="detail">{{view.detail}}</text>'),
+        .replace(
+          '<view class="p" id="detail">{{view.detail}}</view>',
+          '<view class="p" id="detail">{{view.detail}}</text>',
+        ),
     );
     const { status, out } = build(['--project', dir]);
     expect(status).toBe(1);

@@ -102,7 +102,9 @@ describe('entry page: consent and validation', () => {
     };
     const offline = open();
     await flush(5);
-    expect(text(offline, '#consent-keep')).toBe('保存：记录到期后自动删除，姓名和证件号打码保存；手机上不留存。');
+    expect(text(offline, '#consent-keep')).toBe(
+      '保存：记录到期后自动删除，姓名和证件号打码保存；手机上不留存。',
+    );
   });
 
   test('the full privacy policy is one tap away', async () => {
@@ -546,7 +548,8 @@ describe('entry page: details kept for this app session', () => {
     expect(savedDraft()).toMatchObject({ consented: true, mode: 'ocr' });
     jest.isolateModules(() => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const fresh = require('../../miniprogram/services/flow') as typeof import('../../miniprogram/services/flow');
+      const fresh =
+        require('../../miniprogram/services/flow') as typeof import('../../miniprogram/services/flow');
       expect(fresh.savedDraft()).toBeUndefined();
     });
   });

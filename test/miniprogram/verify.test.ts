@@ -154,7 +154,10 @@ describe('verify page with another faceid-verify implementation', () => {
       '验证多次没能开始。请返回重新开始；如果仍然不行，请联系客服。',
     );
     expect(page.querySelector('#retry')).toBeUndefined();
-    expect(page.querySelector('#contact')?.toJSON().attrs).toContainEqual({ name: 'openType', value: 'contact' });
+    expect(page.querySelector('#contact')?.toJSON().attrs).toContainEqual({
+      name: 'openType',
+      value: 'contact',
+    });
     tap(page, '#back');
     await flush();
     expect(recorded.navigation).toEqual([{ kind: 'navigateBack' }]);
@@ -329,8 +332,8 @@ describe('verify page: token lifecycle', () => {
   });
 });
 
-describe('verify page: the component\'s one completion handler for the whole app', () => {
-  test('an onFinish carrying another token (a flow already left) is ignored; the mounted token\'s is not', async () => {
+describe("verify page: the component's one completion handler for the whole app", () => {
+  test("an onFinish carrying another token (a flow already left) is ignored; the mounted token's is not", async () => {
     const { page, token } = open();
     await flush();
     const component = live()[0];
@@ -364,7 +367,7 @@ describe('verify page: the component\'s one completion handler for the whole app
   });
 });
 
-describe('verify page: the component\'s storage keys never outlive the page', () => {
+describe("verify page: the component's storage keys never outlive the page", () => {
   const KEYS = [
     'result',
     'name',

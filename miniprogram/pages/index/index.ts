@@ -46,7 +46,8 @@ function derive(s: EntryState, t: Copy, now: number = Date.now()): Derived {
   if (s.idNumber !== '' && !id.ok) {
     // While typing, a wrong character is worth saying at once; the length and checksum wait for 18 characters.
     const partial = s.idNumber.length < 18 ? checkIdNumber(s.idNumber.padEnd(18, '0')) : id;
-    if (s.idTouched || s.idNumber.length >= 18) idError = t.idProblems[id.problem as keyof Copy['idProblems']];
+    if (s.idTouched || s.idNumber.length >= 18)
+      idError = t.idProblems[id.problem as keyof Copy['idProblems']];
     else if (!partial.ok && partial.problem === 'characters') idError = t.idProblems.characters;
   } else if (s.idTouched && !id.ok) idError = t.idProblems.empty;
   const b = t.entry.blocked;
@@ -56,7 +57,8 @@ function derive(s: EntryState, t: Copy, now: number = Date.now()): Derived {
   else if (s.mode === 'idcard' && !id.ok) blockReason = s.idNumber === '' ? b.id : b.idInvalid;
   else if (s.mode === 'reference' && s.photoPicking) blockReason = b.busy;
   else if (s.mode === 'reference' && !s.photoPath) blockReason = b.photo;
-  else if (s.blockedUntil > now) blockReason = fill(t.entry.rateLimited, { time: formatClock(s.blockedUntil, now) });
+  else if (s.blockedUntil > now)
+    blockReason = fill(t.entry.rateLimited, { time: formatClock(s.blockedUntil, now) });
   return { nameError, idError, blockReason, canSubmit: blockReason === '' && !s.submitting };
 }
 
@@ -88,7 +90,9 @@ function keepSentence(t: Copy, days: number | undefined, keepsImages: boolean): 
 /** The message for a failed start, in the person's words. */
 function startErrorText(t: Copy, error: ClientError): string {
   if (error.code === 'RATE_LIMITED') {
-    return error.retryAt ? fill(t.entry.rateLimited, { time: formatClock(error.retryAt) }) : t.entry.rateLimitedSoon;
+    return error.retryAt
+      ? fill(t.entry.rateLimited, { time: formatClock(error.retryAt) })
+      : t.entry.rateLimitedSoon;
   }
   return t.errors[error.code] ?? error.message;
 }
@@ -189,7 +193,8 @@ Component({
       let fileID = uploaded.get(s.photoPath);
       if (!fileID) {
         const up = await uploadReferencePhoto(s.photoPath);
-        if (!up.ok) return up.error.code === 'NETWORK_ERROR' ? t.entry.photoUploadFailed : startErrorText(t, up.error);
+        if (!up.ok)
+          return up.error.code === 'NETWORK_ERROR' ? t.entry.photoUploadFailed : startErrorText(t, up.error);
         fileID = up.fileID;
         uploaded.set(s.photoPath, fileID);
       }

@@ -47,7 +47,11 @@ function stateOf(
     case 'finished': {
       const outcome = item.outcome ?? 'not_started';
       const tone: RowTone =
-        outcome === 'passed' ? 'success' : ['cancelled', 'not_started', 'expired'].includes(outcome) ? 'info' : 'warn';
+        outcome === 'passed'
+          ? 'success'
+          : ['cancelled', 'not_started', 'expired'].includes(outcome)
+            ? 'info'
+            : 'warn';
       return {
         state: t.result.outcomes[outcome].title,
         reason: outcome === 'passed' ? '' : outcomeSentence(t, item),

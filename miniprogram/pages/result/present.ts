@@ -13,15 +13,7 @@ export type Tone = 'success' | 'warn' | 'info';
  * the details kept (`edit`, `changePhoto`, `restart`), open WeChat's customer service (`contact`), or leave.
  */
 export type ResultAction =
-  | 'retry'
-  | 'retake'
-  | 'edit'
-  | 'changePhoto'
-  | 'restart'
-  | 'contact'
-  | 'refresh'
-  | 'done'
-  | 'backToRecords';
+  'retry' | 'retake' | 'edit' | 'changePhoto' | 'restart' | 'contact' | 'refresh' | 'done' | 'backToRecords';
 
 export interface ActionView {
   action: ResultAction;
@@ -140,8 +132,11 @@ export function presentResult(r: GetResultOk, t: Copy, ctx: ResultContext): Resu
     primary: { action: primary, label: actionLabel(t, primary) },
     contact: primary !== 'contact' && CONTACT_OUTCOMES.has(r.outcome),
     supportRef: fill(t.support.reference, { ref: supportReference(r.bizNo) }),
-    maskedName: showIdentity && r.idcard?.name ? fill(t.result.nameLabel, { name: r.idcard.name }) : undefined,
+    maskedName:
+      showIdentity && r.idcard?.name ? fill(t.result.nameLabel, { name: r.idcard.name }) : undefined,
     maskedIdNumber:
-      showIdentity && r.idcard?.idcardNumber ? fill(t.result.idLabel, { id: r.idcard.idcardNumber }) : undefined,
+      showIdentity && r.idcard?.idcardNumber
+        ? fill(t.result.idLabel, { id: r.idcard.idcardNumber })
+        : undefined,
   };
 }

@@ -99,7 +99,9 @@ Component({
       else if (action === 'done') wx.reLaunch({ url: '/pages/index/index' });
       else {
         const mode = this.data.mode;
-        wx.reLaunch({ url: mode && mode !== 'liveness' ? `/pages/index/index?mode=${mode}` : '/pages/index/index' });
+        wx.reLaunch({
+          url: mode && mode !== 'liveness' ? `/pages/index/index?mode=${mode}` : '/pages/index/index',
+        });
       }
     },
     async startAgain() {

@@ -258,7 +258,9 @@ export function scrollTo(top: number, selector?: string): void {
   if (!wrap) return;
   const target = selector ? wrap.querySelector(selector) : null;
   if (target) {
-    wrap.scrollTo({ top: target.getBoundingClientRect().top - wrap.getBoundingClientRect().top + wrap.scrollTop });
+    wrap.scrollTo({
+      top: target.getBoundingClientRect().top - wrap.getBoundingClientRect().top + wrap.scrollTop,
+    });
     return;
   }
   wrap.scrollTo({ top });
