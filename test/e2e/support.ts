@@ -31,12 +31,21 @@ export interface Suite {
   open(hash?: string): Promise<Page>;
 }
 
+export interface SuiteOptions {
+  /** The cloud functions' FACEID_RATE_LIMIT for this file (default: generous, so journeys are not limited). */
+  rateLimit?: string;
+  /** The browser's language, which the preview reports as WeChat's (default zh-CN). */
+  locale?: string;
+}
+
 /** Starts the app and one browser for the file, a fresh tab per test; closes everything afterwards. */
-export function useSuite(): Suite {
+export function useSuite(options: SuiteOptions = {}): Suite {
   const suite = {} as Suite;
   const pages: Page[] = [];
   let quietLog: jest.SpyInstance | undefined;
+  const savedRateLimit = process.env.FACEID_RATE_LIMIT;
   beforeAll(async () => {
+    process.env.FACEID_RATE_LIMIT = options.rateLimit ?? '1000/600';
     const log = console.log.bind(console);
     quietLog = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
       if (typeof args[0] === 'string' && args[0].startsWith('{"level":')) return;
@@ -45,7 +54,10 @@ export function useSuite(): Suite {
     suite.dataDir = mkdtempSync(join(tmpdir(), 'faceid-e2e-'));
     suite.app = await startApp({ port: 0, dataDir: suite.dataDir, quiet: true });
     suite.browser = await launchChromium();
-    suite.context = await suite.browser.newContext(PHONE_CONTEXT);
+    suite.context = await suite.browser.newContext({
+      ...PHONE_CONTEXT,
+      ...(options.locale ? { locale: options.locale } : {}),
+    });
     suite.context.setDefaultTimeout(10_000);
   });
   afterEach(async () => {
@@ -56,6 +68,8 @@ export function useSuite(): Suite {
     await suite.app?.close();
     if (suite.dataDir) rmSync(suite.dataDir, { recursive: true, force: true });
     quietLog?.mockRestore();
+    if (savedRateLimit === undefined) delete process.env.FACEID_RATE_LIMIT;
+    else process.env.FACEID_RATE_LIMIT = savedRateLimit;
   });
   suite.open = async (hash = '') => {
     const page = await suite.context.newPage();
@@ -94,7 +108,7 @@ export async function title(page: Page): Promise<string> {
 
 /** Ticks the entry page's consent box. */
 export async function consent(page: Page): Promise<void> {
-  await see(page, '个人信息处理说明');
+  await see(page, '开始前请了解');
   await tap(page, '我已阅读并同意以上说明');
   await page
     .getByRole('radio', { name: '填写身份证信息' })
@@ -118,7 +132,7 @@ export async function chooseOutcome(page: Page, message: string): Promise<void> 
 /** Ticks the stand-in's agreement and starts it. */
 export async function startStandIn(page: Page): Promise<void> {
   await see(page, 'SANDBOX / 沙箱');
-  await tap(page, '我已阅读并同意《FaceID 用户协议》');
+  await tap(page, '我已阅读并同意');
   await page.getByRole('button', { name: '开始验证' }).and(page.locator('[aria-disabled="false"]')).tap();
 }
 

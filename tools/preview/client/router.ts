@@ -254,9 +254,10 @@ export function setNavColors(front: string, back: string): void {
 
 /** pageScrollTo: to a position, or to the element a selector names. */
 export function scrollTo(top: number, selector?: string): void {
-  const wrap = stack[stack.length - 1]?.wrap;
-  if (!wrap) return;
-  const target = selector ? wrap.querySelector(selector) : null;
+  const entry = stack[stack.length - 1];
+  if (!entry) return;
+  const wrap = entry.wrap;
+  const target = selector ? entry.comp.querySelector(selector)?.dom : undefined;
   if (target) {
     wrap.scrollTo({
       top: target.getBoundingClientRect().top - wrap.getBoundingClientRect().top + wrap.scrollTop,
