@@ -116,6 +116,8 @@ describeE2E('ID-card mode in the browser preview', () => {
     await type(page, '身份证号', '110105 19491231 002x');
     await see(page, '姓名只能填写身份证上的汉字，少数民族姓名中间的点用“·”');
     expect(await page.getByRole('textbox', { name: '身份证号' }).inputValue()).toBe(VALID_ID);
-    expect(await page.getByRole('button', { name: '开始人脸核身' }).getAttribute('aria-disabled')).toBe('true');
+    expect(await page.getByRole('button', { name: '开始人脸核身' }).getAttribute('aria-disabled')).toBe(
+      'true',
+    );
   });
 });

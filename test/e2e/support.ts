@@ -165,3 +165,93 @@ export async function slowNextToken(app: RunningApp, ms = 800): Promise<void> {
   });
   if (!res.ok) throw new Error(`sandbox faults: ${res.status}`);
 }
+
+/** Problems a person would meet on the page shown now: text too faint (WCAG AA), targets under 44 px, clipped text. */
+export interface ScreenProblems {
+  contrast: string[];
+  smallTargets: string[];
+  clipped: string[];
+  overflowX: boolean;
+}
+
+/** Checks the page on screen: text contrast, tap target sizes, clipped text and sideways overflow. */
+export function screenProblems(page: Page): Promise<ScreenProblems> {
+  return page.evaluate(() => {
+    const root = document.querySelector('.wx-page:not([hidden])') as HTMLElement;
+    const parse = (c: string): number[] => {
+      const m = /rgba?\(([^)]+)\)/.exec(c);
+      if (!m) return [0, 0, 0, 0];
+      const p = m[1]
+        .split(/[ ,/]+/)
+        .filter(Boolean)
+        .map(Number);
+      return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+    };
+    const over = (top: number[], under: number[]): number[] => {
+      const a = top[3];
+      return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1);
+    };
+    const lum = (c: number[]): number => {
+      const [r, g, b] = c.slice(0, 3).map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const parentOf = (el: Element): Element | null =>
+      el.parentElement ?? ((el.getRootNode() as ShadowRoot).host as Element | undefined) ?? null;
+    const inactive = (el: Element): boolean => {
+      for (let n: Element | null = el; n; n = parentOf(n))
+        if (n.getAttribute('aria-disabled') === 'true' || n.hasAttribute('disabled')) return true;
+      return false;
+    };
+    const background = (el: Element): number[] => {
+      const layers: number[][] = [];
+      for (let n: Element | null = el; n; n = parentOf(n)) {
+        const bg = parse(getComputedStyle(n).backgroundColor);
+        if (bg[3] > 0) layers.push(bg);
+        if (bg[3] >= 1) break;
+      }
+      return layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255, 1]);
+    };
+    const opacity = (el: Element): number => {
+      let o = 1;
+      for (let n: Element | null = el; n; n = parentOf(n)) o *= Number(getComputedStyle(n).opacity);
+      return o;
+    };
+    const describe = (el: Element): string =>
+      `${el.localName}.${el.className} "${(el.textContent ?? '').trim().slice(0, 24)}"`;
+    const contrast: string[] = [];
+    const clipped: string[] = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const el = t.parentElement;
+      if (!el || !(t.textContent ?? '').trim() || inactive(el)) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      const style = getComputedStyle(el);
+      const fg = parse(style.color);
+      fg[3] *= opacity(el);
+      const bg = background(el);
+      const shown = over(fg, bg);
+      const [hi, lo] = [lum(shown), lum(bg)].sort((a, b) => b - a);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) contrast.push(`${describe(el)} ${ratio.toFixed(2)}`);
+      if (el.scrollWidth > el.clientWidth + 1 && style.overflow !== 'visible') clipped.push(describe(el));
+    }
+    const smallTargets: string[] = [];
+    const targets = root.querySelectorAll(
+      'wx-button, wx-label, wx-picker, wx-navigator, [role="link"], wx-input',
+    );
+    for (const el of targets) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      if (box.height < 43.5 || box.width < 43.5)
+        smallTargets.push(`${describe(el)} ${box.width}x${box.height}`);
+      if (el.localName === 'wx-button' && el.scrollHeight > el.clientHeight + 1) clipped.push(describe(el));
+    }
+    return { contrast, smallTargets, clipped, overflowX: root.scrollWidth > root.clientWidth + 1 };
+  });
+}
