@@ -31,7 +31,11 @@ const WORDS = {
     name: 'Name',
     id: 'ID number',
     start: 'Start face check',
-    modes: { idcard: 'Enter ID card details', ocr: 'Photograph your ID card', reference: 'Use a reference photo' },
+    modes: {
+      idcard: 'Enter ID card details',
+      ocr: 'Photograph your ID card',
+      reference: 'Use a reference photo',
+    },
     pick: 'Take or choose a photo',
     records: 'My checks',
   },
@@ -52,9 +56,7 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 async function scrollToBottom(page: Page): Promise<void> {
-  await page
-    .locator('.wx-page:not([hidden])')
-    .evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  await page.locator('.wx-page:not([hidden])').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
 }
 
 /** The entry page with consent ticked and the mode's input given. */
@@ -89,7 +91,9 @@ async function toVideo(page: Page, language: Language, mode: Mode, outcome: stri
     await visible(page, '确认无误').tap();
   }
   await visible(page, '请录制视频并读出数字').waitFor();
-  const ready = page.getByRole('button', { name: '使用模拟视频' }).and(page.locator('[aria-disabled="false"]'));
+  const ready = page
+    .getByRole('button', { name: '使用模拟视频' })
+    .and(page.locator('[aria-disabled="false"]'));
   for (let i = 0; i < 5 && !(await ready.isVisible()); i++) await page.clock.fastForward(1000);
 }
 
@@ -143,7 +147,9 @@ class Shooter {
     await visible(page, WORDS[language].start).tap();
     await visible(page, 'SANDBOX / 沙箱').waitFor();
     const token = await page.evaluate(() => {
-      const pages = (window as unknown as { getCurrentPages(): { data: { token: string } }[] }).getCurrentPages();
+      const pages = (
+        window as unknown as { getCurrentPages(): { data: { token: string } }[] }
+      ).getCurrentPages();
       return pages[pages.length - 1].data.token;
     });
     await page.close();
@@ -203,7 +209,13 @@ async function main(): Promise<void> {
 
     await entryShots(s, 'en');
     await s.result('result-passed-en', 'en', 'idcard', 'SUCCESS', 'Check passed');
-    await s.result('result-liveness-failed-en', 'en', 'idcard', 'VIDEO_MANY_TIMES', 'The video check did not pass');
+    await s.result(
+      'result-liveness-failed-en',
+      'en',
+      'idcard',
+      'VIDEO_MANY_TIMES',
+      'The video check did not pass',
+    );
 
     let page = await s.open('zh');
     await visible(page, WORDS.zh.records).tap();

@@ -131,6 +131,7 @@ export const en: typeof zh = {
   verify: {
     refreshingTitle: 'The check expired. Starting again…',
     refreshingDetail: 'You will be back in a moment and asked to agree once more.',
+    restarted: 'Started again. Please agree once more.',
     failedTitle: 'The check cannot start right now',
     tooMany:
       'The check failed to start several times. Go back and start again; if it still fails, contact support.',

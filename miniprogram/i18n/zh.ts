@@ -187,6 +187,7 @@ export const zh = {
   verify: {
     refreshingTitle: '认证已过期，正在重新开始…',
     refreshingDetail: '请稍候，马上回到验证页面，需要再勾选一次同意。',
+    restarted: '已重新开始，请再勾选一次同意',
     failedTitle: '暂时无法开始验证',
     tooMany: '验证多次没能开始。请返回重新开始；如果仍然不行，请联系客服。',
     noFlow: '没有进行中的认证，请返回重新开始。',

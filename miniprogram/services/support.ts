@@ -10,6 +10,20 @@ export const SUPPORT_CONFIG = {
   privacyPolicy: '/pages/privacy/privacy',
 };
 
+/** Errors whose message tells the person to contact support: the page shows WeChat's customer-service button. */
+const CONTACT_CODES: ReadonlySet<string> = new Set([
+  'AUTHENTICATION_ERROR',
+  'AUTHORIZATION_ERROR',
+  'API_NOT_FOUND',
+  'CONFIG_MISSING',
+  'CONFIG_INVALID',
+]);
+
+/** Whether an error's message sends the person to support. */
+export function needsSupport(code: string): boolean {
+  return CONTACT_CODES.has(code);
+}
+
 /** The support reference a person reads to an operator: the last 8 characters of the bizNo. */
 export function supportReference(bizNo: string | undefined): string {
   return bizNo ? bizNo.slice(-8) : '';

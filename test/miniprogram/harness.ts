@@ -72,6 +72,7 @@ export interface Recorded {
   compress: { src: string; quality?: number; compressedWidth?: number }[];
   modals: { title?: string; content?: string; confirmText?: string }[];
   titles: string[];
+  toasts: string[];
   scrolls: { selector?: string; scrollTop?: number }[];
   calls: string[];
 }
@@ -84,6 +85,7 @@ export const recorded: Recorded = {
   compress: [],
   modals: [],
   titles: [],
+  toasts: [],
   scrolls: [],
   calls: [],
 };
@@ -123,6 +125,7 @@ export function resetHarness(): void {
   recorded.compress.length = 0;
   recorded.modals.length = 0;
   recorded.titles.length = 0;
+  recorded.toasts.length = 0;
   recorded.scrolls.length = 0;
   recorded.calls.length = 0;
   wechat.language = 'zh_CN';
@@ -282,6 +285,10 @@ const shims: AnyObject = {
   getAppBaseInfo: () => ({ language: wechat.language, SDKVersion: '3.7.0', theme: 'light' }),
   setNavigationBarTitle: asyncApi('setNavigationBarTitle', (p: AnyObject) => {
     recorded.titles.push(p.title);
+    return {};
+  }),
+  showToast: asyncApi('showToast', (p: AnyObject) => {
+    recorded.toasts.push(p.title);
     return {};
   }),
   pageScrollTo: asyncApi('pageScrollTo', (p: AnyObject) => {

@@ -386,6 +386,36 @@ describe('entry page: one token per tap, errors shown', () => {
     expect(enabled(page, '#submit')).toBe(true);
   });
 
+  test("an error that sends the person to support comes with WeChat's customer-service button", async () => {
+    const page = open();
+    await consent(page);
+    change(page, '#mode', 'ocr');
+    await flush();
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: {
+        code: 'CONFIG_MISSING',
+        message: '认证服务尚未配置完成，请联系客服',
+        retryable: false,
+        param: 'X',
+      },
+    });
+    tap(page, '#submit');
+    await until(() => text(page, '#error'), 2000, 'error');
+    expect(text(page, '#error')).toBe('认证服务暂时无法使用，请联系客服');
+    expect(page.querySelector('#contact')?.toJSON().attrs).toContainEqual({
+      name: 'openType',
+      value: 'contact',
+    });
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: { code: 'SERVICE_BUSY', message: '认证服务繁忙，请稍后再试', retryable: true },
+    });
+    tap(page, '#submit');
+    await until(() => text(page, '#error') === '认证服务繁忙，请稍后再试', 2000, 'busy');
+    expect(page.querySelector('#contact')).toBeUndefined();
+  });
+
   test("a callFunction failure becomes a network message in the person's words", async () => {
     const page = open();
     await consent(page);
@@ -547,9 +577,9 @@ describe('entry page: details kept for this app session', () => {
     await until(() => recorded.navigation.length > 0, 2000, 'navigation');
     expect(savedDraft()).toMatchObject({ consented: true, mode: 'ocr' });
     jest.isolateModules(() => {
+      type FlowModule = typeof import('../../miniprogram/services/flow');
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const fresh =
-        require('../../miniprogram/services/flow') as typeof import('../../miniprogram/services/flow');
+      const fresh = require('../../miniprogram/services/flow') as FlowModule;
       expect(fresh.savedDraft()).toBeUndefined();
     });
   });

@@ -405,6 +405,15 @@ describe('result page: one title, one sentence, one next step for every outcome'
     expect(recorded.cloud).toHaveLength(2);
   });
 
+  test('a result that cannot be read because of the service comes with the customer-service button', async () => {
+    const page = await open({
+      ok: false,
+      error: { code: 'CONFIG_MISSING', message: '认证服务尚未配置完成，请联系客服', retryable: false },
+    });
+    expect(text(page, '#error-message')).toBe('认证服务暂时无法使用，请联系客服');
+    expect(attr(page, '#contact', 'openType')).toBe('contact');
+  });
+
   test('a thrown callFunction is a network error with a way to ask again', async () => {
     const page = await open(undefined);
     cloudHandlers.getResult = () => {

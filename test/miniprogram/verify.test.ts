@@ -125,6 +125,8 @@ describe('verify page with another faceid-verify implementation', () => {
     expect(second.token).toBe(fresh);
     expect(recorded.cloud).toEqual([{ name: 'getBizToken', data: INPUT }]);
     expect(currentFlow()?.bizToken).toBe(fresh);
+    await until(() => recorded.toasts.length > 0, 1000, 'toast');
+    expect(recorded.toasts).toEqual(['已重新开始，请再勾选一次同意']);
 
     second.finish('complete');
     await until(() => recorded.navigation.length > 0, 1000, 'redirect');

@@ -8,7 +8,7 @@ import { deploymentFacts } from '../../services/deployment';
 import { saveDraft, savedDraft } from '../../services/flow';
 import { pickReferencePhoto } from '../../services/photo';
 import { startVerification } from '../../services/start';
-import { openPrivacyPolicy } from '../../services/support';
+import { needsSupport, openPrivacyPolicy } from '../../services/support';
 
 type EntryMode = Exclude<VerificationMode, 'liveness'>;
 const ENTRY_MODES: readonly EntryMode[] = ['idcard', 'ocr', 'reference'];
@@ -105,6 +105,8 @@ Component({
     consentVersion: fill(copyFor('zh').consent.version, { version: CONSENT_VERSION }),
     keepText: copyFor('zh').consent.keepUnknown,
     error: '',
+    /** The error sends the person to support: WeChat's customer-service button is shown with it. */
+    errorContact: false,
     photoError: '',
   },
   methods: {
@@ -138,9 +140,10 @@ Component({
         // Nothing to scroll in a page without a scroll view.
       }
     },
-    update(patch: Partial<EntryState> & { error?: string; photoError?: string }) {
+    update(patch: Partial<EntryState> & { error?: string; errorContact?: boolean; photoError?: string }) {
       const next = { ...(this.data as unknown as EntryState), ...patch };
-      this.setData({ ...patch, ...derive(next, this.data.t as Copy) });
+      const contact = patch.error === undefined ? {} : { errorContact: patch.errorContact ?? false };
+      this.setData({ ...patch, ...contact, ...derive(next, this.data.t as Copy) });
     },
     onConsent(e: WechatMiniprogram.CustomEvent<{ value: string[] }>) {
       this.update({ consented: e.detail.value.includes('agree') });
@@ -232,7 +235,7 @@ Component({
       const t = this.data.t as Copy;
       if (!started.ok) {
         if ('sdkOnly' in started) {
-          this.update({ submitting: false, error: t.entry.sdkOnly });
+          this.update({ submitting: false, error: t.entry.sdkOnly, errorContact: true });
           return;
         }
         const { error } = started;
@@ -241,7 +244,11 @@ Component({
           this.blockUntil(error.retryAt);
           return;
         }
-        this.update({ submitting: false, error: startErrorText(t, error) });
+        this.update({
+          submitting: false,
+          error: startErrorText(t, error),
+          errorContact: needsSupport(error.code),
+        });
         return;
       }
       wx.navigateTo({ url: started.page, complete: () => this.update({ submitting: false }) });

@@ -1,6 +1,7 @@
 import { copyFor, fill, setTitle, type Copy } from '../../i18n/index';
 import { deleteVerification, listVerifications } from '../../services/cloud';
 import { deploymentFacts } from '../../services/deployment';
+import { needsSupport } from '../../services/support';
 import { presentRecord, type RecordRow } from './present';
 
 const PAGE_SIZE = 10;
@@ -20,6 +21,7 @@ Component({
     loading: true,
     loadingMore: false,
     error: '',
+    errorContact: false,
     moreError: '',
   },
   methods: {
@@ -42,7 +44,11 @@ Component({
       this.setData({ loading: true, error: '', moreError: '' });
       const res = await listVerifications(0, PAGE_SIZE);
       if (!res.ok) {
-        this.setData({ loading: false, error: this.errorText(res.error) });
+        this.setData({
+          loading: false,
+          error: this.errorText(res.error),
+          errorContact: needsSupport(res.error.code),
+        });
         return;
       }
       const now = Date.now();

@@ -4,7 +4,7 @@ import { copyFor, fill, formatClock, setTitle, type Copy } from '../../i18n/inde
 import { getResult } from '../../services/cloud';
 import { bizTokenFor, clearDraft, clearFlow, currentFlow, lastH5BizToken } from '../../services/flow';
 import { startVerification } from '../../services/start';
-import { callSupport, SUPPORT_CONFIG } from '../../services/support';
+import { callSupport, needsSupport, SUPPORT_CONFIG } from '../../services/support';
 import { presentResult, type ResultAction, type ResultView } from './present';
 
 /** A query value as given, or decoded once when it was URL-encoded (pages pass it encoded, web-view may not). */
@@ -32,6 +32,7 @@ Component({
     bizToken: '',
     loading: true,
     error: '',
+    errorContact: false,
     view: null as ResultView | null,
     mode: '' as VerificationMode | '',
     fromRecords: false,
@@ -74,7 +75,11 @@ Component({
       this.setData({ loading: true, error: '' });
       const res = await getResult(this.data.bizToken);
       if (!res.ok) {
-        this.setData({ loading: false, error: t.errors[res.error.code] ?? res.error.message });
+        this.setData({
+          loading: false,
+          error: t.errors[res.error.code] ?? res.error.message,
+          errorContact: needsSupport(res.error.code),
+        });
         return;
       }
       if (res.outcome === 'passed' && !this.data.fromRecords) clearDraft();
