@@ -142,6 +142,7 @@ describeE2E('the preview as a person meets it', () => {
 
   it('with the largest font, every page still fits a 360 px phone: no sideways scrolling, no clipped text', async () => {
     const page = await suite.context.newPage();
+    await page.clock.install();
     await page.setViewportSize({ width: 360, height: 740 });
     let loads = 0;
     const open = async (hash: string, shown: string): Promise<void> => {
@@ -159,12 +160,18 @@ describeE2E('the preview as a person meets it', () => {
       await consent(page);
       await type(page, '姓名', VALID_NAME);
       await type(page, '身份证号', VALID_ID);
-      await page.getByRole('button', { name: '开始人脸核身' }).scrollIntoViewIfNeeded();
+      const start = page.getByRole('button', { name: '开始人脸核身' });
+      await start.scrollIntoViewIfNeeded();
       await expectUsable(page, 'entry filled, largest font');
-      await tap(page, '开始人脸核身');
+      // A touch right after scrolling only stops the scroll (WeChat's and j-component's rule): wait, then tap.
+      await page.clock.fastForward(500);
+      await start.tap();
       await see(page, 'SANDBOX / 沙箱');
       await expectUsable(page, 'stand-in, largest font');
-      await tap(page, '退出验证');
+      const exit = page.getByRole('button', { name: '退出验证' });
+      await exit.scrollIntoViewIfNeeded();
+      await page.clock.fastForward(500);
+      await exit.tap();
       await see(page, /^(您已退出验证|验证没有开始)$/);
       await expectUsable(page, 'result, largest font');
       await open('#/pages/records/records', '认证方式：填写身份证信息');
