@@ -46,7 +46,7 @@ export interface ClientError {
   message: string;
   retryable: boolean;
   param?: string;
-  /** RATE_LIMITED: when the person may try again (epoch ms). */
+  /** RATE_LIMITED: when the person may start again (epoch milliseconds). */
   retryAt?: number;
 }
 

@@ -1,6 +1,6 @@
 /** The contract between the pages and the cloud functions: events in, answers out. */
 
-import type { ClientError } from './errors';
+import type { ClientError, ErrorCode } from './errors';
 import type { Outcome } from './result-codes';
 
 /** How the person proves who they are. `liveness` (no comparison) exists only for providers that support it. */
@@ -187,11 +187,20 @@ export function confidenceLevel(confidence: number, thresholds: Thresholds): Con
   return 'none';
 }
 
-/** Answer of `whoami`: the caller's openid and the cloud-storage folder their reference photos must go in. */
+/**
+ * Answer of `whoami`: the caller's openid, the cloud-storage folder their reference photos must go in, and what
+ * the consent screen must say about this deployment.
+ */
 export interface WhoAmIOk {
   ok: true;
   openid: string;
   uploadDir: string;
+  /** Days a record is kept before the daily purge deletes it (FACEID_RETENTION_DAYS, as the purge reads it). */
+  retentionDays: number;
+  /** The active FaceID product (FACEID_PROVIDER), so the page sends only the options that product takes. */
+  provider: string;
+  /** Whether FaceID's evidence images are kept with the record (FACEID_KEEP_IMAGES=1). */
+  keepsImages: boolean;
 }
 
 export type WhoAmIResponse = WhoAmIOk | Failure;
@@ -216,6 +225,8 @@ export interface VerificationSummaryItem {
   status: VerificationStatus;
   outcome?: Outcome;
   resultCode?: number;
+  /** Why a token was never issued (`failed`): the error's stable code. */
+  errorCode?: ErrorCode;
   title?: string;
   /** Why no token could be issued (`failed`): an error code of miniprogram/domain/errors.ts. */
   errorCode?: string;

@@ -21,9 +21,15 @@ const ID_MESSAGES: Record<IdNumberProblem, string> = {
   checksum: '身份证号校验位不正确，请核对',
 };
 
-/** Trims the ID number and upper-cases a trailing `x`. */
+/** Spaces, hyphens and dashes people type or paste inside an ID number ("110105 19491231 002X"). */
+const ID_SEPARATORS = /[\s\u3000\-\u2010-\u2015\u2212\uff0d]/g;
+
+/** Removes spaces and hyphens, turns full-width digits and X into ASCII and upper-cases `x`; before any check. */
 export function normalizeIdNumber(raw: string): string {
-  return raw.trim().toUpperCase();
+  return raw
+    .replace(ID_SEPARATORS, '')
+    .replace(/[\uff10-\uff19\uff38\uff58]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .toUpperCase();
 }
 
 /** ISO 7064 MOD 11-2 check character for the first 17 digits of a resident ID number. */
@@ -52,8 +58,9 @@ export function checkIdNumber(raw: unknown, now: Date = new Date()): Checked<str
     problem,
     message: ID_MESSAGES[problem],
   });
-  if (typeof raw !== 'string' || raw.trim() === '') return fail('empty');
+  if (typeof raw !== 'string') return fail('empty');
   const value = normalizeIdNumber(raw);
+  if (value === '') return fail('empty');
   if (value.length !== 18) return fail('length');
   if (!/^\d{17}[\dX]$/.test(value)) return fail('characters');
   if (!PROVINCE_CODES.has(Number(value.slice(0, 2)))) return fail('region');
@@ -64,6 +71,40 @@ export function checkIdNumber(raw: unknown, now: Date = new Date()): Checked<str
 
 /** Longest name FaceID accepts, in characters (seed 000, INVALID_NAME_FORMAT). */
 export const MAX_NAME_CHARS = 32;
+
+/** Why a name is refused; pages turn it into their own locale's words. */
+export type NameProblem = 'empty' | 'encoding' | 'characters' | 'dot' | 'length';
+
+/** The separator of minority names on a resident ID card (阿依古丽·买买提): U+00B7 MIDDLE DOT. */
+export const NAME_DOT = '\u00b7';
+
+/** Dots people type instead of U+00B7 (bullet, hyphenation point, katakana and full-width middle dots). */
+const DOT_LOOKALIKES = /[\u2022\u2027\u2219\u22c5\u30fb\uff65]/g;
+
+/** Code point ranges of the Han characters a resident ID card can bear (basic block, extensions A–I, compatibility). */
+const HAN_RANGES: readonly [number, number][] = [
+  [0x3007, 0x3007],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xf900, 0xfaff],
+  [0x20000, 0x2a6df],
+  [0x2a700, 0x2ebef],
+  [0x2ebf0, 0x2ee5f],
+  [0x2f800, 0x2fa1f],
+  [0x30000, 0x323af],
+];
+
+function isHan(codePoint: number): boolean {
+  return HAN_RANGES.some(([low, high]) => codePoint >= low && codePoint <= high);
+}
+
+const NAME_MESSAGES: Record<NameProblem, string> = {
+  empty: '请输入姓名',
+  encoding: '姓名包含无法识别的字符',
+  characters: '姓名只能填写身份证上的汉字，少数民族姓名中间的点用“·”',
+  dot: '姓名中的“·”只能写在两个汉字之间',
+  length: `姓名不能超过 ${MAX_NAME_CHARS} 个字`,
+};
 
 function hasLoneSurrogate(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -77,19 +118,33 @@ function hasLoneSurrogate(text: string): boolean {
   return false;
 }
 
-/** Validates a person's name: non-empty, well-formed Unicode (so valid UTF-8), at most 32 characters. */
+/** Trims the name and writes every middle-dot look-alike as the ID card's "·". */
+export function normalizeName(raw: string): string {
+  return raw.trim().replace(DOT_LOOKALIKES, NAME_DOT);
+}
+
+/**
+ * Validates a name as a resident ID card bears it: Han characters (rare ones outside the BMP included), and "·"
+ * only between two of them, at most 32 characters. Digits, Latin letters, emoji, spaces and markup are refused.
+ */
 export function checkName(raw: unknown): Checked<string> {
-  const fail = (problem: string, message: string): Checked<string> => ({
+  const fail = (problem: NameProblem): Checked<string> => ({
     ok: false,
     code: 'INVALID_NAME_FORMAT',
     problem,
-    message,
+    message: NAME_MESSAGES[problem],
   });
-  if (typeof raw !== 'string' || raw.trim() === '') return fail('empty', '请输入姓名');
-  const value = raw.trim();
-  if (hasLoneSurrogate(value)) return fail('encoding', '姓名包含无法识别的字符');
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(value)) return fail('characters', '姓名包含无效字符');
-  if (Array.from(value).length > MAX_NAME_CHARS) return fail('length', `姓名不能超过 ${MAX_NAME_CHARS} 个字`);
+  if (typeof raw !== 'string' || raw.trim() === '') return fail('empty');
+  if (hasLoneSurrogate(raw)) return fail('encoding');
+  const value = normalizeName(raw);
+  const chars = Array.from(value);
+  for (const char of chars) {
+    if (char !== NAME_DOT && !isHan(char.codePointAt(0) as number)) return fail('characters');
+  }
+  const misplacedDot = chars.some(
+    (char, i) => char === NAME_DOT && (i === 0 || i === chars.length - 1 || chars[i - 1] === NAME_DOT),
+  );
+  if (misplacedDot) return fail('dot');
+  if (chars.length > MAX_NAME_CHARS) return fail('length');
   return { ok: true, value };
 }

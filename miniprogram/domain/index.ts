@@ -5,3 +5,5 @@ export * from './errors';
 export * from './events';
 export * from './consent';
 export * from './image';
+export * from './locale';
+export * from './vendor-component';

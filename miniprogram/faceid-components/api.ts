@@ -63,12 +63,12 @@ export function upload(
   });
 }
 
-/** The component's reading of a failed HTTP status (protocol: 0, 413, 400/403, 429). */
+/** What the person reads for a failed HTTP status (protocol: 0 TIME_OUT, 413 TOO_LARGE, 429 LIMIT_EXCEEDED). */
 export function statusMessage(status: number): string {
-  if (status === 0) return '网络超时，请检查网络后重试（TIME_OUT）';
-  if (status === 413) return '文件过大，请重新拍摄（TOO_LARGE）';
-  if (status === 429) return '请求过于频繁，请稍后重试（LIMIT_EXCEEDED）';
-  return '处理出错，请重试（PROCESS_ERROR）';
+  if (status === 0) return '网络不太好，请检查网络后再试';
+  if (status === 413) return '文件太大，请重新拍摄';
+  if (status === 429) return '操作太频繁，请稍等片刻再试';
+  return '没有处理成功，请再试一次';
 }
 
 const JPEG = [

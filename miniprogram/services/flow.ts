@@ -19,10 +19,6 @@ export interface Flow {
 export const VERIFY_PAGE = '/pages/verify/verify';
 export const WEBVIEW_PAGE = '/pages/webview/webview';
 
-/** Shown when the configured FaceID product only works with Megvii's native App SDK. */
-export const SDK_CLIENT_MESSAGE =
-  '当前配置的 FaceID 产品需要原生 App（SDK）客户端，无法在小程序中使用。请联系客服更换认证服务。';
-
 let current: Flow | undefined;
 
 /**
@@ -53,11 +49,11 @@ export function startFlow(
   return current;
 }
 
-/** Starts the flow an issued token opens and names the page to open, or says why it cannot run here. */
+/** Starts the flow an issued token opens and names the page to open; not ok for a native-App-only product. */
 export function startIssuedFlow(
   input: GetBizTokenEvent,
   answer: GetBizTokenOk,
-): { ok: true; page: string } | { ok: false; message: string } {
+): { ok: true; page: string } | { ok: false } {
   const { client, bizToken, bizNo } = answer;
   if (client.kind === 'component') {
     startFlow(input, bizToken, client.token, { bizNo });
@@ -68,7 +64,7 @@ export function startIssuedFlow(
     lastH5 = bizToken;
     return { ok: true, page: WEBVIEW_PAGE };
   }
-  return { ok: false, message: SDK_CLIENT_MESSAGE };
+  return { ok: false };
 }
 
 /** The flow in progress, if any. */
@@ -98,4 +94,30 @@ export function lastH5BizToken(): string | undefined {
 /** Forgets the flow and the personal data in it. */
 export function clearFlow(): void {
   current = undefined;
+}
+
+/** The entry form as the person left it: kept in memory for this app session only, never in storage. */
+export interface Draft {
+  consented: boolean;
+  mode: 'idcard' | 'ocr' | 'reference';
+  name: string;
+  idNumber: string;
+  photoPath: string;
+}
+
+let draft: Draft | undefined;
+
+/** Keeps the entry form for "重新认证" and "修改信息" within this app session. */
+export function saveDraft(next: Draft): void {
+  draft = { ...next };
+}
+
+/** The entry form kept in this app session, if any. */
+export function savedDraft(): Draft | undefined {
+  return draft ? { ...draft } : undefined;
+}
+
+/** Forgets the entry form (after a passed check, nothing needs to be typed again). */
+export function clearDraft(): void {
+  draft = undefined;
 }

@@ -4,8 +4,11 @@ export const MAX_PHOTO_BYTES = 1024 * 1024;
 export const MAX_PHOTO_SIDE = 1920;
 const QUALITIES = [80, 60, 40, 20];
 
+/** Why no photo came back; the entry page's copy table has a sentence for each. */
+export type PhotoProblem = 'photoTooLarge' | 'photoUnreadable' | 'photoNoAccess';
+
 export type PhotoResult =
-  { ok: true; path: string; size: number } | { ok: false; cancelled: boolean; message: string };
+  { ok: true; path: string; size: number } | { ok: false; cancelled: boolean; problem: PhotoProblem };
 
 function fileSize(filePath: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -39,9 +42,9 @@ export async function compressPhoto(src: string): Promise<PhotoResult> {
       const size = await fileSize(tempFilePath);
       if (size <= MAX_PHOTO_BYTES) return { ok: true, path: tempFilePath, size };
     }
-    return { ok: false, cancelled: false, message: '照片压缩后仍超过 1MB，请换一张照片' };
+    return { ok: false, cancelled: false, problem: 'photoTooLarge' };
   } catch {
-    return { ok: false, cancelled: false, message: '无法处理这张照片，请换一张' };
+    return { ok: false, cancelled: false, problem: 'photoUnreadable' };
   }
 }
 
@@ -58,11 +61,7 @@ export async function pickReferencePhoto(): Promise<PhotoResult> {
     });
     src = res.tempFiles[0].tempFilePath;
   } catch (err) {
-    return {
-      ok: false,
-      cancelled: isCancel(err),
-      message: isCancel(err) ? '' : '无法打开相机或相册，请检查权限设置',
-    };
+    return { ok: false, cancelled: isCancel(err), problem: 'photoNoAccess' };
   }
   return compressPhoto(src);
 }

@@ -15,6 +15,16 @@ describe('resident ID number', () => {
     expect(checkIdNumber('11010519491231002x')).toEqual({ ok: true, value: '11010519491231002X' });
   });
 
+  it.each([
+    ['110105 19491231 002X'],
+    ['110105-19491231-002x'],
+    ['110105\u300019491231\u3000002X'],
+    ['１１０１０５１９４９１２３１００２ｘ'],
+    ['110105 1949 1231 002 x'],
+  ])('accepts %p pasted with spaces, hyphens or full-width characters, as the 18 characters', (input) => {
+    expect(checkIdNumber(input)).toEqual({ ok: true, value: '11010519491231002X' });
+  });
+
   it('rejects a wrong check digit', () => {
     const r = checkIdNumber('110105194912310021');
     expect(r).toMatchObject({ ok: false, code: 'INVALID_IDCARD_NUMBER', problem: 'checksum' });
@@ -54,20 +64,56 @@ describe('resident ID number', () => {
 });
 
 describe('name', () => {
-  it('accepts Chinese names and names with a middle dot', () => {
-    expect(checkName(' 张三 ')).toEqual({ ok: true, value: '张三' });
-    expect(checkName('阿依古丽·买买提')).toMatchObject({ ok: true });
+  it.each([
+    ['张三', '张三'],
+    [' 张三 ', '张三'],
+    ['阿依古丽·买买提', '阿依古丽·买买提'],
+    ['𠮷野家', '𠮷野家'],
+    ['欧阳娜娜', '欧阳娜娜'],
+    ['王〇', '王〇'],
+  ])('accepts %p, the name an ID card bears', (input, value) => {
+    expect(checkName(input)).toEqual({ ok: true, value });
   });
+
+  it.each(['阿依古丽•买买提', '阿依古丽・买买提', '阿依古丽･买买提', '阿依古丽‧买买提'])(
+    'writes the look-alike dot in %p as the ID card\'s "·"',
+    (input) => {
+      expect(checkName(input)).toEqual({ ok: true, value: '阿依古丽·买买提' });
+    },
+  );
+
+  it.each(['Zhang San 123', '张三😀', 'zhangsan', '张 三', '<script>', '张三1', '张三.', 'ｚｈａｎｇ'])(
+    'refuses %p: only the characters of an ID card',
+    (input) => {
+      expect(checkName(input)).toMatchObject({
+        ok: false,
+        code: 'INVALID_NAME_FORMAT',
+        problem: 'characters',
+        message: '姓名只能填写身份证上的汉字，少数民族姓名中间的点用“·”',
+      });
+    },
+  );
+
+  it.each(['·张三', '张三·', '阿依古丽··买买提', '·'])(
+    'refuses %p: the dot only between two characters',
+    (input) => {
+      expect(checkName(input)).toMatchObject({ ok: false, problem: 'dot' });
+    },
+  );
+
   it('counts characters, not UTF-16 units', () => {
     expect(checkName('𠀀'.repeat(32))).toMatchObject({ ok: true });
     expect(checkName('𠀀'.repeat(33))).toMatchObject({
       ok: false,
       code: 'INVALID_NAME_FORMAT',
       problem: 'length',
+      message: '姓名不能超过 32 个字',
     });
   });
-  it('rejects empty, lone surrogates and control characters', () => {
-    expect(checkName('')).toMatchObject({ ok: false, problem: 'empty' });
+
+  it('refuses empty, lone surrogates and control characters', () => {
+    expect(checkName('')).toMatchObject({ ok: false, problem: 'empty', message: '请输入姓名' });
+    expect(checkName('  ')).toMatchObject({ ok: false, problem: 'empty' });
     expect(checkName('张\ud800')).toMatchObject({ ok: false, problem: 'encoding' });
     expect(checkName('张\u0000三')).toMatchObject({ ok: false, problem: 'characters' });
     expect(checkName(undefined)).toMatchObject({ ok: false, problem: 'empty' });

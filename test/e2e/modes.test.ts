@@ -33,7 +33,7 @@ describeE2E('OCR and reference-photo modes in the browser preview', () => {
     await tap(page, '确认无误');
     await sendSandboxVideo(page);
     await see(page, '认证通过');
-    await see(page, '核验的身份');
+    await see(page, '已确认是您本人，身份信息核验一致。');
     await see(page, /^身份证号：\d{3,6}\*+[\dX]{2,4}$/);
     expect(await title(page)).toBe('认证结果');
   });
@@ -51,6 +51,8 @@ describeE2E('OCR and reference-photo modes in the browser preview', () => {
     await startStandIn(page);
     await sendSandboxVideo(page);
     await see(page, '认证通过');
-    await see(page, /^与参考照片比对：[\d.]+ 分/);
+    await see(page, '已确认您与上传的照片是同一人。');
+    const screen = await page.locator('.wx-page:not([hidden])').innerText();
+    expect(screen).not.toMatch(/身份/);
   });
 });

@@ -38,7 +38,7 @@ describeE2E('restarting the app', () => {
     suite.app = await startApp({ port: 0, dataDir: suite.dataDir, quiet: true });
     page = await suite.open(resultHash);
     await see(page, '认证通过');
-    await see(page, '结果码 1000（SUCCESS）');
+    await see(page, '已确认是您本人，身份信息核验一致。');
   });
 });
 

@@ -31,12 +31,21 @@ export interface Suite {
   open(hash?: string): Promise<Page>;
 }
 
+export interface SuiteOptions {
+  /** The cloud functions' FACEID_RATE_LIMIT for this file (default: generous, so journeys are not limited). */
+  rateLimit?: string;
+  /** The browser's language, which the preview reports as WeChat's (default zh-CN). */
+  locale?: string;
+}
+
 /** Starts the app and one browser for the file, a fresh tab per test; closes everything afterwards. */
-export function useSuite(): Suite {
+export function useSuite(options: SuiteOptions = {}): Suite {
   const suite = {} as Suite;
   const pages: Page[] = [];
   let quietLog: jest.SpyInstance | undefined;
+  const savedRateLimit = process.env.FACEID_RATE_LIMIT;
   beforeAll(async () => {
+    process.env.FACEID_RATE_LIMIT = options.rateLimit ?? '1000/600';
     const log = console.log.bind(console);
     quietLog = jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
       if (typeof args[0] === 'string' && args[0].startsWith('{"level":')) return;
@@ -45,7 +54,10 @@ export function useSuite(): Suite {
     suite.dataDir = mkdtempSync(join(tmpdir(), 'faceid-e2e-'));
     suite.app = await startApp({ port: 0, dataDir: suite.dataDir, quiet: true });
     suite.browser = await launchChromium();
-    suite.context = await suite.browser.newContext(PHONE_CONTEXT);
+    suite.context = await suite.browser.newContext({
+      ...PHONE_CONTEXT,
+      ...(options.locale ? { locale: options.locale } : {}),
+    });
     suite.context.setDefaultTimeout(10_000);
   });
   afterEach(async () => {
@@ -56,6 +68,8 @@ export function useSuite(): Suite {
     await suite.app?.close();
     if (suite.dataDir) rmSync(suite.dataDir, { recursive: true, force: true });
     quietLog?.mockRestore();
+    if (savedRateLimit === undefined) delete process.env.FACEID_RATE_LIMIT;
+    else process.env.FACEID_RATE_LIMIT = savedRateLimit;
   });
   suite.open = async (hash = '') => {
     const page = await suite.context.newPage();
@@ -94,7 +108,7 @@ export async function title(page: Page): Promise<string> {
 
 /** Ticks the entry page's consent box. */
 export async function consent(page: Page): Promise<void> {
-  await see(page, '个人信息处理说明');
+  await see(page, '开始前请了解');
   await tap(page, '我已阅读并同意以上说明');
   await page
     .getByRole('radio', { name: '填写身份证信息' })
@@ -118,7 +132,7 @@ export async function chooseOutcome(page: Page, message: string): Promise<void> 
 /** Ticks the stand-in's agreement and starts it. */
 export async function startStandIn(page: Page): Promise<void> {
   await see(page, 'SANDBOX / 沙箱');
-  await tap(page, '我已阅读并同意《FaceID 用户协议》');
+  await tap(page, '我已阅读并同意');
   await page.getByRole('button', { name: '开始验证' }).and(page.locator('[aria-disabled="false"]')).tap();
 }
 
@@ -150,4 +164,94 @@ export async function slowNextToken(app: RunningApp, ms = 800): Promise<void> {
     body: JSON.stringify({ path: '/lite/v1/get_biz_token', kind: 'latency', ms, times: 1 }),
   });
   if (!res.ok) throw new Error(`sandbox faults: ${res.status}`);
+}
+
+/** Problems a person would meet on the page shown now: text too faint (WCAG AA), targets under 44 px, clipped text. */
+export interface ScreenProblems {
+  contrast: string[];
+  smallTargets: string[];
+  clipped: string[];
+  overflowX: boolean;
+}
+
+/** Checks the page on screen: text contrast, tap target sizes, clipped text and sideways overflow. */
+export function screenProblems(page: Page): Promise<ScreenProblems> {
+  return page.evaluate(() => {
+    const root = document.querySelector('.wx-page:not([hidden])') as HTMLElement;
+    const parse = (c: string): number[] => {
+      const m = /rgba?\(([^)]+)\)/.exec(c);
+      if (!m) return [0, 0, 0, 0];
+      const p = m[1]
+        .split(/[ ,/]+/)
+        .filter(Boolean)
+        .map(Number);
+      return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+    };
+    const over = (top: number[], under: number[]): number[] => {
+      const a = top[3];
+      return [0, 1, 2].map((i) => top[i] * a + under[i] * (1 - a)).concat(1);
+    };
+    const lum = (c: number[]): number => {
+      const [r, g, b] = c.slice(0, 3).map((v) => {
+        const s = v / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const parentOf = (el: Element): Element | null =>
+      el.parentElement ?? ((el.getRootNode() as ShadowRoot).host as Element | undefined) ?? null;
+    const inactive = (el: Element): boolean => {
+      for (let n: Element | null = el; n; n = parentOf(n))
+        if (n.getAttribute('aria-disabled') === 'true' || n.hasAttribute('disabled')) return true;
+      return false;
+    };
+    const background = (el: Element): number[] => {
+      const layers: number[][] = [];
+      for (let n: Element | null = el; n; n = parentOf(n)) {
+        const bg = parse(getComputedStyle(n).backgroundColor);
+        if (bg[3] > 0) layers.push(bg);
+        if (bg[3] >= 1) break;
+      }
+      return layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255, 1]);
+    };
+    const opacity = (el: Element): number => {
+      let o = 1;
+      for (let n: Element | null = el; n; n = parentOf(n)) o *= Number(getComputedStyle(n).opacity);
+      return o;
+    };
+    const describe = (el: Element): string =>
+      `${el.localName}.${el.className} "${(el.textContent ?? '').trim().slice(0, 24)}"`;
+    const contrast: string[] = [];
+    const clipped: string[] = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const el = t.parentElement;
+      if (!el || !(t.textContent ?? '').trim() || inactive(el)) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      const style = getComputedStyle(el);
+      const fg = parse(style.color);
+      fg[3] *= opacity(el);
+      const bg = background(el);
+      const shown = over(fg, bg);
+      const [hi, lo] = [lum(shown), lum(bg)].sort((a, b) => b - a);
+      const ratio = (hi + 0.05) / (lo + 0.05);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) contrast.push(`${describe(el)} ${ratio.toFixed(2)}`);
+      if (el.scrollWidth > el.clientWidth + 1 && style.overflow !== 'visible') clipped.push(describe(el));
+    }
+    const smallTargets: string[] = [];
+    const targets = root.querySelectorAll(
+      'wx-button, wx-label, wx-picker, wx-navigator, [role="link"], wx-input',
+    );
+    for (const el of targets) {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      if (box.height < 43.5 || box.width < 43.5)
+        smallTargets.push(`${describe(el)} ${box.width}x${box.height}`);
+      if (el.localName === 'wx-button' && el.scrollHeight > el.clientHeight + 1) clipped.push(describe(el));
+    }
+    return { contrast, smallTargets, clipped, overflowX: root.scrollWidth > root.clientWidth + 1 };
+  });
 }

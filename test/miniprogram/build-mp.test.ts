@@ -53,7 +53,10 @@ describe('build:mp', () => {
       wxml,
       fs
         .readFileSync(wxml, 'utf8')
-        .replace('<view class="h2">比对分数</view>', '<view class="h2">比对分数</text>'),
+        .replace(
+          '<view class="p" id="detail">{{view.detail}}</view>',
+          '<view class="p" id="detail">{{view.detail}}</text>',
+        ),
     );
     const { status, out } = build(['--project', dir]);
     expect(status).toBe(1);

@@ -141,7 +141,8 @@ describe('FaceID stand-in against the sandbox', () => {
     await recordAfterCountdown(c);
     const retryCode = await until(() => c.data.attempt === 2 && c.data.code, 3000, 'retry');
     expect(finishes).toHaveLength(0);
-    expect(text(c, '#message')).toContain('SR_ERROR');
+    expect(text(c, '#message')).toBe('这次没有通过。请在光线充足处正对屏幕，读出新的数字后重新录制');
+    expect(text(c, '#dev-info')).toBe('开发信息：video_verify: 4200 SR_ERROR');
     expect(c.data.countdown).toBeGreaterThan(0);
     expect(retryCode).toBe(sandbox().flow(token)?.code);
 
@@ -191,6 +192,108 @@ describe('FaceID stand-in against the sandbox', () => {
     for (const key of VENDOR_KEYS) expect(storage.has(key)).toBe(false);
     expect(await sandboxResult(token)).toMatchObject({ result_code: '6000', result_message: 'USER_CANCEL' });
     expect(c.querySelector('#exit')).toBeUndefined();
+  });
+});
+
+describe('FaceID stand-in: what the person sees', () => {
+  test('the user agreement opens from its link without ticking the box; start stays disabled until ticked', async () => {
+    const token = await issueToken(sandbox().url, 'idcard');
+    const { component: c } = start(token);
+    expect(c.querySelector('#agreement')).toBeUndefined();
+    tap(c, '#agreement-link');
+    await until(() => c.querySelector('#agreement'), 1000, 'agreement');
+    expect(text(c, '#agreement')).toContain('FaceID 用户协议');
+    expect(c.data.agreed).toBe(false);
+    expect(enabled(c, '#start')).toBe(false);
+    tap(c, '#agreement-close');
+    await until(() => !c.querySelector('#agreement'), 1000, 'agreement closed');
+  });
+
+  test('recording starts only when the person taps, never by itself after the countdown', async () => {
+    const token = await issueToken(sandbox().url, 'idcard');
+    const { component: c, finishes } = start(token);
+    await agreeAndStart(c);
+    await until(() => c.data.step === 'video', 3000, 'video step');
+    expect(text(c, '#countdown')).toContain('秒后可以点击“开始录制”');
+    await until(() => c.data.countdown === 0, 5000, 'countdown');
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(recorded.requests.filter((r) => r.url.includes('/video_verify'))).toHaveLength(0);
+    expect(finishes).toHaveLength(0);
+    expect(text(c, '#record-hint')).toContain('准备好后点击“开始录制”');
+    expect(enabled(c, '#record')).toBe(true);
+    tap(c, '#exit');
+    await until(() => finishes.length > 0, 3000, 'exit');
+  }, 15000);
+
+  test('a failed request says what to do in words; its code shows only in the developer panel', async () => {
+    const token = await issueToken(sandbox().url, 'ocr');
+    const { component: c } = start(token);
+    await agreeAndStart(c);
+    await until(() => c.data.step === 'ocr', 3000, 'OCR step');
+    await httpRequest(
+      'POST',
+      `${sandbox().url}/__sandbox/faults`,
+      { 'content-type': 'application/json' },
+      Buffer.from(JSON.stringify({ path: '/lite/v1/ocridcard', kind: 'status', status: 429, times: 1 })),
+    );
+    tap(c, '#sandbox-idcard');
+    await until(() => text(c, '#message'), 3000, 'message');
+    expect(text(c, '#message')).toBe('操作太频繁，请稍等片刻再试');
+    expect(text(c, '#message')).not.toMatch(/[A-Z_]{4,}|\d{3}/);
+    expect(text(c, '#dev-info')).toBe('开发信息：ocridcard: HTTP 429');
+  });
+});
+
+describe('FaceID stand-in: leaving at any step tells FaceID', () => {
+  const cancels = () => recorded.requests.filter((r) => new URL(r.url).pathname === '/lite/v1/cancel');
+
+  test.each([
+    ['agreement', 'idcard'],
+    ['ocr', 'ocr'],
+    ['ocr-confirm', 'ocr'],
+    ['video', 'idcard'],
+  ] as const)('退出验证 at the %s step posts /cancel with the token and completes', async (step, kind) => {
+    const token = await issueToken(sandbox().url, kind);
+    const { component: c, finishes } = start(token);
+    if (step !== 'agreement') await agreeAndStart(c);
+    if (step === 'ocr-confirm') {
+      await until(() => c.data.step === 'ocr', 3000, 'OCR step');
+      tap(c, '#sandbox-idcard');
+      await until(() => c.data.side === 1 && !c.data.busy, 3000, 'back side');
+      tap(c, '#sandbox-idcard');
+    }
+    await until(() => c.data.step === step && !c.data.busy, 3000, `${step} step`);
+    tap(c, '#exit');
+    await until(() => finishes.length > 0, 3000, 'onFinish');
+    expect(finishes).toEqual([{ token, status: 'complete' }]);
+    expect(cancels().map((r) => r.fields)).toEqual([{ biz_token: token }]);
+  });
+
+  test('leaving the page mid-flow (the component detached) posts /cancel without an onFinish', async () => {
+    const token = await issueToken(sandbox().url, 'idcard');
+    const { component: c, finishes } = start(token);
+    await agreeAndStart(c);
+    await until(() => c.data.step === 'video', 3000, 'video step');
+    c.detach();
+    await until(() => cancels().length === 1, 3000, 'cancel');
+    expect(cancels()[0].fields).toEqual({ biz_token: token });
+    expect(finishes).toEqual([]);
+  });
+});
+
+describe("FaceID stand-in: one completion handler for the whole app, as Megvii's component has", () => {
+  test('a late completion of an older instance reaches the newest instance, carrying the old token', async () => {
+    const oldToken = await issueToken(sandbox().url, 'idcard');
+    const newToken = await issueToken(sandbox().url, 'idcard');
+    const older = start(oldToken);
+    await agreeAndStart(older.component);
+    await until(() => older.component.data.step === 'video', 3000, 'video step');
+    const newer = start(newToken);
+    tap(older.component, '#exit');
+    await until(() => newer.finishes.length > 0, 3000, 'delivered to the newest');
+    expect(newer.finishes).toEqual([{ token: oldToken, status: 'complete' }]);
+    expect(older.finishes).toEqual([]);
+    newer.component.detach();
   });
 });
 

@@ -71,6 +71,10 @@ export interface Recorded {
   requests: { method: string; url: string; fields: AnyObject; file?: string }[];
   compress: { src: string; quality?: number; compressedWidth?: number }[];
   modals: { title?: string; content?: string; confirmText?: string }[];
+  titles: string[];
+  toasts: string[];
+  scrolls: { selector?: string; scrollTop?: number }[];
+  calls: string[];
 }
 
 export const recorded: Recorded = {
@@ -80,7 +84,13 @@ export const recorded: Recorded = {
   requests: [],
   compress: [],
   modals: [],
+  titles: [],
+  toasts: [],
+  scrolls: [],
+  calls: [],
 };
+/** WeChat's language setting as the pages read it from wx.getAppBaseInfo(); zh_CN unless a test sets it. */
+export const wechat = { language: 'zh_CN' };
 /** What the person taps in the next wx.showModal dialogs (true: confirm); an empty queue means cancel. */
 export const modalAnswers: boolean[] = [];
 
@@ -114,6 +124,11 @@ export function resetHarness(): void {
   recorded.requests.length = 0;
   recorded.compress.length = 0;
   recorded.modals.length = 0;
+  recorded.titles.length = 0;
+  recorded.toasts.length = 0;
+  recorded.scrolls.length = 0;
+  recorded.calls.length = 0;
+  wechat.language = 'zh_CN';
   modalAnswers.length = 0;
   for (const key of Object.keys(cloudHandlers)) delete cloudHandlers[key];
   mediaQueue.length = 0;
@@ -267,6 +282,23 @@ const fileSystemManager = {
 
 const shims: AnyObject = {
   env: { USER_DATA_PATH: userDataPath },
+  getAppBaseInfo: () => ({ language: wechat.language, SDKVersion: '3.7.0', theme: 'light' }),
+  setNavigationBarTitle: asyncApi('setNavigationBarTitle', (p: AnyObject) => {
+    recorded.titles.push(p.title);
+    return {};
+  }),
+  showToast: asyncApi('showToast', (p: AnyObject) => {
+    recorded.toasts.push(p.title);
+    return {};
+  }),
+  pageScrollTo: asyncApi('pageScrollTo', (p: AnyObject) => {
+    recorded.scrolls.push({ selector: p.selector, scrollTop: p.scrollTop });
+    return {};
+  }),
+  makePhoneCall: asyncApi('makePhoneCall', (p: AnyObject) => {
+    recorded.calls.push(p.phoneNumber);
+    return {};
+  }),
   cloud: {
     init() {},
     callFunction: asyncApi('cloud.callFunction', async (p: AnyObject) => {

@@ -18,12 +18,14 @@ import {
   text,
   type,
   until,
+  wechat,
   writeTempFile,
   type Mounted,
 } from './harness';
 import { CONSENT_VERSION } from '../../miniprogram/domain/consent';
 import { uploadDirFor } from '../../miniprogram/domain/events';
-import { clearFlow, currentFlow } from '../../miniprogram/services/flow';
+import { forgetDeploymentFacts } from '../../miniprogram/services/deployment';
+import { clearDraft, clearFlow, currentFlow, savedDraft } from '../../miniprogram/services/flow';
 
 const VALID_ID = '11010519491231002X';
 const UPLOAD_DIR = uploadDirFor('o-test-user');
@@ -42,11 +44,23 @@ beforeAll(() => {
   pageId = load('pages/index/index');
 });
 
+const whoamiOk = (extra: Record<string, unknown> = {}) => ({
+  ok: true,
+  openid: 'o-test-user',
+  uploadDir: UPLOAD_DIR,
+  retentionDays: 30,
+  provider: 'fidlite',
+  keepsImages: false,
+  ...extra,
+});
+
 beforeEach(() => {
   resetHarness();
   clearFlow();
+  clearDraft();
+  forgetDeploymentFacts();
   cloudHandlers.getBizToken = () => tokenOk();
-  cloudHandlers.whoami = () => ({ ok: true, openid: 'o-test-user', uploadDir: UPLOAD_DIR });
+  cloudHandlers.whoami = () => whoamiOk();
 });
 
 function open(): Mounted {
@@ -61,56 +75,146 @@ async function consent(page: Mounted): Promise<void> {
 }
 
 describe('entry page: consent and validation', () => {
-  test('shows what is collected, who processes it, how long it is kept, and the consent version', () => {
+  test('says the purpose, what each mode collects, who processes it, the retention the server uses, the rights, the version', async () => {
+    cloudHandlers.whoami = () => whoamiOk({ retentionDays: 7 });
     const page = open();
+    await until(() => text(page, '#consent-keep').includes('7 天'), 2000, 'retention from whoami');
     const consentText = text(page, '#consent-section');
-    expect(consentText).toContain('姓名');
-    expect(consentText).toContain('身份证号');
-    expect(consentText).toContain('人脸视频');
-    expect(consentText).toContain('旷视');
-    expect(consentText).toContain('30 天');
+    expect(consentText).toContain('用途：确认是您本人在操作');
+    expect(consentText).toContain('姓名、身份证号和一段您朗读数字的人脸视频');
+    expect(consentText).toContain('与权威身份数据源的证件照比对');
+    expect(consentText).toContain('身份证正反面照片');
+    expect(consentText).toContain('只与这张照片比对，不核验身份');
+    expect(consentText).toContain('处理方：旷视科技（FaceID）');
+    expect(consentText).toContain('记录保存 7 天后自动删除');
+    expect(consentText).toContain('可随时在“我的认证记录”中删除记录');
     expect(consentText).toContain(CONSENT_VERSION);
+    expect(consentText).not.toContain('旷视科技 FaceID（旷视）');
   });
 
-  test('nothing can be submitted or typed before consent, even with valid input', async () => {
+  test('says the evidence photos are kept when the deployment keeps them, and no number while whoami cannot answer', async () => {
+    cloudHandlers.whoami = () => whoamiOk({ keepsImages: true });
+    const page = open();
+    await until(() => text(page, '#consent-keep').includes('验证照片'), 2000, 'images kept');
+    forgetDeploymentFacts();
+    cloudHandlers.whoami = () => {
+      throw new Error('cloud.callFunction:fail timeout');
+    };
+    const offline = open();
+    await flush(5);
+    expect(text(offline, '#consent-keep')).toBe(
+      '保存：记录到期后自动删除，姓名和证件号打码保存；手机上不留存。',
+    );
+  });
+
+  test('the full privacy policy is one tap away', async () => {
+    const page = open();
+    tap(page, '#policy');
+    await flush();
+    expect(recorded.navigation).toEqual([{ kind: 'navigateTo', url: '/pages/privacy/privacy' }]);
+  });
+
+  test('nothing can be submitted or typed before consent, and the page says why under the start button', async () => {
     const page = open();
     expect(enabled(page, '#submit')).toBe(false);
     expect(enabled(page, '#name')).toBe(false);
-    expect(text(page, '#consent-hint')).toContain('请先阅读并同意');
+    expect(text(page, '#consent-hint')).toContain('请先阅读并勾选同意');
+    expect(text(page, '#block-reason')).toBe('请先勾选同意上方说明');
     type(page, '#name', '张三');
     type(page, '#idnumber', VALID_ID);
     await flush();
     expect(enabled(page, '#submit')).toBe(false);
     tap(page, '#submit');
     await flush();
-    expect(recorded.cloud).toHaveLength(0);
+    expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toHaveLength(0);
   });
 
-  test('after consent the submit waits for a valid name and ID number, with inline Chinese messages', async () => {
+  test('a missing or wrong field greys the start out and says which field, under the button', async () => {
     const page = open();
     await consent(page);
     expect(enabled(page, '#submit')).toBe(false);
-
-    type(page, '#idnumber', '1101a');
+    expect(text(page, '#block-reason')).toBe('请填写姓名');
+    type(page, '#name', '张三');
     await flush();
-    expect(text(page, '#id-error')).toBe('身份证号只能包含数字，最后一位可以是 X');
-
+    expect(text(page, '#block-reason')).toBe('请填写身份证号');
     type(page, '#idnumber', '110105194912310021');
     await flush();
-    expect(text(page, '#id-error')).toBe('身份证号校验位不正确，请核对');
+    expect(text(page, '#block-reason')).toBe('请按提示修改身份证号');
+    expect(text(page, '#id-error')).toBe('身份证号有误，请逐位核对');
+    type(page, '#idnumber', VALID_ID);
+    await flush();
+    expect(page.querySelector('#block-reason')).toBeUndefined();
+    expect(enabled(page, '#submit')).toBe(true);
+  });
 
-    type(page, '#name', 'a'.repeat(33));
+  test('an empty name is said when the person leaves the field', async () => {
+    const page = open();
+    await consent(page);
+    expect(text(page, '#name-error')).toBe('');
+    page.querySelector('#name')!.dispatchEvent('blur', { detail: { value: '' } });
+    await flush();
+    expect(text(page, '#name-error')).toBe('请填写姓名');
+  });
+
+  test.each(['Zhang San 123', '张三😀', 'zhangsan', '张 三', '<script>'])(
+    'the name %p is refused at once with what is allowed, and no token is asked for',
+    async (name) => {
+      const page = open();
+      await consent(page);
+      type(page, '#name', name);
+      type(page, '#idnumber', VALID_ID);
+      await flush();
+      expect(text(page, '#name-error')).toBe('姓名只能填写身份证上的汉字，少数民族姓名中间的点用“·”');
+      expect(text(page, '#block-reason')).toBe('请按提示修改姓名');
+      expect(enabled(page, '#submit')).toBe(false);
+      tap(page, '#submit');
+      await flush();
+      expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toHaveLength(0);
+    },
+  );
+
+  test('a rare character, a minority name with a look-alike dot, and a 32-character limit', async () => {
+    const page = open();
+    await consent(page);
+    type(page, '#idnumber', VALID_ID);
+    type(page, '#name', '𠮷野');
+    await flush();
+    expect(enabled(page, '#submit')).toBe(true);
+    type(page, '#name', '阿依古丽•买买提');
+    await flush();
+    expect(enabled(page, '#submit')).toBe(true);
+    type(page, '#name', '张'.repeat(33));
     await flush();
     expect(text(page, '#name-error')).toBe('姓名不能超过 32 个字');
-    expect(enabled(page, '#submit')).toBe(false);
+  });
 
+  test('an ID number pasted with spaces or hyphens is normalised before any length limit or check', async () => {
+    const page = open();
+    await consent(page);
     type(page, '#name', '张三');
-    type(page, '#idnumber', VALID_ID.toLowerCase());
+    const input = page.querySelector('#idnumber')!;
+    expect(Number(input.toJSON().attrs.find((a) => a.name === 'maxlength')?.value)).toBeGreaterThan(21);
+    type(page, '#idnumber', '110105 19491231 002x');
     await flush();
     expect(page.data.idNumber).toBe(VALID_ID);
     expect(text(page, '#id-error')).toBe('');
-    expect(text(page, '#name-error')).toBe('');
-    expect(enabled(page, '#submit')).toBe(true);
+    type(page, '#idnumber', '110105-19491231-002X');
+    await flush();
+    expect(page.data.idNumber).toBe(VALID_ID);
+    tap(page, '#submit');
+    await until(() => recorded.navigation.length > 0, 2000, 'navigation');
+    expect(recorded.cloud.find((c) => c.name === 'getBizToken')?.data.idcardNumber).toBe(VALID_ID);
+  });
+
+  test('while typing, a wrong character is said at once; a wrong checksum when 18 characters are there', async () => {
+    const page = open();
+    await consent(page);
+    type(page, '#idnumber', '1101a');
+    await flush();
+    expect(text(page, '#id-error')).toBe('身份证号只能包含数字，最后一位可以是 X');
+    type(page, '#idnumber', '110105194912310021');
+    await flush();
+    expect(text(page, '#id-error')).toBe('身份证号有误，请逐位核对');
   });
 
   test('a short ID number is reported only after the field loses focus', async () => {
@@ -135,7 +239,7 @@ describe('entry page: submitting each mode', () => {
     tap(page, '#submit');
     await until(() => recorded.navigation.length > 0, 2000, 'navigation');
 
-    expect(recorded.cloud).toEqual([
+    expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toEqual([
       {
         name: 'getBizToken',
         data: { mode: 'idcard', idcardName: '张三', idcardNumber: VALID_ID, consentVersion: CONSENT_VERSION },
@@ -157,7 +261,7 @@ describe('entry page: submitting each mode', () => {
     expect(enabled(page, '#submit')).toBe(true);
     tap(page, '#submit');
     await until(() => recorded.navigation.length > 0, 2000, 'navigation');
-    expect(recorded.cloud).toEqual([
+    expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toEqual([
       { name: 'getBizToken', data: { mode: 'ocr', consentVersion: CONSENT_VERSION } },
     ]);
   });
@@ -187,11 +291,11 @@ describe('entry page: submitting each mode', () => {
 
     tap(page, '#submit');
     await until(() => recorded.navigation.length > 0, 2000, 'navigation');
-    expect(recorded.cloud.map((c) => c.name)).toEqual(['whoami', 'getBizToken']);
+    expect(recorded.cloud.map((c) => c.name)).toEqual(['whoami', 'whoami', 'getBizToken']);
     expect(recorded.uploads).toHaveLength(1);
     expect(recorded.uploads[0].cloudPath).toMatch(new RegExp(`^${UPLOAD_DIR}ref-\\d+-[a-z0-9]+\\.jpg$`));
     expect(recorded.uploads[0].filePath).toBe(page.data.photoPath);
-    const event = recorded.cloud[1].data;
+    const event = recorded.cloud[2].data;
     expect(event).toEqual({
       mode: 'reference',
       imageRef1: expect.any(String),
@@ -212,7 +316,7 @@ describe('entry page: submitting each mode', () => {
     imageBehaviour.sizeFor = () => 2_000_000;
     tap(page, '#pick-photo');
     await until(() => text(page, '#photo-error'), 2000, 'photo error');
-    expect(text(page, '#photo-error')).toContain('1MB');
+    expect(text(page, '#photo-error')).toBe('照片压缩后仍超过 1MB，请换一张照片');
     expect(recorded.compress.every((c) => c.compressedWidth === 1000)).toBe(true);
     expect(enabled(page, '#submit')).toBe(false);
   });
@@ -236,7 +340,7 @@ describe('entry page: submitting each mode', () => {
     tap(page, '#submit');
     await until(() => text(page, '#error'), 2000, 'error');
     expect(text(page, '#error')).toBe('照片上传失败，请检查网络后重试');
-    expect(recorded.cloud.map((c) => c.name)).toEqual(['whoami']);
+    expect(recorded.cloud.map((c) => c.name)).toEqual(['whoami', 'whoami']);
     expect(recorded.navigation).toHaveLength(0);
   });
 });
@@ -264,7 +368,7 @@ describe('entry page: one token per tap, errors shown', () => {
     expect(recorded.navigation).toHaveLength(1);
   });
 
-  test('a getBizToken error is shown with its message and the form stays usable', async () => {
+  test("a getBizToken error is shown in the person's words under the button and the form stays usable", async () => {
     const page = open();
     await consent(page);
     cloudHandlers.getBizToken = () => ({
@@ -276,13 +380,43 @@ describe('entry page: one token per tap, errors shown', () => {
     await flush();
     tap(page, '#submit');
     await until(() => text(page, '#error'), 2000, 'error');
-    expect(text(page, '#error')).toBe('身份证号格式不正确，请核对');
+    expect(text(page, '#error')).toBe('身份证号有误，请核对');
     expect(recorded.navigation).toHaveLength(0);
     expect(currentFlow()).toBeUndefined();
     expect(enabled(page, '#submit')).toBe(true);
   });
 
-  test('a callFunction failure becomes a Chinese network message', async () => {
+  test("an error that sends the person to support comes with WeChat's customer-service button", async () => {
+    const page = open();
+    await consent(page);
+    change(page, '#mode', 'ocr');
+    await flush();
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: {
+        code: 'CONFIG_MISSING',
+        message: '认证服务尚未配置完成，请联系客服',
+        retryable: false,
+        param: 'X',
+      },
+    });
+    tap(page, '#submit');
+    await until(() => text(page, '#error'), 2000, 'error');
+    expect(text(page, '#error')).toBe('认证服务暂时无法使用，请联系客服');
+    expect(page.querySelector('#contact')?.toJSON().attrs).toContainEqual({
+      name: 'openType',
+      value: 'contact',
+    });
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: { code: 'SERVICE_BUSY', message: '认证服务繁忙，请稍后再试', retryable: true },
+    });
+    tap(page, '#submit');
+    await until(() => text(page, '#error') === '认证服务繁忙，请稍后再试', 2000, 'busy');
+    expect(page.querySelector('#contact')).toBeUndefined();
+  });
+
+  test("a callFunction failure becomes a network message in the person's words", async () => {
     const page = open();
     await consent(page);
     change(page, '#mode', 'ocr');
@@ -292,7 +426,7 @@ describe('entry page: one token per tap, errors shown', () => {
     };
     tap(page, '#submit');
     await until(() => text(page, '#error'), 2000, 'error');
-    expect(text(page, '#error')).toBe('无法连接认证服务，请稍后重试');
+    expect(text(page, '#error')).toBe('网络连接失败，请检查网络后重试');
   });
 
   test('the mode can be preselected from the page query (restart from the result page)', () => {
@@ -322,13 +456,12 @@ describe('entry page: FaceID products that are not the mini-program component', 
     expect(currentFlow()?.bizToken).toBe(tokenOk().bizToken);
   });
 
-  test('client.kind sdk: a clear message that the product needs a native SDK client, no page opened', async () => {
+  test('client.kind sdk: a plain message that this check needs the App, no page opened', async () => {
     cloudHandlers.getBizToken = () => ({ ...tokenOk(), client: { kind: 'sdk', token: 'sdk-token' } });
     const page = open();
     await submitOcr(page);
     await until(() => text(page, '#error'), 2000, 'error');
-    expect(text(page, '#error')).toContain('原生 App（SDK）');
-    expect(text(page, '#error')).toContain('无法在小程序中使用');
+    expect(text(page, '#error')).toBe('当前认证服务需要在 App 中使用，无法在小程序中完成。请联系客服。');
     expect(recorded.navigation).toHaveLength(0);
     expect(currentFlow()).toBeUndefined();
     expect(enabled(page, '#submit')).toBe(true);
@@ -365,5 +498,128 @@ describe('entry page: records link and storage', () => {
     expect(written).not.toContain('张三');
     expect(written).not.toContain(VALID_ID);
     expect(written).not.toContain(VALID_ID.slice(6, 14));
+  });
+});
+
+describe('entry page: rate limit', () => {
+  test('a rate-limited person sees when to try again, and the start button is disabled until then', async () => {
+    const retryAt = Date.now() + 400;
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: { code: 'RATE_LIMITED', message: '发起认证过于频繁，请稍后再试', retryable: true, retryAt },
+    });
+    const page = open();
+    await consent(page);
+    change(page, '#mode', 'ocr');
+    await flush();
+    tap(page, '#submit');
+    await until(() => page.data.blockedUntil === retryAt, 2000, 'rate limit');
+    const time = new Date(retryAt);
+    const clock = `${String(time.getHours()).padStart(2, '0')}:${String(time.getMinutes()).padStart(2, '0')}`;
+    expect(text(page, '#block-reason')).toBe(`发起次数过多，请在 ${clock} 后再试。`);
+    expect(enabled(page, '#submit')).toBe(false);
+    tap(page, '#submit');
+    await flush();
+    expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toHaveLength(1);
+    await until(() => enabled(page, '#submit'), 3000, 'start enabled again');
+    expect(page.querySelector('#block-reason')).toBeUndefined();
+  });
+
+  test('without a time from the server, the message says to try later and the button stays usable', async () => {
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: { code: 'RATE_LIMITED', message: '发起认证过于频繁，请稍后再试', retryable: true },
+    });
+    const page = open();
+    await consent(page);
+    change(page, '#mode', 'ocr');
+    await flush();
+    tap(page, '#submit');
+    await until(() => text(page, '#error'), 2000, 'error');
+    expect(text(page, '#error')).toBe('发起次数过多，请稍后再试。');
+  });
+});
+
+describe('entry page: details kept for this app session', () => {
+  test('coming back to the form (重新认证, 修改信息) keeps the consent and the details, in memory only, and scrolls to the form', async () => {
+    const { writes, stop } = spyStorageWrites();
+    try {
+      const first = open();
+      await consent(first);
+      type(first, '#name', '张三');
+      type(first, '#idnumber', VALID_ID);
+      await flush();
+      tap(first, '#submit');
+      await until(() => recorded.navigation.length > 0, 2000, 'navigation');
+      first.instance.onUnload?.();
+
+      const again = open();
+      await flush();
+      expect(again.data.consented).toBe(true);
+      expect(again.data.name).toBe('张三');
+      expect(again.data.idNumber).toBe(VALID_ID);
+      expect(enabled(again, '#submit')).toBe(true);
+      expect(recorded.scrolls).toContainEqual({ selector: '#form', scrollTop: undefined });
+    } finally {
+      stop();
+    }
+    const written = JSON.stringify(writes) + JSON.stringify([...storage]);
+    expect(written).not.toContain('张三');
+    expect(written).not.toContain(VALID_ID);
+  });
+
+  test('a fresh launch (the modules of the app loaded anew) starts clean', async () => {
+    const page = open();
+    await consent(page);
+    change(page, '#mode', 'ocr');
+    await flush();
+    tap(page, '#submit');
+    await until(() => recorded.navigation.length > 0, 2000, 'navigation');
+    expect(savedDraft()).toMatchObject({ consented: true, mode: 'ocr' });
+    jest.isolateModules(() => {
+      type FlowModule = typeof import('../../miniprogram/services/flow');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const fresh = require('../../miniprogram/services/flow') as FlowModule;
+      expect(fresh.savedDraft()).toBeUndefined();
+    });
+  });
+});
+
+describe('entry page in English (WeChat language en)', () => {
+  test('every word comes from the English table', async () => {
+    wechat.language = 'en';
+    const page = open();
+    await until(() => text(page, '#consent-keep').includes('30 days'), 2000, 'retention');
+    expect(recorded.titles).toEqual(['Identity check']);
+    expect(text(page, '#consent-section')).toContain('Before you start');
+    expect(text(page, '#consent-section')).toContain('Processor: Megvii (FaceID).');
+    expect(text(page, '#submit')).toBe('Start face check');
+    expect(text(page, '#block-reason')).toBe('Tick your agreement above first');
+    await consent(page);
+    type(page, '#name', 'zhangsan');
+    await flush();
+    expect(text(page, '#name-error')).toBe(
+      'Use only the Chinese characters on your ID card, with "·" between parts of a minority name',
+    );
+    expect(text(page, '#block-reason')).toBe('Correct your name as shown');
+    expect(text(page, '#records')).toBe('My checks');
+    expect(text(page, '#consent-section')).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  test('an overseas product gets the matching language option; a product without one gets none', async () => {
+    wechat.language = 'en';
+    cloudHandlers.whoami = () => whoamiOk({ provider: 'megvii-overseas' });
+    const page = open();
+    await until(() => text(page, '#consent-keep').includes('30 days'), 2000, 'facts');
+    await consent(page);
+    change(page, '#mode', 'ocr');
+    await flush();
+    tap(page, '#submit');
+    await until(() => recorded.navigation.length > 0, 2000, 'navigation');
+    expect(recorded.cloud.find((c) => c.name === 'getBizToken')?.data).toEqual({
+      mode: 'ocr',
+      consentVersion: CONSENT_VERSION,
+      options: { language: 'en' },
+    });
   });
 });

@@ -12,10 +12,15 @@ import {
   tap,
   text,
   until,
+  wechat,
   type Mounted,
 } from './harness';
 import type { VerificationSummaryItem } from '../../miniprogram/domain/events';
+import { copyFor } from '../../miniprogram/i18n/index';
 import { formatTime, presentRecord } from '../../miniprogram/pages/records/present';
+import { forgetDeploymentFacts } from '../../miniprogram/services/deployment';
+
+const zh = copyFor('zh');
 
 const PAGE_SIZE = 10;
 const NOW = Date.now();
@@ -54,7 +59,18 @@ let pageId: string;
 beforeAll(() => {
   pageId = load('pages/records/records');
 });
-beforeEach(() => resetHarness());
+beforeEach(() => {
+  resetHarness();
+  forgetDeploymentFacts();
+  cloudHandlers.whoami = () => ({
+    ok: true,
+    openid: 'o-test-user',
+    uploadDir: 'faceid/o-test-user/',
+    retentionDays: 30,
+    provider: 'fidlite',
+    keepsImages: false,
+  });
+});
 
 async function open(): Promise<Mounted> {
   const page = mount(pageId);
@@ -66,13 +82,13 @@ async function open(): Promise<Mounted> {
 const listCalls = () => recorded.cloud.filter((c) => c.name === 'listVerifications').map((c) => c.data);
 
 describe('records page', () => {
-  test('shows a loading state, then the own records newest first: time, mode, outcome or status, masked identity', async () => {
+  test('shows a loading state, then the own records newest first: state in words, reason, time, mode, masked identity', async () => {
     const held = deferred<unknown>();
     cloudHandlers.listVerifications = () => held.promise;
     const page = mount(pageId);
     page.instance.onLoad({});
     await flush();
-    expect(text(page, '#loading')).toContain('正在加载');
+    expect(text(page, '#loading')).toBe('正在加载认证记录…');
 
     held.resolve({
       ok: true,
@@ -87,8 +103,11 @@ describe('records page', () => {
         }),
         item(3, { mode: 'reference', status: 'issued', outcome: undefined, title: undefined }),
         item(120, { status: 'issued', outcome: undefined, title: undefined }),
-        item(130, { status: 'failed', outcome: undefined, title: undefined }),
+        item(130, { status: 'failed', outcome: undefined, title: undefined, errorCode: 'RATE_LIMITED' }),
         item(140, { status: 'requesting', bizToken: undefined, outcome: undefined, title: undefined }),
+        item(150, { status: 'cancelled', outcome: 'cancelled', title: undefined }),
+        item(160, { status: 'expired', outcome: 'expired', title: undefined }),
+        item(170, { status: 'failed', outcome: undefined, title: undefined }),
       ],
       page: 0,
       pageSize: PAGE_SIZE,
@@ -99,26 +118,68 @@ describe('records page', () => {
 
     const first = text(page, '#record-0');
     expect(first).toContain(formatTime(NOW - MINUTE));
-    expect(first).toContain('身份证信息');
-    expect(first).toContain('认证通过');
-    expect(first).toContain('张*');
-    expect(first).toContain('1101**********002X');
-    expect(text(page, '#record-1')).toContain('身份证拍照');
-    expect(text(page, '#record-1')).toContain('人脸比对未通过');
-    expect(text(page, '#record-1')).toContain('3301**********1234');
-    expect(text(page, '#record-2')).toContain('参考照片');
-    expect(text(page, '#record-2')).toContain('进行中');
-    expect(text(page, '#record-3')).toContain('未完成');
-    expect(text(page, '#record-4')).toContain('失败');
-    expect(text(page, '#record-5')).toContain('未完成');
-    expect(text(page, '#end')).toContain('没有更多');
+    expect(first).toContain('认证方式：填写身份证信息');
+    expect(text(page, '#state-0')).toBe('认证通过');
+    expect(page.querySelector('#reason-0')).toBeUndefined();
+    expect(first).toContain('姓名：张*');
+    expect(first).toContain('身份证号：1101**********002X');
+    expect(text(page, '#record-1')).toContain('认证方式：拍摄身份证');
+    expect(text(page, '#state-1')).toBe('不是同一人');
+    expect(text(page, '#reason-1')).toBe(
+      '您的人脸与身份证登记的照片不一致。请由证件本人在光线充足处正对镜头再试。',
+    );
+    expect(text(page, '#record-2')).toContain('认证方式：参考照片');
+    expect(text(page, '#state-2')).toBe('进行中');
+    expect(text(page, '#state-3')).toBe('已过期');
+    expect(text(page, '#reason-3')).toBe('超过 1 小时没有完成，已失效。');
+    expect(text(page, '#state-4')).toBe('未能开始');
+    expect(text(page, '#reason-4')).toBe('发起次数过多，请稍后再试');
+    expect(text(page, '#state-5')).toBe('正在准备');
+    expect(text(page, '#state-6')).toBe('已退出');
+    expect(text(page, '#reason-6')).toBe('您中途退出了验证，信息没有被核验。');
+    expect(text(page, '#state-7')).toBe('已过期');
+    expect(text(page, '#state-8')).toBe('未能开始');
+    expect(text(page, '#reason-8')).toBe('准备认证时出错，没有进行验证。可以重新开始。');
+    expect(text(page, '#end')).toBe('没有更多记录了');
     expect(page.querySelector('#more')).toBeUndefined();
+    expect(text(page, '#intro')).toContain('记录保存 30 天');
+  });
+
+  test('delete is a secondary action: a quiet text button, not a full-width button like the main actions', async () => {
+    serve([item(1)]);
+    const page = await open();
+    const classes = String(
+      page
+        .querySelector('#delete-0')
+        ?.toJSON()
+        .attrs.find((a) => a.name === 'class')?.value,
+    );
+    expect(classes).toBe('record-delete');
+    expect(text(page, '#delete-0')).toBe('删除');
+    expect(text(page, '#view-0')).toBe('查看结果 ›');
+  });
+
+  test('in English every row reads from the English table', async () => {
+    wechat.language = 'en';
+    serve([
+      item(1),
+      item(2, { status: 'failed', outcome: undefined, title: undefined, errorCode: 'NETWORK_ERROR' }),
+    ]);
+    const page = await open();
+    expect(recorded.titles).toEqual(['My checks']);
+    expect(text(page, '#state-0')).toBe('Check passed');
+    expect(text(page, '#record-0')).toContain('Method: ID card details');
+    expect(text(page, '#state-1')).toBe('Did not start');
+    expect(text(page, '#reason-1')).toBe('No connection. Check your network and try again.');
+    expect(text(page, '#delete-0')).toBe('Delete');
+    expect(text(page, '#view-0')).toBe('View result ›');
   });
 
   test('no records: an empty state with a way to start', async () => {
     serve([]);
     const page = await open();
     expect(text(page, '#empty')).toContain('还没有认证记录');
+    expect(text(page, '#start')).toBe('去认证');
     tap(page, '#start');
     await flush();
     expect(recorded.navigation).toEqual([{ kind: 'navigateBack' }]);
@@ -130,7 +191,7 @@ describe('records page', () => {
       error: { code: 'UPSTREAM_TIMEOUT', message: '认证服务响应超时，请稍后重试', retryable: true },
     });
     const page = await open();
-    expect(text(page, '#error-message')).toBe('认证服务响应超时，请稍后重试');
+    expect(text(page, '#error-message')).toBe('认证服务响应太慢，请稍后重试');
     serve([item(1)]);
     tap(page, '#retry');
     await until(() => page.data.rows.length === 1, 2000, 'records after retry');
@@ -155,7 +216,7 @@ describe('records page', () => {
       error: { code: 'NETWORK_ERROR', message: '无法连接认证服务，请稍后重试', retryable: true },
     });
     await until(() => !page.data.loadingMore, 2000, 'more failed');
-    expect(text(page, '#more-error')).toBe('无法连接认证服务，请稍后重试');
+    expect(text(page, '#more-error')).toBe('网络连接失败，请检查网络后重试');
     expect(page.querySelectorAll('.record')).toHaveLength(10);
 
     serve(all);
@@ -166,7 +227,7 @@ describe('records page', () => {
     expect(page.data.rows.map((r: { bizNo: string }) => r.bizNo)).toEqual(all.map((i) => i.bizNo));
     expect(listCalls().map((c) => c.page)).toEqual([0, 1, 1, 2]);
     expect(page.querySelector('#more')).toBeUndefined();
-    expect(text(page, '#end')).toContain('没有更多');
+    expect(text(page, '#end')).toBe('没有更多记录了');
   });
 
   test('after a delete, 加载更多 neither skips nor repeats a record', async () => {
@@ -189,7 +250,7 @@ describe('records page', () => {
     expect(page.data.rows).toHaveLength(14);
   });
 
-  test('a finished or issued record opens the result page by bizToken; others do not open', async () => {
+  test('a finished record opens its result page (with its mode); records without a result do not open', async () => {
     serve([
       item(1),
       item(2, { status: 'issued', outcome: undefined, title: undefined }),
@@ -202,14 +263,11 @@ describe('records page', () => {
     expect(recorded.navigation).toEqual([
       {
         kind: 'navigateTo',
-        url: `/pages/result/result?bizToken=${encodeURIComponent(item(1).bizToken!)}&from=records`,
-      },
-      {
-        kind: 'navigateTo',
-        url: `/pages/result/result?bizToken=${encodeURIComponent(item(2).bizToken!)}&from=records`,
+        url: `/pages/result/result?bizToken=${encodeURIComponent(item(1).bizToken!)}&from=records&mode=idcard`,
       },
     ]);
     expect(text(page, '#record-0')).toContain('查看结果');
+    expect(text(page, '#record-1')).not.toContain('查看结果');
     expect(text(page, '#record-2')).not.toContain('查看结果');
   });
 
@@ -221,8 +279,11 @@ describe('records page', () => {
     tap(page, '#delete-1');
     await flush(5);
     expect(recorded.modals).toHaveLength(1);
-    expect(recorded.modals[0].content).toContain(formatTime(item(2).createdAt));
-    expect(recorded.modals[0].confirmText).toBe('删除');
+    expect(recorded.modals[0]).toEqual({
+      title: '删除这条记录？',
+      content: `删除 ${formatTime(item(2).createdAt)} 的认证记录后无法恢复。`,
+      confirmText: '删除',
+    });
     expect(recorded.cloud.filter((c) => c.name === 'deleteVerification')).toHaveLength(0);
     expect(page.data.rows).toHaveLength(2);
   });
@@ -255,7 +316,7 @@ describe('records page', () => {
     modalAnswers.push(true);
     tap(page, '#delete-0');
     await until(() => text(page, '#delete-error-0'), 2000, 'delete error');
-    expect(text(page, '#delete-error-0')).toContain('无法连接认证服务，请稍后重试');
+    expect(text(page, '#delete-error-0')).toBe('删除失败：网络连接失败，请检查网络后重试');
     expect(page.data.rows).toHaveLength(2);
     expect(enabled(page, '#delete-0')).toBe(true);
     expect(text(page, '#record-0')).toContain('认证通过');
@@ -270,9 +331,11 @@ describe('records page', () => {
   });
 
   test('rows: cancelled outcomes are neutral, not-same-person a warning, a record without bizToken never opens', () => {
-    expect(presentRecord(item(1, { outcome: 'cancelled', title: '您已退出验证' }), NOW).tone).toBe('info');
-    expect(presentRecord(item(1, { outcome: 'not_same_person', title: 'x' }), NOW).tone).toBe('warn');
-    expect(presentRecord(item(1, { bizToken: undefined }), NOW).canOpen).toBe(false);
-    expect(presentRecord(item(1, { status: 'issued' }), NOW + 2 * 3600_000).state).toBe('未完成');
+    expect(presentRecord(item(1, { outcome: 'cancelled', title: '您已退出验证' }), NOW, zh).tone).toBe(
+      'info',
+    );
+    expect(presentRecord(item(1, { outcome: 'not_same_person', title: 'x' }), NOW, zh).tone).toBe('warn');
+    expect(presentRecord(item(1, { bizToken: undefined }), NOW, zh).canOpen).toBe(false);
+    expect(presentRecord(item(1, { status: 'issued' }), NOW + 2 * 3600_000, zh).state).toBe('已过期');
   });
 });

@@ -10,15 +10,31 @@ import {
   tap,
   text,
   until,
+  wechat,
   type Mounted,
 } from './harness';
 import type { GetBizTokenEvent, GetResultOk, VerificationSummary } from '../../miniprogram/domain/events';
 import { confidenceLevel } from '../../miniprogram/domain/events';
 import { describeResult } from '../../miniprogram/domain/result-codes';
-import { clearFlow, currentFlow, startFlow, startIssuedFlow } from '../../miniprogram/services/flow';
-import { confidenceView } from '../../miniprogram/pages/result/present';
+import {
+  clearDraft,
+  clearFlow,
+  currentFlow,
+  saveDraft,
+  savedDraft,
+  startFlow,
+  startIssuedFlow,
+} from '../../miniprogram/services/flow';
+import { SUPPORT_CONFIG } from '../../miniprogram/services/support';
 
 const TOKEN = '1700000000,0123456789abcdef0123456789abcdef';
+const BIZ_NO = '6f1c2e3d-9a8b-4c7d-8e6f-0a1b2c3d4e5f';
+const INPUT: GetBizTokenEvent = {
+  mode: 'idcard',
+  idcardName: '张三',
+  idcardNumber: '11010519491231002X',
+  consentVersion: '2026-11-01',
+};
 const THRESHOLDS = { '1e-3': 62.168713, '1e-4': 69.31534, '1e-5': 74.39926, '1e-6': 78.038055 };
 
 function verification(
@@ -33,7 +49,7 @@ function answer(code: number, message: string, extra: Partial<GetResultOk> = {})
   return {
     ok: true,
     bizToken: TOKEN,
-    bizNo: 'biz-1',
+    bizNo: BIZ_NO,
     outcome: row.outcome,
     resultCode: code,
     resultMessage: message,
@@ -49,131 +65,395 @@ let pageId: string;
 beforeAll(() => {
   pageId = load('pages/result/result');
 });
-beforeEach(() => resetHarness());
+beforeEach(() => {
+  resetHarness();
+  clearFlow();
+  clearDraft();
+});
 
-async function open(result: unknown): Promise<Mounted> {
+async function open(result: unknown, query: Record<string, string> = {}): Promise<Mounted> {
   cloudHandlers.getResult = () => result;
   const page = mount(pageId);
-  page.instance.onLoad({ bizToken: encodeURIComponent(TOKEN) });
+  page.instance.onLoad({ bizToken: encodeURIComponent(TOKEN), ...query });
   await until(() => !page.data.loading, 2000, 'result');
   return page;
 }
 
-describe('result page', () => {
+/** Opens the result of a flow run in this session with the given mode (its details still in memory). */
+async function openAfterFlow(result: unknown, mode: GetBizTokenEvent['mode'] = 'idcard'): Promise<Mounted> {
+  startFlow(mode === 'idcard' ? INPUT : { mode, consentVersion: '2026-11-01' }, TOKEN);
+  return open(result);
+}
+
+function attr(page: Mounted, selector: string, name: string): unknown {
+  return page
+    .querySelector(selector)
+    ?.toJSON()
+    .attrs.find((a) => a.name === name)?.value;
+}
+
+/** Everything the person reads on the page. */
+function screen(page: Mounted): string {
+  return text(page, '#outcome') + text(page, '#actions') + text(page, '#support-ref');
+}
+
+describe('result page: one title, one sentence, one next step for every outcome', () => {
   test('asks getResult for the bizToken from the URL, showing a loading state meanwhile', async () => {
     const held = deferred<unknown>();
     cloudHandlers.getResult = () => held.promise;
     const page = mount(pageId);
     page.instance.onLoad({ bizToken: encodeURIComponent(TOKEN) });
     await flush();
-    expect(text(page, '#loading')).toContain('正在查询');
+    expect(text(page, '#loading')).toBe('正在查询认证结果…');
     held.resolve(answer(1000, 'SUCCESS'));
     await until(() => !page.data.loading, 2000, 'result');
     expect(recorded.cloud).toEqual([{ name: 'getResult', data: { bizToken: TOKEN } }]);
   });
 
-  test('passed: title, explanation, result code, the confidence bar with band markers and level; only 完成', async () => {
-    const page = await open(
-      answer(1000, 'SUCCESS', {
-        verification: verification(86.47),
-        idcard: { name: '张*', idcardNumber: '1101**********002X' },
-      }),
+  type Row = [number, string, GetBizTokenEvent['mode'], string, string, string, boolean];
+  const rows: Row[] = [
+    [1000, 'SUCCESS', 'idcard', '认证通过', '已确认是您本人，身份信息核验一致。', '完成', false],
+    [1000, 'SUCCESS', 'reference', '认证通过', '已确认您与上传的照片是同一人。', '完成', false],
+    [
+      2000,
+      'PASS_LIVING_NOT_THE_SAME',
+      'idcard',
+      '不是同一人',
+      '您的人脸与身份证登记的照片不一致。请由证件本人在光线充足处正对镜头再试。',
+      '再试一次',
+      true,
+    ],
+    [
+      2000,
+      'PASS_LIVING_NOT_THE_SAME',
+      'reference',
+      '不是同一人',
+      '您的人脸与上传的照片不一致。请换一张本人近期的清晰正脸照片再试。',
+      '更换照片',
+      true,
+    ],
+    [
+      3000,
+      'ID_NUMBER_NAME_NOT_MATCH',
+      'idcard',
+      '身份信息不一致',
+      '姓名与身份证号不一致。请核对后修改。',
+      '修改信息',
+      true,
+    ],
+    [
+      3000,
+      'NO_ID_CARD_NUMBER',
+      'idcard',
+      '身份信息不一致',
+      '没有查到这个身份证号。请核对后修改。',
+      '修改信息',
+      true,
+    ],
+    [
+      3000,
+      'ID_NUMBER_NAME_NOT_MATCH',
+      'ocr',
+      '身份信息不一致',
+      '身份证上的信息没有核验通过。请使用本人身份证重新拍摄。',
+      '重新拍摄',
+      true,
+    ],
+    [
+      3100,
+      'IDCARD_BACKSIDE_BLURRED',
+      'ocr',
+      '身份证没有拍清楚',
+      '身份证国徽面没有拍清楚。请在光线充足处平放拍摄，避免反光。',
+      '重新拍摄',
+      false,
+    ],
+    [
+      3200,
+      'FAIL_OCR_FAKE_IDCARD',
+      'ocr',
+      '证件未通过核验',
+      '拍摄的证件没有通过真实性核验。请使用本人身份证原件重新拍摄，不要用复印件或翻拍。',
+      '重新拍摄',
+      true,
+    ],
+    [
+      4100,
+      'FAIL_LIVING_FACE_ATTACK',
+      'idcard',
+      '未能确认是本人操作',
+      '没有确认到您本人在镜头前。请本人正对手机前置摄像头，在光线充足处再试。',
+      '再试一次',
+      true,
+    ],
+    [
+      4100,
+      'CHANGE_FACE_ATTACK',
+      'reference',
+      '未能确认是本人操作',
+      '视频中出现了其他人。请本人独自完成验证。',
+      '再试一次',
+      true,
+    ],
+    [
+      4200,
+      'SR_ERROR',
+      'idcard',
+      '视频验证未通过',
+      '没有听清您读的数字。请在安静处，大声清晰地读出屏幕上的数字。',
+      '再试一次',
+      false,
+    ],
+    [
+      4200,
+      'NO_FACE_FOUND',
+      'ocr',
+      '视频验证未通过',
+      '视频中没有看到您的脸。请在光线充足处，让脸完整出现在画面中间。',
+      '再试一次',
+      false,
+    ],
+    [
+      4200,
+      'FACE_QUALITY_TOO_LOW',
+      'idcard',
+      '视频验证未通过',
+      '视频画面不够清晰。请到光线充足处，擦净摄像头后再试。',
+      '再试一次',
+      false,
+    ],
+    [
+      5000,
+      'BALANCE_NOT_ENOUGH',
+      'idcard',
+      '服务暂时不可用',
+      '认证服务暂时无法使用，这不是您的原因。请稍后再试或联系客服。',
+      '联系客服',
+      false,
+    ],
+    [
+      6000,
+      'USER_CANCEL',
+      'ocr',
+      '您已退出验证',
+      '验证没有完成，您的信息没有被核验。需要时可以重新开始。',
+      '重新开始',
+      false,
+    ],
+    [
+      9000,
+      'LIVING_NOT_START',
+      'idcard',
+      '验证没有开始',
+      '您还没有完成人脸验证。可以重新开始。',
+      '重新开始',
+      false,
+    ],
+  ];
+
+  test.each(rows)(
+    '%i %s (%s): %s, next step %s',
+    async (code, message, mode, title, detail, next, contact) => {
+      const page = await openAfterFlow(
+        answer(code, message, {
+          verification: verification(code === 1000 ? 86.47 : 40.2, mode === 'reference' ? 'ref1' : 'idcard'),
+        }),
+        mode,
+      );
+      expect(text(page, '#title')).toBe(title);
+      expect(text(page, '#detail')).toBe(detail);
+      expect(text(page, '#primary')).toBe(next);
+      expect(page.querySelector('#contact') !== undefined).toBe(contact);
+      if (contact) expect(attr(page, '#contact', 'openType')).toBe('contact');
+      const seen = screen(page);
+      expect(seen).not.toContain(String(code));
+      expect(seen).not.toContain(message);
+      expect(seen).not.toMatch(/[A-Z]{2,}_[A-Z]/);
+      expect(seen).not.toMatch(/满分|误识率|1e-\d|分数|攻击/);
+      expect(page.querySelector('#refresh')).toBeUndefined();
+      if (mode === 'reference') expect(seen).not.toMatch(/身份信息|身份证/);
+    },
+  );
+
+  test('a verification that expired says so and offers to start again', async () => {
+    const page = await openAfterFlow({
+      ...answer(9000, 'LIVING_NOT_START'),
+      outcome: 'expired',
+      resultCode: 0,
+      resultMessage: '',
+      finished: true,
+    });
+    expect(text(page, '#title')).toBe('验证已过期');
+    expect(text(page, '#detail')).toBe('这次验证超过 1 小时没有完成，已失效。请重新开始。');
+    expect(text(page, '#primary')).toBe('重新开始');
+  });
+
+  test("account problems: the one next step is WeChat's customer service, never a retry", async () => {
+    const page = await openAfterFlow(answer(5000, 'ACCOUNT_DISABLED'));
+    expect(attr(page, '#primary', 'openType')).toBe('contact');
+    expect(attr(page, '#primary', 'sessionFrom')).toBe(`faceid-客服查询编号：${BIZ_NO.slice(-8)}`);
+    expect(text(page, '#actions')).not.toContain('再试');
+  });
+
+  test('every result shows the support reference: the last 8 characters of the bizNo', async () => {
+    const page = await openAfterFlow(answer(4100, 'FAIL_LIVING_FACE_ATTACK'));
+    expect(text(page, '#support-ref')).toBe(`客服查询编号：${BIZ_NO.slice(-8)}`);
+  });
+
+  test('passed in ID-card mode shows the masked identity it confirmed; a failed OCR lists no identity fields', async () => {
+    const identity = { name: '张*', idcardNumber: '1101**********002X' };
+    const passed = await openAfterFlow(answer(1000, 'SUCCESS', { idcard: identity }), 'ocr');
+    expect(text(passed, '#identity')).toBe('姓名：张*身份证号：1101**********002X');
+    const failed = await openAfterFlow(
+      answer(3100, 'IDCARD_PHOTO_FRONTSIDE', { idcard: { name: '', idcardNumber: '1101**********' } }),
+      'ocr',
     );
-    expect(text(page, '#title')).toBe('认证通过');
-    expect(text(page, '#detail')).toContain('认证已完成');
-    expect(text(page, '#code')).toContain('1000');
-    expect(text(page, '#confidence')).toContain('与身份证权威照片比对：86.5 分');
-    expect(text(page, '#level')).toContain('百万分之一');
-    expect(page.querySelectorAll('.bar-marker')).toHaveLength(4);
-    expect(page.querySelectorAll('.band.reached')).toHaveLength(4);
-    expect(text(page, '#identity')).toContain('1101**********002X');
-    expect(page.querySelector('#restart')).toBeUndefined();
-    expect(page.querySelector('#done')).toBeDefined();
+    expect(failed.querySelector('#identity')).toBeUndefined();
+    expect(screen(failed)).not.toContain('1101');
   });
 
-  test('not the same person: the score below every band, restart offered', async () => {
-    const page = await open(
-      answer(2000, 'PASS_LIVING_NOT_THE_SAME', { verification: verification(40.2, 'ref1') }),
-    );
-    expect(text(page, '#title')).toBe('人脸比对未通过');
-    expect(text(page, '#confidence')).toContain('与参考照片比对');
-    expect(text(page, '#level')).toContain('低于');
-    expect(page.querySelectorAll('.band.reached')).toHaveLength(0);
-    expect(page.querySelector('#restart')).toBeDefined();
+  test('再试一次 starts again at once with the same details: a new token, then the verify page', async () => {
+    cloudHandlers.getBizToken = () => ({
+      ok: true,
+      bizToken: 'fresh-token',
+      bizNo: 'biz-fresh',
+      expiresAt: Date.now() + 3600_000,
+      provider: 'fidlite',
+      client: { kind: 'component', token: 'fresh-token' },
+    });
+    const page = await openAfterFlow(answer(4200, 'SR_ERROR'));
+    expect(currentFlow()).toBeUndefined();
+    expect(JSON.stringify(page.data)).not.toContain(INPUT.idcardNumber!);
+    tap(page, '#primary');
+    await until(() => recorded.navigation.length > 0, 2000, 'navigation');
+    expect(recorded.cloud.filter((c) => c.name === 'getBizToken').map((c) => c.data)).toEqual([INPUT]);
+    expect(recorded.navigation).toEqual([{ kind: 'redirectTo', url: '/pages/verify/verify' }]);
+    expect(currentFlow()?.bizToken).toBe('fresh-token');
   });
 
-  test.each([
-    [3000, 'ID_NUMBER_NAME_NOT_MATCH', '身份信息核验未通过', true],
-    [3100, 'IDCARD_PHOTO_FRONTSIDE', '身份证识别失败', true],
-    [3200, 'FAIL_OCR_FAKE_IDCARD', '证件核验未通过', false],
-    [4100, 'FAIL_LIVING_FACE_ATTACK', '活体检测未通过', false],
-    [4200, 'VIDEO_MANY_TIMES', '视频验证未通过', true],
-    [5000, 'BALANCE_NOT_ENOUGH', '服务暂不可用', false],
-    [6000, 'USER_CANCEL', '您已退出验证', true],
-  ])('%i %s: %s, restart %s', async (code, message, title, retryable) => {
-    const page = await open(answer(code, message));
-    expect(text(page, '#title')).toBe(title);
-    expect(text(page, '#code')).toContain(`${code}`);
-    expect(text(page, '#code')).toContain(message);
-    expect(page.querySelector('#confidence')).toBeUndefined();
-    expect(page.querySelector('#restart') !== undefined).toBe(retryable);
-    expect(page.querySelector('#refresh')).toBeUndefined();
+  test('a retry refused by the rate limit says when to try again', async () => {
+    const retryAt = new Date(2030, 0, 2, 14, 5).getTime();
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: { code: 'RATE_LIMITED', message: '发起认证过于频繁，请稍后再试', retryable: true, retryAt },
+    });
+    const page = await openAfterFlow(answer(4200, 'NO_FACE_FOUND'));
+    tap(page, '#primary');
+    await until(() => text(page, '#action-error'), 2000, 'error');
+    expect(text(page, '#action-error')).toBe('发起次数过多，请在 2030-01-02 14:05 后再试。');
+    expect(recorded.navigation).toEqual([]);
   });
 
-  test('a flow not finished yet offers to refresh the result', async () => {
-    const page = await open(answer(9000, 'LIVING_NOT_START'));
-    expect(text(page, '#title')).toBe('验证尚未开始');
-    cloudHandlers.getResult = () => answer(1000, 'SUCCESS');
-    tap(page, '#refresh');
-    await until(() => page.data.view?.outcome === 'passed', 2000, 'refreshed');
-    expect(recorded.cloud).toHaveLength(2);
+  test('修改信息 and 重新开始 go back to the form (which keeps the details); a result opened by URL cannot retry at once', async () => {
+    const edit = await openAfterFlow(answer(3000, 'ID_NUMBER_NAME_NOT_MATCH'));
+    tap(edit, '#primary');
+    const cancelled = await openAfterFlow(answer(6000, 'USER_CANCEL'), 'ocr');
+    tap(cancelled, '#primary');
+    const byUrl = await open(answer(4200, 'SR_ERROR'));
+    expect(text(byUrl, '#primary')).toBe('重新开始');
+    tap(byUrl, '#primary');
+    await flush();
+    expect(recorded.navigation).toEqual([
+      { kind: 'reLaunch', url: '/pages/index/index?mode=idcard' },
+      { kind: 'reLaunch', url: '/pages/index/index?mode=ocr' },
+      { kind: 'reLaunch', url: '/pages/index/index' },
+    ]);
+    expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toHaveLength(0);
   });
 
-  test('a getResult failure shows its message and a retry that asks again', async () => {
+  test('a passed check forgets the kept details; a failed one keeps them for the retry', async () => {
+    const draft = {
+      consented: true,
+      mode: 'idcard' as const,
+      name: '张三',
+      idNumber: INPUT.idcardNumber!,
+      photoPath: '',
+    };
+    saveDraft(draft);
+    await openAfterFlow(answer(4200, 'SR_ERROR'));
+    expect(savedDraft()).toEqual(draft);
+    await openAfterFlow(answer(1000, 'SUCCESS'));
+    expect(savedDraft()).toBeUndefined();
+  });
+
+  test('a support phone number from the configuration is offered where support is', async () => {
+    const saved = SUPPORT_CONFIG.phone;
+    SUPPORT_CONFIG.phone = '400-800-1234';
+    try {
+      const page = await openAfterFlow(answer(2000, 'PASS_LIVING_NOT_THE_SAME'));
+      expect(text(page, '#call')).toBe('拨打客服电话 400-800-1234');
+      tap(page, '#call');
+      await flush();
+      expect(recorded.calls).toEqual(['400-800-1234']);
+      const passed = await openAfterFlow(answer(1000, 'SUCCESS'));
+      expect(passed.querySelector('#call')).toBeUndefined();
+    } finally {
+      SUPPORT_CONFIG.phone = saved;
+    }
+  });
+
+  test("a getResult failure shows its message in the person's words and a way to ask again", async () => {
     const page = await open({
       ok: false,
       error: { code: 'UPSTREAM_TIMEOUT', message: '认证服务响应超时，请稍后重试', retryable: true },
     });
-    expect(text(page, '#error-message')).toBe('认证服务响应超时，请稍后重试');
+    expect(text(page, '#error-message')).toBe('认证服务响应太慢，请稍后重试');
     cloudHandlers.getResult = () => answer(1000, 'SUCCESS');
-    tap(page, '#retry');
+    tap(page, '#reload');
     await until(() => page.data.view, 2000, 'result after retry');
     expect(text(page, '#title')).toBe('认证通过');
     expect(recorded.cloud).toHaveLength(2);
   });
 
-  test('a thrown callFunction is a network error with retry', async () => {
+  test('a result that cannot be read because of the service comes with the customer-service button', async () => {
+    const page = await open({
+      ok: false,
+      error: { code: 'CONFIG_MISSING', message: '认证服务尚未配置完成，请联系客服', retryable: false },
+    });
+    expect(text(page, '#error-message')).toBe('认证服务暂时无法使用，请联系客服');
+    expect(attr(page, '#contact', 'openType')).toBe('contact');
+  });
+
+  test('a thrown callFunction is a network error with a way to ask again', async () => {
     const page = await open(undefined);
     cloudHandlers.getResult = () => {
       throw new Error('cloud.callFunction:fail');
     };
-    tap(page, '#retry');
-    await until(() => page.data.error === '无法连接认证服务，请稍后重试', 2000, 'network error');
+    tap(page, '#reload');
+    await until(() => page.data.error === '网络连接失败，请检查网络后重试', 2000, 'network error');
   });
 
-  test('restart keeps the mode (not the data) and forgets the flow; done goes home', async () => {
-    startFlow({ mode: 'ocr', consentVersion: 'v' }, TOKEN);
-    const page = await open(answer(6000, 'USER_CANCEL'));
-    expect(currentFlow()).toBeUndefined();
-    tap(page, '#restart');
-    tap(page, '#done');
-    await flush();
-    expect(recorded.navigation).toEqual([
-      { kind: 'reLaunch', url: '/pages/index/index?mode=ocr' },
-      { kind: 'reLaunch', url: '/pages/index/index' },
-    ]);
+  test('an H5 return whose result is not there yet offers to refresh it', async () => {
+    const page = await open(answer(9000, 'LIVING_NOT_START'), { from: 'h5' });
+    expect(text(page, '#primary')).toBe('刷新结果');
+    cloudHandlers.getResult = () => answer(1000, 'SUCCESS');
+    tap(page, '#primary');
+    await until(() => page.data.view?.outcome === 'passed', 2000, 'refreshed');
+  });
+});
+
+describe('result page in English (WeChat language en)', () => {
+  test('titles, sentences, actions and the reference come from the English table', async () => {
+    wechat.language = 'en';
+    const page = await openAfterFlow(answer(4200, 'SR_ERROR'));
+    expect(recorded.titles).toEqual(['Result']);
+    expect(text(page, '#title')).toBe('The video check did not pass');
+    expect(text(page, '#detail')).toBe(
+      'The digits could not be heard. In a quiet place, read the digits on screen aloud and clearly.',
+    );
+    expect(text(page, '#primary')).toBe('Try again');
+    expect(text(page, '#support-ref')).toBe(`Support reference: ${BIZ_NO.slice(-8)}`);
+    expect(screen(page)).not.toMatch(/[\u4e00-\u9fff]/);
   });
 
-  test('the bar places band markers at the thresholds and fills to the score', () => {
-    const view = confidenceView(verification(71));
-    expect(view.percent).toBe(71);
-    expect(view.markers.map((m) => [m.band, m.left, m.reached])).toEqual([
-      ['1e-3', THRESHOLDS['1e-3'], true],
-      ['1e-4', THRESHOLDS['1e-4'], true],
-      ['1e-5', THRESHOLDS['1e-5'], false],
-      ['1e-6', THRESHOLDS['1e-6'], false],
-    ]);
-    expect(view.level).toBe('1e-4');
+  test('reference mode speaks of the uploaded photo', async () => {
+    wechat.language = 'en';
+    const page = await openAfterFlow(
+      answer(1000, 'SUCCESS', { verification: verification(90, 'ref1') }),
+      'reference',
+    );
+    expect(text(page, '#detail')).toBe('It is you: your face matches the photo you uploaded.');
+    expect(text(page, '#primary')).toBe('Done');
   });
 });
 
@@ -224,7 +504,7 @@ describe('result page: how it is reached', () => {
     const page = await openWith({ bizNo: 'biz-unknown' });
     expect(recorded.cloud).toHaveLength(0);
     expect(text(page, '#error-message')).toContain('我的认证记录');
-    expect(page.querySelector('#retry')).toBeUndefined();
+    expect(page.querySelector('#reload')).toBeUndefined();
     tap(page, '#records');
     await flush();
     expect(recorded.navigation).toEqual([{ kind: 'redirectTo', url: '/pages/records/records' }]);
@@ -239,13 +519,13 @@ describe('result page: how it is reached', () => {
     expect(currentFlow()).toBeUndefined();
     expect(JSON.stringify(page.data)).not.toContain('11010519491231002X');
     expect(JSON.stringify(page.data)).not.toContain('张三');
-    expect(page.data.restartMode).toBe('idcard');
+    expect(page.data.mode).toBe('idcard');
   });
 
   test('opened from the records page: 返回认证记录 goes back there', async () => {
     const page = await openWith({ bizToken: encodeURIComponent(TOKEN), from: 'records' });
-    expect(text(page, '#done')).toBe('返回认证记录');
-    tap(page, '#done');
+    expect(text(page, '#primary')).toBe('返回认证记录');
+    tap(page, '#primary');
     await flush();
     expect(recorded.navigation).toEqual([{ kind: 'navigateBack' }]);
   });

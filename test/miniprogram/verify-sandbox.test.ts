@@ -97,3 +97,29 @@ describe('verify page with the FaceID stand-in against the sandbox', () => {
     expect(recorded.navigation).toEqual([]);
   });
 });
+
+describe('verify page with the stand-in: a flow the person left finishes late', () => {
+  test("its completion arrives through the new page's component with the old token and is ignored", async () => {
+    const oldToken = await issueToken(sandbox().url, 'idcard');
+    const left = open(oldToken);
+    await startVerification(left);
+    await until(() => left.querySelector('#faceid >>> #step-video'), 3000, 'video step');
+    const oldComponent = left.querySelector('#faceid')!;
+
+    const newToken = await issueToken(sandbox().url, 'idcard');
+    const page = open(newToken);
+    await until(() => page.querySelector('#faceid >>> #agree'), 2000, 'new stand-in');
+
+    // The upload of the flow left behind answers now: the stand-in's one handler is the new component's.
+    oldComponent.instance.finish('complete');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(recorded.navigation).toEqual([]);
+    expect(page.data).toMatchObject({ phase: 'verifying', token: newToken });
+
+    page.querySelector('#faceid')!.instance.finish('complete');
+    await until(() => recorded.navigation.length > 0, 2000, 'redirect');
+    expect(recorded.navigation).toEqual([
+      { kind: 'redirectTo', url: `/pages/result/result?bizToken=${encodeURIComponent(newToken)}` },
+    ]);
+  });
+});

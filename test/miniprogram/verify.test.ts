@@ -116,7 +116,7 @@ describe('verify page with another faceid-verify implementation', () => {
     await until(() => page.data.phase === 'refreshing', 1000, 'refreshing');
     expect(first.attached).toBe(false);
     expect(live()).toHaveLength(0);
-    expect(text(page, '#refreshing')).toContain('正在重新获取');
+    expect(text(page, '#refreshing')).toContain('认证已过期，正在重新开始…');
 
     answer.resolve(tokenOk(fresh));
     await until(() => live().length === 1, 1000, 'new component');
@@ -125,6 +125,8 @@ describe('verify page with another faceid-verify implementation', () => {
     expect(second.token).toBe(fresh);
     expect(recorded.cloud).toEqual([{ name: 'getBizToken', data: INPUT }]);
     expect(currentFlow()?.bizToken).toBe(fresh);
+    await until(() => recorded.toasts.length > 0, 1000, 'toast');
+    expect(recorded.toasts).toEqual(['已重新开始，请再勾选一次同意']);
 
     second.finish('complete');
     await until(() => recorded.navigation.length > 0, 1000, 'redirect');
@@ -133,7 +135,7 @@ describe('verify page with another faceid-verify implementation', () => {
     expect(personalDataLeaked()).toEqual([]);
   });
 
-  test('after two refreshes that end in tokenError again: a clear error and a way back, never a loop', async () => {
+  test('after two refreshes that end in tokenError again: plain words, a way back and support, never a loop', async () => {
     const { page } = open();
     await flush();
     for (let i = 0; i < 2; i++) {
@@ -150,8 +152,14 @@ describe('verify page with another faceid-verify implementation', () => {
 
     expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toHaveLength(2);
     expect(live()).toHaveLength(0);
-    expect(text(page, '#failed-message')).toContain('多次失效');
+    expect(text(page, '#failed-message')).toBe(
+      '验证多次没能开始。请返回重新开始；如果仍然不行，请联系客服。',
+    );
     expect(page.querySelector('#retry')).toBeUndefined();
+    expect(page.querySelector('#contact')?.toJSON().attrs).toContainEqual({
+      name: 'openType',
+      value: 'contact',
+    });
     tap(page, '#back');
     await flush();
     expect(recorded.navigation).toEqual([{ kind: 'navigateBack' }]);
@@ -167,7 +175,7 @@ describe('verify page with another faceid-verify implementation', () => {
     });
     live()[0].finish('tokenError');
     await until(() => page.data.phase === 'failed', 1000, 'failed');
-    expect(text(page, '#failed-message')).toBe('认证服务响应超时，请稍后重试');
+    expect(text(page, '#failed-message')).toBe('认证服务响应太慢，请稍后重试');
     expect(page.querySelector('#retry')).toBeDefined();
 
     cloudHandlers.getBizToken = () => tokenOk(nextToken());
@@ -315,13 +323,90 @@ describe('verify page: token lifecycle', () => {
     expect(recorded.navigation[0].url).toBe(`/pages/result/result?bizToken=${encodeURIComponent(token)}`);
   });
 
-  test('a refreshed token from a product that needs the native SDK: a clear message, no component', async () => {
+  test('a refreshed token from a product that is not the component: a plain message, no component', async () => {
     const { page } = open();
     await flush();
     cloudHandlers.getBizToken = () => ({ ...tokenOk(nextToken()), client: { kind: 'sdk', token: 'x' } });
     live()[0].finish('tokenError');
     await until(() => page.data.phase === 'failed', 1000, 'failed');
-    expect(text(page, '#failed-message')).toContain('原生 App（SDK）');
+    expect(text(page, '#failed-message')).toBe('认证服务设置有变化，请返回重新开始。');
     expect(live()).toHaveLength(0);
+  });
+});
+
+describe("verify page: the component's one completion handler for the whole app", () => {
+  test("an onFinish carrying another token (a flow already left) is ignored; the mounted token's is not", async () => {
+    const { page, token } = open();
+    await flush();
+    const component = live()[0];
+    const old = nextToken();
+    component.finishWith(old, 'complete');
+    component.finishWith(old, 'tokenError');
+    await flush(10);
+    expect(recorded.navigation).toEqual([]);
+    expect(recorded.cloud).toHaveLength(0);
+    expect(page.data.phase).toBe('verifying');
+
+    component.finish('complete');
+    await until(() => recorded.navigation.length > 0, 1000, 'redirect');
+    expect(recorded.navigation).toEqual([
+      { kind: 'redirectTo', url: `/pages/result/result?bizToken=${encodeURIComponent(token)}` },
+    ]);
+  });
+
+  test('after a refresh, a late tokenError of the replaced token does not refresh again', async () => {
+    const { page, token } = open();
+    await flush();
+    live()[0].finish('tokenError');
+    await until(() => live().length === 1 && page.data.phase === 'verifying', 1000, 'remount');
+    const fresh = live()[0];
+    fresh.finishWith(token, 'tokenError');
+    fresh.finishWith(token, 'complete');
+    await flush(10);
+    expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toHaveLength(1);
+    expect(recorded.navigation).toEqual([]);
+    expect(page.data.refreshes).toBe(1);
+  });
+});
+
+describe("verify page: the component's storage keys never outlive the page", () => {
+  const KEYS = [
+    'result',
+    'name',
+    'idcard_number',
+    'valid_date',
+    'issued_by',
+    'image_ref_ocridcardback',
+    'image_ref_ocridcardfront',
+  ];
+
+  test('leaving the verify page removes every key the component may have left, and nothing else', async () => {
+    const { page } = open();
+    await flush();
+    for (const key of KEYS) storage.set(key, INPUT.idcardNumber);
+    storage.set('host-setting', 'kept');
+    page.instance.onUnload();
+    for (const key of KEYS) expect(storage.has(key)).toBe(false);
+    expect(storage.get('host-setting')).toBe('kept');
+  });
+
+  test('launching the app removes them too (an app killed mid-flow left them behind)', () => {
+    for (const key of KEYS) storage.set(key, INPUT.idcardName);
+    storage.set('host-setting', 'kept');
+    let appOptions: Record<string, unknown> = {};
+    const g = globalThis as Record<string, unknown>;
+    const realApp = g.App;
+    g.App = (options: Record<string, unknown>) => (appOptions = options);
+    try {
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('../../miniprogram/app');
+      });
+    } finally {
+      g.App = realApp;
+    }
+    (appOptions.onLaunch as () => void).call(appOptions);
+    for (const key of KEYS) expect(storage.has(key)).toBe(false);
+    expect(storage.get('host-setting')).toBe('kept');
   });
 });

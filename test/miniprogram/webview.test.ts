@@ -71,7 +71,7 @@ describe('web-view page (FaceID H5 products)', () => {
     page.querySelector('#webview')!.dispatchEvent('error', { detail: { src: H5_URL } });
     await flush();
     expect(page.querySelector('#webview')).toBeUndefined();
-    expect(text(page, '#failed-message')).toContain('认证页面无法打开');
+    expect(text(page, '#failed-message')).toContain('认证页面打不开');
   });
 
   test('leaving the page forgets the flow and its personal data', async () => {

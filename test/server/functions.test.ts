@@ -293,6 +293,9 @@ describe('whoami', () => {
       ok: true,
       openid: 'o-user-9',
       uploadDir: 'faceid/o-user-9/',
+      retentionDays: 30,
+      provider: 'fidlite',
+      keepsImages: false,
     });
     expect(await h.call<Answer>('whoami', {}, null)).toMatchObject({
       ok: false,

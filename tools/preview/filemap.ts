@@ -55,6 +55,18 @@ export function rpxToPx(css: string): string {
   return css.replace(/(-?\d*\.?\d+)rpx\b/g, (_all, n: string) => `${Number((Number(n) / 2).toFixed(3))}px`);
 }
 
+/**
+ * Font sizes follow the system font setting as WeChat's text zoom does: every `font-size` in px is multiplied by
+ * `--wx-font-scale` (1 unless the preview is opened with `?font=<scale>`).
+ */
+export function scaleFontSizes(css: string): string {
+  return css.replace(
+    /font-size\s*:\s*([^;}!]*\dpx[^;}!]*?)(\s*!important)?\s*(?=[;}])/g,
+    (_all, value: string, important = '') =>
+      `font-size: calc(${value.trim()} * var(--wx-font-scale, 1))${important}`,
+  );
+}
+
 /** Compiles one script to CommonJS; `exports` is bound because simulate only passes require and module. */
 export function compileScript(source: string, file: string): string {
   const loader = file.endsWith('.ts') ? 'ts' : 'js';
@@ -128,7 +140,7 @@ export function buildFileMap(root = MINIPROGRAM_ROOT): FileMap {
     const source = read(virtual, root);
     const imports = prepend.map((p) => `@import "${posix.relative(posix.dirname(virtual), p)}";\n`).join('');
     if (source === undefined && imports === '') return;
-    const css = imports + rpxToPx(source ?? '');
+    const css = imports + scaleFontSizes(rpxToPx(source ?? ''));
     files[virtual] = css;
     for (const m of css.matchAll(/@import\s+["']([^"']+)["']/g)) {
       const target = m[1].startsWith('/') ? m[1].slice(1) : posix.join(posix.dirname(virtual), m[1]);

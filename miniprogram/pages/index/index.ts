@@ -1,9 +1,14 @@
 import { CONSENT_VERSION } from '../../domain/consent';
+import type { ClientError } from '../../domain/errors';
 import type { GetBizTokenEvent, VerificationMode } from '../../domain/events';
-import { checkIdNumber, checkName } from '../../domain/idcard';
-import { getBizToken, uploadReferencePhoto } from '../../services/cloud';
-import { startIssuedFlow } from '../../services/flow';
+import { checkIdNumber, checkName, normalizeIdNumber } from '../../domain/idcard';
+import { copyFor, fill, formatClock, setTitle, type Copy } from '../../i18n/index';
+import { uploadReferencePhoto } from '../../services/cloud';
+import { deploymentFacts } from '../../services/deployment';
+import { saveDraft, savedDraft } from '../../services/flow';
 import { pickReferencePhoto } from '../../services/photo';
+import { startVerification } from '../../services/start';
+import { needsSupport, openPrivacyPolicy } from '../../services/support';
 
 type EntryMode = Exclude<VerificationMode, 'liveness'>;
 const ENTRY_MODES: readonly EntryMode[] = ['idcard', 'ocr', 'reference'];
@@ -13,35 +18,48 @@ interface EntryState {
   mode: EntryMode;
   name: string;
   idNumber: string;
+  nameTouched: boolean;
   idTouched: boolean;
   photoPath: string;
   photoPicking: boolean;
   submitting: boolean;
+  /** RATE_LIMITED: no start before this time (epoch ms); 0 when free. */
+  blockedUntil: number;
 }
 
 interface Derived {
   nameError: string;
   idError: string;
   canSubmit: boolean;
+  /** Why the start button is disabled, said under it; '' when it is enabled. */
+  blockReason: string;
 }
 
-/** Inline messages and whether the form can be sent, from the current input. */
-function derive(s: EntryState): Derived {
+/** Inline messages, whether the form can be sent, and why not, from the current input. */
+function derive(s: EntryState, t: Copy, now: number = Date.now()): Derived {
   const name = checkName(s.name);
   const id = checkIdNumber(s.idNumber);
-  const nameError = s.name !== '' && !name.ok ? name.message : '';
+  let nameError = '';
+  if (!name.ok && (s.nameTouched || (s.name !== '' && name.problem !== 'empty')))
+    nameError = t.nameProblems[name.problem as keyof Copy['nameProblems']];
   let idError = '';
   if (s.idNumber !== '' && !id.ok) {
     // While typing, a wrong character is worth saying at once; the length and checksum wait for 18 characters.
     const partial = s.idNumber.length < 18 ? checkIdNumber(s.idNumber.padEnd(18, '0')) : id;
-    if (s.idTouched || s.idNumber.length >= 18) idError = id.message;
-    else if (!partial.ok && partial.problem === 'characters') idError = partial.message;
-  }
-  let inputOk = false;
-  if (s.mode === 'idcard') inputOk = name.ok && id.ok;
-  else if (s.mode === 'ocr') inputOk = true;
-  else inputOk = s.photoPath !== '';
-  return { nameError, idError, canSubmit: s.consented && !s.submitting && !s.photoPicking && inputOk };
+    if (s.idTouched || s.idNumber.length >= 18)
+      idError = t.idProblems[id.problem as keyof Copy['idProblems']];
+    else if (!partial.ok && partial.problem === 'characters') idError = t.idProblems.characters;
+  } else if (s.idTouched && !id.ok) idError = t.idProblems.empty;
+  const b = t.entry.blocked;
+  let blockReason = '';
+  if (!s.consented) blockReason = b.consent;
+  else if (s.mode === 'idcard' && !name.ok) blockReason = s.name.trim() === '' ? b.name : b.nameInvalid;
+  else if (s.mode === 'idcard' && !id.ok) blockReason = s.idNumber === '' ? b.id : b.idInvalid;
+  else if (s.mode === 'reference' && s.photoPicking) blockReason = b.busy;
+  else if (s.mode === 'reference' && !s.photoPath) blockReason = b.photo;
+  else if (s.blockedUntil > now)
+    blockReason = fill(t.entry.rateLimited, { time: formatClock(s.blockedUntil, now) });
+  return { nameError, idError, blockReason, canSubmit: blockReason === '' && !s.submitting };
 }
 
 const initial: EntryState = {
@@ -49,34 +67,89 @@ const initial: EntryState = {
   mode: 'idcard',
   name: '',
   idNumber: '',
+  nameTouched: false,
   idTouched: false,
   photoPath: '',
   photoPicking: false,
   submitting: false,
+  blockedUntil: 0,
 };
 
-/** Reference photos already uploaded in this page's life, by local path. */
+/** Reference photos already uploaded in this app session, by local path. */
 const uploaded = new Map<string, string>();
+
+/** Timers that lift a rate limit, per page instance. */
+const unblockTimers = new WeakMap<object, ReturnType<typeof setTimeout>>();
+
+/** The consent's sentence on keeping records, from what this deployment said (whoami). */
+function keepSentence(t: Copy, days: number | undefined, keepsImages: boolean): string {
+  if (days === undefined) return t.consent.keepUnknown;
+  return fill(keepsImages ? t.consent.keepImages : t.consent.keep, { days });
+}
+
+/** The message for a failed start, in the person's words. */
+function startErrorText(t: Copy, error: ClientError): string {
+  if (error.code === 'RATE_LIMITED') {
+    return error.retryAt
+      ? fill(t.entry.rateLimited, { time: formatClock(error.retryAt) })
+      : t.entry.rateLimitedSoon;
+  }
+  return t.errors[error.code] ?? error.message;
+}
 
 Component({
   data: {
     ...initial,
-    ...derive(initial),
-    consentVersion: CONSENT_VERSION,
+    ...derive(initial, copyFor('zh')),
+    t: copyFor('zh'),
+    consentVersion: fill(copyFor('zh').consent.version, { version: CONSENT_VERSION }),
+    keepText: copyFor('zh').consent.keepUnknown,
     error: '',
+    /** The error sends the person to support: WeChat's customer-service button is shown with it. */
+    errorContact: false,
     photoError: '',
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
+      const t = copyFor();
+      setTitle(t.nav.entry);
+      const kept = savedDraft();
+      const patch: Partial<EntryState> = kept
+        ? { ...kept, nameTouched: kept.name !== '', idTouched: kept.idNumber !== '' }
+        : {};
       const mode = query.mode as EntryMode | undefined;
-      if (mode && ENTRY_MODES.includes(mode)) this.update({ mode });
+      if (mode && ENTRY_MODES.includes(mode)) patch.mode = mode;
+      this.setData({ t, consentVersion: fill(t.consent.version, { version: CONSENT_VERSION }) });
+      this.update(patch);
+      if (kept) this.scrollToForm();
+      void this.loadFacts();
     },
-    update(patch: Partial<EntryState> & { error?: string; photoError?: string }) {
-      const next = { ...(this.data as EntryState), ...patch };
-      this.setData({ ...patch, ...derive(next) });
+    onUnload() {
+      const timer = unblockTimers.get(this);
+      if (timer !== undefined) clearTimeout(timer);
+    },
+    async loadFacts() {
+      const facts = await deploymentFacts();
+      const t = this.data.t as Copy;
+      this.setData({ keepText: keepSentence(t, facts?.retentionDays, facts?.keepsImages ?? false) });
+    },
+    scrollToForm() {
+      try {
+        wx.pageScrollTo({ selector: '#form', duration: 0, fail: () => undefined });
+      } catch {
+        // Nothing to scroll in a page without a scroll view.
+      }
+    },
+    update(patch: Partial<EntryState> & { error?: string; errorContact?: boolean; photoError?: string }) {
+      const next = { ...(this.data as unknown as EntryState), ...patch };
+      const contact = patch.error === undefined ? {} : { errorContact: patch.errorContact ?? false };
+      this.setData({ ...patch, ...contact, ...derive(next, this.data.t as Copy) });
     },
     onConsent(e: WechatMiniprogram.CustomEvent<{ value: string[] }>) {
       this.update({ consented: e.detail.value.includes('agree') });
+    },
+    onPolicy() {
+      openPrivacyPolicy();
     },
     onMode(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       const mode = e.detail.value as EntryMode;
@@ -85,8 +158,11 @@ Component({
     onName(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       this.update({ name: e.detail.value, error: '' });
     },
+    onNameBlur() {
+      this.update({ nameTouched: true });
+    },
     onIdNumber(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      const idNumber = e.detail.value.toUpperCase();
+      const idNumber = normalizeIdNumber(e.detail.value);
       this.update({ idNumber, error: '' });
       return idNumber;
     },
@@ -97,16 +173,18 @@ Component({
       if (this.data.photoPicking || this.data.submitting || !this.data.consented) return;
       this.update({ photoPicking: true, photoError: '', error: '' });
       const photo = await pickReferencePhoto();
+      const t = this.data.t as Copy;
       if (photo.ok) this.update({ photoPicking: false, photoPath: photo.path });
-      else this.update({ photoPicking: false, photoError: photo.message });
+      else this.update({ photoPicking: false, photoError: photo.cancelled ? '' : t.entry[photo.problem] });
     },
     async buildEvent(): Promise<GetBizTokenEvent | string> {
-      const s = this.data as EntryState;
+      const s = this.data as unknown as EntryState;
+      const t = this.data.t as Copy;
       if (s.mode === 'idcard') {
         const name = checkName(s.name);
         const id = checkIdNumber(s.idNumber);
-        if (!name.ok) return name.message;
-        if (!id.ok) return id.message;
+        if (!name.ok) return t.nameProblems[name.problem as keyof Copy['nameProblems']];
+        if (!id.ok) return t.idProblems[id.problem as keyof Copy['idProblems']];
         return {
           mode: 'idcard',
           idcardName: name.value,
@@ -118,28 +196,59 @@ Component({
       let fileID = uploaded.get(s.photoPath);
       if (!fileID) {
         const up = await uploadReferencePhoto(s.photoPath);
-        if (!up.ok) return up.error.message;
+        if (!up.ok)
+          return up.error.code === 'NETWORK_ERROR' ? t.entry.photoUploadFailed : startErrorText(t, up.error);
         fileID = up.fileID;
         uploaded.set(s.photoPath, fileID);
       }
       return { mode: 'reference', imageRef1: fileID, consentVersion: CONSENT_VERSION };
     },
+    keepDraft() {
+      const s = this.data as unknown as EntryState;
+      saveDraft({
+        consented: s.consented,
+        mode: s.mode,
+        name: s.name,
+        idNumber: s.idNumber,
+        photoPath: s.photoPath,
+      });
+    },
+    blockUntil(retryAt: number) {
+      const previous = unblockTimers.get(this);
+      if (previous !== undefined) clearTimeout(previous);
+      unblockTimers.set(
+        this,
+        setTimeout(() => this.update({ blockedUntil: 0 }), Math.max(0, retryAt - Date.now()) + 500),
+      );
+      this.update({ blockedUntil: retryAt });
+    },
     async onSubmit() {
       if (!this.data.canSubmit) return;
       this.update({ submitting: true, error: '' });
+      this.keepDraft();
       const event = await this.buildEvent();
       if (typeof event === 'string') {
         this.update({ submitting: false, error: event });
         return;
       }
-      const res = await getBizToken(event);
-      if (!res.ok) {
-        this.update({ submitting: false, error: res.error.message });
-        return;
-      }
-      const started = startIssuedFlow(event, res);
+      const started = await startVerification(event);
+      const t = this.data.t as Copy;
       if (!started.ok) {
-        this.update({ submitting: false, error: started.message });
+        if ('sdkOnly' in started) {
+          this.update({ submitting: false, error: t.entry.sdkOnly, errorContact: true });
+          return;
+        }
+        const { error } = started;
+        if (error.code === 'RATE_LIMITED' && error.retryAt && error.retryAt > Date.now()) {
+          this.update({ submitting: false });
+          this.blockUntil(error.retryAt);
+          return;
+        }
+        this.update({
+          submitting: false,
+          error: startErrorText(t, error),
+          errorContact: needsSupport(error.code),
+        });
         return;
       }
       wx.navigateTo({ url: started.page, complete: () => this.update({ submitting: false }) });

@@ -1,6 +1,7 @@
-/** Turns listVerifications items into the rows the records page shows. */
+/** Turns listVerifications items into the rows the records page shows, in the copy's locale. */
 
 import type { VerificationMode, VerificationSummaryItem } from '../../domain/events';
+import { fill, formatDateTime, type Copy } from '../../i18n/index';
 
 /** A token can be used for one hour after it is issued (seed 003); after that an unfinished flow is abandoned. */
 const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
@@ -10,54 +11,86 @@ export type RowTone = 'success' | 'warn' | 'info';
 export interface RecordRow {
   bizNo: string;
   bizToken: string;
+  mode: VerificationMode;
   when: string;
-  mode: string;
+  modeText: string;
+  /** The state in words: the outcome's title, or what happened to a verification without one. */
   state: string;
+  /** One sentence: why, and what the person can do. */
+  reason: string;
   tone: RowTone;
   canOpen: boolean;
   maskedName: string;
   maskedIdNumber: string;
+  deleteLabel: string;
   deleting: boolean;
   error: string;
 }
 
-export const MODE_LABELS: Record<VerificationMode, string> = {
-  idcard: '身份证信息',
-  ocr: '身份证拍照',
-  reference: '参考照片',
-  liveness: '仅活体检测',
-};
+/** Formats a record's time: `YYYY-MM-DD HH:mm`, local. */
+export const formatTime = formatDateTime;
 
-const pad = (n: number): string => String(n).padStart(2, '0');
-
-/** Local date and time, `YYYY-MM-DD HH:mm`. */
-export function formatTime(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+function outcomeSentence(t: Copy, item: VerificationSummaryItem): string {
+  const copy = t.result.outcomes[item.outcome ?? 'not_started'];
+  if (item.mode === 'reference') return copy.reference ?? copy.detail;
+  if (item.mode === 'ocr') return copy.ocr ?? copy.detail;
+  return copy.detail;
 }
 
-function stateOf(item: VerificationSummaryItem, now: number): { state: string; tone: RowTone } {
-  if (item.status === 'finished') {
-    const tone = item.outcome === 'passed' ? 'success' : item.outcome === 'cancelled' ? 'info' : 'warn';
-    return { state: item.title ?? '已完成', tone };
+function stateOf(
+  t: Copy,
+  item: VerificationSummaryItem,
+  now: number,
+): { state: string; reason: string; tone: RowTone } {
+  const r = t.records;
+  switch (item.status) {
+    case 'finished': {
+      const outcome = item.outcome ?? 'not_started';
+      const tone: RowTone =
+        outcome === 'passed'
+          ? 'success'
+          : ['cancelled', 'not_started', 'expired'].includes(outcome)
+            ? 'info'
+            : 'warn';
+      return {
+        state: t.result.outcomes[outcome].title,
+        reason: outcome === 'passed' ? '' : outcomeSentence(t, item),
+        tone,
+      };
+    }
+    case 'failed':
+      return {
+        state: r.status.failed,
+        reason: item.errorCode ? t.errors[item.errorCode] : r.reasons.failed,
+        tone: 'warn',
+      };
+    case 'issued':
+      if (now < item.createdAt + TOKEN_LIFETIME_MS)
+        return { state: r.inProgress, reason: r.reasons.inProgress, tone: 'info' };
+      return { state: r.status.expired, reason: r.reasons.expired, tone: 'info' };
+    case 'requesting':
+      return { state: r.status.requesting, reason: r.reasons.requesting, tone: 'info' };
+    case 'cancelled':
+      return { state: r.status.cancelled, reason: r.reasons.cancelled, tone: 'info' };
+    case 'expired':
+      return { state: r.status.expired, reason: r.reasons.expired, tone: 'info' };
   }
-  if (item.status === 'failed') return { state: '失败', tone: 'warn' };
-  if (item.status === 'issued' && now < item.createdAt + TOKEN_LIFETIME_MS)
-    return { state: '进行中', tone: 'info' };
-  return { state: '未完成', tone: 'info' };
 }
 
-/** One row: date, mode, outcome or status, masked identity, and whether it opens the result page. */
-export function presentRecord(item: VerificationSummaryItem, now: number): RecordRow {
+/** One row: date, mode, state and reason, masked identity, and whether it opens the result page. */
+export function presentRecord(item: VerificationSummaryItem, now: number, t: Copy): RecordRow {
+  const when = formatDateTime(item.createdAt);
   return {
     bizNo: item.bizNo,
     bizToken: item.bizToken ?? '',
-    when: formatTime(item.createdAt),
-    mode: MODE_LABELS[item.mode] ?? item.mode,
-    ...stateOf(item, now),
-    canOpen: Boolean(item.bizToken) && (item.status === 'finished' || item.status === 'issued'),
-    maskedName: item.maskedName ?? '',
-    maskedIdNumber: item.maskedIdNumber ?? '',
+    mode: item.mode,
+    when,
+    modeText: fill(t.records.mode, { mode: t.records.modes[item.mode] ?? item.mode }),
+    ...stateOf(t, item, now),
+    canOpen: Boolean(item.bizToken) && item.status === 'finished',
+    maskedName: item.maskedName ? fill(t.records.name, { name: item.maskedName }) : '',
+    maskedIdNumber: item.maskedIdNumber ? fill(t.records.id, { id: item.maskedIdNumber }) : '',
+    deleteLabel: fill(t.records.deleteLabel, { when }),
     deleting: false,
     error: '',
   };

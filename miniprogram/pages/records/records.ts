@@ -1,4 +1,7 @@
+import { copyFor, fill, setTitle, type Copy } from '../../i18n/index';
 import { deleteVerification, listVerifications } from '../../services/cloud';
+import { deploymentFacts } from '../../services/deployment';
+import { needsSupport } from '../../services/support';
 import { presentRecord, type RecordRow } from './present';
 
 const PAGE_SIZE = 10;
@@ -11,33 +14,52 @@ type BizNoEvent = WechatMiniprogram.CustomEvent<
 
 Component({
   data: {
+    t: copyFor('zh'),
+    intro: copyFor('zh').records.intro,
     rows: [] as RecordRow[],
     hasMore: false,
     loading: true,
     loadingMore: false,
     error: '',
+    errorContact: false,
     moreError: '',
   },
   methods: {
     onLoad() {
-      this.reload();
+      const t = copyFor();
+      setTitle(t.nav.records);
+      this.setData({ t, intro: t.records.intro });
+      void this.reload();
+      void deploymentFacts().then((facts) => {
+        if (facts) this.setData({ intro: fill(t.records.introDays, { days: facts.retentionDays }) });
+      });
+    },
+    copy(): Copy {
+      return this.data.t as Copy;
+    },
+    errorText(error: { code: string; message: string }): string {
+      return (this.copy().errors as Record<string, string>)[error.code] ?? error.message;
     },
     async reload() {
       this.setData({ loading: true, error: '', moreError: '' });
       const res = await listVerifications(0, PAGE_SIZE);
       if (!res.ok) {
-        this.setData({ loading: false, error: res.error.message });
+        this.setData({
+          loading: false,
+          error: this.errorText(res.error),
+          errorContact: needsSupport(res.error.code),
+        });
         return;
       }
       const now = Date.now();
       this.setData({
         loading: false,
-        rows: res.items.map((item) => presentRecord(item, now)),
+        rows: res.items.map((item) => presentRecord(item, now, this.copy())),
         hasMore: res.hasMore,
       });
     },
     onRetry() {
-      if (!this.data.loading) this.reload();
+      if (!this.data.loading) void this.reload();
     },
     async onMore() {
       if (this.data.loading || this.data.loadingMore || !this.data.hasMore) return;
@@ -50,12 +72,12 @@ Component({
       for (let page = first; hasMore && added.length < PAGE_SIZE && page < first + 2; page++) {
         const res = await listVerifications(page, PAGE_SIZE);
         if (!res.ok) {
-          this.setData({ loadingMore: false, moreError: res.error.message });
+          this.setData({ loadingMore: false, moreError: this.errorText(res.error) });
           return;
         }
         const now = Date.now();
         for (const item of res.items) {
-          if (!shown.has(item.bizNo)) added.push(presentRecord(item, now));
+          if (!shown.has(item.bizNo)) added.push(presentRecord(item, now, this.copy()));
           shown.add(item.bizNo);
         }
         hasMore = res.hasMore;
@@ -70,25 +92,29 @@ Component({
       const found = this.rowOf(e);
       if (!found || !found.row.canOpen) return;
       wx.navigateTo({
-        url: `/pages/result/result?bizToken=${encodeURIComponent(found.row.bizToken)}&from=records`,
+        url: `/pages/result/result?bizToken=${encodeURIComponent(found.row.bizToken)}&from=records&mode=${found.row.mode}`,
       });
     },
     async onDelete(e: BizNoEvent) {
       const found = this.rowOf(e);
       if (!found || found.row.deleting) return;
       const { bizNo } = found.row;
+      const r = this.copy().records;
       const answer = await wx.showModal({
-        title: '删除认证记录',
-        content: `删除 ${found.row.when} 的认证记录后无法恢复，确定删除吗？`,
-        confirmText: '删除',
-        confirmColor: '#e64340',
-        cancelText: '取消',
+        title: r.confirmTitle,
+        content: fill(r.confirmContent, { when: found.row.when }),
+        confirmText: r.confirmOk,
+        confirmColor: '#c62828',
+        cancelText: r.cancel,
       });
       if (!answer.confirm) return;
       this.patchRow(bizNo, { deleting: true, error: '' });
       const res = await deleteVerification(bizNo);
       if (!res.ok) {
-        this.patchRow(bizNo, { deleting: false, error: `删除失败：${res.error.message}` });
+        this.patchRow(bizNo, {
+          deleting: false,
+          error: fill(r.deleteFailed, { message: this.errorText(res.error) }),
+        });
         return;
       }
       this.setData({ rows: this.data.rows.filter((row) => row.bizNo !== bizNo) });

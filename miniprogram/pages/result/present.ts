@@ -1,27 +1,23 @@
-/** Turns a getResult answer into what the result page shows. */
+/** Turns a getResult answer into what the result page shows: one title, one sentence, one next step. */
 
-import type { ConfidenceLevel, GetResultOk, Thresholds, VerificationSummary } from '../../domain/events';
+import type { GetResultOk, VerificationMode } from '../../domain/events';
 import type { Outcome } from '../../domain/result-codes';
+import type { Copy } from '../../i18n/index';
+import { fill } from '../../i18n/index';
+import { supportReference } from '../../services/support';
 
 export type Tone = 'success' | 'warn' | 'info';
 
-export interface BandMarker {
-  band: keyof Thresholds;
-  label: string;
-  value: string;
-  /** Position on the bar, 0–100. */
-  left: number;
-  reached: boolean;
-}
+/**
+ * What a button does: start again at once with the same details (`retry`, `retake`), go back to the form with
+ * the details kept (`edit`, `changePhoto`, `restart`), open WeChat's customer service (`contact`), or leave.
+ */
+export type ResultAction =
+  'retry' | 'retake' | 'edit' | 'changePhoto' | 'restart' | 'contact' | 'refresh' | 'done' | 'backToRecords';
 
-export interface ConfidenceView {
-  against: string;
-  confidence: string;
-  /** Fill of the bar, 0–100. */
-  percent: number;
-  markers: BandMarker[];
-  levelText: string;
-  level: ConfidenceLevel;
+export interface ActionView {
+  action: ResultAction;
+  label: string;
 }
 
 export interface ResultView {
@@ -30,80 +26,117 @@ export interface ResultView {
   icon: 'success' | 'warn' | 'info';
   title: string;
   detail: string;
-  resultCode: number;
-  resultMessage: string;
-  retryable: boolean;
-  finished: boolean;
-  confidence?: ConfidenceView;
+  primary: ActionView;
+  /** WeChat's customer-service button under the primary action (where retrying alone may not help). */
+  contact: boolean;
+  /** The last 8 characters of the bizNo, for support. */
+  supportRef: string;
   maskedName?: string;
   maskedIdNumber?: string;
 }
 
-const BAND_LABELS: Record<keyof Thresholds, string> = {
-  '1e-3': '千分之一',
-  '1e-4': '万分之一',
-  '1e-5': '十万分之一',
-  '1e-6': '百万分之一',
-};
+/** Where the result page was opened from, and what it can do from there. */
+export interface ResultContext {
+  /** The mode of the verification, when known (the flow, the records page, or the comparison made). */
+  mode?: VerificationMode;
+  /** Whether the same details are still in memory, so a retry can start at once. */
+  canRestartDirectly: boolean;
+  fromRecords: boolean;
+  /** Opened by an H5 product's return: its result may still be on its way. */
+  fromH5: boolean;
+}
 
-const AGAINST: Record<VerificationSummary['against'], string> = {
-  idcard: '与身份证权威照片比对',
-  ref1: '与参考照片比对',
-  ref2: '与第二张参考照片比对',
-};
+/** Outcomes where a person could do nothing wrong themselves, or where support may need to look. */
+const CONTACT_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>([
+  'not_same_person',
+  'identity_mismatch',
+  'fake_idcard',
+  'liveness_attack',
+  'account_error',
+]);
 
-const LEVEL_TEXT: Record<ConfidenceLevel, string> = {
-  '1e-6': '相似度达到误识率百万分之一的阈值，可信度很高',
-  '1e-5': '相似度达到误识率十万分之一的阈值，可信度高',
-  '1e-4': '相似度达到误识率万分之一的阈值，可信度较高',
-  '1e-3': '相似度只达到误识率千分之一的阈值，可信度一般',
-  none: '相似度低于误识率千分之一的阈值，不能认定为同一人',
-};
+/** Result messages whose own sentence says more precisely what to do differently. */
+const HINTED_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>([
+  'idcard_error',
+  'liveness_attack',
+  'liveness_failed',
+]);
 
 function tone(outcome: Outcome): Tone {
   if (outcome === 'passed') return 'success';
-  if (outcome === 'cancelled' || outcome === 'not_started') return 'info';
+  if (outcome === 'cancelled' || outcome === 'not_started' || outcome === 'expired') return 'info';
   return 'warn';
 }
 
-function clamp(n: number): number {
-  return Math.min(100, Math.max(0, n));
+/** The mode a result speaks of: as known, else from what the face was compared with. */
+export function modeOf(r: GetResultOk, known?: VerificationMode): VerificationMode {
+  if (known) return known;
+  if (r.verification?.against === 'ref1' || r.verification?.against === 'ref2') return 'reference';
+  return 'idcard';
 }
 
-/** The confidence bar: fill up to the score, one marker per false-accept band. */
-export function confidenceView(v: VerificationSummary): ConfidenceView {
-  const bands: (keyof Thresholds)[] = ['1e-3', '1e-4', '1e-5', '1e-6'];
-  return {
-    against: AGAINST[v.against],
-    confidence: v.confidence.toFixed(1),
-    percent: clamp(v.confidence),
-    markers: bands.map((band) => ({
-      band,
-      label: BAND_LABELS[band],
-      value: v.thresholds[band].toFixed(1),
-      left: clamp(v.thresholds[band]),
-      reached: v.confidence >= v.thresholds[band],
-    })),
-    levelText: LEVEL_TEXT[v.level],
-    level: v.level,
-  };
+function sentence(t: Copy, r: GetResultOk, mode: VerificationMode): string {
+  const copy = t.result.outcomes[r.outcome];
+  const hint = t.result.hints[r.resultMessage];
+  if (hint && HINTED_OUTCOMES.has(r.outcome)) return hint;
+  if (hint && r.outcome === 'identity_mismatch' && mode === 'idcard') return hint;
+  if (mode === 'reference') return copy.reference ?? copy.detail;
+  if (mode === 'ocr') return copy.ocr ?? copy.detail;
+  return copy.detail;
 }
 
-/** Everything the result page renders for one answer. */
-export function presentResult(r: GetResultOk): ResultView {
-  const t = tone(r.outcome);
+function nextStep(outcome: Outcome, mode: VerificationMode, ctx: ResultContext): ResultAction {
+  if (ctx.fromRecords) return 'backToRecords';
+  if (outcome === 'not_started' && ctx.fromH5) return 'refresh';
+  const direct = (action: ResultAction): ResultAction => (ctx.canRestartDirectly ? action : 'restart');
+  switch (outcome) {
+    case 'passed':
+      return 'done';
+    case 'not_same_person':
+      return mode === 'reference' ? 'changePhoto' : direct('retry');
+    case 'identity_mismatch':
+      return mode === 'idcard' ? 'edit' : direct('retake');
+    case 'idcard_error':
+    case 'fake_idcard':
+      return direct('retake');
+    case 'liveness_attack':
+    case 'liveness_failed':
+      return direct('retry');
+    case 'account_error':
+      return 'contact';
+    case 'cancelled':
+    case 'not_started':
+    case 'expired':
+      return 'restart';
+  }
+}
+
+function actionLabel(t: Copy, action: ResultAction): string {
+  if (action === 'contact') return t.support.contact;
+  if (action === 'refresh') return t.result.refresh;
+  return t.result.actions[action];
+}
+
+/** Everything the result page renders for one answer, in the copy's locale. */
+export function presentResult(r: GetResultOk, t: Copy, ctx: ResultContext): ResultView {
+  const mode = modeOf(r, ctx.mode);
+  const t0 = tone(r.outcome);
+  const primary = nextStep(r.outcome, mode, ctx);
+  const showIdentity = r.outcome === 'passed' && mode !== 'reference';
   return {
     outcome: r.outcome,
-    tone: t,
-    icon: t,
-    title: r.title,
-    detail: r.detail,
-    resultCode: r.resultCode,
-    resultMessage: r.resultMessage,
-    retryable: r.retryable,
-    finished: r.finished,
-    confidence: r.verification ? confidenceView(r.verification) : undefined,
-    maskedName: r.idcard?.name,
-    maskedIdNumber: r.idcard?.idcardNumber,
+    tone: t0,
+    icon: t0,
+    title: t.result.outcomes[r.outcome].title,
+    detail: sentence(t, r, mode),
+    primary: { action: primary, label: actionLabel(t, primary) },
+    contact: primary !== 'contact' && CONTACT_OUTCOMES.has(r.outcome),
+    supportRef: fill(t.support.reference, { ref: supportReference(r.bizNo) }),
+    maskedName:
+      showIdentity && r.idcard?.name ? fill(t.result.nameLabel, { name: r.idcard.name }) : undefined,
+    maskedIdNumber:
+      showIdentity && r.idcard?.idcardNumber
+        ? fill(t.result.idLabel, { id: r.idcard.idcardNumber })
+        : undefined,
   };
 }

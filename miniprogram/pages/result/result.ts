@@ -1,6 +1,11 @@
+import type { GetBizTokenEvent, VerificationMode } from '../../domain/events';
+import { VERIFICATION_MODES } from '../../domain/events';
+import { copyFor, fill, formatClock, setTitle, type Copy } from '../../i18n/index';
 import { getResult } from '../../services/cloud';
-import { bizTokenFor, clearFlow, currentFlow, lastH5BizToken } from '../../services/flow';
-import { presentResult, type ResultView } from './present';
+import { bizTokenFor, clearDraft, clearFlow, currentFlow, lastH5BizToken } from '../../services/flow';
+import { startVerification } from '../../services/start';
+import { callSupport, needsSupport, SUPPORT_CONFIG } from '../../services/support';
+import { presentResult, type ResultAction, type ResultView } from './present';
 
 /** A query value as given, or decoded once when it was URL-encoded (pages pass it encoded, web-view may not). */
 function queryValue(value: string | undefined): string {
@@ -12,57 +17,131 @@ function queryValue(value: string | undefined): string {
   }
 }
 
+/** The details of the verification just run, per page: a retry sends them again (memory only, never page data). */
+const retryInputs = new WeakMap<object, GetBizTokenEvent>();
+
+type ActionEvent = WechatMiniprogram.CustomEvent<
+  Record<string, never>,
+  Record<string, never>,
+  { action?: ResultAction }
+>;
+
 Component({
   data: {
+    t: copyFor('zh'),
     bizToken: '',
     loading: true,
     error: '',
+    errorContact: false,
     view: null as ResultView | null,
-    restartMode: '',
+    mode: '' as VerificationMode | '',
     fromRecords: false,
+    fromH5: false,
+    starting: false,
+    actionError: '',
+    supportPhone: '',
+    callLabel: '',
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
+      const t = copyFor();
+      setTitle(t.nav.result);
       const bizNo = queryValue(query.bizNo);
       let bizToken = queryValue(query.bizToken);
       if (!bizToken && bizNo) bizToken = bizTokenFor(bizNo) ?? '';
       else if (!bizToken && query.from === 'h5') bizToken = lastH5BizToken() ?? '';
-      const mode = currentFlow()?.input.mode ?? '';
+      const flow = currentFlow();
+      if (flow && flow.bizToken === bizToken) retryInputs.set(this, flow.input);
+      const queried = query.mode as VerificationMode | undefined;
+      const mode = flow?.bizToken === bizToken ? flow.input.mode : queried;
       clearFlow();
       this.setData({
+        t,
         bizToken,
-        restartMode: mode === 'liveness' ? '' : mode,
+        mode: mode && VERIFICATION_MODES.includes(mode) ? mode : '',
         fromRecords: query.from === 'records',
+        fromH5: query.from === 'h5' || Boolean(bizNo),
+        supportPhone: SUPPORT_CONFIG.phone,
+        callLabel: fill(t.support.call, { phone: SUPPORT_CONFIG.phone }),
       });
-      this.load();
+      void this.load();
     },
     async load() {
+      const t = this.data.t as Copy;
       if (!this.data.bizToken) {
-        this.setData({ loading: false, error: '缺少认证凭证，无法查询结果。请在“我的认证记录”中查看。' });
+        this.setData({ loading: false, error: t.result.noToken });
         return;
       }
       this.setData({ loading: true, error: '' });
       const res = await getResult(this.data.bizToken);
       if (!res.ok) {
-        this.setData({ loading: false, error: res.error.message });
+        this.setData({
+          loading: false,
+          error: t.errors[res.error.code] ?? res.error.message,
+          errorContact: needsSupport(res.error.code),
+        });
         return;
       }
-      this.setData({ loading: false, view: presentResult(res) });
+      if (res.outcome === 'passed' && !this.data.fromRecords) clearDraft();
+      const view = presentResult(res, t, {
+        mode: this.data.mode || undefined,
+        canRestartDirectly: retryInputs.has(this),
+        fromRecords: this.data.fromRecords,
+        fromH5: this.data.fromH5,
+      });
+      this.setData({ loading: false, view });
     },
-    onRetry() {
-      if (!this.data.loading) this.load();
+    onReload() {
+      if (!this.data.loading) void this.load();
     },
-    onRestart() {
-      const mode = this.data.restartMode;
-      wx.reLaunch({ url: mode ? `/pages/index/index?mode=${mode}` : '/pages/index/index' });
+    onAction(e: ActionEvent) {
+      const action = e.currentTarget.dataset.action;
+      if (!action || this.data.starting) return;
+      if (action === 'retry' || action === 'retake') void this.startAgain();
+      else if (action === 'refresh') void this.load();
+      else if (action === 'backToRecords')
+        wx.navigateBack({ delta: 1, fail: () => wx.reLaunch({ url: '/pages/records/records' }) });
+      else if (action === 'done') wx.reLaunch({ url: '/pages/index/index' });
+      else {
+        const mode = this.data.mode;
+        wx.reLaunch({
+          url: mode && mode !== 'liveness' ? `/pages/index/index?mode=${mode}` : '/pages/index/index',
+        });
+      }
     },
-    onDone() {
-      if (this.data.fromRecords)
-        wx.navigateBack({ delta: 1, fail: () => wx.reLaunch({ url: '/pages/index/index' }) });
-      else wx.reLaunch({ url: '/pages/index/index' });
+    async startAgain() {
+      const input = retryInputs.get(this);
+      if (!input) {
+        wx.reLaunch({ url: '/pages/index/index' });
+        return;
+      }
+      const t = this.data.t as Copy;
+      this.setData({ starting: true, actionError: '' });
+      const started = await startVerification(input);
+      if (started.ok) {
+        wx.redirectTo({ url: started.page, complete: () => this.setData({ starting: false }) });
+        return;
+      }
+      let actionError = t.entry.sdkOnly;
+      if (!('sdkOnly' in started)) {
+        const { error } = started;
+        actionError =
+          error.code === 'RATE_LIMITED'
+            ? error.retryAt
+              ? fill(t.entry.rateLimited, { time: formatClock(error.retryAt) })
+              : t.entry.rateLimitedSoon
+            : (t.errors[error.code] ?? error.message);
+      }
+      this.setData({ starting: false, actionError });
+    },
+    onCall() {
+      callSupport();
     },
     onRecords() {
       wx.redirectTo({ url: '/pages/records/records' });
+    },
+    onHome() {
+      wx.reLaunch({ url: '/pages/index/index' });
     },
   },
 });

@@ -1,5 +1,8 @@
+import { copyFor, setTitle, type Copy } from '../../i18n/index';
 import { getBizToken } from '../../services/cloud';
-import { clearFlow, currentFlow, replaceToken, SDK_CLIENT_MESSAGE } from '../../services/flow';
+import { clearComponentStorage } from '../../services/component-storage';
+import { clearFlow, currentFlow, replaceToken } from '../../services/flow';
+import { withLanguage } from '../../services/start';
 
 /** Fresh tokens asked for after tokenError before the page gives up; never more. */
 const MAX_TOKEN_REFRESHES = 2;
@@ -16,6 +19,8 @@ interface FinishDetail {
 
 Component({
   data: {
+    t: copyFor('zh'),
+    /** The token of the component mounted now; '' while none is. */
     token: '',
     phase: 'verifying' as Phase,
     error: '',
@@ -24,18 +29,22 @@ Component({
   },
   methods: {
     onLoad() {
+      const t = copyFor();
+      setTitle(t.nav.verify);
       const flow = currentFlow();
       if (!flow) {
-        this.setData({ phase: 'failed', error: '没有进行中的认证，请返回重新开始。', canRetry: false });
+        this.setData({ t, phase: 'failed', error: t.verify.noFlow, canRetry: false });
         return;
       }
-      this.setData({ token: flow.token, phase: 'verifying' });
+      this.setData({ t, token: flow.token, phase: 'verifying' });
     },
     onFinish(e: WechatMiniprogram.CustomEvent<FinishDetail>) {
       const flow = currentFlow();
       if (this.data.phase !== 'verifying' || !flow || unloaded.has(this)) return;
+      // The component keeps one handler for the whole app: a late answer of a flow already left arrives here.
+      if (!e.detail || e.detail.token !== this.data.token) return;
       if (e.detail.status === 'tokenError') {
-        this.refresh();
+        void this.refresh();
         return;
       }
       this.setData({ phase: 'finishing' });
@@ -44,33 +53,30 @@ Component({
     async refresh() {
       const flow = currentFlow();
       if (!flow) return;
+      const t = this.data.t as Copy;
       if (this.data.refreshes >= MAX_TOKEN_REFRESHES) {
-        this.setData({
-          token: '',
-          phase: 'failed',
-          canRetry: false,
-          error: '认证凭证多次失效，无法继续。请返回重新开始认证。',
-        });
+        this.setData({ token: '', phase: 'failed', canRetry: false, error: t.verify.tooMany });
         return;
       }
       this.setData({ token: '', phase: 'refreshing', refreshes: this.data.refreshes + 1 });
-      const res = await getBizToken(flow.input);
+      const res = await getBizToken(withLanguage(flow.input));
       if (unloaded.has(this)) return;
       if (!res.ok || res.client.kind !== 'component') {
-        let message = res.ok ? '认证服务配置已变更，请返回重新开始认证。' : res.error.message;
-        if (res.ok && res.client.kind === 'sdk') message = SDK_CLIENT_MESSAGE;
+        const message = res.ok ? t.verify.changed : (t.errors[res.error.code] ?? res.error.message);
         const canRetry = !res.ok && res.error.retryable && this.data.refreshes < MAX_TOKEN_REFRESHES;
         this.setData({ phase: 'failed', error: message, canRetry });
         return;
       }
       replaceToken(res.bizToken, res.client.token, res.bizNo);
       this.setData({ token: res.client.token, phase: 'verifying' });
+      wx.showToast({ title: t.verify.restarted, icon: 'none', duration: 2500 });
     },
     onRetry() {
-      if (this.data.phase === 'failed' && this.data.canRetry) this.refresh();
+      if (this.data.phase === 'failed' && this.data.canRetry) void this.refresh();
     },
     onUnload() {
       unloaded.add(this);
+      clearComponentStorage();
       if (this.data.phase !== 'finishing') clearFlow();
     },
     onBack() {

@@ -1,30 +1,39 @@
+import { copyFor, setTitle, type Copy } from '../../i18n/index';
 import { clearFlow, currentFlow } from '../../services/flow';
+import { SUPPORT_CONFIG } from '../../services/support';
 
 Component({
   data: {
+    t: copyFor('zh'),
     url: '',
     error: '',
+    /** Showing the configured privacy policy rather than a FaceID H5 flow. */
+    doc: false,
   },
   methods: {
-    onLoad() {
-      const url = currentFlow()?.url;
-      if (!url) {
-        this.setData({ error: '没有进行中的认证，请返回重新开始。' });
+    onLoad(query: Record<string, string | undefined>) {
+      const t = copyFor();
+      if (query.doc === 'privacy' && /^https:\/\//.test(SUPPORT_CONFIG.privacyPolicy)) {
+        setTitle(t.nav.privacy);
+        this.setData({ t, doc: true, url: SUPPORT_CONFIG.privacyPolicy });
         return;
       }
-      this.setData({ url });
+      setTitle(t.nav.verify);
+      const url = currentFlow()?.url;
+      if (!url) {
+        this.setData({ t, error: t.webview.noFlow });
+        return;
+      }
+      this.setData({ t, url });
     },
     onWebError() {
-      this.setData({
-        url: '',
-        error: '认证页面无法打开。请检查网络后返回重新开始；如仍无法打开，请联系客服。',
-      });
+      this.setData({ url: '', error: (this.data.t as Copy).webview.loadFailed });
     },
     onUnload() {
-      clearFlow();
+      if (!this.data.doc) clearFlow();
     },
     onBack() {
-      clearFlow();
+      if (!this.data.doc) clearFlow();
       wx.navigateBack({ delta: 1, fail: () => wx.reLaunch({ url: '/pages/index/index' }) });
     },
   },

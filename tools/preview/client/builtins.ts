@@ -7,7 +7,7 @@
 import { objectUrl } from './fs';
 import * as router from './router';
 import type { Dict, MethodCaller } from './types';
-import { showInputSheet, showSheet } from './ui';
+import { showInputSheet, showSheet, showToast } from './ui';
 
 type Prop = { type: unknown; value?: unknown };
 type Sync = (host: HTMLElement, data: Dict, caller: MethodCaller, changed?: string) => void;
@@ -385,6 +385,7 @@ export function registerBuiltins(): void {
       host.setAttribute('aria-disabled', String(Boolean(data.disabled)));
       for (const attr of ['type', 'size', 'plain', 'disabled', 'loading'] as const)
         reflect(host, attr, data[attr]);
+      reflect(host, 'open-type', data.openType);
     },
   );
   define(
@@ -583,6 +584,10 @@ async function openPicker(host: HTMLElement): Promise<void> {
 export function onControlClick(e: MouseEvent): void {
   const path = e.composedPath();
   if (path.some((n) => n instanceof HTMLElement && n.matches('wx-button[disabled]'))) return;
+  if (path.some((n) => n instanceof HTMLElement && n.matches('wx-button[open-type="contact"]'))) {
+    showToast({ title: '微信客服会话（预览中无法打开）', icon: 'none', duration: 2000 });
+    return;
+  }
   const box = hostIn(path, 'wx-checkbox') ?? hostIn(path, 'wx-radio');
   if (box) return toggleBox(box);
   const sw = hostIn(path, 'wx-switch');

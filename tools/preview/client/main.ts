@@ -5,7 +5,7 @@ import { installRequire, requireModule } from './modules';
 import * as router from './router';
 import { installTouchBridge } from './touch';
 import type { Dict } from './types';
-import { createWx } from './wx';
+import { createWx, fontScale } from './wx';
 
 function showFatal(error: unknown): void {
   console.error(error);
@@ -48,6 +48,7 @@ function start(): void {
     console.error('[preview] unhandled rejection', e.reason),
   );
   installRequire();
+  document.documentElement.style.setProperty('--wx-font-scale', String(fontScale()));
   window.wx = createWx(window.wx ?? {});
   registerBuiltins();
   installTouchBridge();

@@ -18,6 +18,20 @@ interface PageEntry {
 const stack: PageEntry[] = [];
 const ids = new Map<string, string>();
 
+/**
+ * The browser's history mirrors the page stack, so its back button goes back within the preview. `depth` is the
+ * history entry shown now (its state's `previewDepth`); the bottom page of the stack sits at `depth - stack.length
+ * + 1`. Entry 0 is a guard: going back to it from the first page stays in the preview.
+ */
+let depth = 0;
+/** A depth the preview itself moved the history to (navigateBack): its popstate is not a person's back. */
+let expectedDepth: number | undefined;
+let historyStarted = false;
+
+function historyState(): { previewDepth: number } {
+  return { previewDepth: depth };
+}
+
 function config(): Window['__APP_CONFIG__'] {
   return window.__APP_CONFIG__;
 }
@@ -105,7 +119,44 @@ function drawNav(): void {
   const pages = document.getElementById('pages') as HTMLElement;
   pages.style.background = String(win.backgroundColor ?? '#fff');
   document.title = `${title.textContent || 'Preview'} · 小程序预览`;
-  if (top) history.replaceState(null, '', `#/${top.path}${queryString(top.query)}`);
+  if (top) history.replaceState(historyState(), '', hashOf(top));
+}
+
+function hashOf(entry: PageEntry): string {
+  return `#/${entry.path}${queryString(entry.query)}`;
+}
+
+/** A new history entry for the page just opened (navigateTo, reLaunch). */
+function pushHistory(): void {
+  if (!historyStarted) {
+    historyStarted = true;
+    history.replaceState({ previewDepth: 0 }, '', location.href);
+  }
+  depth += 1;
+  const top = stack[stack.length - 1];
+  history.pushState(historyState(), '', top ? hashOf(top) : location.href);
+}
+
+/** The browser's back (or forward) button: pops pages, and never leaves the preview from its first page. */
+function onPopState(e: PopStateEvent): void {
+  const target = (e.state as { previewDepth?: number } | null)?.previewDepth;
+  if (typeof target !== 'number') return;
+  if (expectedDepth !== undefined && target === expectedDepth) {
+    expectedDepth = undefined;
+    return;
+  }
+  if (target > depth) {
+    expectedDepth = depth;
+    history.go(depth - target);
+    return;
+  }
+  const wanted = depth - target;
+  const poppable = Math.min(wanted, stack.length - 1);
+  if (poppable > 0) popPages(poppable);
+  depth = target;
+  // Back past the first page stays on it, with a new entry to go back from again.
+  if (wanted > poppable) pushHistory();
+  else drawNav();
 }
 
 function queryString(query: Record<string, string>): string {
@@ -163,19 +214,27 @@ export function navigate(url: string, how: 'navigateTo' | 'redirectTo' | 'reLaun
     while (stack.length) unload(stack.pop() as PageEntry);
   }
   mount(path, query);
+  if (how !== 'redirectTo') pushHistory();
   return {};
 }
 
-/** navigateBack. */
-export function back(delta: number): Dict {
-  if (stack.length < 2) throw wxError('navigateBack', 'cannot navigate back at first page.');
-  const n = Math.min(Math.max(1, delta), stack.length - 1);
+function popPages(n: number): void {
   for (let i = 0; i < n; i++) unload(stack.pop() as PageEntry);
   const top = stack[stack.length - 1];
   top.wrap.hidden = false;
   navColors = {};
   call(top.comp.instance, 'onShow');
   top.comp.triggerPageLifeTime('show');
+}
+
+/** navigateBack (the pages' own, or the nav bar's back button); the browser's history follows. */
+export function back(delta: number): Dict {
+  if (stack.length < 2) throw wxError('navigateBack', 'cannot navigate back at first page.');
+  const n = Math.min(Math.max(1, delta), stack.length - 1);
+  popPages(n);
+  depth -= n;
+  expectedDepth = depth;
+  history.go(-n);
   drawNav();
   return {};
 }
@@ -193,13 +252,24 @@ export function setNavColors(front: string, back: string): void {
   drawNav();
 }
 
-/** pageScrollTo. */
-export function scrollTo(top: number): void {
-  stack[stack.length - 1]?.wrap.scrollTo({ top });
+/** pageScrollTo: to a position, or to the element a selector names. */
+export function scrollTo(top: number, selector?: string): void {
+  const entry = stack[stack.length - 1];
+  if (!entry) return;
+  const wrap = entry.wrap;
+  const target = selector ? entry.comp.querySelector(selector)?.dom : undefined;
+  if (target) {
+    wrap.scrollTo({
+      top: target.getBoundingClientRect().top - wrap.getBoundingClientRect().top + wrap.scrollTop,
+    });
+    return;
+  }
+  wrap.scrollTo({ top });
 }
 
-/** Wires the nav bar buttons. */
+/** Wires the nav bar buttons and the browser's back button. */
 export function initNav(): void {
+  window.addEventListener('popstate', onPopState);
   (document.getElementById('nav-back') as HTMLElement).addEventListener('click', () => {
     if (stack.length > 1) back(1);
   });

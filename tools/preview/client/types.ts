@@ -28,6 +28,8 @@ export interface RootComponent {
   instance: MethodCaller;
   attach(parent: HTMLElement): void;
   detach(): void;
+  /** The first node matching a WXML selector (`#id`, `.class`), with its DOM element. */
+  querySelector(selector: string): { dom: HTMLElement } | undefined;
   triggerPageLifeTime(name: string, ...args: unknown[]): void;
 }
 

@@ -88,6 +88,21 @@ function frameSize(): { width: number; height: number; pageHeight: number } {
   };
 }
 
+/**
+ * WeChat's language setting as the pages read it (`zh_CN`, `en`): `?lang=` of the preview's address, else the
+ * browser's language.
+ */
+export function wechatLanguage(): string {
+  const wanted = new URLSearchParams(location.search).get('lang') || navigator.language || 'zh-CN';
+  return /^zh/i.test(wanted) ? 'zh_CN' : 'en';
+}
+
+/** The system font scale (`?font=<scale>`, 1 to 3), as WeChat's largest font settings enlarge text. */
+export function fontScale(): number {
+  const scale = Number(new URLSearchParams(location.search).get('font'));
+  return Number.isFinite(scale) && scale >= 1 && scale <= 3 ? scale : 1;
+}
+
 function systemInfo(): Dict {
   const { width, height, pageHeight } = frameSize();
   return {
@@ -99,11 +114,11 @@ function systemInfo(): Dict {
     windowWidth: width,
     windowHeight: pageHeight,
     statusBarHeight: 20,
-    language: 'zh_CN',
+    language: wechatLanguage(),
     version: '8.0.50',
     system: 'Browser',
     platform: 'devtools',
-    fontSizeSetting: 16,
+    fontSizeSetting: Math.round(16 * fontScale()),
     SDKVersion: '3.7.0',
     theme: 'light',
     enableDebug: false,
@@ -506,7 +521,9 @@ export function createWx(base: Dict): Dict {
     showNavigationBarLoading: asyncApi('showNavigationBarLoading', () => undefined),
     hideNavigationBarLoading: asyncApi('hideNavigationBarLoading', () => undefined),
     hideHomeButton: asyncApi('hideHomeButton', () => undefined),
-    pageScrollTo: asyncApi('pageScrollTo', (o) => router.scrollTo(Number(o.scrollTop ?? 0))),
+    pageScrollTo: asyncApi('pageScrollTo', (o) =>
+      router.scrollTo(Number(o.scrollTop ?? 0), typeof o.selector === 'string' ? o.selector : undefined),
+    ),
     showToast: showToastApi(false),
     showLoading: showToastApi(true),
     hideToast: asyncApi('hideToast', () => hideToast()),
@@ -566,7 +583,8 @@ export function createWx(base: Dict): Dict {
     }),
     getAppBaseInfo: () => ({
       SDKVersion: '3.7.0',
-      language: 'zh_CN',
+      language: wechatLanguage(),
+      fontSizeSetting: Math.round(16 * fontScale()),
       version: '8.0.50',
       theme: 'light',
       enableDebug: false,
@@ -593,6 +611,9 @@ export function createWx(base: Dict): Dict {
     })),
     authorize: asyncApi('authorize', () => undefined),
     openSetting: asyncApi('openSetting', () => ({ authSetting: {} })),
+    makePhoneCall: asyncApi('makePhoneCall', (o) => {
+      showToast({ title: `拨打 ${String(o.phoneNumber)}（预览中不拨号）`, icon: 'none' });
+    }),
     vibrateShort: asyncApi('vibrateShort', () => undefined),
     vibrateLong: asyncApi('vibrateLong', () => undefined),
     hideKeyboard: asyncApi('hideKeyboard', () => {

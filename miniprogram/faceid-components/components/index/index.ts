@@ -38,6 +38,18 @@ interface Internal {
   countdownTimer?: ReturnType<typeof setTimeout>;
 }
 
+interface FinishDetail {
+  token: string;
+  status: FinishStatus;
+}
+
+/**
+ * Like Megvii's component, the stand-in keeps ONE completion handler for the whole app, replaced by each newly
+ * attached instance: a late completion of a flow the person already left reaches the newest instance, carrying
+ * the old token in `detail.token`.
+ */
+let deliverFinish: ((detail: FinishDetail) => void) | undefined;
+
 function internal(component: object): Internal {
   return component as Internal;
 }
@@ -58,8 +70,11 @@ Component({
     bizToken: '',
     step: 'agreement' as Step,
     agreed: false,
+    showAgreement: false,
     busy: false,
     message: '',
+    /** The last answer's codes, for developers (the sandbox panel), never in the person's messages. */
+    devInfo: '',
     group: 0,
     idcardSide: 0,
     side: 0,
@@ -78,14 +93,27 @@ Component({
   lifetimes: {
     attached() {
       this.setData({ bizToken: this.data.token });
+      deliverFinish = (detail) => this.triggerEvent('onFinish', detail);
     },
     detached() {
       this.stopCountdown();
+      // The person left the page mid-flow (back button): tell FaceID, as the exit action does.
+      if (this.data.step !== 'done' && this.data.bizToken)
+        void request('POST', '/cancel', { biz_token: this.data.bizToken });
     },
   },
   methods: {
     onAgree(e: WechatMiniprogram.CustomEvent<{ value: string[] }>) {
       this.setData({ agreed: e.detail.value.includes('agree') });
+    },
+    onShowAgreement() {
+      this.setData({ showAgreement: true });
+    },
+    onHideAgreement() {
+      this.setData({ showAgreement: false });
+    },
+    failed(call: string, status: number) {
+      this.setData({ busy: false, message: statusMessage(status), devInfo: `${call}: HTTP ${status}` });
     },
     onOutcome(e: WechatMiniprogram.CustomEvent<{ value: string | number }>) {
       const index = Number(e.detail.value);
@@ -96,6 +124,7 @@ Component({
       this.setData({ busy: true, step: 'loading', message: '' });
       const res = await request('GET', '/get_config', { biz_token: this.data.bizToken });
       if (res.status !== 200) {
+        this.setData({ devInfo: `get_config: HTTP ${res.status}` });
         this.finish('tokenError');
         return;
       }
@@ -121,12 +150,12 @@ Component({
         const res = await wx.chooseMedia({ count: 1, mediaType: ['image'], sourceType: ['camera', 'album'] });
         const file = res.tempFiles[0];
         if (file.size > IMAGE_MAX_BYTES) {
-          this.setData({ message: '照片超过 5MB，请重新拍摄' });
+          this.setData({ message: '照片太大，请重新拍摄' });
           return;
         }
         await this.uploadIdcard(file.tempFilePath);
       } catch {
-        this.setData({ message: '没有拍摄身份证照片' });
+        this.setData({ message: '没有拍到身份证，请再拍一次' });
       }
     },
     async onSandboxIdcard() {
@@ -141,8 +170,9 @@ Component({
         side: String(side),
       });
       if (res.status === 403) return this.finish('tokenError');
-      if (res.status !== 200) return this.setData({ busy: false, message: statusMessage(res.status) });
+      if (res.status !== 200) return this.failed('ocridcard', res.status);
       const code = codeOf(res.body);
+      this.setData({ devInfo: `ocridcard: ${str(res.body.result_code)} ${str(res.body.result_message)}` });
       if (Number.isFinite(code) && code !== 1000) return this.finish('complete');
       const ocr = { ...this.data.ocr };
       if (side === 0) {
@@ -179,7 +209,7 @@ Component({
         ...this.data.ocr,
       });
       if (res.status === 403) return this.finish('tokenError');
-      if (res.status !== 200) return this.setData({ busy: false, message: statusMessage(res.status) });
+      if (res.status !== 200) return this.failed('ocridcard_confirm', res.status);
       this.setData({ busy: false });
       this.enterVideo(this.data.code);
       return undefined;
@@ -200,7 +230,7 @@ Component({
         idcard_number: this.data.typedNumber,
       });
       if (res.status === 403) return this.finish('tokenError');
-      if (res.status !== 200) return this.setData({ busy: false, message: statusMessage(res.status) });
+      if (res.status !== 200) return this.failed('idcard_confirm', res.status);
       this.setData({ busy: false });
       this.enterVideo(this.data.code);
       return undefined;
@@ -237,17 +267,17 @@ Component({
         const file = res.tempFiles[0];
         if (file.duration < VIDEO_MIN_SECONDS || file.duration > VIDEO_MAX_SECONDS) {
           this.setData({
-            message: `视频长度应在 ${VIDEO_MIN_SECONDS} 到 ${VIDEO_MAX_SECONDS} 秒之间，请重新录制`,
+            message: `请录制 ${VIDEO_MIN_SECONDS} 到 ${VIDEO_MAX_SECONDS} 秒的视频，读完数字就停止`,
           });
           return;
         }
         if (file.size > VIDEO_MAX_BYTES) {
-          this.setData({ message: '视频超过 20MB，请缩短录制时间' });
+          this.setData({ message: '视频太大，请读完数字后立即停止录制' });
           return;
         }
         await this.uploadVideo(file.tempFilePath);
       } catch {
-        this.setData({ message: '没有录制视频' });
+        this.setData({ message: '没有录到视频，请点击“开始录制”再试一次' });
       }
     },
     async onSandboxVideo() {
@@ -261,13 +291,14 @@ Component({
       if (outcome) form.sandbox_outcome = outcome;
       const res = await upload('/video_verify', 'video', filePath, form);
       if (res.status === 403) return this.finish('tokenError');
-      if (res.status !== 200) return this.setData({ busy: false, message: statusMessage(res.status) });
+      if (res.status !== 200) return this.failed('video_verify', res.status);
       const message = str(res.body.result_message);
+      this.setData({ devInfo: `video_verify: ${str(res.body.result_code)} ${message}` });
       if (codeOf(res.body) === 4200 && message !== 'VIDEO_MANY_TIMES') {
         this.setData({
           busy: false,
           attempt: this.data.attempt + 1,
-          message: `未通过（${message}），请按新的数字重新录制`,
+          message: '这次没有通过。请在光线充足处正对屏幕，读出新的数字后重新录制',
         });
         this.enterVideo(str(res.body.code) || this.data.code);
         return undefined;
@@ -286,7 +317,7 @@ Component({
       this.stopCountdown();
       for (const key of VENDOR_STORAGE_KEYS) wx.removeStorageSync(key);
       this.setData({ step: 'done', busy: false, finishedStatus: status });
-      this.triggerEvent('onFinish', { token: this.data.bizToken, status });
+      deliverFinish?.({ token: this.data.bizToken, status });
     },
   },
 });

@@ -1,0 +1,334 @@
+/** Every word the mini-program shows, in English. Same shape as the Chinese table. */
+
+import type { zh } from './zh';
+
+export const en: typeof zh = {
+  nav: {
+    entry: 'Identity check',
+    verify: 'Face check',
+    result: 'Result',
+    records: 'My checks',
+    privacy: 'Privacy policy',
+  },
+  support: {
+    contact: 'Contact support',
+    call: 'Call support {phone}',
+    reference: 'Support reference: {ref}',
+    previewContact: 'The WeChat support chat cannot open in the preview',
+  },
+  consent: {
+    title: 'Before you start',
+    purpose: 'Purpose: to confirm it is really you, for this check only.',
+    collectTitle: 'Collected and compared:',
+    collect: {
+      idcard:
+        'ID card details: name, ID number and a video of you reading digits, compared by FaceID with the ID photo of the authoritative identity source;',
+      ocr: 'ID card photo: both sides of your card and the video, compared the same way;',
+      reference:
+        'Reference photo: your photo and the video, compared with that photo only; identity not checked.',
+    },
+    processor: 'Processor: Megvii (FaceID).',
+    keep: 'Kept: deleted after {days} days, name and ID number masked; nothing stays on your phone.',
+    keepImages:
+      'Kept: record and check photos deleted after {days} days, name and ID number masked; nothing stays on your phone.',
+    keepUnknown: 'Kept: deleted when its time is up, name and ID number masked; nothing stays on your phone.',
+    rights:
+      'Your rights: nothing starts unless you agree; delete records in "My checks" any time; ask support.',
+    policy: 'Full privacy policy',
+    version: 'Version {version}',
+    agree: 'I have read and agree',
+  },
+  entry: {
+    modeTitle: 'How to check',
+    consentFirst: 'Please read and tick your agreement above first',
+    modes: {
+      idcard: { title: 'Enter ID card details', desc: 'Type your name and ID number' },
+      ocr: { title: 'Photograph your ID card', desc: 'Take photos of both sides during the check' },
+      reference: {
+        title: 'Use a reference photo',
+        desc: 'Upload a clear photo of your face to compare with',
+      },
+    },
+    nameLabel: 'Name',
+    namePlaceholder: 'As on your ID card',
+    idLabel: 'ID number',
+    idPlaceholder: '18-character resident ID number',
+    ocrNote:
+      'During the check you will photograph the portrait side and the emblem side. Have your ID card ready.',
+    photoNote: 'Use a recent, well-lit photo of your face with nobody else in it.',
+    pickPhoto: 'Take or choose a photo',
+    repickPhoto: 'Choose another photo',
+    photoBusy: 'Preparing the photo…',
+    photoAlt: 'The chosen reference photo',
+    photoTooLarge: 'The photo is still over 1 MB after compression. Please choose another.',
+    photoUnreadable: 'This photo cannot be used. Please choose another.',
+    photoNoAccess: 'The camera or album cannot be opened. Allow access in Settings and try again.',
+    photoUploadFailed: 'The photo could not be uploaded. Check your connection and try again.',
+    start: 'Start face check',
+    starting: 'Preparing…',
+    startingNote: 'Preparing your check, please wait',
+    blocked: {
+      consent: 'Tick your agreement above first',
+      name: 'Enter your name',
+      nameInvalid: 'Correct your name as shown',
+      id: 'Enter your ID number',
+      idInvalid: 'Correct your ID number as shown',
+      photo: 'Choose a photo of yourself first',
+      busy: 'Preparing the photo, please wait',
+    },
+    rateLimited: 'Too many attempts. Try again after {time}.',
+    rateLimitedSoon: 'Too many attempts. Please try again later.',
+    sdkOnly: 'This check needs the app and cannot be done in the mini-program. Please contact support.',
+    records: 'My checks',
+    recordsHint: 'See or delete your identity checks',
+  },
+  nameProblems: {
+    empty: 'Enter your name',
+    encoding: 'Your name contains characters that cannot be read. Please type it again.',
+    characters: 'Use only the Chinese characters on your ID card, with "·" between parts of a minority name',
+    dot: 'The "·" can only stand between two characters',
+    length: 'The name can have at most 32 characters',
+  },
+  idProblems: {
+    empty: 'Enter your ID number',
+    length: 'The ID number has 18 characters',
+    characters: 'The ID number has only digits; the last one may be X',
+    region: 'The first two digits (region) are not valid. Please check',
+    birthdate: 'The date of birth in the ID number is not valid. Please check',
+    checksum: 'The ID number is not right. Please check each digit',
+  },
+  errors: {
+    MISSING_ARGUMENTS: 'Something is missing. Please complete it and try again.',
+    BAD_ARGUMENTS: 'Something was not in the right form. Please check and try again.',
+    AUTHENTICATION_ERROR: 'The check is unavailable right now. Please contact support.',
+    AUTHORIZATION_ERROR: 'The check is unavailable right now. Please contact support.',
+    CONCURRENCY_LIMIT_EXCEEDED: 'Many people are checking right now. Please try again shortly.',
+    IMAGE_ERROR_UNSUPPORTED_FORMAT: 'The photo cannot be read. Please use a JPG or PNG photo.',
+    NO_FACE_FOUND: 'No face was found in the photo. Please use a clear photo of your face.',
+    MULTIPLE_FACES: 'The photo shows more than one face. Please use a photo of only you.',
+    INVALID_IMAGE_SIZE: 'The photo is too large. Please use another photo.',
+    LOW_QUALITY: 'The photo is not clear enough. Please use a sharper photo of your face.',
+    INVALID_NAME_FORMAT:
+      'Use only the Chinese characters on your ID card, with "·" between parts of a minority name.',
+    INVALID_IDCARD_NUMBER: 'The ID number is not right. Please check it.',
+    API_NOT_FOUND: 'The check is unavailable right now. Please contact support.',
+    INTERNAL_ERROR: 'The check service had a problem. Please try again shortly.',
+    REQUEST_TOO_LARGE: 'The file is too large. Please take it again.',
+    UPSTREAM_TIMEOUT: 'The check service is slow to answer. Please try again shortly.',
+    NETWORK_ERROR: 'No connection. Check your network and try again.',
+    BAD_UPSTREAM_RESPONSE: 'The check service had a problem. Please try again shortly.',
+    UPSTREAM_ERROR: 'The check service had a problem. Please try again shortly.',
+    SERVICE_BUSY: 'The check service is busy. Please try again shortly.',
+    CONFIG_MISSING: 'The check is unavailable right now. Please contact support.',
+    CONFIG_INVALID: 'The check is unavailable right now. Please contact support.',
+    INVALID_EVENT: 'Something was not right. Please check and try again.',
+    INVALID_IMAGE: 'The photo cannot be used. Please use a JPG or PNG photo.',
+    NOT_FOUND: 'This check was not found.',
+    FORBIDDEN: 'This check belongs to someone else.',
+    RATE_LIMITED: 'Too many attempts. Please try again later.',
+    INTERNAL: 'Something went wrong. Please try again shortly.',
+  },
+  verify: {
+    refreshingTitle: 'The check expired. Starting again…',
+    refreshingDetail: 'You will be back in a moment and asked to agree once more.',
+    restarted: 'Started again. Please agree once more.',
+    failedTitle: 'The check cannot start right now',
+    tooMany:
+      'The check failed to start several times. Go back and start again; if it still fails, contact support.',
+    noFlow: 'There is no check in progress. Please go back and start again.',
+    changed: 'The check service has changed. Please go back and start again.',
+    retry: 'Try again',
+    restart: 'Go back and start again',
+    finishing: 'Done. Getting your result…',
+  },
+  result: {
+    loading: 'Getting your result…',
+    errorTitle: 'The result is not available right now',
+    noToken: 'This check was not found. Look for it in "My checks".',
+    reload: 'Try again',
+    refresh: 'Refresh',
+    identityTitle: 'Identity checked',
+    nameLabel: 'Name: {name}',
+    idLabel: 'ID number: {id}',
+    actions: {
+      retry: 'Try again',
+      retake: 'Take the photos again',
+      edit: 'Edit details',
+      changePhoto: 'Use another photo',
+      restart: 'Start again',
+      done: 'Done',
+      home: 'Back to start',
+      records: 'My checks',
+      backToRecords: 'Back to my checks',
+    },
+    outcomes: {
+      passed: {
+        title: 'Check passed',
+        detail: 'It is you, and your identity details match.',
+        reference: 'It is you: your face matches the photo you uploaded.',
+      },
+      not_same_person: {
+        title: 'Not the same person',
+        detail:
+          'Your face does not match the photo on record for this ID card. The card holder should try again, facing the camera in good light.',
+        reference:
+          'Your face does not match the uploaded photo. Please try again with a recent, clear photo of yourself.',
+      },
+      identity_mismatch: {
+        title: 'Identity details do not match',
+        detail: 'The name and ID number could not be confirmed. Please check and correct them.',
+        ocr: 'The details on the ID card could not be confirmed. Please photograph your own ID card again.',
+      },
+      idcard_error: {
+        title: 'The ID card photo is not clear',
+        detail: 'Lay the card flat in good light with all four corners in view, then take the photo again.',
+      },
+      fake_idcard: {
+        title: 'The card was not accepted',
+        detail:
+          'The card did not pass the authenticity check. Photograph your original ID card, not a copy or a screen.',
+      },
+      liveness_attack: {
+        title: 'We could not confirm it was you',
+        detail:
+          'We could not confirm that you were in front of the camera. Face the front camera yourself, in good light, and try again.',
+      },
+      liveness_failed: {
+        title: 'The video check did not pass',
+        detail:
+          'Find a quiet, well-lit place, face the screen and read the digits aloud clearly, then try again.',
+      },
+      account_error: {
+        title: 'Service unavailable',
+        detail:
+          'The check service is unavailable right now. This is not your fault. Try later or contact support.',
+      },
+      cancelled: {
+        title: 'You left the check',
+        detail: 'The check did not finish and nothing was verified. You can start again whenever you like.',
+      },
+      not_started: {
+        title: 'The check did not start',
+        detail: 'You have not completed the face check yet. You can start again.',
+      },
+      expired: {
+        title: 'The check expired',
+        detail: 'The check was not finished within 1 hour. Please start again.',
+      },
+    },
+    hints: {
+      NO_ID_CARD_NUMBER: 'This ID number was not found. Please check and correct it.',
+      ID_NUMBER_NAME_NOT_MATCH: 'The name does not match the ID number. Please check and correct them.',
+      IDCARD_PHOTO_FRONTSIDE:
+        'The portrait side was not clear. Lay the card flat in good light, avoiding glare, and try again.',
+      IDCARD_BACKSIDE_BLURRED:
+        'The emblem side was not clear. Lay the card flat in good light, avoiding glare, and try again.',
+      NO_FACE_FOUND_IDCARD:
+        'No portrait was found on the card. Photograph the portrait side with all corners in view.',
+      IDCARD_PHOTO_NOTFRONTSIDE:
+        'That was not the portrait side. Turn to the side with your photo and try again.',
+      IDCARD_PHOTO_NOTBACKSIDE:
+        'That was not the emblem side. Turn to the side with the national emblem and try again.',
+      CHANGE_FACE_ATTACK: 'Someone else appeared in the video. Please complete the check on your own.',
+      NO_FACE_FOUND:
+        'Your face was not seen in the video. In good light, keep your whole face in the middle.',
+      FACE_QUALITY_TOO_LOW: 'The video was not clear. Move to good light, wipe the camera and try again.',
+      INVALID_VIDEO_DURATION: 'The recording was too short or too long. Read all the digits, then stop.',
+      VIDEO_TOO_LARGE: 'The video was too large. Stop recording as soon as you have read the digits.',
+      SR_ERROR:
+        'The digits could not be heard. In a quiet place, read the digits on screen aloud and clearly.',
+      NOT_SYNCHRONIZED: 'Your lips could not be seen while reading. Face the camera with your mouth in view.',
+      LIP_VOICE_NOT_SYNC: 'The voice did not match the lips. Read the digits yourself, facing the camera.',
+      NO_AUDIO: 'The video had no sound. Allow WeChat to use the microphone and try again.',
+      VIDEO_FORMAT_UNSUPPORTED:
+        'Your WeChat cannot record the video needed. Please update WeChat and try again.',
+      VIDEO_MANY_TIMES: 'All recording attempts are used. Start again and read the digits as shown.',
+      VIDEO_INTERNAL_ERROR: 'The check service had a problem. Please try again shortly.',
+      VIDEO_OK: 'The check did not finish. Please try again.',
+    },
+  },
+  records: {
+    intro: 'Only your own checks are shown; names and ID numbers are partly hidden.',
+    introDays:
+      'Only your own checks are shown; names and ID numbers are partly hidden. Records are kept {days} days.',
+    loading: 'Loading your checks…',
+    errorTitle: 'Your checks cannot be loaded right now',
+    reload: 'Try again',
+    emptyTitle: 'No checks yet',
+    emptyDetail: 'Your identity checks will appear here.',
+    start: 'Start a check',
+    modes: {
+      idcard: 'ID card details',
+      ocr: 'ID card photo',
+      reference: 'Reference photo',
+      liveness: 'Liveness only',
+    },
+    status: {
+      requesting: 'Preparing',
+      issued: 'Not finished',
+      failed: 'Did not start',
+      finished: 'Finished',
+      cancelled: 'Left',
+      expired: 'Expired',
+    },
+    inProgress: 'In progress',
+    reasons: {
+      requesting: 'The check was still being prepared; nothing was verified.',
+      issued: 'The check was not finished. You can start again.',
+      inProgress: 'This check is not finished yet.',
+      failed: 'Something went wrong while preparing; nothing was verified. You can start again.',
+      cancelled: 'You left the check; nothing was verified.',
+      expired: 'Not finished within 1 hour; it expired.',
+    },
+    mode: 'Method: {mode}',
+    name: 'Name: {name}',
+    id: 'ID number: {id}',
+    view: 'View result',
+    delete: 'Delete',
+    deleteLabel: 'Delete the check of {when}',
+    deleting: 'Deleting…',
+    confirmTitle: 'Delete this record?',
+    confirmContent: 'The check of {when} will be deleted for good.',
+    confirmOk: 'Delete',
+    cancel: 'Cancel',
+    deleteFailed: 'Could not delete: {message}',
+    more: 'Load more',
+    loadingMore: 'Loading…',
+    end: 'No more records',
+  },
+  webview: {
+    failedTitle: 'The check cannot continue',
+    noFlow: 'There is no check in progress. Please go back and start again.',
+    loadFailed:
+      'The check page did not open. Check your network and start again; if it still fails, contact support.',
+    back: 'Go back and start again',
+  },
+  privacy: {
+    title: 'Face check privacy policy',
+    sections: [
+      {
+        heading: 'Why we process your information',
+        body: 'To confirm that it is really you, we check your identity. Your information is used for this check only.',
+      },
+      {
+        heading: 'What we collect',
+        body: 'ID card details: your name, ID number and a short video of you reading digits aloud. ID card photo: photos of both sides of your ID card (name, ID number, validity and issuing authority are read from them) and the video. Reference photo: the photo you upload and the video.',
+      },
+      {
+        heading: 'Who processes it',
+        body: 'Face recognition is done by Beijing Megvii Technology Co., Ltd. (FaceID). With an ID card, FaceID compares your face with the resident ID photo held by the authoritative identity source; with a reference photo, only with that photo, and your identity is not checked.',
+      },
+      {
+        heading: 'How long it is kept',
+        body: 'Records are deleted automatically after {days} days; names and ID numbers are stored masked. Nothing about you stays on your phone.',
+      },
+      {
+        heading: 'Your rights',
+        body: 'You decide whether to start: nothing is collected unless you agree. You can see and delete your own records in "My checks" at any time. For questions, corrections or complaints, contact support.',
+      },
+    ],
+    keepUnknown:
+      'Records are deleted automatically when their time is up; names and ID numbers are stored masked. Nothing about you stays on your phone.',
+    version: 'Version {version}',
+  },
+};

@@ -1,0 +1,160 @@
+/** @jest-environment jsdom */
+import * as path from 'path';
+import {
+  cloudHandlers,
+  flush,
+  load,
+  MP_ROOT,
+  mount,
+  recorded,
+  resetHarness,
+  text,
+  until,
+  wechat,
+} from './harness';
+import { LOCALES } from '../../miniprogram/domain/locale';
+import { copyFor } from '../../miniprogram/i18n/index';
+import { forgetDeploymentFacts } from '../../miniprogram/services/deployment';
+import { clearFlow, currentFlow, startFlow } from '../../miniprogram/services/flow';
+import { openPrivacyPolicy, SUPPORT_CONFIG } from '../../miniprogram/services/support';
+
+const CJK = /[\u3400-\u9fff]/;
+
+/** Every leaf of a table as `path: value`. */
+function leaves(value: unknown, at = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  if (typeof value === 'string') out.set(at, value);
+  else if (value && typeof value === 'object')
+    for (const [key, child] of Object.entries(value))
+      for (const [p, v] of leaves(child, `${at}.${key}`)) out.set(p, v);
+  return out;
+}
+
+describe('copy tables', () => {
+  const zh = leaves(copyFor('zh'));
+  const en = leaves(copyFor('en'));
+
+  test('the Chinese and English tables have the same entries, none empty', () => {
+    expect([...en.keys()].sort()).toEqual([...zh.keys()].sort());
+    for (const [key, value] of [...zh, ...en]) expect(`${key}=${value.trim()}`).not.toMatch(/=$/);
+  });
+
+  test('the English table holds no Chinese; the Chinese table no English words outside names (FaceID, JPG, MB)', () => {
+    for (const [key, value] of en) expect(`${key}: ${value}`).not.toMatch(CJK);
+    for (const [key, value] of zh) {
+      const words = value.replace(/FaceID|JPG|PNG|MB|App|\{\w+\}/g, '').match(/[A-Za-z]{2,}/g);
+      expect(`${key}: ${words?.join(' ') ?? ''}`).toBe(`${key}: `);
+    }
+  });
+
+  test('placeholders match between the two tables', () => {
+    for (const [key, value] of zh)
+      expect([key, en.get(key)?.match(/\{\w+\}/g)]).toEqual([key, value.match(/\{\w+\}/g)]);
+  });
+
+  test('WeChat languages map to a table: any Chinese to Chinese, everything else to English', () => {
+    expect(LOCALES).toEqual(['zh', 'en']);
+    for (const [language, title] of [
+      ['zh_CN', '实名人脸核身'],
+      ['zh_TW', '实名人脸核身'],
+      ['en', 'Identity check'],
+      ['en_US', 'Identity check'],
+      ['fr', 'Identity check'],
+    ]) {
+      wechat.language = language;
+      expect(copyFor().nav.entry).toBe(title);
+    }
+  });
+});
+
+describe('the remaining pages in both languages', () => {
+  let ids: Record<string, string>;
+  beforeAll(() => {
+    const verifyDir = path.join(MP_ROOT, 'pages/verify');
+    ids = {
+      privacy: load('pages/privacy/privacy'),
+      webview: load('pages/webview/webview'),
+      verify: load('pages/verify/verify', {
+        'faceid-verify': path.relative(verifyDir, path.join(__dirname, 'fixtures/other-faceid/index')),
+      }),
+    };
+  });
+  beforeEach(() => {
+    resetHarness();
+    clearFlow();
+    forgetDeploymentFacts();
+    cloudHandlers.whoami = () => ({
+      ok: true,
+      openid: 'o',
+      uploadDir: 'faceid/o/',
+      retentionDays: 14,
+      provider: 'fidlite',
+      keepsImages: false,
+    });
+  });
+
+  test.each(LOCALES)(
+    'privacy policy (%s): purpose, data per mode, processor, retention from whoami, rights, contact',
+    async (locale) => {
+      wechat.language = locale === 'zh' ? 'zh_CN' : 'en';
+      const t = copyFor(locale);
+      const page = mount(ids.privacy);
+      page.instance.onLoad({});
+      await until(
+        () => text(page, '#policy').includes(locale === 'zh' ? '14 天' : '14 days'),
+        2000,
+        'retention',
+      );
+      expect(recorded.titles).toEqual([t.nav.privacy]);
+      const policy = text(page, '#policy');
+      expect(policy).toContain(t.privacy.title);
+      for (const section of t.privacy.sections) expect(policy).toContain(section.heading);
+      expect(policy).toContain(locale === 'zh' ? '北京旷视科技有限公司' : 'Beijing Megvii Technology');
+      expect(text(page, '#contact')).toBe(t.support.contact);
+      if (locale === 'en') expect(policy).not.toMatch(CJK);
+    },
+  );
+
+  test.each(LOCALES)('verify page (%s): the failure screen, with support', async (locale) => {
+    wechat.language = locale === 'zh' ? 'zh_CN' : 'en';
+    const t = copyFor(locale);
+    const page = mount(ids.verify);
+    page.instance.onLoad({});
+    await flush();
+    expect(recorded.titles).toEqual([t.nav.verify]);
+    expect(text(page, '#failed')).toBe(
+      `${t.verify.failedTitle}${t.verify.noFlow}${t.verify.restart}${t.support.contact}`.replace(/\s+/g, ' '),
+    );
+  });
+
+  test.each(LOCALES)('web-view page (%s): the failure screen', async (locale) => {
+    wechat.language = locale === 'zh' ? 'zh_CN' : 'en';
+    const t = copyFor(locale);
+    const page = mount(ids.webview);
+    page.instance.onLoad({});
+    await flush();
+    expect(text(page, '#failed-message')).toBe(t.webview.noFlow);
+    expect(text(page, '#back')).toBe(t.webview.back);
+  });
+
+  test('a configured https privacy policy opens in the web-view page, not as a flow', async () => {
+    const saved = SUPPORT_CONFIG.privacyPolicy;
+    SUPPORT_CONFIG.privacyPolicy = 'https://example.com/privacy.html';
+    try {
+      startFlow({ mode: 'ocr', consentVersion: 'v' }, 'token-1');
+      openPrivacyPolicy();
+      await flush();
+      expect(recorded.navigation).toEqual([
+        { kind: 'navigateTo', url: '/pages/webview/webview?doc=privacy' },
+      ]);
+      const page = mount(ids.webview);
+      page.instance.onLoad({ doc: 'privacy' });
+      await flush();
+      expect(page.data.url).toBe('https://example.com/privacy.html');
+      page.instance.onUnload();
+      expect(currentFlow()?.bizToken).toBe('token-1');
+    } finally {
+      SUPPORT_CONFIG.privacyPolicy = saved;
+    }
+  });
+});
