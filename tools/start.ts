@@ -17,6 +17,8 @@ const ROOT = resolve(__dirname, '..');
 const HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8780;
 const LOCAL_APPCODE = 'local-preview-appcode';
+/** The rate limit `npm start` gives each browser session (production's default is 5/600). */
+export const LOCAL_RATE_LIMIT = '100/600';
 
 export interface AppOptions {
   /** Port on 127.0.0.1; 0 picks a free one (default: PORT or 8780). */
@@ -124,6 +126,8 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     FACEID_BASE_URL: sandbox.url,
     FACEID_NOTIFY_URL: `${url}/api/notify`,
     FACEID_RETURN_URL: `${url}/`,
+    // Someone evaluating the preview starts many verifications in minutes; production keeps 5/600.
+    FACEID_RATE_LIMIT: process.env.FACEID_RATE_LIMIT ?? LOCAL_RATE_LIMIT,
     ...(process.env.FACEID_LOG ? { FACEID_LOG: process.env.FACEID_LOG } : {}),
   });
 

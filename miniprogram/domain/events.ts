@@ -228,8 +228,6 @@ export interface VerificationSummaryItem {
   /** Why a token was never issued (`failed`): the error's stable code. */
   errorCode?: ErrorCode;
   title?: string;
-  /** Why no token could be issued (`failed`): an error code of miniprogram/domain/errors.ts. */
-  errorCode?: string;
   maskedName?: string;
   maskedIdNumber?: string;
   /** Epoch milliseconds. */

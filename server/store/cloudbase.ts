@@ -1,4 +1,4 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError, type ErrorCode } from '../../miniprogram/domain/errors';
 import {
   COUNTERS_COLLECTION,
   VERIFICATIONS_COLLECTION,
@@ -159,7 +159,7 @@ export class CloudBaseStore implements VerificationStore {
     );
   }
 
-  fail(record: RequestingRecord, errorCode: string, at: number): Promise<boolean> {
+  fail(record: RequestingRecord, errorCode: ErrorCode, at: number): Promise<boolean> {
     return this.transition(
       { _id: record._id, status: 'requesting', attempt: record.attempt },
       { status: 'failed', errorCode, endedAt: at, requestedAt: undefined },

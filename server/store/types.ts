@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../../miniprogram/domain/errors';
 import type {
   GetResultOk,
   TokenClient,
@@ -58,7 +59,7 @@ export interface RequestingRecord extends RecordBase {
 /** No token could be issued; a retry of the bizNo may try again. */
 export interface FailedRecord extends RecordBase {
   status: 'failed';
-  errorCode: string;
+  errorCode: ErrorCode;
   endedAt: number;
 }
 
@@ -157,7 +158,7 @@ export interface VerificationStore {
     extra: Pick<IssuedRecord, 'resultCalls'>,
   ): Promise<boolean>;
   /** `requesting` (this attempt) → `failed`. */
-  fail(record: RequestingRecord, errorCode: string, at: number): Promise<boolean>;
+  fail(record: RequestingRecord, errorCode: ErrorCode, at: number): Promise<boolean>;
   /** `issued` → `finished` or `cancelled`, with the final answer. */
   finish(record: IssuedRecord, ending: Ending): Promise<boolean>;
   /** `issued` whose token died before `at` → `expired`. */
