@@ -193,7 +193,10 @@ describe('a fresh environment', () => {
       { Key: 'FACEID_PROVIDER', Value: 'fidlite' },
       { Key: 'FACEID_RETURN_URL', Value: RETURN_URL },
     ]);
-    expect(functions.get('whoami')!.Environment.Variables).toEqual([]);
+    expect(functions.get('deleteVerification')!.Environment.Variables).toEqual([]);
+    expect(functions.get('whoami')!.Environment.Variables).toEqual([
+      { Key: 'FACEID_PROVIDER', Value: 'fidlite' },
+    ]);
     expect(functions.get('purgeVerifications')!.Triggers).toEqual([
       { TriggerName: 'dailyPurge', Type: 'timer', TriggerDesc: '{"cron":"0 0 3 * * * *"}' },
     ]);
@@ -313,23 +316,28 @@ describe('an environment that drifted', () => {
   });
 
   it('uploads the code of a function whose bundle changed, and only that one', async () => {
-    api.state.functions.get('whoami')!.Description = 'FaceID whoami code 0000000000000000';
+    api.state.functions.get('deleteVerification')!.Description =
+      'FaceID deleteVerification code 0000000000000000';
     const before = api.writes().length;
     const r = await runDeploy(noEnvFile());
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/function whoami: upload code [0-9a-f]{16}/);
+    expect(r.out).toMatch(/function deleteVerification: upload code [0-9a-f]{16}/);
     expect(
       api
         .writes()
         .slice(before)
         .map((c) => `${c.action} ${String(c.params.FunctionName)}`),
     ).toEqual([
-      'UpdateFunctionCode whoami',
-      'UpdateFunctionConfiguration whoami',
-      'UpdateFunctionConfiguration whoami',
+      'UpdateFunctionCode deleteVerification',
+      'UpdateFunctionConfiguration deleteVerification',
+      'UpdateFunctionConfiguration deleteVerification',
     ]);
-    expect(api.state.functions.get('whoami')!.Description).toMatch(/^FaceID whoami code [0-9a-f]{16}$/);
-    expect(api.state.functions.get('whoami')!.Description).not.toBe('FaceID whoami code 0000000000000000');
+    expect(api.state.functions.get('deleteVerification')!.Description).toMatch(
+      /^FaceID deleteVerification code [0-9a-f]{16}$/,
+    );
+    expect(api.state.functions.get('deleteVerification')!.Description).not.toBe(
+      'FaceID deleteVerification code 0000000000000000',
+    );
   });
 
   it('refuses a function created with another runtime, and re-creates it with --replace-runtime', async () => {

@@ -41,6 +41,9 @@ describe('a built exports.main in a fresh process, on the variables the cloud se
       ok: true,
       openid: 'o-fresh-1',
       uploadDir: 'faceid/o-fresh-1/',
+      provider: 'fidlite',
+      retentionDays: 30,
+      keepsImages: false,
     });
     cloudbase.resetRequestCounts();
     expect(
