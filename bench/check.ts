@@ -1,4 +1,5 @@
 /** `npm run bench:check`: the deterministic size budgets (bundles, own code in the main package); exit 1 on a miss. */
+import { parseArgs } from 'node:util';
 import { BUDGETS, verdict } from './budgets';
 import { bundleSizes } from './cold';
 import { measurePackage } from './package-size';
@@ -25,6 +26,34 @@ async function main(): Promise<number> {
   return misses ? 1 : 0;
 }
 
+export const USAGE = `usage: npm run bench:check
+  checks each cloud function bundle and the main package's own code against their size budgets (exit 1 on a miss)
+  --help  this text`;
+
+/** `help` for --help; the usage error's message for anything else on the command line. */
+export function parseCheckArgs(argv: string[]): { help: boolean } | { error: string } {
+  try {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: { help: { type: 'boolean', short: 'h' } },
+    });
+    return { help: values.help === true };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+const parsed = parseCheckArgs(process.argv.slice(2));
+if ('error' in parsed) {
+  console.error(`bench:check: ${parsed.error}\n${USAGE}`);
+  process.exit(2);
+}
+if (parsed.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 // build-mp's compiler leaves handles open; exit explicitly.
 main().then(
   (code) => process.exit(code),

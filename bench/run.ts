@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { buildFunctions } from '../tools/build-functions';
 import { markdownTable } from '../tools/text-table';
+import { BenchUsageError, parseBenchArgs, USAGE, type BenchCounts } from './args';
 import { BUDGETS, verdict } from './budgets';
 import { measureBundles, measureColdStart, type ColdStartFigures } from './cold';
 import { measureLatency, type DatabaseRequests, type LatencyResult } from './latency';
@@ -15,16 +16,10 @@ import { blockExternalNetwork } from '../tools/offline';
 // The benchmark measures loopback only; miniprogram-ci's compile would otherwise phone WeChat's servers.
 blockExternalNetwork();
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
 /** Assumed FaceID processing time for the second latency comparison (an HTTPS call to FaceID costs more). */
 const UPSTREAM_MS = 20;
-const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 /** The production comparison: the CloudBase stand-in and FaceID taking realistic times. */
 const PRODUCTION = { databaseMs: 10, upstreamMs: 80 };
-const PRODUCTION_ROUNDS = Number(process.env.BENCH_PRODUCTION_ROUNDS ?? 100);
-const PRODUCTION_WARMUP = Number(process.env.BENCH_PRODUCTION_WARMUP ?? 10);
-const FLOWS = Number(process.env.BENCH_FLOWS ?? 500);
 
 /** Runs one part; a failure becomes "not measured: <reason>" instead of stopping the run. */
 async function attempt<T>(what: string, fn: () => Promise<T>): Promise<T | string> {
@@ -129,9 +124,9 @@ function packageRows(pkg: PackageFigures | string): string[][] {
   ];
 }
 
-function loadRows(load: LoadFigures | string): string[][] {
+function loadRows(load: LoadFigures | string, flows: number): string[][] {
   if (typeof load === 'string')
-    return [[`${FLOWS} concurrent verifications through npm start's host`, load, `lost = 0`, '—']];
+    return [[`${flows} concurrent verifications through npm start's host`, load, `lost = 0`, '—']];
   return [
     [
       `${load.flows} concurrent verifications, sandbox alone`,
@@ -154,7 +149,15 @@ function loadRows(load: LoadFigures | string): string[][] {
   ];
 }
 
-async function main(): Promise<void> {
+async function main(counts: BenchCounts): Promise<void> {
+  const {
+    rounds: ROUNDS,
+    warmup: WARMUP,
+    'cold-runs': COLD_RUNS,
+    'production-rounds': PRODUCTION_ROUNDS,
+    'production-warmup': PRODUCTION_WARMUP,
+    flows: FLOWS,
+  } = counts;
   const started = new Date();
   await buildFunctions();
   const latency = await attempt(`latency (${ROUNDS} interleaved calls each after ${WARMUP} warm-up)`, () =>
@@ -188,7 +191,7 @@ async function main(): Promise<void> {
     ...databaseRows(production, ` (stand-in ${PRODUCTION.databaseMs} ms/request)`),
     ...coldRows(cold),
     ...packageRows(pkg),
-    ...loadRows(load),
+    ...loadRows(load, FLOWS),
   ];
   const bundleTable =
     typeof bundles === 'string'
@@ -257,8 +260,20 @@ async function main(): Promise<void> {
   console.log('written to bench/results.md');
 }
 
+let parsed: ReturnType<typeof parseBenchArgs>;
+try {
+  parsed = parseBenchArgs(process.argv.slice(2), process.env);
+} catch (error) {
+  if (!(error instanceof BenchUsageError)) throw error;
+  console.error(`bench: ${error.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (parsed.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 // build-mp's compiler leaves handles open; exit explicitly.
-main().then(
+main(parsed.counts).then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);

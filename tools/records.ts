@@ -1,11 +1,12 @@
 /**
- * `npm run records -- list | show <bizNo> | export [--since <date>] | purge --before <date> [--yes]`: the
+ * `npm run records -- list | show <bizNo | reference> | export [--since <date>] | purge --before <date> [--yes]`: the
  * operators' view of verification records, through wx-server-sdk: in CloudBase (TCB_ENV, TCB_SECRET_ID,
  * TCB_SECRET_KEY) or in the CloudBase stand-in data of `npm start` (CLOUDBASE_DATA_DIR, default .data/cloudbase).
  * Prints masked fields only; openids are shown hashed; tokens and provider handles are never printed.
  */
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { deleteCreatedBefore } from '../server/app/records';
 import { maskIdNumber, maskName } from '../miniprogram/domain/mask';
 import type { CloudSdk } from '../server/runtime';
@@ -27,11 +28,13 @@ const ROOT = resolve(__dirname, '..');
 /** Where `npm start` keeps its CloudBase stand-in data. */
 export const LOCAL_CLOUDBASE_DIR = join(ROOT, '.data', 'cloudbase');
 
-const USAGE = `usage: npm run records -- <command> [--json]
+export const USAGE = `usage: npm run records -- <command> [--json]
   list [--limit <1..1000>]          newest records (default 20)
-  show <bizNo>                      one record
+  show <bizNo | reference>          one record, by its bizNo or the 8-character support reference
+                                    (客服查询编号, the bizNo's last 8 characters) the result page shows
   export [--since <ISO date>]       every record created since the date, as JSON lines
-  purge --before <ISO date> [--yes] delete records created before the date, and their stored images`;
+  purge --before <ISO date> [--yes] delete records created before the date, and their stored images
+  --help                            this text`;
 
 /** A usage error: printed with the usage, exit code 2. */
 class UsageError extends Error {}
@@ -129,7 +132,7 @@ export function publicView(record: VerificationRecord): Record<string, unknown> 
   const r = record.status === 'finished' || record.status === 'cancelled' ? record.result : undefined;
   const view: Record<string, unknown> = {
     bizNo: record.bizNo,
-    ref: record.bizNo.slice(-8),
+    ref: supportReferenceOf(record.bizNo),
     createdAt: iso(record.createdAt),
     finishedAt: 'endedAt' in record ? iso(record.endedAt) : undefined,
     expiresAt: 'expiresAt' in record ? iso(record.expiresAt) : undefined,
@@ -178,51 +181,71 @@ function parseDate(flag: string, value: string | undefined): number {
   return ms;
 }
 
+const COMMANDS = ['list', 'show', 'export', 'purge'] as const;
+
 interface Parsed {
-  command: 'list' | 'show' | 'export' | 'purge';
+  command: (typeof COMMANDS)[number];
   json: boolean;
   yes: boolean;
   limit: number;
+  /** A full bizNo, or the 8-character support reference the result page shows. */
   bizNo?: string;
   since?: number;
   before?: number;
 }
 
-/** Parses the command line; throws a usage error naming the problem. */
-export function parseRecordsArgs(argv: string[]): Parsed {
-  const [command, ...rest] = argv;
-  if (command !== 'list' && command !== 'show' && command !== 'export' && command !== 'purge')
-    throw new UsageError(command ? `unknown command ${command}` : 'a command is required');
+const OPTIONS = {
+  json: { type: 'boolean' },
+  yes: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  limit: { type: 'string' },
+  since: { type: 'string' },
+  before: { type: 'string' },
+} as const;
+
+const TAKES: Record<(typeof COMMANDS)[number], readonly string[]> = {
+  list: ['json', 'limit'],
+  show: ['json'],
+  export: ['json', 'since'],
+  purge: ['json', 'before', 'yes'],
+};
+
+/** Parses the command line (`--help` anywhere asks for the usage); throws a usage error naming the problem. */
+export function parseRecordsArgs(argv: string[]): Parsed | { command: 'help' } {
+  const { tokens } = parseArgs({
+    args: argv,
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  if (tokens.some((t) => t.kind === 'option' && t.name === 'help')) return { command: 'help' };
+  const positional = tokens.flatMap((t) => (t.kind === 'positional' ? [t.value] : []));
+  const command = COMMANDS.find((c) => c === positional[0]);
+  if (!command)
+    throw new UsageError(positional[0] ? `unknown command ${positional[0]}` : 'a command is required');
   const parsed: Parsed = { command, json: false, yes: false, limit: 20 };
-  const positional: string[] = [];
-  const allowed: Record<Parsed['command'], string[]> = {
-    list: ['--json', '--limit'],
-    show: ['--json'],
-    export: ['--json', '--since'],
-    purge: ['--json', '--before', '--yes'],
-  };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
-    }
-    if (!allowed[command].includes(arg)) throw new UsageError(`${command} does not take ${arg}`);
-    if (arg === '--json') parsed.json = true;
-    else if (arg === '--yes') parsed.yes = true;
-    else if (arg === '--since') parsed.since = parseDate('--since', rest[++i]);
-    else if (arg === '--before') parsed.before = parseDate('--before', rest[++i]);
-    else if (arg === '--limit') {
-      const value = rest[++i];
-      parsed.limit = Number(value);
-      if (!value || !/^\d+$/.test(value) || parsed.limit < 1 || parsed.limit > 1000)
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    if (!TAKES[command].includes(token.name))
+      throw new UsageError(`${command} does not take ${token.rawName}`);
+    const takesValue = OPTIONS[token.name as keyof typeof OPTIONS].type === 'string';
+    if (!takesValue && token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
+    if (token.name === 'json') parsed.json = true;
+    else if (token.name === 'yes') parsed.yes = true;
+    else if (token.name === 'since') parsed.since = parseDate('--since', token.value);
+    else if (token.name === 'before') parsed.before = parseDate('--before', token.value);
+    else if (token.name === 'limit') {
+      parsed.limit = Number(token.value);
+      if (!token.value || !/^\d+$/.test(token.value) || parsed.limit < 1 || parsed.limit > 1000)
         throw new UsageError('--limit needs a whole number from 1 to 1000');
     }
   }
+  const operands = positional.slice(1);
   if (command === 'show') {
-    if (positional.length !== 1) throw new UsageError('show needs exactly one bizNo');
-    parsed.bizNo = positional[0];
-  } else if (positional.length) throw new UsageError(`${command} takes no ${positional[0]}`);
+    if (operands.length !== 1) throw new UsageError('show needs exactly one bizNo or support reference');
+    parsed.bizNo = operands[0];
+  } else if (operands.length) throw new UsageError(`${command} takes no ${operands[0]}`);
   if (command === 'purge' && parsed.before === undefined)
     throw new UsageError('purge needs --before <ISO date>');
   return parsed;
@@ -242,6 +265,26 @@ async function* newestFirst(
     }
     if (page.length < PAGE) return;
   }
+}
+
+/** The 8-character support reference (客服查询编号) the result page shows for a bizNo. */
+export const supportReferenceOf = (bizNo: string): string => bizNo.slice(-8);
+
+const REFERENCE_LENGTH = 8;
+
+/**
+ * The record of a bizNo; failing that, for an 8-character argument, every record whose support reference it is
+ * (letter case ignored, as a person reads it aloud), newest first.
+ */
+async function findRecord(store: VerificationStore, bizNoOrReference: string): Promise<VerificationRecord[]> {
+  const record = await store.getById(bizNoOrReference);
+  if (record) return [record];
+  if (bizNoOrReference.length !== REFERENCE_LENGTH) return [];
+  const reference = bizNoOrReference.toLowerCase();
+  const found: VerificationRecord[] = [];
+  for await (const candidate of newestFirst(store))
+    if (supportReferenceOf(candidate.bizNo).toLowerCase() === reference) found.push(candidate);
+  return found;
 }
 
 async function execute(args: Parsed, backend: RecordsBackend, out: (line: string) => void): Promise<number> {
@@ -264,11 +307,17 @@ async function execute(args: Parsed, backend: RecordsBackend, out: (line: string
       return 0;
     }
     case 'show': {
-      const record = await store.getById(args.bizNo!);
-      if (!record) {
-        out(`no record ${args.bizNo} in ${backend.describe}`);
+      const found = await findRecord(store, args.bizNo!);
+      if (found.length !== 1) {
+        if (found.length) print(found.map(publicView));
+        out(
+          found.length
+            ? `${found.length} records end with ${args.bizNo}; show one by its bizNo`
+            : `no record ${args.bizNo} in ${backend.describe}`,
+        );
         return 1;
       }
+      const [record] = found;
       const view = publicView(record);
       if (args.json) out(JSON.stringify(view));
       else
@@ -317,6 +366,10 @@ export async function records(argv: string[], deps: RecordsDeps = {}): Promise<n
   const err = deps.err ?? ((line: string) => console.error(line));
   try {
     const args = parseRecordsArgs(argv);
+    if (args.command === 'help') {
+      out(USAGE);
+      return 0;
+    }
     const backend = await openBackend(deps.env ?? process.env);
     try {
       return await execute(args, backend, out);

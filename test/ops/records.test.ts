@@ -267,6 +267,8 @@ describe('bad arguments', () => {
     [['list', '--limit', '0'], '--limit needs a whole number'],
     [['list', '--limit', 'many'], '--limit needs a whole number'],
     [['list', '--yes'], 'list does not take --yes'],
+    [['list', '--json=yes'], '--json takes no value'],
+    [['list', '--colour'], 'list does not take --colour'],
     [['export', '--since', 'yesterday'], '--since needs an ISO date'],
     [['export', '--since'], '--since needs an ISO date'],
     [['purge'], 'purge needs --before'],
@@ -288,4 +290,74 @@ describe('bad arguments', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
   });
+});
+
+describe('show by the support reference the result page shows (客服查询编号, the last 8 characters of the bizNo)', () => {
+  const BIZ_NOS = [
+    'fid20260301a1b2c3d4e5f60718',
+    'fid20260302ffee0000deadbeef',
+    'order-east-00000042',
+    'order-west-00000042',
+  ];
+  let deps: RecordsDeps;
+
+  beforeEach(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'records-ref-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const standIn = await startCloudBase({ dataDir: dir, collections: PROJECT_COLLECTIONS });
+    cleanup.push(() => standIn.close());
+    const { sdk, restore } = useSdkInThisProcess(standIn.sdkEnvironment());
+    try {
+      const db = sdk.database() as unknown as CloudDatabase;
+      for (const [i, bizNo] of BIZ_NOS.entries())
+        await db
+          .collection(VERIFICATIONS_COLLECTION)
+          .add({ data: { ...record(i), _id: bizNo, bizNo, result: { ...record(i).result, bizNo } } });
+    } finally {
+      restore();
+    }
+    deps = { env: { CLOUDBASE_DATA_DIR: dir } };
+  });
+
+  it('finds the record by the reference a person reads out, in either letter case', async () => {
+    for (const reference of ['e5f60718', 'E5F60718']) {
+      const r = await run(['show', reference, '--json'], deps);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.out)).toMatchObject({ bizNo: BIZ_NOS[0], ref: 'e5f60718', maskedName: '张**' });
+      expectNothingSecret(r.out);
+    }
+  });
+
+  it('still finds a record by its full bizNo', async () => {
+    const r = await run(['show', BIZ_NOS[1]], deps);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\| ref +\| deadbeef +\|/);
+  });
+
+  it('lists every record a shared reference matches and exits 1, asking for the full bizNo', async () => {
+    const r = await run(['show', '00000042'], deps);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(BIZ_NOS[2]);
+    expect(r.out).toContain(BIZ_NOS[3]);
+    expect(r.out).toContain('2 records end with 00000042; show one by its bizNo');
+  });
+
+  it('answers exit 1 for a reference no record has', async () => {
+    const r = await run(['show', '12345678'], deps);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('no record 12345678');
+  });
+});
+
+describe('help', () => {
+  it.each([[['--help']], [['-h']], [['show', '--help']]])(
+    '%j prints the usage and exits 0 without opening any database',
+    async (argv) => {
+      const r = await run(argv, { env: { TCB_ENV: 'e' } });
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('usage: npm run records');
+      expect(r.out).toContain('show <bizNo | reference>');
+      expect(r.err).toBe('');
+    },
+  );
 });

@@ -80,7 +80,8 @@ export const PREVIEW_QRCODE = join('dist', 'preview-qrcode.jpg');
 const USAGE = `usage: npm run <upload | preview> [-- --env <cloud env id>] [--desc <text>] [--allow-sandbox (preview)]
   --env <id>       the CloudBase environment the mini-program uses (default TCB_ENV; upload needs one)
   --desc <text>    appended to the version description
-  --allow-sandbox  preview with the sandbox stand-in of the FaceID component`;
+  --allow-sandbox  preview with the sandbox stand-in of the FaceID component
+  --help           this text`;
 
 interface Args {
   command: Command;
@@ -89,22 +90,29 @@ interface Args {
   cloudEnv?: string;
 }
 
-/** Parses the command line. */
-export function parseArgs(argv: string[]): Args {
+/** Parses the command line; `--help` (first or after the command) asks for the usage. */
+export function parseArgs(argv: string[]): Args | { command: 'help' } {
   const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h') return { command: 'help' };
   if (command !== 'upload' && command !== 'preview')
     throw new DeliverError(command ? `unknown command ${command}\n${USAGE}` : USAGE, 2);
-  let values: { 'allow-sandbox'?: boolean; desc?: string; env?: string };
+  let values: { 'allow-sandbox'?: boolean; desc?: string; env?: string; help?: boolean };
   try {
     ({ values } = parseCommandLine({
       args: rest,
       strict: true,
       allowPositionals: false,
-      options: { 'allow-sandbox': { type: 'boolean' }, desc: { type: 'string' }, env: { type: 'string' } },
+      options: {
+        'allow-sandbox': { type: 'boolean' },
+        desc: { type: 'string' },
+        env: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
   } catch (err) {
     throw new DeliverError(`${(err as Error).message}\n${USAGE}`, 2);
   }
+  if (values.help) return { command: 'help' };
   if (values['allow-sandbox'] && command !== 'preview')
     throw new DeliverError('--allow-sandbox applies to preview only: a release never ships the stand-in', 2);
   const args: Args = { command, allowSandbox: !!values['allow-sandbox'] };
@@ -330,7 +338,9 @@ export async function deliver(argv: string[], deps: DeliverDeps = {}): Promise<n
   const env = deps.env ?? process.env;
   const err = deps.err ?? ((line: string) => console.error(line));
   try {
-    await run(parseArgs(argv), deps);
+    const args = parseArgs(argv);
+    if (args.command === 'help') (deps.out ?? ((line: string) => console.log(line)))(USAGE);
+    else await run(args, deps);
     return 0;
   } catch (error) {
     const message =

@@ -3,9 +3,9 @@
  * steps as a state machine, the outcome each flow ends with, and the callback sent when it ends.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { RESULT_CODES, type ResultCodeRow } from '../../miniprogram/domain/result-codes';
 import type { SandboxClock } from './clock';
 import type { Notifier } from './notify';
+import { RESULT_ROWS, type ResultRow } from './result-codes';
 
 /** A biz_token can start a flow for one hour after issue (seed 003). */
 export const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
@@ -45,7 +45,7 @@ export interface OutcomeChoice {
 }
 
 export interface FlowResult {
-  row: ResultCodeRow;
+  row: ResultRow;
   endedAt: number;
   step: EndStep;
 }
@@ -73,28 +73,28 @@ export interface StepAnswer {
 }
 
 /** The result-code row for a result_message, or undefined when the table has no such message. */
-export function resultRow(message: string): ResultCodeRow | undefined {
-  return RESULT_CODES.find((row) => row.message === message);
+export function resultRow(message: string): ResultRow | undefined {
+  return RESULT_ROWS.find((row) => row.message === message);
 }
 
 /** Result messages a flow can be made to end with (every row but 9000, which means "not ended"). */
-export const OUTCOME_MESSAGES: readonly string[] = RESULT_CODES.filter((r) => r.code !== 9000).map(
+export const OUTCOME_MESSAGES: readonly string[] = RESULT_ROWS.filter((r) => r.code !== 9000).map(
   (r) => r.message,
 );
 
-function row(message: string): ResultCodeRow {
+function row(message: string): ResultRow {
   const found = resultRow(message);
   if (!found) throw new Error(`no result row ${message}`);
   return found;
 }
 
 /** Whether ending at this row happens at the ID-card OCR step of an OCR flow. */
-function isOcrFailure(r: ResultCodeRow): boolean {
+function isOcrFailure(r: ResultRow): boolean {
   return r.code === 3100 || r.code === 3200;
 }
 
 /** Whether the row is a retryable video failure (4200 other than VIDEO_MANY_TIMES). */
-function isVideoRetry(r: ResultCodeRow): boolean {
+function isVideoRetry(r: ResultRow): boolean {
   return r.code === 4200 && r.message !== 'VIDEO_MANY_TIMES';
 }
 
@@ -260,7 +260,7 @@ export class FlowStore {
     };
   }
 
-  private end(flow: Flow, result: ResultCodeRow, step: EndStep): void {
+  private end(flow: Flow, result: ResultRow, step: EndStep): void {
     flow.stage = 'ended';
     flow.result = { row: result, endedAt: this.clock.now(), step };
     this.notifier.send(flow.config.notifyUrl, {

@@ -1,7 +1,7 @@
 /** Megvii FaceID App (seed 001): `POST /faceid/v3/sdk/get_biz_token` with v3 sign verification. */
-import { APP_ERRORS } from '../../server/providers/megvii-errors';
-import { readSign, signMatches } from '../../server/providers/megvii-sign';
 import { chinaDay, megviiId, megviiRoute, megviiState, type MegviiState, type Params } from './megvii-common';
+import { APP_ERRORS } from './megvii-errors';
+import { readAppSign } from './megvii-sign';
 import type { SandboxProvider } from './provider';
 
 /** A biz_token is valid for one hour (seed 001). */
@@ -11,11 +11,11 @@ export const APP_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 function checkSign(p: Params, state: MegviiState): void {
   const sign = p.required('sign');
   if (p.required('sign_version') !== 'hmac_sha1') p.fail('BAD_ARGUMENTS', 'sign_version');
-  const signed = readSign(sign);
+  const signed = readAppSign(sign);
   if (!signed) p.fail('AUTHORIZATION_ERROR', 'INVALID_SIGN');
-  if (signed.fields.apiKey !== state.apiKey) p.fail('AUTHENTICATION_ERROR');
-  if (!signMatches(state.apiSecret, signed)) p.fail('AUTHORIZATION_ERROR', 'INVALID_SIGN');
-  const { expireTime } = signed.fields;
+  if (signed.apiKey !== state.apiKey) p.fail('AUTHENTICATION_ERROR');
+  if (!signed.madeWith(state.apiSecret)) p.fail('AUTHORIZATION_ERROR', 'INVALID_SIGN');
+  const { expireTime } = signed;
   const expired =
     expireTime === 0 ? !state.firstUse(sign) : Math.floor(state.clock.now() / 1000) > expireTime;
   if (expired) p.fail('AUTHORIZATION_ERROR', 'EXPIRED_SIGN');

@@ -4,11 +4,11 @@
  * errors, signed notifies and the test-control routes under /__sandbox/megvii.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { errorRow, errorText, type MegviiErrorRow } from '../../server/providers/megvii-errors';
 import { BadBodyError, type ParsedBody } from './body';
 import type { SandboxClock } from './clock';
 import type { FlowStore } from './flows';
 import { imageInfo } from './images';
+import { errorRow, errorText, type MegviiErrorRow } from './megvii-errors';
 import { loopbackAddress, MEGVII_NOTIFY_PORTS } from './notify';
 import type { ProviderDeps, SandboxProvider } from './provider';
 import { MAX_BODY_BYTES, type Method, type RequestContext, type RouteRegistry } from './server';

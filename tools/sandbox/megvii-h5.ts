@@ -3,10 +3,10 @@
  * the page `GET /faceid/lite/do?token=` and its finish step, which sends the signed notify and returns the
  * browser to return_url.
  */
-import { liteNotifySign } from '../../server/providers/megvii-h5';
-import type { MegviiErrorRow } from '../../server/providers/megvii-errors';
 import { NOT_SAME_CONFIDENCE, PASS_CONFIDENCE, THRESHOLDS } from './fidlite';
 import { RESULT_JPEG, SAMPLE_IDCARD } from './fixtures';
+import type { MegviiErrorRow } from './megvii-errors';
+import { liteNotifySign } from './megvii-sign';
 import {
   chinaDay,
   H5_OUTCOMES,

@@ -1,5 +1,5 @@
 /** Megvii FaceID Lite (seed 000) on api.megvii.com: get_token, get_result and the H5 page, at the sandbox root. */
-import { LITE_ERRORS } from '../../server/providers/megvii-errors';
+import { LITE_ERRORS } from './megvii-errors';
 import { megviiState, type Params } from './megvii-common';
 import { registerH5Product, type H5TokenParams } from './megvii-h5';
 import type { SandboxProvider } from './provider';

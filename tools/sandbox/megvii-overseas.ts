@@ -2,7 +2,7 @@
  * Megvii FaceID overseas H5 (seed 002) on api-idn.megvii.com, served under `/idn`: Lite's protocol with
  * comparison_type 0 or -1 (liveness only) and the seed's per-row error field names.
  */
-import { OVERSEAS_ERRORS } from '../../server/providers/megvii-errors';
+import { OVERSEAS_ERRORS } from './megvii-errors';
 import { megviiState, type Params } from './megvii-common';
 import { registerH5Product, type H5TokenParams } from './megvii-h5';
 import type { SandboxProvider } from './provider';

@@ -1,5 +1,5 @@
 /** Megvii FaceID H5 Lite Raw (seed 004) on api-sgp.megvii.com, served under `/sgp`: Raw-GetToken. */
-import { RAW_ERRORS } from '../../server/providers/megvii-errors';
+import { RAW_ERRORS } from './megvii-errors';
 import { chinaDay, hexToken, megviiRoute, megviiState, type Params } from './megvii-common';
 import type { SandboxProvider } from './provider';
 
