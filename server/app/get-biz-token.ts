@@ -12,21 +12,11 @@ import { checkIdNumber, checkName } from '../../miniprogram/domain/idcard';
 import { MAX_IMAGE_SIDE, MAX_REQUEST_BYTES, sniffImage } from '../../miniprogram/domain/image';
 import { maskIdNumber, maskName } from '../../miniprogram/domain/mask';
 import { createProvider } from '../providers';
-import type { FaceIdProvider, IssuedToken, TokenRequest } from '../providers/types';
+import type { FaceIdProvider, IssuedToken, TokenRequest, ValidTokenRequest } from '../providers/types';
 import type { Caller, Services } from '../runtime';
 import type { RequestingRecord, TokenFields, TokenRecord } from '../store/types';
 import { REQUESTING_STALE_MS } from '../config';
 import { eventObject, optionalString, own } from './input';
-
-/** The tuning keys of seed 003, used by a provider that does not list its own. */
-const DEFAULT_OPTION_KEYS: readonly (keyof TokenOptions)[] = [
-  'securityLevel',
-  'livenessPreferences',
-  'livenessRetryCount',
-  'idcardRetryTime',
-  'idcardSide',
-  'idcardThreshold',
-];
 
 /** Longest string option (seed 000's biz_extra_data: 4096 bytes); each provider checks its own limits. */
 const MAX_OPTION_STRING = 4096;
@@ -69,18 +59,6 @@ function parseOptions(value: unknown): TokenOptions {
     options[key] = v as number | string;
   }
   return options as TokenOptions;
-}
-
-/** Refuses options the active product does not use (INVALID_EVENT naming the first), before any call. */
-export function checkOptionKeys(options: TokenOptions, provider: FaceIdProvider): void {
-  const allowed = provider.optionKeys ?? DEFAULT_OPTION_KEYS;
-  const unused = Object.keys(options).find((key) => !(allowed as readonly string[]).includes(key));
-  if (unused) {
-    throw new FaceIdError('INVALID_EVENT', {
-      param: `options.${unused}`,
-      detail: `${provider.name} does not use option ${unused}`,
-    });
-  }
 }
 
 /** Checks the event's types and the person's data with the shared domain checks (no network). */
@@ -282,7 +260,7 @@ async function deletePhotos(fileIDs: string[] | undefined, { files, log }: Servi
  */
 async function buyToken(
   record: RequestingRecord,
-  request: TokenRequest,
+  request: ValidTokenRequest,
   provider: FaceIdProvider,
   services: Services,
   giveBack: () => Promise<void>,
@@ -335,7 +313,7 @@ async function buyToken(
  */
 async function continueExisting(
   bizNo: string,
-  request: TokenRequest,
+  request: ValidTokenRequest,
   provider: FaceIdProvider,
   services: Services,
 ): Promise<GetBizTokenOk> {
@@ -381,16 +359,9 @@ export async function getBizToken(event: unknown, services: Services): Promise<G
   const { caller, store, now } = services;
   const input = parseTokenEvent(event, new Date(now()));
   const provider = createProvider({ env: services.env, now, purpose: 'token' });
-  if (!provider.modes.includes(input.mode)) {
-    throw new FaceIdError('INVALID_EVENT', {
-      param: 'mode',
-      detail: `${provider.name} does not offer ${input.mode}`,
-    });
-  }
-  checkOptionKeys(input.options, provider);
   const bizNo = input.bizNo ?? newBizNo(now());
   const images = await loadReferenceImages(input, caller, services);
-  const request: TokenRequest = {
+  const request = provider.validate({
     mode: input.mode,
     bizNo,
     idcard: input.idcard,
@@ -398,8 +369,7 @@ export async function getBizToken(event: unknown, services: Services): Promise<G
     uuid:
       input.mode === 'reference' || input.mode === 'liveness' ? (input.uuid ?? uuidFor(caller)) : input.uuid,
     options: input.options,
-  };
-  provider.validate(request);
+  });
 
   const at = now();
   const photoFileIDs = [...input.imageRefs, ...(input.image ? [input.image] : [])];

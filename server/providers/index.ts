@@ -8,7 +8,8 @@ import { createMegviiLiteProvider, liteHostFromEnv } from './megvii-lite';
 import { createMegviiOverseasProvider, OVERSEAS_DEFAULT_BASE_URL } from './megvii-overseas';
 import { createMegviiRawProvider, RAW_DEFAULT_BASE_URL } from './megvii-raw';
 import { resilient } from './resilience';
-import { PROVIDER_NAMES, type FaceIdProvider, type ProviderName } from './types';
+import { PRODUCTS } from '../../miniprogram/domain/token-options';
+import type { FaceIdProvider, ProviderName } from './types';
 
 export interface ProviderContext {
   env: Env;
@@ -47,7 +48,7 @@ export function registerProvider(name: ProviderName, factory: ProviderFactory): 
 /** The name in FACEID_PROVIDER (default fidlite), checked. */
 export function providerNameFromEnv(env: Env): ProviderName {
   const raw = (env.FACEID_PROVIDER ?? '').trim() || 'fidlite';
-  if (!(PROVIDER_NAMES as readonly string[]).includes(raw)) {
+  if (!Object.prototype.hasOwnProperty.call(PRODUCTS, raw)) {
     throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_PROVIDER', detail: `unknown provider ${raw}` });
   }
   return raw as ProviderName;

@@ -12,7 +12,7 @@ import type {
   IssuedToken,
   NotifyRef,
   ProviderResult,
-  TokenRequest,
+  ValidTokenRequest,
 } from './types';
 
 /** Megvii's H5 (Lite) products: seed 000 on api.megvii.com, seed 002 on api-idn.megvii.com. */
@@ -210,27 +210,20 @@ export function readSignedNotify(apiSecret: string, fields: Record<string, strin
   return { resultRef: bizId };
 }
 
-/** What distinguishes one H5 product: its name, modes, option keys, rules and get_token fields. */
+/** What distinguishes one H5 product: its name, its validation and its get_token fields. */
 export interface H5Product {
   name: FaceIdProvider['name'];
-  modes: FaceIdProvider['modes'];
-  optionKeys: NonNullable<FaceIdProvider['optionKeys']>;
-  validate(req: TokenRequest): void;
-  fields(req: TokenRequest): Record<string, FormValue>;
+  validate: FaceIdProvider['validate'];
+  fields(req: ValidTokenRequest): Record<string, FormValue>;
 }
 
 /** An H5 product over Lite's protocol: get_token, get_result within 3 calls a day, signed notifies. */
 export function createH5Provider(config: H5Config, product: H5Product): FaceIdProvider {
   return {
     name: product.name,
-    modes: product.modes,
-    optionKeys: product.optionKeys,
     resultCallsPerDay: LITE_RESULT_CALLS_PER_DAY,
     validate: product.validate,
-    async issueToken(req) {
-      product.validate(req);
-      return issueH5Token(config, product.fields(req));
-    },
+    issueToken: (req) => issueH5Token(config, product.fields(req)),
     fetchResult: (ref) => fetchH5Result(config, ref),
     readNotify: (fields) => readSignedNotify(config.apiSecret, fields),
   };
