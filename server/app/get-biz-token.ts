@@ -15,7 +15,7 @@ import { createProvider } from '../providers';
 import type { FaceIdProvider, IssuedToken, TokenRequest, ValidTokenRequest } from '../providers/types';
 import type { Caller, Services } from '../runtime';
 import type { RequestingRecord, TokenFields, TokenRecord } from '../store/types';
-import { REQUESTING_STALE_MS } from '../config';
+import { readConfig, REQUESTING_STALE_MS, type Config, type Env } from '../config';
 import { eventObject, optionalString, own } from './input';
 
 /** Longest string option (seed 000's biz_extra_data: 4096 bytes); each provider checks its own limits. */
@@ -206,24 +206,17 @@ const WAIT_STEP_MS = 100;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** FACEID_RATE_LIMIT as `<count>/<seconds>` (default 5/600). */
-export function rateLimitFromEnv(env: Services['env']): { count: number; windowMs: number } {
-  const raw = env.FACEID_RATE_LIMIT?.trim() || '5/600';
-  const match = /^(\d+)\/(\d+)$/.exec(raw);
-  const count = match ? Number(match[1]) : NaN;
-  const seconds = match ? Number(match[2]) : NaN;
-  if (!(count >= 1 && count <= 100_000 && seconds >= 1 && seconds <= 86_400)) {
-    throw new FaceIdError('CONFIG_INVALID', {
-      param: 'FACEID_RATE_LIMIT',
-      detail: 'FACEID_RATE_LIMIT must be <count>/<seconds>',
-    });
-  }
-  return { count, windowMs: seconds * 1000 };
+/** FACEID_RATE_LIMIT of an environment (the operator's deploy checks run the functions' own reading). */
+export function rateLimitFromEnv(env: Env): Config['FACEID_RATE_LIMIT'] {
+  return readConfig(env).FACEID_RATE_LIMIT;
 }
 
 /** The caller's rate-limit budget: tokens FaceID issued (or is issuing) in the window; console calls have none. */
-function rateBudget({ caller, env }: Services): { key: string; count: number; windowMs: number } | undefined {
-  const { count, windowMs } = rateLimitFromEnv(env);
+function rateBudget({
+  caller,
+  config,
+}: Services): { key: string; count: number; windowMs: number } | undefined {
+  const { count, windowMs } = config.FACEID_RATE_LIMIT;
   return caller.openid === null ? undefined : { key: `token:${caller.openid}`, count, windowMs };
 }
 
@@ -358,7 +351,7 @@ async function continueExisting(
 export async function getBizToken(event: unknown, services: Services): Promise<GetBizTokenOk> {
   const { caller, store, now } = services;
   const input = parseTokenEvent(event, new Date(now()));
-  const provider = createProvider({ env: services.env, now, purpose: 'token' });
+  const provider = createProvider({ config: services.config, now, purpose: 'token' });
   const bizNo = input.bizNo ?? newBizNo(now());
   const images = await loadReferenceImages(input, caller, services);
   const request = provider.validate({

@@ -1,5 +1,5 @@
 import { FaceIdError } from '../../miniprogram/domain/errors';
-import { baseUrlFromEnv, requireEnv, timeoutFromEnv, type Env } from '../config';
+import type { Config } from '../config';
 import { callUpstream, type FormValue, type UpstreamResponse } from './http';
 import type { FaceIdProvider, ProviderName, TokenRequest } from './types';
 
@@ -13,12 +13,12 @@ export interface MegviiConfig {
 }
 
 /** FACEID_API_KEY, FACEID_API_SECRET (CONFIG_MISSING when absent), FACEID_BASE_URL or the product's host. */
-export function megviiConfigFromEnv(env: Env, now: () => number, defaultBaseUrl: string): MegviiConfig {
+export function megviiConfig(config: Config, now: () => number, defaultBaseUrl: string): MegviiConfig {
   return {
-    apiKey: requireEnv(env, 'FACEID_API_KEY'),
-    apiSecret: requireEnv(env, 'FACEID_API_SECRET'),
-    baseUrl: baseUrlFromEnv(env, defaultBaseUrl),
-    timeoutMs: timeoutFromEnv(env),
+    apiKey: config.FACEID_API_KEY,
+    apiSecret: config.FACEID_API_SECRET,
+    baseUrl: config.FACEID_BASE_URL ?? defaultBaseUrl,
+    timeoutMs: config.FACEID_TIMEOUT_MS,
     now,
   };
 }

@@ -1,5 +1,5 @@
 import { FaceIdError } from '../../miniprogram/domain/errors';
-import type { Env } from '../config';
+import type { Config } from '../config';
 import type { FormValue } from './http';
 import { onlyWith, refuseImage } from './megvii-common';
 import { createH5Provider, type H5Config } from './megvii-h5';
@@ -8,23 +8,15 @@ import { checkMaxBytes, requireValue } from './rules';
 import type { FaceIdProvider, TokenRequest, ValidTokenRequest } from './types';
 
 /** Hosts of Megvii Lite by FACEID_REGION (reference notes): cn (default), idn, sgp. */
-export const LITE_HOSTS: Readonly<Record<string, string>> = {
+export const LITE_HOSTS = {
   cn: 'https://api.megvii.com',
   idn: 'https://api-idn.megvii.com',
   sgp: 'https://api-sgp.megvii.com',
-};
+} as const;
 
-/** The default Lite host for FACEID_REGION; CONFIG_INVALID for an unknown region. */
-export function liteHostFromEnv(env: Env): string {
-  const region = env.FACEID_REGION?.trim() || 'cn';
-  const host = Object.prototype.hasOwnProperty.call(LITE_HOSTS, region) ? LITE_HOSTS[region] : undefined;
-  if (!host) {
-    throw new FaceIdError('CONFIG_INVALID', {
-      param: 'FACEID_REGION',
-      detail: `FACEID_REGION must be one of ${Object.keys(LITE_HOSTS).join(', ')}`,
-    });
-  }
-  return host;
+/** The Lite host FACEID_REGION picks. */
+export function liteHost(config: Config): string {
+  return LITE_HOSTS[config.FACEID_REGION];
 }
 
 /** idcard_mode: given, or 0 when the person typed name and number, 1 (photograph the card) for OCR. */

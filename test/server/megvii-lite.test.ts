@@ -1,6 +1,7 @@
 import { LITE_ERRORS } from '../../server/providers/megvii-errors';
 import { liteNotifySign, mapLiteResult, type H5Config } from '../../server/providers/megvii-h5';
-import { createMegviiLiteProvider, liteHostFromEnv } from '../../server/providers/megvii-lite';
+import { readConfig } from '../../server/config';
+import { createMegviiLiteProvider, liteHost } from '../../server/providers/megvii-lite';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
 import type { Sandbox } from '../../tools/sandbox';
 import { JPEG, PNG, finishH5, formOf, itParsesEveryRow } from '../support/megvii';
@@ -325,10 +326,10 @@ describe('megvii-lite notify and config', () => {
   });
 
   it('FACEID_REGION picks the Lite host', () => {
-    expect(liteHostFromEnv({})).toBe('https://api.megvii.com');
-    expect(liteHostFromEnv({ FACEID_REGION: 'idn' })).toBe('https://api-idn.megvii.com');
-    expect(liteHostFromEnv({ FACEID_REGION: 'sgp' })).toBe('https://api-sgp.megvii.com');
-    expect(() => liteHostFromEnv({ FACEID_REGION: 'us' })).toThrow(
+    expect(liteHost(readConfig({}))).toBe('https://api.megvii.com');
+    expect(liteHost(readConfig({ FACEID_REGION: 'idn' }))).toBe('https://api-idn.megvii.com');
+    expect(liteHost(readConfig({ FACEID_REGION: 'sgp' }))).toBe('https://api-sgp.megvii.com');
+    expect(() => liteHost(readConfig({ FACEID_REGION: 'us' }))).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID', param: 'FACEID_REGION' }),
     );
   });
