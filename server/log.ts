@@ -46,7 +46,10 @@ function line(level: string, fields: LogFields): string {
   return JSON.stringify(safe);
 }
 
-/** A logger writing one JSON line per entry to the console (CloudBase collects the function's console); `on` false: silent (FACEID_LOG=off). */
+/**
+ * A logger writing one JSON line per entry to the console (CloudBase collects the function's console), or nothing
+ * when `on` is false (FACEID_LOG=off).
+ */
 export function consoleLogger(on: boolean): Logger {
   return {
     info: (fields) => void (on && console.log(line('info', fields))),

@@ -58,7 +58,8 @@ export function cloudFunction<T extends object>(
   handler: Handler<T>,
   options: {
     log?: Logger;
-    /** Where the variables come from (default: the process environment). */ env?: Env;
+    /** Where the variables come from (default: the process environment). */
+    env?: Env;
   } = {},
 ): (event: unknown, context?: unknown) => Promise<T | Failure> {
   return async function main(event: unknown): Promise<T | Failure> {
