@@ -1,4 +1,13 @@
+/**
+ * The functions' configuration: every FACEID_* variable, declared once (its doc, its default and how its value is
+ * read), read from the environment once per invocation and handed to the domain functions as a typed Config. No
+ * other server code reads the environment. A function reads a variable where it uses `config.FACEID_…`; the
+ * deployment (cloudbaserc.json) gives each function exactly the variables its bundle reads that way.
+ */
 import { FaceIdError } from '../miniprogram/domain/errors';
+import type { Thresholds } from '../miniprogram/domain/events';
+import { PRODUCTS, type ProductName } from '../miniprogram/domain/token-options';
+import { LITE_HOSTS } from './providers/megvii-lite';
 import { checkHttpUrl } from './providers/rules';
 
 import manifest from '../cloudbaserc.json';
@@ -13,48 +22,142 @@ export function declaredTimeoutMs(name: string): number {
 /** A `requesting` record older than getBizToken's time-out was left by a stopped invocation. */
 export const REQUESTING_STALE_MS = declaredTimeoutMs('getBizToken');
 
+/** Environment variables by name, as the process (or a test) has them. */
 export type Env = Record<string, string | undefined>;
 
 /** Default time-out of one FaceID call, in milliseconds. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** A variable's value, or CONFIG_MISSING naming it. */
-export function requireEnv(env: Env, name: string): string {
-  const value = env[name];
-  if (value === undefined || value.trim() === '') {
+const THRESHOLDS: readonly (keyof Thresholds)[] = ['1e-3', '1e-4', '1e-5', '1e-6'];
+
+/** One variable: a one-line doc, its default as the operator writes it, and how its value is read. */
+export interface Variable<T> {
+  doc: string;
+  default?: string;
+  /** Reads the trimmed value (undefined when unset or blank); throws CONFIG_MISSING/CONFIG_INVALID naming it. */
+  read(value: string | undefined, name: string): T;
+}
+
+function invalid(name: string, detail: string): FaceIdError {
+  return new FaceIdError('CONFIG_INVALID', { param: name, detail: `${name} ${detail}` });
+}
+
+function required(value: string | undefined, name: string): string {
+  if (value === undefined)
     throw new FaceIdError('CONFIG_MISSING', {
       param: name,
       detail: `environment variable ${name} is not set`,
     });
-  }
-  return value.trim();
-}
-
-/** A variable that must be an http(s) URL. */
-export function requireUrlEnv(env: Env, name: string): string {
-  const value = requireEnv(env, name);
-  checkHttpUrl(name, value);
   return value;
 }
 
-/** FACEID_TIMEOUT_MS as a positive integer, default 10000. */
-export function timeoutFromEnv(env: Env): number {
-  const raw = env.FACEID_TIMEOUT_MS;
-  if (raw === undefined || raw.trim() === '') return DEFAULT_TIMEOUT_MS;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0 || value > 120_000) {
-    throw new FaceIdError('CONFIG_INVALID', {
-      param: 'FACEID_TIMEOUT_MS',
-      detail: 'FACEID_TIMEOUT_MS must be 1..120000',
+function requiredUrl(value: string | undefined, name: string): string {
+  checkHttpUrl(name, required(value, name));
+  return value!;
+}
+
+function oneOf<T extends string>(allowed: readonly T[], fallback: T) {
+  return (value: string | undefined, name: string): T => {
+    const chosen = value ?? fallback;
+    if (!(allowed as readonly string[]).includes(chosen))
+      throw invalid(name, `must be one of ${allowed.join(', ')}`);
+    return chosen as T;
+  };
+}
+
+function wholeNumber(min: number, max: number, fallback: number) {
+  return (value: string | undefined, name: string): number => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw invalid(name, `must be ${min}..${max}`);
+    return n;
+  };
+}
+
+/** Every FACEID_* variable the functions read. README's Configuration section lists the same (a test checks). */
+export const VARIABLES = {
+  FACEID_PROVIDER: {
+    doc: 'the FaceID product: fidlite, megvii-lite, megvii-app, megvii-overseas or megvii-raw',
+    default: 'fidlite',
+    read: oneOf(Object.keys(PRODUCTS) as ProductName[], 'fidlite'),
+  },
+  FACEID_APPCODE: { doc: 'Aliyun market AppCode for fidlite (secret)', read: required },
+  FACEID_API_KEY: { doc: 'api_key of the Megvii products (secret)', read: required },
+  FACEID_API_SECRET: { doc: 'api_secret of the Megvii products (secret)', read: required },
+  FACEID_BASE_URL: {
+    doc: "overrides the active product's FaceID host",
+    read: (value: string | undefined, name: string): string | undefined => {
+      if (value === undefined) return undefined;
+      checkHttpUrl(name, value);
+      return value.replace(/\/+$/, '');
+    },
+  },
+  FACEID_REGION: {
+    doc: "Megvii Lite's regional host: cn, idn or sgp",
+    default: 'cn',
+    read: oneOf(Object.keys(LITE_HOSTS) as (keyof typeof LITE_HOSTS)[], 'cn'),
+  },
+  FACEID_MATCH_THRESHOLD: {
+    doc: "false-accept band a Megvii H5 product's comparison must reach: 1e-3, 1e-4, 1e-5 or 1e-6",
+    default: '1e-4',
+    read: oneOf(THRESHOLDS, '1e-4'),
+  },
+  FACEID_NOTIFY_URL: { doc: 'notify_url for get_biz_token (http/https)', read: requiredUrl },
+  FACEID_RETURN_URL: { doc: 'return_url for get_biz_token (http/https)', read: requiredUrl },
+  FACEID_TIMEOUT_MS: {
+    doc: 'time-out of one FaceID call, in milliseconds (1..120000)',
+    default: String(DEFAULT_TIMEOUT_MS),
+    read: wholeNumber(1, 120_000, DEFAULT_TIMEOUT_MS),
+  },
+  FACEID_RATE_LIMIT: {
+    doc: 'tokens per user per window, <count>/<seconds>',
+    default: '5/600',
+    read: (value: string | undefined, name: string): { count: number; windowMs: number } => {
+      const match = /^(\d+)\/(\d+)$/.exec(value ?? '5/600');
+      const count = match ? Number(match[1]) : NaN;
+      const seconds = match ? Number(match[2]) : NaN;
+      if (!(count >= 1 && count <= 100_000 && seconds >= 1 && seconds <= 86_400))
+        throw invalid(name, 'must be <count>/<seconds>');
+      return { count, windowMs: seconds * 1000 };
+    },
+  },
+  FACEID_RETENTION_DAYS: {
+    doc: 'days a record is kept before purgeVerifications deletes it (1..3650)',
+    default: '30',
+    read: wholeNumber(1, 3650, 30),
+  },
+  FACEID_KEEP_IMAGES: {
+    doc: "1 keeps get_result's evidence images in cloud storage",
+    read: (value: string | undefined): boolean => value === '1',
+  },
+  FACEID_LOG: {
+    doc: "off silences the functions' JSON log lines",
+    read: (value: string | undefined): boolean => value !== 'off',
+  },
+} satisfies Record<string, Variable<unknown>>;
+
+type Variables = typeof VARIABLES;
+
+/** The configuration, one typed value per variable, each read on first use and kept for the invocation. */
+export type Config = { readonly [K in keyof Variables]: ReturnType<Variables[K]['read']> };
+
+/**
+ * The configuration over an environment (the process's by default): each variable is read when first used and
+ * kept, so a missing or invalid one fails only the function that needs it, with CONFIG_MISSING/CONFIG_INVALID.
+ */
+export function readConfig(env: Env = process.env): Config {
+  const config = {};
+  for (const [name, variable] of Object.entries(VARIABLES) as [string, Variable<unknown>][]) {
+    let read: { value: unknown } | undefined;
+    Object.defineProperty(config, name, {
+      enumerable: true,
+      get: () => (read ??= { value: variable.read(env[name]?.trim() || undefined, name) }).value,
     });
   }
-  return value;
+  return config as Config;
 }
 
-/** FACEID_BASE_URL without a trailing slash, or the provider's default host. */
-export function baseUrlFromEnv(env: Env, fallback: string): string {
-  const raw = env.FACEID_BASE_URL?.trim();
-  if (!raw) return fallback;
-  checkHttpUrl('FACEID_BASE_URL', raw);
-  return raw.replace(/\/+$/, '');
+/** FACEID_TIMEOUT_MS of an environment (the operator's deploy checks run the functions' own reading). */
+export function timeoutFromEnv(env: Env): number {
+  return readConfig(env).FACEID_TIMEOUT_MS;
 }

@@ -46,10 +46,13 @@ function line(level: string, fields: LogFields): string {
   return JSON.stringify(safe);
 }
 
-const silent = () => process.env.FACEID_LOG === 'off';
-
-/** A logger writing one JSON line per entry to the console (CloudBase collects the function's console). */
-export const consoleLogger: Logger = {
-  info: (fields) => void (silent() || console.log(line('info', fields))),
-  warn: (fields) => void (silent() || console.warn(line('warn', fields))),
-};
+/**
+ * A logger writing one JSON line per entry to the console (CloudBase collects the function's console), or nothing
+ * when `on` is false (FACEID_LOG=off).
+ */
+export function consoleLogger(on: boolean): Logger {
+  return {
+    info: (fields) => void (on && console.log(line('info', fields))),
+    warn: (fields) => void (on && console.warn(line('warn', fields))),
+  };
+}

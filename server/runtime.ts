@@ -1,6 +1,6 @@
 import { FaceIdError, toClientError } from '../miniprogram/domain/errors';
 import type { Failure } from '../miniprogram/domain/events';
-import type { Env } from './config';
+import { readConfig, type Config, type Env } from './config';
 import { consoleLogger, type Logger } from './log';
 import type { CloudDatabase } from './store/cloudbase';
 import { openStore } from './store';
@@ -29,7 +29,7 @@ export interface Services {
   caller: Caller;
   store: VerificationStore;
   now: () => number;
-  env: Env;
+  config: Config;
   files: Pick<CloudSdk, 'downloadFile' | 'uploadFile' | 'deleteFile'>;
   log: Logger;
 }
@@ -56,18 +56,22 @@ export type Handler<T> = (event: unknown, services: Services) => Promise<T>;
 export function cloudFunction<T extends object>(
   name: string,
   handler: Handler<T>,
-  options: { log?: Logger; env?: Env } = {},
+  options: {
+    log?: Logger;
+    /** Where the variables come from (default: the process environment). */
+    env?: Env;
+  } = {},
 ): (event: unknown, context?: unknown) => Promise<T | Failure> {
-  const log = options.log ?? consoleLogger;
   return async function main(event: unknown): Promise<T | Failure> {
     const started = Date.now();
-    const env = options.env ?? process.env;
+    const config = readConfig(options.env);
+    const log = options.log ?? consoleLogger(config.FACEID_LOG);
     try {
       const sdk = loadSdk();
       const openid = sdk.getWXContext().OPENID;
       const caller: Caller = { openid: openid ? String(openid) : null };
       const store = openStore(sdk.database());
-      const result = await handler(event, { caller, store, now: Date.now, env, files: sdk, log });
+      const result = await handler(event, { caller, store, now: Date.now, config, files: sdk, log });
       log.info({
         fn: name,
         event: 'done',

@@ -2,99 +2,16 @@
 
 import type { ClientError, ErrorCode } from './errors';
 import type { Outcome } from './result-codes';
+import type { TokenOptions } from './token-options';
 
 /** How the person proves who they are. `liveness` (no comparison) exists only for providers that support it. */
 export type VerificationMode = 'idcard' | 'ocr' | 'reference' | 'liveness';
 
 export const VERIFICATION_MODES: readonly VerificationMode[] = ['idcard', 'ocr', 'reference', 'liveness'];
 
-/**
- * Tuning the caller may pass through to the active product's token call, camelCase of the seed names. Each
- * product uses only its own keys (others are refused) and checks their values against its seed.
- */
-export interface TokenOptions {
-  // seed 003 (fidlite); securityLevel 4 and the string preferences are seed 001/000 values
-  securityLevel?: 1 | 2 | 3 | 4;
-  livenessPreferences?: 1 | 2 | 'none' | 'selfie_no_metadata_check' | 'video_strict';
-  livenessRetryCount?: number;
-  idcardRetryTime?: number;
-  idcardSide?: 0 | 1;
-  idcardThreshold?: number;
-  // seeds 000, 002, 004 (Megvii Lite, overseas H5, Raw)
-  procedureType?: string;
-  webTitle?: string;
-  sceneId?: string;
-  idcardMode?: 0 | 1 | 2 | 3 | 4;
-  idcardUneditableField?: string;
-  multiOrientedDetection?: 0 | 1;
-  bizExtraData?: string;
-  language?: string | number;
-  procedurePriority?: string;
-  getShootingError?: 0 | 1;
-  maximumShootingTime?: number;
-  failWhenRefMultipleFaces?: 0 | 1;
-  returnMultifacesTag?: 0 | 1;
-  fmpMode?: 0 | 1;
-  getFailReason?: 0 | 1;
-  faceOcclusionDetection?: 0 | 1;
-  eyeCloseDetection?: 0 | 1;
-  actionHttpMethod?: 'GET' | 'POST';
-  redirectType?: 0 | 1;
-  maxUploadTimes?: number;
-  lifeTime?: number;
-  colorNumber?: 4 | 6 | 8;
-  // seed 001 (Megvii App SDK)
-  livenessType?: 'meglive' | 'still' | 'raw_image';
-  livenessActionCount?: number;
-  eyesCloseDetection?: 0 | 1;
-  failWhenMultipleFaces?: 0 | 1;
-  faceQualityThreshold?: number;
-  returnFaces?: 0 | 1;
-  forceCompare?: 0 | 1;
-  verbose?: 0 | 1;
-  livenessTimeout?: number;
-}
-
-/** The JSON type each option key takes in an event (`either`: a number or a string). */
-export const TOKEN_OPTION_TYPES: Readonly<Record<keyof TokenOptions, 'number' | 'string' | 'either'>> = {
-  securityLevel: 'number',
-  livenessPreferences: 'either',
-  livenessRetryCount: 'number',
-  idcardRetryTime: 'number',
-  idcardSide: 'number',
-  idcardThreshold: 'number',
-  procedureType: 'string',
-  webTitle: 'string',
-  sceneId: 'string',
-  idcardMode: 'number',
-  idcardUneditableField: 'string',
-  multiOrientedDetection: 'number',
-  bizExtraData: 'string',
-  language: 'either',
-  procedurePriority: 'string',
-  getShootingError: 'number',
-  maximumShootingTime: 'number',
-  failWhenRefMultipleFaces: 'number',
-  returnMultifacesTag: 'number',
-  fmpMode: 'number',
-  getFailReason: 'number',
-  faceOcclusionDetection: 'number',
-  eyeCloseDetection: 'number',
-  actionHttpMethod: 'string',
-  redirectType: 'number',
-  maxUploadTimes: 'number',
-  lifeTime: 'number',
-  colorNumber: 'number',
-  livenessType: 'string',
-  livenessActionCount: 'number',
-  eyesCloseDetection: 'number',
-  failWhenMultipleFaces: 'number',
-  faceQualityThreshold: 'number',
-  returnFaces: 'number',
-  forceCompare: 'number',
-  verbose: 'number',
-  livenessTimeout: 'number',
-};
+// The token options are declared per product in token-options.ts; the contract exposes what is derived from them.
+export { TOKEN_OPTION_TYPES } from './token-options';
+export type { TokenOptions } from './token-options';
 
 export interface GetBizTokenEvent {
   mode: VerificationMode;

@@ -12,21 +12,11 @@ import { checkIdNumber, checkName } from '../../miniprogram/domain/idcard';
 import { MAX_IMAGE_SIDE, MAX_REQUEST_BYTES, sniffImage } from '../../miniprogram/domain/image';
 import { maskIdNumber, maskName } from '../../miniprogram/domain/mask';
 import { createProvider } from '../providers';
-import type { FaceIdProvider, IssuedToken, TokenRequest } from '../providers/types';
+import type { FaceIdProvider, IssuedToken, TokenRequest, ValidTokenRequest } from '../providers/types';
 import type { Caller, Services } from '../runtime';
 import type { RequestingRecord, TokenFields, TokenRecord } from '../store/types';
-import { REQUESTING_STALE_MS } from '../config';
+import { readConfig, REQUESTING_STALE_MS, type Config, type Env } from '../config';
 import { eventObject, optionalString, own } from './input';
-
-/** The tuning keys of seed 003, used by a provider that does not list its own. */
-const DEFAULT_OPTION_KEYS: readonly (keyof TokenOptions)[] = [
-  'securityLevel',
-  'livenessPreferences',
-  'livenessRetryCount',
-  'idcardRetryTime',
-  'idcardSide',
-  'idcardThreshold',
-];
 
 /** Longest string option (seed 000's biz_extra_data: 4096 bytes); each provider checks its own limits. */
 const MAX_OPTION_STRING = 4096;
@@ -69,18 +59,6 @@ function parseOptions(value: unknown): TokenOptions {
     options[key] = v as number | string;
   }
   return options as TokenOptions;
-}
-
-/** Refuses options the active product does not use (INVALID_EVENT naming the first), before any call. */
-export function checkOptionKeys(options: TokenOptions, provider: FaceIdProvider): void {
-  const allowed = provider.optionKeys ?? DEFAULT_OPTION_KEYS;
-  const unused = Object.keys(options).find((key) => !(allowed as readonly string[]).includes(key));
-  if (unused) {
-    throw new FaceIdError('INVALID_EVENT', {
-      param: `options.${unused}`,
-      detail: `${provider.name} does not use option ${unused}`,
-    });
-  }
 }
 
 /** Checks the event's types and the person's data with the shared domain checks (no network). */
@@ -228,24 +206,17 @@ const WAIT_STEP_MS = 100;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** FACEID_RATE_LIMIT as `<count>/<seconds>` (default 5/600). */
-export function rateLimitFromEnv(env: Services['env']): { count: number; windowMs: number } {
-  const raw = env.FACEID_RATE_LIMIT?.trim() || '5/600';
-  const match = /^(\d+)\/(\d+)$/.exec(raw);
-  const count = match ? Number(match[1]) : NaN;
-  const seconds = match ? Number(match[2]) : NaN;
-  if (!(count >= 1 && count <= 100_000 && seconds >= 1 && seconds <= 86_400)) {
-    throw new FaceIdError('CONFIG_INVALID', {
-      param: 'FACEID_RATE_LIMIT',
-      detail: 'FACEID_RATE_LIMIT must be <count>/<seconds>',
-    });
-  }
-  return { count, windowMs: seconds * 1000 };
+/** FACEID_RATE_LIMIT of an environment (the operator's deploy checks run the functions' own reading). */
+export function rateLimitFromEnv(env: Env): Config['FACEID_RATE_LIMIT'] {
+  return readConfig(env).FACEID_RATE_LIMIT;
 }
 
 /** The caller's rate-limit budget: tokens FaceID issued (or is issuing) in the window; console calls have none. */
-function rateBudget({ caller, env }: Services): { key: string; count: number; windowMs: number } | undefined {
-  const { count, windowMs } = rateLimitFromEnv(env);
+function rateBudget({
+  caller,
+  config,
+}: Services): { key: string; count: number; windowMs: number } | undefined {
+  const { count, windowMs } = config.FACEID_RATE_LIMIT;
   return caller.openid === null ? undefined : { key: `token:${caller.openid}`, count, windowMs };
 }
 
@@ -282,7 +253,7 @@ async function deletePhotos(fileIDs: string[] | undefined, { files, log }: Servi
  */
 async function buyToken(
   record: RequestingRecord,
-  request: TokenRequest,
+  request: ValidTokenRequest,
   provider: FaceIdProvider,
   services: Services,
   giveBack: () => Promise<void>,
@@ -335,7 +306,7 @@ async function buyToken(
  */
 async function continueExisting(
   bizNo: string,
-  request: TokenRequest,
+  request: ValidTokenRequest,
   provider: FaceIdProvider,
   services: Services,
 ): Promise<GetBizTokenOk> {
@@ -380,17 +351,10 @@ async function continueExisting(
 export async function getBizToken(event: unknown, services: Services): Promise<GetBizTokenOk> {
   const { caller, store, now } = services;
   const input = parseTokenEvent(event, new Date(now()));
-  const provider = createProvider({ env: services.env, now, purpose: 'token' });
-  if (!provider.modes.includes(input.mode)) {
-    throw new FaceIdError('INVALID_EVENT', {
-      param: 'mode',
-      detail: `${provider.name} does not offer ${input.mode}`,
-    });
-  }
-  checkOptionKeys(input.options, provider);
+  const provider = createProvider({ config: services.config, now, purpose: 'token' });
   const bizNo = input.bizNo ?? newBizNo(now());
   const images = await loadReferenceImages(input, caller, services);
-  const request: TokenRequest = {
+  const request = provider.validate({
     mode: input.mode,
     bizNo,
     idcard: input.idcard,
@@ -398,8 +362,7 @@ export async function getBizToken(event: unknown, services: Services): Promise<G
     uuid:
       input.mode === 'reference' || input.mode === 'liveness' ? (input.uuid ?? uuidFor(caller)) : input.uuid,
     options: input.options,
-  };
-  provider.validate(request);
+  });
 
   const at = now();
   const photoFileIDs = [...input.imageRefs, ...(input.image ? [input.image] : [])];

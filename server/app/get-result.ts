@@ -17,7 +17,6 @@ import {
   type VerificationRecord,
   type VerificationStore,
 } from '../store/types';
-import { timeoutFromEnv } from '../config';
 import { eventObject, optionalString, own, requiredString } from './input';
 
 /** Whether the caller may see the record: its owner, or the console (no openid). */
@@ -112,9 +111,9 @@ export function toResultAnswer(record: TokenRecord, result: ProviderResult): Get
 async function keepEvidence(
   record: TokenRecord,
   result: ProviderResult,
-  { env, files }: Services,
+  { config, files }: Services,
 ): Promise<string[] | undefined> {
-  if (env.FACEID_KEEP_IMAGES?.trim() !== '1' || !result.images) return undefined;
+  if (!config.FACEID_KEEP_IMAGES || !result.images) return undefined;
   const fileIDs: string[] = [];
   for (const [name, base64] of Object.entries(result.images)) {
     if (!/^[a-z0-9_]+$/i.test(name)) continue;
@@ -179,7 +178,7 @@ async function claimOrShare(
 ): Promise<{ claimed: true } | { claimed: false; answer: GetResultOk }> {
   const { store, now, log } = services;
   const allowed = fn === 'faceidNotify' ? perDay : Math.max(1, perDay - 1);
-  const holdMs = timeoutFromEnv(services.env) + 2000;
+  const holdMs = services.config.FACEID_TIMEOUT_MS + 2000;
   const giveUpAt = now() + holdMs + 1000;
   if (record.lastResult && (record.lastReadAt ?? 0) > now() - SHARED_READ_MS) {
     return { claimed: false, answer: { ok: true, ...record.lastResult } };
@@ -226,7 +225,7 @@ async function claimOrShare(
  */
 async function readIssued(record: IssuedRecord, services: Services, fn: string): Promise<GetResultOk> {
   const { store, now, log } = services;
-  const provider: FaceIdProvider = createProvider({ env: services.env, now, purpose: 'result' });
+  const provider: FaceIdProvider = createProvider({ config: services.config, now, purpose: 'result' });
   const perDay = provider.resultCallsPerDay;
   if (perDay !== undefined) {
     const claim = await claimOrShare(record, perDay, services, fn);

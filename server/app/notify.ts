@@ -11,7 +11,7 @@ import { refreshResult } from './get-result';
 export async function handleNotify(http: HttpEvent, services: Services): Promise<HttpAnswer> {
   if (http.httpMethod !== 'POST') return textAnswer(405, 'POST only');
   const fields = formFields(http);
-  const provider = createProvider({ env: services.env, now: services.now, purpose: 'result' });
+  const provider = createProvider({ config: services.config, now: services.now, purpose: 'result' });
   const ref = provider.readNotify(fields);
   const record = ref.bizToken
     ? await services.store.getByBizToken(ref.bizToken)

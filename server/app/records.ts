@@ -5,7 +5,7 @@ import type { VerificationRecord, VerificationStore } from '../store/types';
 import { eventObject, optionalString, own, requiredString } from './input';
 import { EXPIRED_COPY } from '../../miniprogram/domain/result-codes';
 import { toClientError } from '../../miniprogram/domain/errors';
-import { REQUESTING_STALE_MS, declaredTimeoutMs } from '../config';
+import { REQUESTING_STALE_MS, declaredTimeoutMs, readConfig, type Env } from '../config';
 import { canRead, refreshResult } from './get-result';
 
 function intField(
@@ -150,18 +150,9 @@ export async function deleteVerification(
   return { ok: true, deleted };
 }
 
-/** FACEID_RETENTION_DAYS as a whole number of days (default 30). */
-export function retentionDays(env: Services['env']): number {
-  const raw = env.FACEID_RETENTION_DAYS?.trim();
-  if (!raw) return 30;
-  const days = Number(raw);
-  if (!Number.isInteger(days) || days < 1 || days > 3650) {
-    throw new FaceIdError('CONFIG_INVALID', {
-      param: 'FACEID_RETENTION_DAYS',
-      detail: 'FACEID_RETENTION_DAYS must be 1..3650',
-    });
-  }
-  return days;
+/** FACEID_RETENTION_DAYS of an environment (the operator's deploy checks run the functions' own reading). */
+export function retentionDays(env: Env): number {
+  return readConfig(env).FACEID_RETENTION_DAYS;
 }
 
 /** What one purge did. */
@@ -208,9 +199,9 @@ export async function deleteCreatedBefore(
  * files, and deletes ended rate-limit counters. Stops when a round deletes nothing, or at `deadline`.
  */
 export async function purge(services: Services, fn: string, deadline: number): Promise<PurgeReport> {
-  const { store, now, env } = services;
+  const { store, now, config } = services;
   const at = now();
-  const before = at - retentionDays(env) * 24 * 60 * 60 * 1000;
+  const before = at - config.FACEID_RETENTION_DAYS * 24 * 60 * 60 * 1000;
   let settled = 0;
   const unsettled = await store.listUnsettled(at, at - REQUESTING_STALE_MS, PURGE_BATCH);
   for (const record of unsettled) {

@@ -1,14 +1,12 @@
 import { FaceIdError } from '../../miniprogram/domain/errors';
 import { uploadDirFor, type WhoAmIOk } from '../../miniprogram/domain/events';
-import { providerNameFromEnv } from '../providers';
 import type { Services } from '../runtime';
-import { retentionDays } from './records';
 
 /**
  * The caller's openid and upload folder, and what the consent screen must state about this deployment: how long
  * records are kept (the purge's own FACEID_RETENTION_DAYS), the FaceID product, and whether images are kept.
  */
-export async function whoami(_event: unknown, { caller, env }: Services): Promise<WhoAmIOk> {
+export async function whoami(_event: unknown, { caller, config }: Services): Promise<WhoAmIOk> {
   if (caller.openid === null) {
     throw new FaceIdError('FORBIDDEN', {
       detail: 'no WeChat user in this call',
@@ -19,8 +17,8 @@ export async function whoami(_event: unknown, { caller, env }: Services): Promis
     ok: true,
     openid: caller.openid,
     uploadDir: uploadDirFor(caller.openid),
-    retentionDays: retentionDays(env),
-    provider: providerNameFromEnv(env),
-    keepsImages: env.FACEID_KEEP_IMAGES?.trim() === '1',
+    retentionDays: config.FACEID_RETENTION_DAYS,
+    provider: config.FACEID_PROVIDER,
+    keepsImages: config.FACEID_KEEP_IMAGES,
   };
 }

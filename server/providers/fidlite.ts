@@ -1,6 +1,7 @@
 import { FaceIdError } from '../../miniprogram/domain/errors';
 import { callUpstream, type FormValue } from './http';
-import { checkIntRange, checkMaxBytes, checkNumberRange, checkOneOf, numeric, requireValue } from './rules';
+import { optionFields, validated } from './options';
+import { checkMaxBytes, numeric, requireValue } from './rules';
 import type {
   Comparison,
   FaceIdProvider,
@@ -9,6 +10,7 @@ import type {
   NotifyRef,
   ProviderResult,
   TokenRequest,
+  ValidTokenRequest,
 } from './types';
 
 /** The Aliyun market host of FaceID Lite (seed 003). */
@@ -63,46 +65,35 @@ export function readImages(value: unknown): Record<string, string> | undefined {
   return Object.keys(out).length ? out : undefined;
 }
 
+/** Seed 003's rules beyond the option table, offline. */
+function fidliteRules(req: TokenRequest): void {
+  checkMaxBytes('biz_no', req.bizNo, 128);
+  if (req.mode === 'idcard') {
+    requireValue('idcard_name', req.idcard?.name);
+    requireValue('idcard_number', req.idcard?.number);
+  }
+  if (req.mode === 'reference') {
+    checkMaxBytes('uuid', requireValue('uuid', req.uuid), 128);
+    requireValue('image_ref1', req.images?.ref1);
+  }
+}
+
+/** Checks a request against the product's option table and rules, offline (no call). */
+export const validateFidlite = (req: TokenRequest): ValidTokenRequest =>
+  validated('fidlite', req, fidliteRules);
+
 /** FaceID Lite through the Aliyun API market (seed 003): APPCODE auth, biz_token for the mini-program component. */
 export function createFidliteProvider(config: FidliteConfig): FaceIdProvider {
   const base = config.baseUrl.replace(/\/+$/, '');
   const headers = { Authorization: `APPCODE ${config.appcode}` };
 
-  function validate(req: TokenRequest): void {
-    if (req.mode === 'liveness') {
-      throw new FaceIdError('INVALID_EVENT', {
-        param: 'mode',
-        detail: 'fidlite always compares; liveness-only is not offered',
-      });
-    }
-    checkMaxBytes('biz_no', req.bizNo, 128);
-    if (req.mode === 'idcard') {
-      requireValue('idcard_name', req.idcard?.name);
-      requireValue('idcard_number', req.idcard?.number);
-    }
-    if (req.mode === 'reference') {
-      checkMaxBytes('uuid', requireValue('uuid', req.uuid), 128);
-      requireValue('image_ref1', req.images?.ref1);
-    }
-    const o = req.options;
-    checkOneOf('security_level', o.securityLevel, [1, 2, 3]);
-    checkOneOf('liveness_preferences', o.livenessPreferences, [1, 2]);
-    checkIntRange('liveness_retry_count', o.livenessRetryCount, 1, 5);
-    checkIntRange('idcard_retry_time', o.idcardRetryTime, 1, 5);
-    checkOneOf('idcard_side', o.idcardSide, [0, 1]);
-    checkNumberRange('idcard_threshold', o.idcardThreshold, 0, 1);
-  }
-
-  function tokenForm(req: TokenRequest): Record<string, FormValue> {
-    const o = req.options;
+  function tokenForm(req: ValidTokenRequest): Record<string, FormValue> {
     const form: Record<string, FormValue> = {
       return_url: config.returnUrl,
       notify_url: config.notifyUrl,
       biz_no: req.bizNo,
       liveness_type: 'video_number',
-      security_level: o.securityLevel,
-      liveness_preferences: o.livenessPreferences,
-      liveness_retry_count: o.livenessRetryCount,
+      ...optionFields('fidlite', req),
     };
     if (req.mode === 'idcard') {
       Object.assign(form, {
@@ -112,13 +103,7 @@ export function createFidliteProvider(config: FidliteConfig): FaceIdProvider {
         idcard_number: req.idcard!.number,
       });
     } else if (req.mode === 'ocr') {
-      Object.assign(form, {
-        comparison_type: 1,
-        group: 1,
-        idcard_side: o.idcardSide,
-        idcard_retry_time: o.idcardRetryTime,
-        idcard_threshold: o.idcardThreshold,
-      });
+      Object.assign(form, { comparison_type: 1, group: 1 });
     } else {
       Object.assign(form, {
         comparison_type: 0,
@@ -130,8 +115,7 @@ export function createFidliteProvider(config: FidliteConfig): FaceIdProvider {
     return form;
   }
 
-  async function issueToken(req: TokenRequest): Promise<IssuedToken> {
-    validate(req);
+  async function issueToken(req: ValidTokenRequest): Promise<IssuedToken> {
     const { body } = await callUpstream({
       method: 'POST',
       url: `${base}/lite/v1/get_biz_token`,
@@ -197,8 +181,7 @@ export function createFidliteProvider(config: FidliteConfig): FaceIdProvider {
 
   return {
     name: 'fidlite',
-    modes: ['idcard', 'ocr', 'reference'],
-    validate,
+    validate: validateFidlite,
     issueToken,
     fetchResult,
     readNotify,

@@ -1,17 +1,17 @@
 import { FaceIdError } from '../../miniprogram/domain/errors';
-import { baseUrlFromEnv, requireEnv, requireUrlEnv, timeoutFromEnv, type Env } from '../config';
+import { readConfig, type Config, type Env } from '../config';
 import { createFidliteProvider, FIDLITE_DEFAULT_BASE_URL } from './fidlite';
 import { APP_DEFAULT_BASE_URL, createMegviiAppProvider } from './megvii-app';
-import { megviiConfigFromEnv } from './megvii-common';
-import { h5ConfigFromEnv } from './megvii-h5';
-import { createMegviiLiteProvider, liteHostFromEnv } from './megvii-lite';
+import { megviiConfig } from './megvii-common';
+import { h5Config } from './megvii-h5';
+import { createMegviiLiteProvider, liteHost } from './megvii-lite';
 import { createMegviiOverseasProvider, OVERSEAS_DEFAULT_BASE_URL } from './megvii-overseas';
 import { createMegviiRawProvider, RAW_DEFAULT_BASE_URL } from './megvii-raw';
 import { resilient } from './resilience';
-import { PROVIDER_NAMES, type FaceIdProvider, type ProviderName } from './types';
+import type { FaceIdProvider, ProviderName } from './types';
 
 export interface ProviderContext {
-  env: Env;
+  config: Config;
   now: () => number;
   /** Whether tokens will be issued (needs return/notify URLs), or only results read. */
   purpose: 'token' | 'result';
@@ -20,23 +20,21 @@ export interface ProviderContext {
 type ProviderFactory = (ctx: ProviderContext) => FaceIdProvider;
 
 const FACTORIES: Partial<Record<ProviderName, ProviderFactory>> = {
-  fidlite: ({ env, now, purpose }) =>
+  fidlite: ({ config, now, purpose }) =>
     createFidliteProvider({
-      appcode: requireEnv(env, 'FACEID_APPCODE'),
-      baseUrl: baseUrlFromEnv(env, FIDLITE_DEFAULT_BASE_URL),
-      returnUrl: purpose === 'token' ? requireUrlEnv(env, 'FACEID_RETURN_URL') : '',
-      notifyUrl: purpose === 'token' ? requireUrlEnv(env, 'FACEID_NOTIFY_URL') : '',
-      timeoutMs: timeoutFromEnv(env),
+      appcode: config.FACEID_APPCODE,
+      baseUrl: config.FACEID_BASE_URL ?? FIDLITE_DEFAULT_BASE_URL,
+      returnUrl: purpose === 'token' ? config.FACEID_RETURN_URL : '',
+      notifyUrl: purpose === 'token' ? config.FACEID_NOTIFY_URL : '',
+      timeoutMs: config.FACEID_TIMEOUT_MS,
       now,
     }),
-  'megvii-lite': ({ env, now, purpose }) =>
-    createMegviiLiteProvider(h5ConfigFromEnv(env, now, purpose, liteHostFromEnv(env))),
-  'megvii-overseas': ({ env, now, purpose }) =>
-    createMegviiOverseasProvider(h5ConfigFromEnv(env, now, purpose, OVERSEAS_DEFAULT_BASE_URL)),
-  'megvii-app': ({ env, now }) =>
-    createMegviiAppProvider(megviiConfigFromEnv(env, now, APP_DEFAULT_BASE_URL)),
-  'megvii-raw': ({ env, now }) =>
-    createMegviiRawProvider(megviiConfigFromEnv(env, now, RAW_DEFAULT_BASE_URL)),
+  'megvii-lite': ({ config, now, purpose }) =>
+    createMegviiLiteProvider(h5Config(config, now, purpose, liteHost(config))),
+  'megvii-overseas': ({ config, now, purpose }) =>
+    createMegviiOverseasProvider(h5Config(config, now, purpose, OVERSEAS_DEFAULT_BASE_URL)),
+  'megvii-app': ({ config, now }) => createMegviiAppProvider(megviiConfig(config, now, APP_DEFAULT_BASE_URL)),
+  'megvii-raw': ({ config, now }) => createMegviiRawProvider(megviiConfig(config, now, RAW_DEFAULT_BASE_URL)),
 };
 
 /** Registers a provider factory (one module per FaceID product). */
@@ -44,20 +42,17 @@ export function registerProvider(name: ProviderName, factory: ProviderFactory): 
   FACTORIES[name] = factory;
 }
 
-/** The name in FACEID_PROVIDER (default fidlite), checked. */
-export function providerNameFromEnv(env: Env): ProviderName {
-  const raw = (env.FACEID_PROVIDER ?? '').trim() || 'fidlite';
-  if (!(PROVIDER_NAMES as readonly string[]).includes(raw)) {
-    throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_PROVIDER', detail: `unknown provider ${raw}` });
-  }
-  return raw as ProviderName;
-}
-
-/** Builds the provider FACEID_PROVIDER names; a missing variable fails with CONFIG_MISSING before any call. */
-export function createProvider(ctx: ProviderContext): FaceIdProvider {
-  const name = providerNameFromEnv(ctx.env);
+/**
+ * Builds the provider FACEID_PROVIDER names; a missing variable fails with CONFIG_MISSING before any call. An
+ * environment instead of a configuration is read as the functions read theirs (the operator's deploy checks).
+ */
+export function createProvider(
+  ctx: ProviderContext | (Omit<ProviderContext, 'config'> & { env: Env }),
+): FaceIdProvider {
+  const config = 'config' in ctx ? ctx.config : readConfig(ctx.env);
+  const name = config.FACEID_PROVIDER;
   const factory = FACTORIES[name];
   if (!factory)
     throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_PROVIDER', detail: `${name} is not available` });
-  return resilient(factory(ctx));
+  return resilient(factory({ config, now: ctx.now, purpose: ctx.purpose }));
 }

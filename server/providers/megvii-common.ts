@@ -1,7 +1,6 @@
 import { FaceIdError } from '../../miniprogram/domain/errors';
-import { baseUrlFromEnv, requireEnv, timeoutFromEnv, type Env } from '../config';
+import type { Config } from '../config';
 import { callUpstream, type FormValue, type UpstreamResponse } from './http';
-import { checkOneOf } from './rules';
 import type { FaceIdProvider, ProviderName, TokenRequest } from './types';
 
 /** What every Megvii product needs: the api_key pair, the host and the clock. */
@@ -14,12 +13,12 @@ export interface MegviiConfig {
 }
 
 /** FACEID_API_KEY, FACEID_API_SECRET (CONFIG_MISSING when absent), FACEID_BASE_URL or the product's host. */
-export function megviiConfigFromEnv(env: Env, now: () => number, defaultBaseUrl: string): MegviiConfig {
+export function megviiConfig(config: Config, now: () => number, defaultBaseUrl: string): MegviiConfig {
   return {
-    apiKey: requireEnv(env, 'FACEID_API_KEY'),
-    apiSecret: requireEnv(env, 'FACEID_API_SECRET'),
-    baseUrl: baseUrlFromEnv(env, defaultBaseUrl),
-    timeoutMs: timeoutFromEnv(env),
+    apiKey: config.FACEID_API_KEY,
+    apiSecret: config.FACEID_API_SECRET,
+    baseUrl: config.FACEID_BASE_URL ?? defaultBaseUrl,
+    timeoutMs: config.FACEID_TIMEOUT_MS,
     now,
   };
 }
@@ -48,35 +47,10 @@ export function answerString(body: Record<string, unknown>, key: string, api: st
   return value;
 }
 
-/** Throws BAD_ARGUMENTS:<param> unless the value is 0 or 1 (or absent). */
-export function checkFlag(param: string, value: unknown): void {
-  checkOneOf(param, value, [0, 1]);
-}
-
 /** Throws BAD_ARGUMENTS:<param> when a value is given where the seed does not take it. */
 export function onlyWith(param: string, value: unknown, allowed: boolean, condition: string): void {
   if (value !== undefined && !allowed) {
     throw new FaceIdError('BAD_ARGUMENTS', { param, detail: `${param} is only taken with ${condition}` });
-  }
-}
-
-/** Throws BAD_ARGUMENTS:<param> unless the value is a string matching the pattern (or absent). */
-export function checkPattern(param: string, value: unknown, pattern: RegExp): void {
-  if (value !== undefined && (typeof value !== 'string' || !pattern.test(value))) {
-    throw new FaceIdError('BAD_ARGUMENTS', { param, detail: `${param} has an unexpected form` });
-  }
-}
-
-/** A short word such as a scene id or a language code: letters, digits, `_`, `-`, `.`, at most 64. */
-export const WORD = /^[A-Za-z0-9_.-]{1,64}$/;
-
-/** Refuses a mode the product does not offer. */
-export function checkMode(req: TokenRequest, modes: readonly string[], product: ProviderName): void {
-  if (!modes.includes(req.mode)) {
-    throw new FaceIdError('INVALID_EVENT', {
-      param: 'mode',
-      detail: `${product} does not offer ${req.mode}`,
-    });
   }
 }
 

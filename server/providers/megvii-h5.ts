@@ -1,10 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { FaceIdError } from '../../miniprogram/domain/errors';
 import type { Thresholds } from '../../miniprogram/domain/events';
-import { requireUrlEnv, type Env } from '../config';
+import type { Config } from '../config';
 import { readComparison, readImages } from './fidlite';
 import type { FormValue } from './http';
-import { megviiConfigFromEnv, postForm, answerString, type MegviiConfig } from './megvii-common';
+import { megviiConfig, postForm, answerString, type MegviiConfig } from './megvii-common';
 import { numeric } from './rules';
 import type {
   FaceIdProvider,
@@ -12,7 +12,7 @@ import type {
   IssuedToken,
   NotifyRef,
   ProviderResult,
-  TokenRequest,
+  ValidTokenRequest,
 } from './types';
 
 /** Megvii's H5 (Lite) products: seed 000 on api.megvii.com, seed 002 on api-idn.megvii.com. */
@@ -30,29 +30,21 @@ export const GET_RESULT_PATH = '/faceid/lite/get_result';
 export const DO_PATH = '/faceid/lite/do';
 /** get_result may be called 3 times a day per biz_id (reference notes). */
 export const LITE_RESULT_CALLS_PER_DAY = 3;
-export const DEFAULT_THRESHOLD: keyof Thresholds = '1e-4';
-const THRESHOLDS: readonly (keyof Thresholds)[] = ['1e-3', '1e-4', '1e-5', '1e-6'];
 
 /** The H5 products' settings: the Megvii pair, return/notify URLs (for tokens), FACEID_MATCH_THRESHOLD. */
-export function h5ConfigFromEnv(
-  env: Env,
+export function h5Config(
+  config: Config,
   now: () => number,
   purpose: 'token' | 'result',
   defaultBaseUrl: string,
 ): H5Config {
-  const threshold = (env.FACEID_MATCH_THRESHOLD?.trim() || DEFAULT_THRESHOLD) as keyof Thresholds;
-  if (!THRESHOLDS.includes(threshold)) {
-    throw new FaceIdError('CONFIG_INVALID', {
-      param: 'FACEID_MATCH_THRESHOLD',
-      detail: `FACEID_MATCH_THRESHOLD must be one of ${THRESHOLDS.join(', ')}`,
-    });
-  }
+  const threshold = config.FACEID_MATCH_THRESHOLD;
   return {
-    ...megviiConfigFromEnv(env, now, defaultBaseUrl),
-    returnUrl: purpose === 'token' ? requireUrlEnv(env, 'FACEID_RETURN_URL') : '',
-    notifyUrl: purpose === 'token' ? requireUrlEnv(env, 'FACEID_NOTIFY_URL') : '',
+    ...megviiConfig(config, now, defaultBaseUrl),
+    returnUrl: purpose === 'token' ? config.FACEID_RETURN_URL : '',
+    notifyUrl: purpose === 'token' ? config.FACEID_NOTIFY_URL : '',
     threshold,
-    returnImage: env.FACEID_KEEP_IMAGES?.trim() === '1' ? 1 : 0,
+    returnImage: config.FACEID_KEEP_IMAGES ? 1 : 0,
   };
 }
 
@@ -210,27 +202,20 @@ export function readSignedNotify(apiSecret: string, fields: Record<string, strin
   return { resultRef: bizId };
 }
 
-/** What distinguishes one H5 product: its name, modes, option keys, rules and get_token fields. */
+/** What distinguishes one H5 product: its name, its validation and its get_token fields. */
 export interface H5Product {
   name: FaceIdProvider['name'];
-  modes: FaceIdProvider['modes'];
-  optionKeys: NonNullable<FaceIdProvider['optionKeys']>;
-  validate(req: TokenRequest): void;
-  fields(req: TokenRequest): Record<string, FormValue>;
+  validate: FaceIdProvider['validate'];
+  fields(req: ValidTokenRequest): Record<string, FormValue>;
 }
 
 /** An H5 product over Lite's protocol: get_token, get_result within 3 calls a day, signed notifies. */
 export function createH5Provider(config: H5Config, product: H5Product): FaceIdProvider {
   return {
     name: product.name,
-    modes: product.modes,
-    optionKeys: product.optionKeys,
     resultCallsPerDay: LITE_RESULT_CALLS_PER_DAY,
     validate: product.validate,
-    async issueToken(req) {
-      product.validate(req);
-      return issueH5Token(config, product.fields(req));
-    },
+    issueToken: (req) => issueH5Token(config, product.fields(req)),
     fetchResult: (ref) => fetchH5Result(config, ref),
     readNotify: (fields) => readSignedNotify(config.apiSecret, fields),
   };

@@ -1,79 +1,35 @@
 import { FaceIdError } from '../../miniprogram/domain/errors';
-import type { TokenOptions } from '../../miniprogram/domain/events';
 import type { FormValue } from './http';
-import {
-  answerString,
-  checkFlag,
-  checkMode,
-  postForm,
-  refuseImage,
-  sdkOnly,
-  type MegviiConfig,
-} from './megvii-common';
+import { answerString, postForm, refuseImage, sdkOnly, type MegviiConfig } from './megvii-common';
 import { errorRow, RAW_ERRORS } from './megvii-errors';
-import { checkIntRange, checkMaxBytes, checkOneOf, requireValue } from './rules';
-import type { FaceIdProvider, IssuedToken, TokenRequest } from './types';
+import { optionFields, optionValue, validated } from './options';
+import { checkMaxBytes, requireValue } from './rules';
+import type { FaceIdProvider, IssuedToken, TokenRequest, ValidTokenRequest } from './types';
 
 export { RAW_ERRORS } from './megvii-errors';
 
 /** The Singapore host of seed 004. */
 export const RAW_DEFAULT_BASE_URL = 'https://api-sgp.megvii.com';
 export const RAW_GET_TOKEN_PATH = '/faceid/lite/raw/get_token';
-/** The values seed 004 recommends for its two required settings. */
-export const RAW_DEFAULT_MAX_UPLOAD_TIMES = 5;
-export const RAW_DEFAULT_LIFE_TIME_MIN = 60;
-
-const RAW_OPTIONS: readonly (keyof TokenOptions)[] = [
-  'maxUploadTimes',
-  'lifeTime',
-  'colorNumber',
-  'procedureType',
-  'language',
-  'livenessPreferences',
-  'multiOrientedDetection',
-  'failWhenRefMultipleFaces',
-  'returnMultifacesTag',
-  'faceOcclusionDetection',
-];
-
-/** Seed 004's parameter rules, offline. */
-export function validateRaw(req: TokenRequest): void {
-  checkMode(req, ['reference'], 'megvii-raw');
+/** Seed 004's rules beyond the option table, offline. */
+function rawRules(req: TokenRequest): void {
   refuseImage(req, 'megvii-raw');
-  const o = req.options;
   checkMaxBytes('biz_no', req.bizNo, 128);
-  checkIntRange('max_upload_times', o.maxUploadTimes, 2, 5);
-  checkIntRange('life_time', o.lifeTime, 5, 1440);
-  checkOneOf('color_number', o.colorNumber, [4, 6, 8]);
-  checkOneOf('procedure_type', o.procedureType, ['raw_flash']);
-  checkOneOf('language', o.language, [0, 1]);
-  checkOneOf('liveness_preferences', o.livenessPreferences, ['none']);
-  checkFlag('multi_oriented_detection', o.multiOrientedDetection);
-  checkFlag('fail_when_ref_multiple_faces', o.failWhenRefMultipleFaces);
-  checkFlag('return_multifaces_tag', o.returnMultifacesTag);
-  checkFlag('face_occlusion_detection', o.faceOcclusionDetection);
   checkMaxBytes('uuid', requireValue('uuid', req.uuid), 512);
   requireValue('image_ref1', req.images?.ref1);
 }
 
-function rawFields(req: TokenRequest, lifeTime: number): Record<string, FormValue> {
-  const o = req.options;
+/** Checks a request against the product's option table and rules, offline (no call). */
+export const validateRaw = (req: TokenRequest): ValidTokenRequest => validated('megvii-raw', req, rawRules);
+
+function rawFields(req: ValidTokenRequest): Record<string, FormValue> {
   return {
     biz_no: req.bizNo,
-    color_number: o.colorNumber,
-    liveness_preferences: o.livenessPreferences,
-    language: o.language,
-    procedure_type: o.procedureType,
+    ...optionFields('megvii-raw', req),
     comparison_type: '0',
     uuid: req.uuid,
     image_ref1: req.images?.ref1,
     image_ref2: req.images?.ref2,
-    multi_oriented_detection: o.multiOrientedDetection,
-    fail_when_ref_multiple_faces: o.failWhenRefMultipleFaces,
-    max_upload_times: o.maxUploadTimes ?? RAW_DEFAULT_MAX_UPLOAD_TIMES,
-    life_time: lifeTime,
-    return_multifaces_tag: o.returnMultifacesTag,
-    face_occlusion_detection: o.faceOcclusionDetection,
   };
 }
 
@@ -93,15 +49,14 @@ function withBilling(err: unknown): unknown {
 
 /** Megvii FaceID H5 Lite Raw (seed 004, Singapore): a token for the flash-liveness JS SDK. */
 export function createMegviiRawProvider(config: MegviiConfig): FaceIdProvider {
-  async function issueToken(req: TokenRequest): Promise<IssuedToken> {
-    validateRaw(req);
-    const lifeTime = req.options.lifeTime ?? RAW_DEFAULT_LIFE_TIME_MIN;
+  async function issueToken(req: ValidTokenRequest): Promise<IssuedToken> {
+    const lifeTime = Number(optionValue('megvii-raw', req, 'lifeTime'));
     let body: Record<string, unknown>;
     try {
       ({ body } = await postForm(config, RAW_GET_TOKEN_PATH, {
         api_key: config.apiKey,
         api_secret: config.apiSecret,
-        ...rawFields(req, lifeTime),
+        ...rawFields(req),
       }));
     } catch (err) {
       throw withBilling(err);
@@ -116,8 +71,6 @@ export function createMegviiRawProvider(config: MegviiConfig): FaceIdProvider {
 
   return {
     name: 'megvii-raw',
-    modes: ['reference'],
-    optionKeys: RAW_OPTIONS,
     validate: validateRaw,
     issueToken,
     ...sdkOnly('megvii-raw', 'Raw-GetResultFlash'),

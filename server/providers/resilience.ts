@@ -118,8 +118,6 @@ export function resilient(
   const retry = provider.resultCallsPerDay === undefined ? DEFAULT_RETRY : { ...DEFAULT_RETRY, attempts: 1 };
   return {
     name: provider.name,
-    modes: provider.modes,
-    optionKeys: provider.optionKeys,
     resultCallsPerDay: provider.resultCallsPerDay,
     validate: (req) => provider.validate(req),
     readNotify: (fields) => provider.readNotify(fields),

@@ -1,15 +1,8 @@
 import type { TokenClient, TokenOptions, VerificationMode } from '../../miniprogram/domain/events';
+import type { ProductName } from '../../miniprogram/domain/token-options';
 
 /** FaceID products this backend can serve, chosen by FACEID_PROVIDER. */
-export type ProviderName = 'fidlite' | 'megvii-lite' | 'megvii-app' | 'megvii-overseas' | 'megvii-raw';
-
-export const PROVIDER_NAMES: readonly ProviderName[] = [
-  'fidlite',
-  'megvii-lite',
-  'megvii-app',
-  'megvii-overseas',
-  'megvii-raw',
-];
+export type ProviderName = ProductName;
 
 /** An image file to send upstream. */
 export interface ImageFile {
@@ -26,9 +19,12 @@ export interface TokenRequest {
   images?: { ref1?: ImageFile; ref2?: ImageFile; image?: ImageFile };
   uuid?: string;
   options: TokenOptions;
-  /** Provider-specific parameters (seed names), passed through after the provider validates them. */
-  extra?: Record<string, string | number>;
 }
+
+declare const validated: unique symbol;
+
+/** A token request the provider's validate accepted: the only kind issueToken takes, so each is checked once. */
+export type ValidTokenRequest = TokenRequest & { readonly [validated]: true };
 
 export interface IssuedToken {
   bizToken: string;
@@ -67,15 +63,15 @@ export interface ProviderResult {
 /** One FaceID product behind the common interface: validate offline, issue a token, read a result. */
 export interface FaceIdProvider {
   readonly name: ProviderName;
-  /** Modes this product supports. */
-  readonly modes: readonly VerificationMode[];
-  /** TokenOptions keys this product uses; others are refused before any call. Absent: seed 003's tuning keys. */
-  readonly optionKeys?: readonly (keyof TokenOptions)[];
   /** How often get_result may be called per verification and day (Megvii Lite: 3); absent: no limit. */
   readonly resultCallsPerDay?: number;
-  /** Checks a request against the product's parameter rules without any network call; throws FaceIdError. */
-  validate(req: TokenRequest): void;
-  issueToken(req: TokenRequest): Promise<IssuedToken>;
+  /**
+   * Checks a request against the product's modes, option table and parameter rules without any network call;
+   * throws FaceIdError.
+   */
+  validate(req: TokenRequest): ValidTokenRequest;
+  /** Buys a token for a validated request (one upstream call, no second check). */
+  issueToken(req: ValidTokenRequest): Promise<IssuedToken>;
   fetchResult(ref: { bizToken: string; resultRef?: string }): Promise<ProviderResult>;
   /**
    * Reads a notify callback's form fields: which verification it is about. Verifies the signature where the

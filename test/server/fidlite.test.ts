@@ -12,6 +12,9 @@ let sandbox: Sandbox;
 let upstream: RecordingUpstream;
 let provider: FaceIdProvider;
 
+/** Issues as getBizToken does: the provider's one validation, then the token call. */
+const issue = async (req: TokenRequest, by: FaceIdProvider = provider) => by.issueToken(by.validate(req));
+
 const request = (over: Partial<TokenRequest> = {}): TokenRequest => ({
   mode: 'ocr',
   bizNo: 'biz-1',
@@ -35,7 +38,7 @@ beforeEach(async () => {
 
 describe('fidlite get_biz_token request', () => {
   it('posts url-encoded form with the APPCODE header and every field for ID-card details', async () => {
-    const issued = await provider.issueToken(
+    const issued = await issue(
       request({
         mode: 'idcard',
         idcard: { name: '张三', number: '11010519491231002X' },
@@ -67,9 +70,7 @@ describe('fidlite get_biz_token request', () => {
   });
 
   it('sends group=1 and the OCR options for an OCR token', async () => {
-    await provider.issueToken(
-      request({ options: { idcardSide: 1, idcardRetryTime: 2, idcardThreshold: 0.6 } }),
-    );
+    await issue(request({ options: { idcardSide: 1, idcardRetryTime: 2, idcardThreshold: 0.6 } }));
     const fields = Object.fromEntries(
       new URLSearchParams(upstream.calls('/lite/v1/get_biz_token')[0].body.toString()),
     );
@@ -84,7 +85,7 @@ describe('fidlite get_biz_token request', () => {
   });
 
   it('sends reference photos as multipart files with comparison_type=0 and uuid', async () => {
-    await provider.issueToken(
+    await issue(
       request({
         mode: 'reference',
         uuid: 'user-1',
@@ -122,7 +123,7 @@ describe('fidlite get_biz_token request', () => {
       'uuid',
     ],
   ])('refuses %j as BAD_ARGUMENTS:%s without a call', async (over, param) => {
-    await expect(provider.issueToken(request(over as Partial<TokenRequest>))).rejects.toMatchObject({
+    await expect(issue(request(over as Partial<TokenRequest>))).rejects.toMatchObject({
       code: 'BAD_ARGUMENTS',
       param,
     });
@@ -135,7 +136,7 @@ describe('fidlite get_biz_token request', () => {
     [{ mode: 'reference' as const, images: {} }, 'uuid'],
     [{ mode: 'reference' as const, uuid: 'u1' }, 'image_ref1'],
   ])('refuses %j as MISSING_ARGUMENTS:%s without a call', async (over, param) => {
-    await expect(provider.issueToken(request(over))).rejects.toMatchObject({
+    await expect(issue(request(over))).rejects.toMatchObject({
       code: 'MISSING_ARGUMENTS',
       param,
     });
@@ -230,7 +231,7 @@ describe('fidlite error rows (seed 003) as the sandbox answers them', () => {
 
 describe('fidlite get_result', () => {
   it('sends the token and parses every field', async () => {
-    const { bizToken } = await provider.issueToken(request());
+    const { bizToken } = await issue(request());
     await completeFlow(sandbox.url, bizToken, 'SUCCESS');
     const result = await provider.fetchResult({ bizToken });
     const [sent] = upstream.calls('/lite/v1/get_result');

@@ -1,6 +1,7 @@
 import { LITE_ERRORS } from '../../server/providers/megvii-errors';
 import { liteNotifySign, mapLiteResult, type H5Config } from '../../server/providers/megvii-h5';
-import { createMegviiLiteProvider, liteHostFromEnv } from '../../server/providers/megvii-lite';
+import { readConfig } from '../../server/config';
+import { createMegviiLiteProvider, liteHost } from '../../server/providers/megvii-lite';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
 import type { Sandbox } from '../../tools/sandbox';
 import { JPEG, PNG, finishH5, formOf, itParsesEveryRow } from '../support/megvii';
@@ -10,6 +11,9 @@ let sandbox: Sandbox;
 let upstream: RecordingUpstream;
 let config: H5Config;
 let provider: FaceIdProvider;
+
+/** Issues as getBizToken does: the provider's one validation, then the token call. */
+const issue = async (req: TokenRequest, by: FaceIdProvider = provider) => by.issueToken(by.validate(req));
 const NOW = 1_700_000_000_000;
 
 const request = (over: Partial<TokenRequest> = {}): TokenRequest => ({
@@ -42,7 +46,7 @@ beforeEach(async () => {
 
 describe('megvii-lite get_token request (seed 000)', () => {
   it('posts multipart/form-data with the key pair and every field for typed ID-card details', async () => {
-    const issued = await provider.issueToken(
+    const issued = await issue(
       request({
         options: {
           procedureType: 'video',
@@ -85,16 +89,16 @@ describe('megvii-lite get_token request (seed 000)', () => {
   });
 
   it('sends idcard_mode 1 (photograph the card) for OCR and no name or number', async () => {
-    await provider.issueToken(request({ mode: 'ocr', idcard: undefined, options: { idcardMode: 2 } }));
+    await issue(request({ mode: 'ocr', idcard: undefined, options: { idcardMode: 2 } }));
     const { fields } = await formOf(upstream.calls('/faceid/lite/get_token')[0]);
     expect(fields).toMatchObject({ comparison_type: '1', idcard_mode: '2' });
     expect(fields).not.toHaveProperty('idcard_name');
-    await provider.issueToken(request({ mode: 'ocr', idcard: undefined }));
+    await issue(request({ mode: 'ocr', idcard: undefined }));
     expect((await formOf(upstream.calls('/faceid/lite/get_token')[1])).fields.idcard_mode).toBe('1');
   });
 
   it('sends comparison_type 0 with uuid and both reference photos as files', async () => {
-    await provider.issueToken(reference({ images: { ref1: JPEG, ref2: PNG } }));
+    await issue(reference({ images: { ref1: JPEG, ref2: PNG } }));
     const { fields, files } = await formOf(upstream.calls('/faceid/lite/get_token')[0]);
     expect(fields).toMatchObject({ comparison_type: '0', uuid: 'user-1' });
     expect(fields).not.toHaveProperty('idcard_mode');
@@ -133,7 +137,7 @@ describe('megvii-lite get_token request (seed 000)', () => {
       ] as Array<[Partial<TokenRequest>, string, string]>
     ).map(([o, c, p]) => [c, p, o] as const),
   )('refuses %s:%s offline (case %#)', async (code, param, over) => {
-    await expect(provider.issueToken(request(over))).rejects.toMatchObject({ code, param });
+    await expect(issue(request(over))).rejects.toMatchObject({ code, param });
     expect(upstream.requests).toHaveLength(0);
   });
 
@@ -148,7 +152,7 @@ describe('megvii-lite get_token request (seed 000)', () => {
       ] as Array<[Partial<TokenRequest>, string, string]>
     ).map(([o, c, p]) => [c, p, o] as const),
   )('refuses reference %s:%s offline (case %#)', async (code, param, over) => {
-    await expect(provider.issueToken(reference(over))).rejects.toMatchObject({ code, param });
+    await expect(issue(reference(over))).rejects.toMatchObject({ code, param });
     expect(upstream.requests).toHaveLength(0);
   });
 
@@ -173,8 +177,7 @@ describe('megvii-lite get_token request (seed 000)', () => {
         options: { idcardUneditableField: 'idcard_name,idcard_number,idcard_valid_date,idcard_issued_by' },
       }),
     ];
-    for (const edge of edges)
-      await expect(provider.issueToken(edge)).resolves.toMatchObject({ client: { kind: 'h5' } });
+    for (const edge of edges) await expect(issue(edge)).resolves.toMatchObject({ client: { kind: 'h5' } });
   });
 });
 
@@ -183,17 +186,17 @@ describe('megvii-lite error rows (seed 000)', () => {
     LITE_ERRORS,
     '/faceid/lite/get_token',
     () => sandbox.url,
-    () => provider.issueToken(request()),
+    () => issue(request()),
   );
 
   it('a wrong api_secret is 403 AUTHENTICATION_ERROR, a missing one MISSING_ARGUMENTS', async () => {
     const wrong = createMegviiLiteProvider({ ...config, apiSecret: 'nope' });
-    await expect(wrong.issueToken(request())).rejects.toMatchObject({
+    await expect(issue(request(), wrong)).rejects.toMatchObject({
       status: 403,
       code: 'AUTHENTICATION_ERROR',
     });
     const empty = createMegviiLiteProvider({ ...config, apiSecret: '' });
-    await expect(empty.issueToken(request())).rejects.toMatchObject({
+    await expect(issue(request(), empty)).rejects.toMatchObject({
       status: 400,
       code: 'MISSING_ARGUMENTS',
       param: 'api_secret',
@@ -201,11 +204,12 @@ describe('megvii-lite error rows (seed 000)', () => {
   });
 
   it('the sandbox answers the seed rules the provider could not see: name and ID number format', async () => {
+    await expect(issue(request({ idcard: { name: '张三', number: '123' } }))).rejects.toMatchObject({
+      status: 400,
+      code: 'INVALID_IDCARD_NUMBER',
+    });
     await expect(
-      provider.issueToken(request({ idcard: { name: '张三', number: '123' } })),
-    ).rejects.toMatchObject({ status: 400, code: 'INVALID_IDCARD_NUMBER' });
-    await expect(
-      provider.issueToken(request({ idcard: { name: '张'.repeat(33), number: '11010519491231002X' } })),
+      issue(request({ idcard: { name: '张'.repeat(33), number: '11010519491231002X' } })),
     ).rejects.toMatchObject({ status: 400, code: 'INVALID_NAME_FORMAT' });
   });
 });
@@ -221,7 +225,7 @@ describe('megvii-lite get_result', () => {
     ['TIMEOUT', 6000, 'TIMEOUT'],
     ['WEBRTC_UNSUPPORTED', 4200, 'VIDEO_FORMAT_UNSUPPORTED'],
   ])('the page ending %s reads as %i %s', async (outcome, code, message) => {
-    const issued = await provider.issueToken(request({ mode: 'ocr', idcard: undefined }));
+    const issued = await issue(request({ mode: 'ocr', idcard: undefined }));
     await finishH5(issued.client.kind === 'h5' ? issued.client.url : '', outcome);
     const result = await provider.fetchResult(issued);
     expect(result).toMatchObject({
@@ -251,7 +255,7 @@ describe('megvii-lite get_result', () => {
 
   it('reads NOT_STARTED and PROCESSING as 9000, and asks for images with return_image=1', async () => {
     const withImages = createMegviiLiteProvider({ ...config, returnImage: 1 });
-    const issued = await withImages.issueToken(reference());
+    const issued = await issue(reference(), withImages);
     expect((await withImages.fetchResult(issued)).resultCode).toBe(9000);
     await fetch(issued.client.kind === 'h5' ? issued.client.url : '');
     expect((await withImages.fetchResult(issued)).resultCode).toBe(9000);
@@ -259,7 +263,7 @@ describe('megvii-lite get_result', () => {
   });
 
   it('the sandbox allows 3 get_result calls a day per biz_id, then 403', async () => {
-    const issued = await provider.issueToken(reference());
+    const issued = await issue(reference());
     for (let i = 0; i < 3; i++) await provider.fetchResult(issued);
     await expect(provider.fetchResult(issued)).rejects.toMatchObject({
       status: 403,
@@ -322,10 +326,10 @@ describe('megvii-lite notify and config', () => {
   });
 
   it('FACEID_REGION picks the Lite host', () => {
-    expect(liteHostFromEnv({})).toBe('https://api.megvii.com');
-    expect(liteHostFromEnv({ FACEID_REGION: 'idn' })).toBe('https://api-idn.megvii.com');
-    expect(liteHostFromEnv({ FACEID_REGION: 'sgp' })).toBe('https://api-sgp.megvii.com');
-    expect(() => liteHostFromEnv({ FACEID_REGION: 'us' })).toThrow(
+    expect(liteHost(readConfig({}))).toBe('https://api.megvii.com');
+    expect(liteHost(readConfig({ FACEID_REGION: 'idn' }))).toBe('https://api-idn.megvii.com');
+    expect(liteHost(readConfig({ FACEID_REGION: 'sgp' }))).toBe('https://api-sgp.megvii.com');
+    expect(() => liteHost(readConfig({ FACEID_REGION: 'us' }))).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID', param: 'FACEID_REGION' }),
     );
   });

@@ -1,6 +1,6 @@
 import { FaceIdError } from '../../miniprogram/domain/errors';
 import { CircuitBreaker, resilient, withRetry } from '../../server/providers/resilience';
-import type { FaceIdProvider } from '../../server/providers/types';
+import type { FaceIdProvider, ValidTokenRequest } from '../../server/providers/types';
 import { completeFlow } from '../support/component-driver';
 import { startHarness, type Harness } from '../support/harness';
 
@@ -77,7 +77,11 @@ describe('resilient provider', () => {
       },
     } as unknown as FaceIdProvider;
     await expect(
-      resilient(provider, new CircuitBreaker(), noSleep).issueToken({ mode: 'ocr', bizNo: 'b', options: {} }),
+      resilient(provider, new CircuitBreaker(), noSleep).issueToken({
+        mode: 'ocr',
+        bizNo: 'b',
+        options: {},
+      } as ValidTokenRequest),
     ).rejects.toMatchObject({
       code: 'UPSTREAM_TIMEOUT',
     });
