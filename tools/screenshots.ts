@@ -148,7 +148,7 @@ class Shooter {
     await visible(page, 'SANDBOX / 沙箱').waitFor();
     const token = await page.evaluate(() => {
       const pages = (
-        window as unknown as { getCurrentPages(): { data: { token: string } }[] }
+        globalThis as unknown as { getCurrentPages(): { data: { token: string } }[] }
       ).getCurrentPages();
       return pages[pages.length - 1].data.token;
     });

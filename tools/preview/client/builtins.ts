@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * WeChat's built-in components. simulate registers them as bare `<wx-*>` tags with no properties, so attributes
  * like value, checked or disabled would be lost; these definitions keep them as properties, draw each control in

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /** Local files of the preview (temp files, USER_DATA_PATH), in memory, with wx.getFileSystemManager over them. */
 import type { Dict } from './types';
 

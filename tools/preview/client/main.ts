@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /** The preview's entry: installs the shim, the built-in components and the app, then opens the first page. */
 import { onControlClick, registerBuiltins } from './builtins';
 import { installRequire, requireModule } from './modules';

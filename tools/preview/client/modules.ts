@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * One module instance per file, as in WeChat. simulate's browser `require` evaluates a file again on every call,
  * so module state (services/flow) would not be shared between pages; this require caches by normalized path.

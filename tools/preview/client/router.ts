@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /** The page stack: loads each page once with simulate, renders instances, runs page lifetimes, draws the nav bar. */
 import { watchNewComponents } from './lifetimes';
 import type { Dict, MethodCaller, RootComponent } from './types';

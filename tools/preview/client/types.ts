@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /** Shapes shared by the preview's browser runtime (miniprogram-simulate's browser build and the WeChat shim). */
 
 export type AnyFn = (...args: never[]) => unknown;

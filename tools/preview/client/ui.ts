@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /** The WeChat-drawn parts of the screen: toast, loading, modal, action sheet and the picker sheet. */
 
 function overlay(): HTMLElement {

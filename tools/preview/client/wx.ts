@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /** The `wx` object of the preview: what the pages and the stand-in component call, in a browser. */
 import { blobOf, fileSystemManager, getFile, objectUrl, putFile, tempPath, USER_DATA_PATH } from './fs';
 import * as router from './router';
