@@ -17,7 +17,7 @@ function showFatal(error: unknown): void {
 function installApp(): void {
   let app: Dict | undefined;
   window.App = (options: Dict) => {
-    app = { ...options, globalData: { ...((options.globalData as Dict) ?? {}) } };
+    app = { ...options, globalData: { ...(options.globalData ?? {}) } };
   };
   window.getApp = () => app ?? {};
   window.getCurrentPages = () => router.currentPages();

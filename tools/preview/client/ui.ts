@@ -130,7 +130,7 @@ export function showSheet(
     });
     mask.appendChild(sheet);
     overlay().appendChild(mask);
-    (list.querySelector('.wx-sheet-selected') as HTMLElement | null)?.scrollIntoView({ block: 'center' });
+    list.querySelector<HTMLElement>('.wx-sheet-selected')?.scrollIntoView({ block: 'center' });
   });
 }
 
