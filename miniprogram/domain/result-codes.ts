@@ -299,6 +299,7 @@ export function describeResult(code: number | string, message?: string): ResultC
   const exact = RESULT_CODES.find((row) => row.code === numeric && row.message === message);
   if (exact) return exact;
   if (!(numeric in FAMILY_FALLBACK)) return undefined;
-  const first = RESULT_CODES.find((row) => row.code === numeric)!;
+  const first = RESULT_CODES.find((row) => row.code === numeric);
+  if (!first) return undefined;
   return { ...first, message: message ?? first.message };
 }

@@ -68,7 +68,7 @@ function parseOptions(value: unknown): TokenOptions {
     }
     options[key] = v as number | string;
   }
-  return options as TokenOptions;
+  return options;
 }
 
 /** Refuses options the active product does not use (INVALID_EVENT naming the first), before any call. */

@@ -226,7 +226,7 @@ export function createH5Provider(config: H5Config, product: H5Product): FaceIdPr
     modes: product.modes,
     optionKeys: product.optionKeys,
     resultCallsPerDay: LITE_RESULT_CALLS_PER_DAY,
-    validate: product.validate,
+    validate: (req) => product.validate(req),
     async issueToken(req) {
       product.validate(req);
       return issueH5Token(config, product.fields(req));

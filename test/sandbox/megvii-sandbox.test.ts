@@ -335,7 +335,7 @@ describe('the H5 page, its finish step, get_result and the signed notify', () =>
     });
     const result = await answer(
       await fetch(
-        `${sb.url}/faceid/lite/get_result?${new URLSearchParams({ ...keys(), biz_id: slow.biz_id })}`,
+        `${sb.url}/faceid/lite/get_result?${new URLSearchParams({ ...keys(), biz_id: slow.biz_id }).toString()}`,
       ),
     );
     expect(result.body.status).toBe('TIMEOUT');

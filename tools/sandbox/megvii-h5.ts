@@ -80,8 +80,8 @@ const STATUS: Record<H5Outcome, string> = {
 
 function status(flow: MegviiFlow): string {
   if (flow.stage === 'issued') return 'NOT_STARTED';
-  if (flow.stage === 'started') return 'PROCESSING';
-  return STATUS[flow.outcome!];
+  if (flow.stage === 'started' || !flow.outcome) return 'PROCESSING';
+  return STATUS[flow.outcome];
 }
 
 /** The get_result answer of a flow (without request_id and time_used); images only when return_image > 0. */
@@ -90,7 +90,7 @@ export function h5ResultBody(flow: MegviiFlow, returnImage: number): Record<stri
     status: status(flow),
     biz_info: { biz_id: flow.bizId, biz_no: flow.bizNo, biz_extra_data: flow.bizExtraData },
   };
-  const liveness = flow.stage === 'ended' ? LIVENESS[flow.outcome!] : undefined;
+  const liveness = flow.stage === 'ended' && flow.outcome ? LIVENESS[flow.outcome] : undefined;
   if (!liveness) return body;
   body.liveness_result = {
     result: liveness.result,

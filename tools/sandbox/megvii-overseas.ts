@@ -14,12 +14,12 @@ const WORD = /^[A-Za-z0-9_.-]{1,64}$/;
 export function parseOverseasToken(p: Params): H5TokenParams {
   const returnUrl = p.url('return_url');
   const notifyUrl = p.url('notify_url');
-  const bizNo = p.maxBytes('biz_no', 128, p.required('biz_no'))!;
+  const bizNo = p.maxBytes('biz_no', 128, p.required('biz_no'));
   for (const key of ['scene_id', 'language', 'procedure_type', 'procedure_priority']) {
     const value = p.get(key);
     if (value !== undefined && !WORD.test(value)) p.fail('BAD_ARGUMENTS', key);
   }
-  const comparisonType = p.oneOf('comparison_type', ['0', '-1'], p.required('comparison_type'))!;
+  const comparisonType = p.oneOf('comparison_type', ['0', '-1'], p.required('comparison_type'));
   p.maxBytes('uuid', 512, p.required('uuid'));
   const refs = comparisonType === '0' ? p.refs(true) : [];
   const bizExtraData = p.maxBytes('biz_extra_data', 4096) ?? '';

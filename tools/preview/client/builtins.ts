@@ -557,12 +557,7 @@ async function openPicker(host: HTMLElement): Promise<void> {
   const data = caller.data;
   const mode = textOf(data.mode || 'selector');
   if (mode === 'date' || mode === 'time') {
-    const value = await showInputSheet(
-      mode,
-      textOf(data.value),
-      textOf(data.start),
-      textOf(data.end),
-    );
+    const value = await showInputSheet(mode, textOf(data.value), textOf(data.start), textOf(data.end));
     if (value === null) fire(host, 'cancel', {});
     else fire(host, 'change', { value });
     return;

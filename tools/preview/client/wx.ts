@@ -258,7 +258,10 @@ async function callHost(api: string, path: string, init: RequestInit): Promise<D
     body = { errMsg: text };
   }
   if (!res.ok) {
-    const failure: WxFailure = { errMsg: `${api}:fail ${textOf(body.errMsg ?? res.status)}`, errCode: body.errCode ?? -1 };
+    const failure: WxFailure = {
+      errMsg: `${api}:fail ${textOf(body.errMsg ?? res.status)}`,
+      errCode: body.errCode ?? -1,
+    };
     throw failure;
   }
   return body;
