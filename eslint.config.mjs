@@ -38,6 +38,64 @@ export default tseslint.config(
     files: ['server/**/*.ts', 'miniprogram/**/*.ts', 'tools/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
   },
+  // Directions of dependency: the mini-program never reaches into the backend or the tooling; the cloud functions
+  // share only the domain folder of the mini-program; the FaceID and CloudBase stand-ins never import the code they
+  // stand in for.
+  {
+    files: ['miniprogram/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server', '**/server/**'],
+              message: 'The mini-program never imports the cloud functions.',
+            },
+            { regex: '^(\\.\\./)+tools(/|$)', message: 'The mini-program never imports the tooling.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+miniprogram/(?!domain/)',
+              message: 'Cloud functions share only miniprogram/domain/ with the mini-program.',
+            },
+            {
+              group: ['**/tools', '**/tools/**', '**/test/**'],
+              message: 'Cloud functions never import tools or tests.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // tools/sandbox/ joins this rule once its imports of server/providers/ are gone (being removed on another
+    // branch): add 'tools/sandbox/**/*.ts' here after that merge.
+    files: ['tools/cloudbase/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./){2,}server(/|$)',
+              message: 'A stand-in never imports the code it stands in for (server/).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // Tests read answers as the wire carries them (JSON, the SDK's untyped results) and let jest's matchers check
     // their shape, so `any` flows there by design; every other type-aware rule applies to tests too.
