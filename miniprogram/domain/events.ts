@@ -13,14 +13,14 @@ export const VERIFICATION_MODES: readonly VerificationMode[] = ['idcard', 'ocr',
  * product uses only its own keys (others are refused) and checks their values against its seed.
  */
 export interface TokenOptions {
-  // seed 003 (fidlite); securityLevel 4 and the string preferences are seed 001/000 values
+  // fidlite (docs/providers.md#doc-fidlite); securityLevel 4 and the string preferences are Megvii App and Lite values
   securityLevel?: 1 | 2 | 3 | 4;
   livenessPreferences?: 1 | 2 | 'none' | 'selfie_no_metadata_check' | 'video_strict';
   livenessRetryCount?: number;
   idcardRetryTime?: number;
   idcardSide?: 0 | 1;
   idcardThreshold?: number;
-  // seeds 000, 002, 004 (Megvii Lite, overseas H5, Raw)
+  // the Megvii Lite, overseas and Raw documents (docs/providers.md#vendor-documents)
   procedureType?: string;
   webTitle?: string;
   sceneId?: string;
@@ -43,7 +43,7 @@ export interface TokenOptions {
   maxUploadTimes?: number;
   lifeTime?: number;
   colorNumber?: 4 | 6 | 8;
-  // seed 001 (Megvii App SDK)
+  // Megvii App SDK (docs/providers.md#doc-megvii-app)
   livenessType?: 'meglive' | 'still' | 'raw_image';
   livenessActionCount?: number;
   eyesCloseDetection?: 0 | 1;

@@ -18,7 +18,7 @@ import type { RequestingRecord, TokenFields, TokenRecord } from '../store/types'
 import { REQUESTING_STALE_MS } from '../config';
 import { eventObject, optionalString, own } from './input';
 
-/** The tuning keys of seed 003, used by a provider that does not list its own. */
+/** The tuning keys of fidlite (docs/providers.md#doc-fidlite), used by a provider that does not list its own. */
 const DEFAULT_OPTION_KEYS: readonly (keyof TokenOptions)[] = [
   'securityLevel',
   'livenessPreferences',
@@ -28,7 +28,7 @@ const DEFAULT_OPTION_KEYS: readonly (keyof TokenOptions)[] = [
   'idcardThreshold',
 ];
 
-/** Longest string option (seed 000's biz_extra_data: 4096 bytes); each provider checks its own limits. */
+/** Longest string option (the Megvii Lite document's biz_extra_data: 4096 bytes); each provider checks its own limits. */
 const MAX_OPTION_STRING = 4096;
 
 /** The getBizToken event after type checks: what the person submitted, nothing else. */

@@ -11,10 +11,10 @@ import type {
   TokenRequest,
 } from './types';
 
-/** The Aliyun market host of FaceID Lite (seed 003). */
+/** The Aliyun market host of FaceID Lite (docs/providers.md#doc-fidlite). */
 export const FIDLITE_DEFAULT_BASE_URL = 'https://fidlite.market.alicloudapi.com';
 
-/** A biz_token lives one hour (seed 003). */
+/** A biz_token lives one hour (docs/providers.md#doc-fidlite). */
 export const FIDLITE_TOKEN_TTL_MS = 60 * 60 * 1000;
 
 export interface FidliteConfig {
@@ -63,7 +63,7 @@ export function readImages(value: unknown): Record<string, string> | undefined {
   return Object.keys(out).length ? out : undefined;
 }
 
-/** FaceID Lite through the Aliyun API market (seed 003): APPCODE auth, biz_token for the mini-program component. */
+/** FaceID Lite through the Aliyun API market (docs/providers.md#doc-fidlite): APPCODE auth, biz_token for the mini-program component. */
 export function createFidliteProvider(config: FidliteConfig): FaceIdProvider {
   const base = config.baseUrl.replace(/\/+$/, '');
   const headers = { Authorization: `APPCODE ${config.appcode}` };

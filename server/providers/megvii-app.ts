@@ -13,10 +13,10 @@ import { megviiSign, randomRdm, SIGN_VALIDITY_S } from './megvii-sign';
 import { checkIntRange, checkMaxBytes, checkOneOf, requireValue } from './rules';
 import type { FaceIdProvider, IssuedToken, TokenRequest } from './types';
 
-/** The host of seed 001 (App-GetBizToken). */
+/** The host of App-GetBizToken (docs/providers.md#doc-megvii-app). */
 export const APP_DEFAULT_BASE_URL = 'https://api.megvii.com';
 export const APP_GET_BIZ_TOKEN_PATH = '/faceid/v3/sdk/get_biz_token';
-/** A biz_token is valid for one hour (seed 001). */
+/** A biz_token is valid for one hour (docs/providers.md#doc-megvii-app). */
 export const APP_TOKEN_TTL_MS = 60 * 60 * 1000;
 /** liveness_type sent when the caller names none (the seed requires one). */
 export const DEFAULT_LIVENESS_TYPE = 'meglive';
@@ -40,7 +40,7 @@ const APP_OPTIONS: readonly (keyof TokenOptions)[] = [
   'livenessTimeout',
 ];
 
-/** Seed 001's parameter rules, offline: each liveness_type's own parameters, comparison 1 or 0. */
+/** The Megvii App document's parameter rules, offline: each liveness_type's own parameters, comparison 1 or 0. */
 export function validateApp(req: TokenRequest): void {
   checkMode(req, ['idcard', 'reference'], 'megvii-app');
   const o = req.options;
@@ -100,7 +100,7 @@ function appFields(req: TokenRequest): Record<string, FormValue> {
   };
 }
 
-/** Megvii FaceID App (seed 001): a v3-signed get_biz_token whose biz_token starts the MegLiveStill SDK. */
+/** Megvii FaceID App (docs/providers.md#doc-megvii-app): a v3-signed get_biz_token whose biz_token starts the MegLiveStill SDK. */
 export function createMegviiAppProvider(config: AppConfig): FaceIdProvider {
   async function issueToken(req: TokenRequest): Promise<IssuedToken> {
     validateApp(req);

@@ -57,7 +57,7 @@ function checkUneditable(value: string | undefined): void {
   }
 }
 
-/** Seed 000's parameter rules, offline. */
+/** The Megvii Lite document's parameter rules, offline. */
 export function validateLite(req: TokenRequest): void {
   checkMode(req, ['idcard', 'ocr', 'reference'], 'megvii-lite');
   refuseImage(req, 'megvii-lite');
@@ -132,7 +132,7 @@ function liteFields(req: TokenRequest): Record<string, FormValue> {
   };
 }
 
-/** Megvii FaceID Lite (seed 000): api_key/api_secret in a form-data body, an H5 page for the person. */
+/** Megvii FaceID Lite (docs/providers.md#doc-megvii-lite): api_key/api_secret in a form-data body, an H5 page for the person. */
 export function createMegviiLiteProvider(config: H5Config): FaceIdProvider {
   return createH5Provider(config, {
     name: 'megvii-lite',

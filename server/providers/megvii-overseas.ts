@@ -5,7 +5,7 @@ import { createH5Provider, type H5Config } from './megvii-h5';
 import { checkIntRange, checkMaxBytes, checkOneOf, requireValue } from './rules';
 import type { FaceIdProvider, TokenRequest } from './types';
 
-/** The host of seed 002 (FaceID overseas premium, H5). */
+/** The host of FaceID overseas premium, H5 (docs/providers.md#doc-megvii-overseas). */
 export const OVERSEAS_DEFAULT_BASE_URL = 'https://api-idn.megvii.com';
 
 const OVERSEAS_OPTIONS: readonly (keyof TokenOptions)[] = [
@@ -27,7 +27,7 @@ const OVERSEAS_OPTIONS: readonly (keyof TokenOptions)[] = [
   'redirectType',
 ];
 
-/** Seed 002's parameter rules, offline (values its table lost are checked for form only, see docs/providers.md). */
+/** The Megvii overseas document's parameter rules, offline (values its table lost are checked for form only, see docs/providers.md). */
 export function validateOverseas(req: TokenRequest): void {
   checkMode(req, ['reference', 'liveness'], 'megvii-overseas');
   refuseImage(req, 'megvii-overseas');
@@ -81,7 +81,7 @@ function overseasFields(req: TokenRequest): Record<string, FormValue> {
   };
 }
 
-/** Megvii FaceID overseas H5 (seed 002): Lite's protocol on api-idn, with liveness-only (comparison_type -1). */
+/** Megvii FaceID overseas H5 (docs/providers.md#doc-megvii-overseas): Lite's protocol on api-idn, with liveness-only (comparison_type -1). */
 export function createMegviiOverseasProvider(config: H5Config): FaceIdProvider {
   return createH5Provider(config, {
     name: 'megvii-overseas',

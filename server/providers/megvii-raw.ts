@@ -16,10 +16,10 @@ import type { FaceIdProvider, IssuedToken, TokenRequest } from './types';
 
 export { RAW_ERRORS } from './megvii-errors';
 
-/** The Singapore host of seed 004. */
+/** The Singapore host of the Megvii Raw document (docs/providers.md#doc-megvii-raw). */
 export const RAW_DEFAULT_BASE_URL = 'https://api-sgp.megvii.com';
 export const RAW_GET_TOKEN_PATH = '/faceid/lite/raw/get_token';
-/** The values seed 004 recommends for its two required settings. */
+/** The values the Megvii Raw document (docs/providers.md#doc-megvii-raw) recommends for its two required settings. */
 export const RAW_DEFAULT_MAX_UPLOAD_TIMES = 5;
 export const RAW_DEFAULT_LIFE_TIME_MIN = 60;
 
@@ -36,7 +36,7 @@ const RAW_OPTIONS: readonly (keyof TokenOptions)[] = [
   'faceOcclusionDetection',
 ];
 
-/** Seed 004's parameter rules, offline. */
+/** The Megvii Raw document's parameter rules, offline. */
 export function validateRaw(req: TokenRequest): void {
   checkMode(req, ['reference'], 'megvii-raw');
   refuseImage(req, 'megvii-raw');
@@ -77,7 +77,7 @@ function rawFields(req: TokenRequest, lifeTime: number): Record<string, FormValu
   };
 }
 
-/** The same error, its message saying whether seed 004's table bills the call (for the operator's log). */
+/** The same error, its message saying whether the Megvii Raw document's table bills the call (for the operator's log). */
 function withBilling(err: unknown): unknown {
   if (!(err instanceof FaceIdError) || err.status === 0) return err;
   const row = errorRow(RAW_ERRORS, err.code);
@@ -91,7 +91,7 @@ function withBilling(err: unknown): unknown {
   });
 }
 
-/** Megvii FaceID H5 Lite Raw (seed 004, Singapore): a token for the flash-liveness JS SDK. */
+/** Megvii FaceID H5 Lite Raw (docs/providers.md#doc-megvii-raw, Singapore): a token for the flash-liveness JS SDK. */
 export function createMegviiRawProvider(config: MegviiConfig): FaceIdProvider {
   async function issueToken(req: TokenRequest): Promise<IssuedToken> {
     validateRaw(req);

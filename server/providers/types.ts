@@ -52,7 +52,7 @@ export interface IdcardFields {
   validDateEnd?: string;
 }
 
-/** A get_result answer in the product's terms (result codes of seed 003). */
+/** A get_result answer in the product's terms (result codes of docs/providers.md#doc-fidlite). */
 export interface ProviderResult {
   bizToken: string;
   bizNo: string;
@@ -69,7 +69,7 @@ export interface FaceIdProvider {
   readonly name: ProviderName;
   /** Modes this product supports. */
   readonly modes: readonly VerificationMode[];
-  /** TokenOptions keys this product uses; others are refused before any call. Absent: seed 003's tuning keys. */
+  /** TokenOptions keys this product uses; others are refused before any call. Absent: the fidlite document's tuning keys. */
   readonly optionKeys?: readonly (keyof TokenOptions)[];
   /** How often get_result may be called per verification and day (Megvii Lite: 3); absent: no limit. */
   readonly resultCallsPerDay?: number;

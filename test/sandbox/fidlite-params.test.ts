@@ -1,4 +1,4 @@
-/** Seed 003's get_biz_token parameter rules, APPCODE, account status, body limit and unknown paths. */
+/** The fidlite document's get_biz_token parameter rules, APPCODE, account status, body limit and unknown paths. */
 import { JPEG_FIXTURE, PNG_FIXTURE, type Sandbox } from '../../tools/sandbox';
 import {
   APPCODE,
@@ -22,7 +22,7 @@ afterAll(() => sb.close());
 
 const photo = { data: JPEG_FIXTURE.buffer };
 
-describe('get_biz_token parameters (seed 003)', () => {
+describe('get_biz_token parameters (docs/providers.md#doc-fidlite)', () => {
   type Case = [
     label: string,
     base: Record<string, string>,

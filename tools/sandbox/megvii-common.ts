@@ -1,5 +1,5 @@
 /**
- * What the Megvii products of the sandbox share (seeds 000, 001, 002, 004): per-sandbox token state, answers in
+ * What the Megvii products of the sandbox share (the Megvii documents, docs/providers.md#vendor-documents): per-sandbox token state, answers in
  * each seed's error format (status, `error` or `error_message`), the api_key pair, parameter rules, queued seed
  * errors, signed notifies and the test-control routes under /__sandbox/megvii.
  */
@@ -222,12 +222,12 @@ export function megviiId(now: number): string {
   return `${Math.floor(now / 1000)},${randomUUID()}`;
 }
 
-/** A new 32-hex token (seed 000's example). */
+/** A new 32-hex token (the Megvii Lite document's example). */
 export function hexToken(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** Answers a seed error row: 413 plain text, otherwise JSON in the row's field (seed 004's 404 bare). */
+/** Answers a seed error row: 413 plain text, otherwise JSON in the row's field (the Megvii Raw document's 404 bare). */
 export function sendError(ctx: RequestContext, err: MegviiApiError, bare = false): void {
   const { row } = err;
   if (row.field === 'text') return ctx.text(row.status, err.message);
@@ -330,7 +330,7 @@ export interface MegviiRouteSpec {
   table: readonly MegviiErrorRow[];
   /** Whether the body is read (20 MB limit, 413 plain text beyond). */
   body?: boolean;
-  /** Answer 404 without request_id and time_used (seed 004). */
+  /** Answer 404 without request_id and time_used (docs/providers.md#doc-megvii-raw). */
   bare404?: boolean;
   handler(ctx: RequestContext, params: Params): void | Promise<void>;
 }

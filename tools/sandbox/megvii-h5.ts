@@ -1,5 +1,5 @@
 /**
- * The H5 (Lite) protocol Megvii's seed 000 and seed 002 share: get_token, get_result (3 calls a day per biz_id),
+ * The H5 (Lite) protocol Megvii's Lite and overseas documents share (docs/providers.md#vendor-documents): get_token, get_result (3 calls a day per biz_id),
  * the page `GET /faceid/lite/do?token=` and its finish step, which sends the signed notify and returns the
  * browser to return_url.
  */

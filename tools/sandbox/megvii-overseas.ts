@@ -1,5 +1,5 @@
 /**
- * Megvii FaceID overseas H5 (seed 002) on api-idn.megvii.com, served under `/idn`: Lite's protocol with
+ * Megvii FaceID overseas H5 (docs/providers.md#doc-megvii-overseas) on api-idn.megvii.com, served under `/idn`: Lite's protocol with
  * comparison_type 0 or -1 (liveness only) and the seed's per-row error field names.
  */
 import { OVERSEAS_ERRORS } from '../../server/providers/megvii-errors';
@@ -10,7 +10,7 @@ import type { SandboxProvider } from './provider';
 export const OVERSEAS_PREFIX = '/idn';
 const WORD = /^[A-Za-z0-9_.-]{1,64}$/;
 
-/** Seed 002's parameter rules in its table's order (values its table lost are checked for form only). */
+/** The Megvii overseas document's parameter rules in its table's order (values its table lost are checked for form only). */
 export function parseOverseasToken(p: Params): H5TokenParams {
   const returnUrl = p.url('return_url');
   const notifyUrl = p.url('notify_url');
