@@ -28,7 +28,7 @@ export interface H5Config extends MegviiConfig {
 export const GET_TOKEN_PATH = '/faceid/lite/get_token';
 export const GET_RESULT_PATH = '/faceid/lite/get_result';
 export const DO_PATH = '/faceid/lite/do';
-/** get_result may be called 3 times a day per biz_id (reference notes). */
+/** get_result may be called 3 times a day per biz_id (docs/providers.md#doc-megvii-notes). */
 export const LITE_RESULT_CALLS_PER_DAY = 3;
 export const DEFAULT_THRESHOLD: keyof Thresholds = '1e-4';
 const THRESHOLDS: readonly (keyof Thresholds)[] = ['1e-3', '1e-4', '1e-5', '1e-6'];

@@ -7,7 +7,7 @@ import { createH5Provider, type H5Config } from './megvii-h5';
 import { checkMaxBytes, checkOneOf, requireValue } from './rules';
 import type { FaceIdProvider, TokenRequest } from './types';
 
-/** Hosts of Megvii Lite by FACEID_REGION (reference notes): cn (default), idn, sgp. */
+/** Hosts of Megvii Lite by FACEID_REGION (docs/providers.md#doc-megvii-notes): cn (default), idn, sgp. */
 export const LITE_HOSTS: Readonly<Record<string, string>> = {
   cn: 'https://api.megvii.com',
   idn: 'https://api-idn.megvii.com',

@@ -87,7 +87,7 @@ function withBilling(err: unknown): unknown {
     param: err.param,
     raw: err.raw,
     retryable: err.retryable,
-    detail: `${err.message} (${row.billed ? 'billed' : 'not billed'}, seed 004)`,
+    detail: `${err.message} (${row.billed ? 'billed' : 'not billed'}, Raw-GetToken table)`,
   });
 }
 

@@ -25,7 +25,7 @@ import type { RequestContext, RouteRegistry } from './server';
 
 /** A Lite token can be opened for one hour (the sandbox's choice; the seeds only say it expires). */
 export const H5_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
-/** get_result calls allowed per biz_id and day (reference notes). */
+/** get_result calls allowed per biz_id and day (docs/providers.md#doc-megvii-notes). */
 export const RESULT_CALLS_PER_DAY = 3;
 
 /** What a product's get_token rules fix for the flow. */
