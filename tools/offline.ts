@@ -29,6 +29,8 @@ export function blockExternalNetwork(): void {
   const proto = net.Socket.prototype as net.Socket & { [INSTALLED]?: boolean };
   if (proto[INSTALLED]) return;
   proto[INSTALLED] = true;
+  // The original is kept to be called with the socket as `this` (connect.apply below).
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const connect = proto.connect as (...args: unknown[]) => net.Socket;
   proto.connect = function guardedConnect(this: net.Socket, ...args: unknown[]): net.Socket {
     const [first, second] = args;
@@ -52,5 +54,5 @@ export function blockExternalNetwork(): void {
       return this;
     }
     return connect.apply(this, args);
-  } as typeof proto.connect;
+  };
 }

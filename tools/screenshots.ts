@@ -10,6 +10,12 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium, PHONE_CONTEXT } from './browser';
 import { startApp, type RunningApp } from './start';
 
+/** The part of a page element these scripts use (the tools are type-checked without the DOM library). */
+interface ScrollableElement {
+  scrollHeight: number;
+  scrollTo(options: { top: number }): void;
+}
+
 const OUT = resolve(__dirname, '..', 'docs', 'screenshots');
 const REFERENCE_PHOTO = resolve(__dirname, '..', 'test', 'e2e', 'fixtures', 'reference-photo.jpg');
 
@@ -56,7 +62,9 @@ async function shot(page: Page, name: string): Promise<void> {
 }
 
 async function scrollToBottom(page: Page): Promise<void> {
-  await page.locator('.wx-page:not([hidden])').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  await page
+    .locator('.wx-page:not([hidden])')
+    .evaluate((el: ScrollableElement) => el.scrollTo({ top: el.scrollHeight }));
 }
 
 /** The entry page with consent ticked and the mode's input given. */
@@ -148,7 +156,7 @@ class Shooter {
     await visible(page, 'SANDBOX / 沙箱').waitFor();
     const token = await page.evaluate(() => {
       const pages = (
-        window as unknown as { getCurrentPages(): { data: { token: string } }[] }
+        globalThis as unknown as { getCurrentPages(): { data: { token: string } }[] }
       ).getCurrentPages();
       return pages[pages.length - 1].data.token;
     });

@@ -1,6 +1,6 @@
 /** One error type for every FaceID seed's errors and for the product's own, with a Chinese message to show. */
 
-/** Error codes FaceID answers with (seeds 000–004). */
+/** Error codes FaceID answers with (the FaceID documents, docs/providers.md#vendor-documents). */
 export const FACEID_ERROR_CODES = [
   'MISSING_ARGUMENTS',
   'BAD_ARGUMENTS',

@@ -69,7 +69,7 @@ export function checkIdNumber(raw: unknown, now: Date = new Date()): Checked<str
   return { ok: true, value };
 }
 
-/** Longest name FaceID accepts, in characters (seed 000, INVALID_NAME_FORMAT). */
+/** Longest name FaceID accepts, in characters (docs/providers.md#doc-megvii-lite, INVALID_NAME_FORMAT). */
 export const MAX_NAME_CHARS = 32;
 
 /** Why a name is refused; pages turn it into their own locale's words. */

@@ -6,7 +6,7 @@ export interface ImageInfo {
   height: number;
 }
 
-/** Longest side FaceID accepts for a reference photo, in pixels (seeds 001 and 004, INVALID_IMAGE_SIZE). */
+/** Longest side FaceID accepts for a reference photo, in pixels (the Megvii App and Raw documents, docs/providers.md#vendor-documents, INVALID_IMAGE_SIZE). */
 export const MAX_IMAGE_SIDE = 4096;
 
 /** Largest request body FaceID accepts (20 MB); images must leave room for the other fields. */

@@ -12,8 +12,8 @@ export function localeOf(wechatLanguage: string | undefined): Locale {
 }
 
 /**
- * The token option that sets the language of a product's own pages: the overseas H5 product (seed 002) takes a
- * language word, the raw product (seed 004) 0 for English and 1 for Chinese; the others take no such option.
+ * The token option that sets the language of a product's own pages: the overseas H5 product (docs/providers.md#doc-megvii-overseas) takes a
+ * language word, the raw product (docs/providers.md#doc-megvii-raw) 0 for English and 1 for Chinese; the others take no such option.
  */
 export function languageOptions(provider: string | undefined, locale: Locale): TokenOptions {
   if (provider === 'megvii-overseas') return { language: locale };

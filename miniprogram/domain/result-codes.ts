@@ -1,4 +1,4 @@
-/** The result codes of FaceID get_result (seed 003), each mapped to what the user is told. */
+/** The result codes of FaceID get_result (docs/providers.md#doc-fidlite), each mapped to what the user is told. */
 
 export type Outcome =
   | 'passed'
@@ -29,7 +29,7 @@ export interface ResultCodeRow {
 const OCR_RETRY = '请在光线充足处，将身份证平放并正对镜头重新拍摄。';
 const VIDEO_RETRY = '请在安静、光线充足的环境中，正对屏幕重新录制。';
 
-/** Every row of seed 003's result-code table, in the seed's order. */
+/** Every row of the fidlite document's result-code table, in the seed's order. */
 export const RESULT_CODES: readonly ResultCodeRow[] = [
   {
     code: 1000,
@@ -299,6 +299,7 @@ export function describeResult(code: number | string, message?: string): ResultC
   const exact = RESULT_CODES.find((row) => row.code === numeric && row.message === message);
   if (exact) return exact;
   if (!(numeric in FAMILY_FALLBACK)) return undefined;
-  const first = RESULT_CODES.find((row) => row.code === numeric)!;
+  const first = RESULT_CODES.find((row) => row.code === numeric);
+  if (!first) return undefined;
   return { ...first, message: message ?? first.message };
 }

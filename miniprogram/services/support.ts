@@ -37,5 +37,5 @@ export function callSupport(phone: string = SUPPORT_CONFIG.phone): void {
 /** Opens the full privacy policy: the configured page, or the configured address in web-view. */
 export function openPrivacyPolicy(target: string = SUPPORT_CONFIG.privacyPolicy): void {
   const url = /^https:\/\//.test(target) ? '/pages/webview/webview?doc=privacy' : target;
-  wx.navigateTo({ url });
+  void wx.navigateTo({ url });
 }

@@ -48,7 +48,7 @@ export function readHttpEvent(event: unknown): HttpEvent {
 export function formFields(http: HttpEvent): Record<string, string> {
   if (http.body.length > 64 * 1024) throw new FaceIdError('REQUEST_TOO_LARGE');
   const type = http.headers['content-type'] ?? '';
-  const fields: Record<string, string> = Object.create(null);
+  const fields = Object.create(null) as Record<string, string>;
   if (type.includes('application/json')) {
     let parsed: unknown;
     try {

@@ -35,6 +35,7 @@ function encodeBody(
       if (isFile(value))
         data.append(
           key,
+          // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: a Buffer's ArrayBufferLike is no BlobPart
           new Blob([value.data as Uint8Array<ArrayBuffer>], { type: value.contentType }),
           value.filename,
         );
@@ -43,7 +44,7 @@ function encodeBody(
     return { body: data };
   }
   const params = new URLSearchParams();
-  for (const [key, value] of entries) params.append(key, String(value as string | number));
+  for (const [key, value] of entries) if (!isFile(value)) params.append(key, String(value));
   return { body: params.toString(), contentType: 'application/x-www-form-urlencoded; charset=UTF-8' };
 }
 

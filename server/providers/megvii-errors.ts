@@ -11,7 +11,7 @@ export interface MegviiErrorRow {
   field: ErrorField;
   /** What follows the code (`<key>`, `<param>`, `<reason>`) and how the seed writes the separator. */
   param?: { sep: string };
-  /** Seed 004's "Is it billed?" column. */
+  /** The Raw document's "Is it billed?" column (docs/providers.md#doc-megvii-raw). */
   billed?: boolean;
 }
 
@@ -29,7 +29,7 @@ const row = (
   ...(billed === undefined ? {} : { billed }),
 });
 
-/** Seed 000 (Lite-GetToken): every row answers `error_message`. */
+/** Lite-GetToken (docs/providers.md#doc-megvii-lite): every row answers `error_message`. */
 export const LITE_ERRORS: readonly MegviiErrorRow[] = [
   row('IMAGE_ERROR_UNSUPPORTED_FORMAT', 400, 'error_message', ': '),
   row('NO_FACE_FOUND', 400, 'error_message'),
@@ -45,7 +45,7 @@ export const LITE_ERRORS: readonly MegviiErrorRow[] = [
   row('INTERNAL_ERROR', 500, 'error_message'),
 ];
 
-/** Seed 001 (App-GetBizToken): every row answers `error`, 413 plain text. */
+/** App-GetBizToken (docs/providers.md#doc-megvii-app): every row answers `error`, 413 plain text. */
 export const APP_ERRORS: readonly MegviiErrorRow[] = [
   row('MISSING_ARGUMENTS', 400, 'error', ': '),
   row('BAD_ARGUMENTS', 400, 'error', ': '),
@@ -62,7 +62,7 @@ export const APP_ERRORS: readonly MegviiErrorRow[] = [
   row('INTERNAL_ERROR', 500, 'error'),
 ];
 
-/** Seed 002 (overseas H5 get_token): the "错误字段名称" column differs per row. */
+/** Overseas H5 get_token (docs/providers.md#doc-megvii-overseas): the "错误字段名称" column differs per row. */
 export const OVERSEAS_ERRORS: readonly MegviiErrorRow[] = [
   row('IMAGE_ERROR_UNSUPPORTED_FORMAT', 400, 'error_message', ':'),
   row('NO_FACE_FOUND', 400, 'error_message'),
@@ -76,7 +76,7 @@ export const OVERSEAS_ERRORS: readonly MegviiErrorRow[] = [
   row('INTERNAL_ERROR', 500, 'error_message'),
 ];
 
-/** Seed 004 (Raw-GetToken): `error_message`, 413 plain text, with the seed's "billed" column (all No). */
+/** Raw-GetToken (docs/providers.md#doc-megvii-raw): `error_message`, 413 plain text, with its "billed" column (all No). */
 export const RAW_ERRORS: readonly MegviiErrorRow[] = [
   row('AUTHENTICATION_ERROR', 403, 'error_message', undefined, false),
   row('CONCURRENCY_LIMIT_EXCEEDED', 403, 'error_message', undefined, false),

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { startCloudBase, LOCK_FILE } from '../../tools/cloudbase';
 import { sdkOverStandIn, type SdkOverStandIn } from '../support/cloudbase';
 
-type Db = ReturnType<SdkOverStandIn['sdk']['database']> & Record<string, never>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
@@ -21,7 +20,7 @@ describe('the CloudBase stand-in through the real wx-server-sdk', () => {
   let db: Any;
   beforeEach(async () => {
     cloud = await sdkOverStandIn({ collections: ['things'] });
-    db = cloud.sdk.database() as unknown as Db;
+    db = cloud.sdk.database();
   });
   afterEach(() => cloud.close());
 

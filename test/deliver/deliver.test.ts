@@ -248,7 +248,8 @@ describe('the cloud environment of the package', () => {
   function seeingCi(root: string, fail?: boolean) {
     const ci = fakeCi(fail ? { method: 'upload', error: new Error('upload rejected') } : undefined);
     const seen: unknown[][] = [];
-    const { upload, preview } = ci;
+    const upload = ci.upload.bind(ci);
+    const preview = ci.preview.bind(ci);
     ci.upload = async (o) => {
       seen.push(cloudInitOf(root));
       return upload(o);

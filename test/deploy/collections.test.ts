@@ -62,7 +62,7 @@ function recordingDatabase(queries: Query[]): CloudDatabase {
       set: (value: unknown) => ({ $set: value }),
       remove: () => ({ $unset: true }),
     },
-  } as unknown as CloudDatabase;
+  };
 }
 
 const manifest = readManifest();

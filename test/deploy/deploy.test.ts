@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { readManifest } from '../../tools/functions-manifest';
 import { deploy } from '../../tools/deploy/deploy';
-import { startTencentCloudStandIn, type TencentCloudStandIn } from '../support/tencent-cloud-api';
+import { paramText, startTencentCloudStandIn, type TencentCloudStandIn } from '../support/tencent-cloud-api';
 
 const ROOT = resolve(__dirname, '..', '..');
 const manifest = readManifest();
@@ -233,7 +233,7 @@ describe('a deployment that fails half-way', () => {
         api
           .writes()
           .slice(before)
-          .map((c) => `${c.action} ${String(c.params.FunctionName ?? '')}`),
+          .map((c) => `${c.action} ${paramText(c.params.FunctionName)}`),
       ),
     ]).toEqual(['CreateFunction getResult', 'ModifyCloudBaseGWPrivilege ', 'CreateCloudBaseGWAPI ']);
   });
@@ -282,7 +282,7 @@ describe('an environment that drifted', () => {
         .slice(before)
         .map(
           (c) =>
-            `${c.action} ${String(c.params.FunctionName ?? c.params.TableName ?? c.params.CollectionName ?? '')}`,
+            `${c.action} ${paramText(c.params.FunctionName ?? c.params.TableName ?? c.params.CollectionName)}`,
         )
         .sort(),
     ).toEqual([

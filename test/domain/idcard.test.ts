@@ -57,7 +57,7 @@ describe('resident ID number', () => {
   });
 
   it('rejects non-strings with a Chinese message', () => {
-    const r = checkIdNumber(12345 as unknown);
+    const r = checkIdNumber(12345);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.message).toMatch(/身份证号/);
   });

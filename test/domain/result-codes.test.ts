@@ -47,7 +47,7 @@ const FAMILY: Record<string, string> = {
 };
 
 describe('result-code table', () => {
-  it('has exactly the rows of seed 003', () => {
+  it('has exactly the rows of the fidlite document (docs/providers.md#doc-fidlite)', () => {
     expect(RESULT_CODES.map((r) => [String(r.code), r.message])).toEqual(SEED_003_ROWS);
   });
 

@@ -199,7 +199,7 @@ export function screenProblems(page: Page): Promise<ScreenProblems> {
       return 0.2126 * r + 0.7152 * g + 0.0722 * b;
     };
     const parentOf = (el: Element): Element | null =>
-      el.parentElement ?? ((el.getRootNode() as ShadowRoot).host as Element | undefined) ?? null;
+      el.parentElement ?? (el.getRootNode() as ShadowRoot).host ?? null;
     const inactive = (el: Element): boolean => {
       for (let n: Element | null = el; n; n = parentOf(n))
         if (n.getAttribute('aria-disabled') === 'true' || n.hasAttribute('disabled')) return true;

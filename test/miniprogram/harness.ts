@@ -147,6 +147,11 @@ type Callbacks = {
 };
 
 /** A wx-style async API: callbacks when given, otherwise a promise; rejections carry `errMsg`. */
+/** A failed WeChat API call as WeChat rejects it: a plain object, not an Error. */
+interface WxFailure {
+  errMsg: string;
+}
+
 function asyncApi<P extends AnyObject>(name: string, impl: (params: P) => Promise<AnyObject> | AnyObject) {
   return (params: P & Callbacks = {} as P & Callbacks) => {
     const result = Promise.resolve()
@@ -154,7 +159,8 @@ function asyncApi<P extends AnyObject>(name: string, impl: (params: P) => Promis
       .then(
         (r) => ({ errMsg: `${name}:ok`, ...r }),
         (e: unknown) => {
-          throw { errMsg: `${name}:fail ${e instanceof Error ? e.message : String(e)}` };
+          const failure: WxFailure = { errMsg: `${name}:fail ${e instanceof Error ? e.message : String(e)}` };
+          throw failure;
         },
       );
     if (params.success || params.fail || params.complete) {
@@ -475,7 +481,7 @@ export async function until<T>(
   const start = Date.now();
   for (;;) {
     const value = check();
-    if (value) return value as NonNullable<T>;
+    if (value) return value;
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await simulate.sleep(10);
   }
@@ -524,7 +530,7 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => voi
 }
 
 /** Records the arguments of every wx.setStorage* / wx.batchSetStorage* call (nothing is stored) until stop(). */
-export function spyStorageWrites(): { writes: unknown[]; stop(): void } {
+export function spyStorageWrites(): { writes: unknown[]; stop: () => void } {
   const writes: unknown[] = [];
   const spies = (['setStorage', 'setStorageSync', 'batchSetStorage', 'batchSetStorageSync'] as const).map(
     (api) =>

@@ -25,6 +25,8 @@ function openReturnPage(url: string, stub?: MiniProgramStub): { message: string;
       },
     },
   };
+  // The page's own inline scripts, run as the browser runs them.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the code is web/faceid-return.html's own
   for (const code of INLINE) new Function(code)();
   const reference = document.getElementById('reference')!;
   return {

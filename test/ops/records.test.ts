@@ -86,7 +86,7 @@ async function seedThroughSdk(
       standIn.putFile('faceid-evidence/biz-0/a.jpg', Buffer.from('a')),
       standIn.putFile('faceid-evidence/biz-0/b.jpg', Buffer.from('b')),
     ];
-    await seed(sdk.database() as unknown as CloudDatabase, files);
+    await seed(sdk.database(), files);
     return files;
   } finally {
     restore();

@@ -1,4 +1,4 @@
-/** Seed 003's get_biz_token parameter rules, APPCODE, account status, body limit and unknown paths. */
+/** The fidlite document's get_biz_token parameter rules, APPCODE, account status, body limit and unknown paths. */
 import { JPEG_FIXTURE, PNG_FIXTURE, type Sandbox } from '../../tools/sandbox';
 import {
   APPCODE,
@@ -22,7 +22,7 @@ afterAll(() => sb.close());
 
 const photo = { data: JPEG_FIXTURE.buffer };
 
-describe('get_biz_token parameters (seed 003)', () => {
+describe('get_biz_token parameters (docs/providers.md#doc-fidlite)', () => {
   type Case = [
     label: string,
     base: Record<string, string>,
@@ -253,7 +253,7 @@ describe('get_biz_token parameters (seed 003)', () => {
 describe('APPCODE', () => {
   it.each([
     ['a wrong code', { Authorization: 'APPCODE wrong' }],
-    ['no header', {} as Record<string, string>],
+    ['no header', {}],
     ['another scheme', { Authorization: `Bearer ${APPCODE}` }],
     ['the code alone', { Authorization: APPCODE }],
   ])('get_biz_token with %s → 403 Invalid AppCode', async (_label, headers) => {
@@ -326,7 +326,7 @@ describe('body size limit: 20 MB (20971520 bytes)', () => {
       headers: { Authorization: `APPCODE ${APPCODE}`, ...headers },
       body,
       duplex: 'half',
-    } as RequestInit);
+    });
 
   it('answers 413 text/plain for a multipart body over the limit', async () => {
     const res = await getBizToken(sb, REF_PARAMS, {

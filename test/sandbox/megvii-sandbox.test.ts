@@ -42,7 +42,7 @@ const signNow = (over: { expireTime?: number; secret?: string; key?: string } = 
   });
 };
 
-describe('Lite get_token (seed 000)', () => {
+describe('Lite get_token (docs/providers.md#doc-megvii-lite)', () => {
   it('answers token, biz_id and expired_time (Unix seconds, one hour)', async () => {
     const res = await post('/faceid/lite/get_token', form(liteToken()));
     expect(res.status).toBe(200);
@@ -103,7 +103,7 @@ describe('Lite get_token (seed 000)', () => {
   });
 });
 
-describe('overseas get_token (seed 002): per-row error fields', () => {
+describe('overseas get_token (docs/providers.md#doc-megvii-overseas): per-row error fields', () => {
   const over = (o: Record<string, string>) =>
     post('/idn/faceid/lite/get_token', form({ ...liteToken({ comparison_type: '-1', uuid: 'u' }), ...o }));
 
@@ -141,7 +141,7 @@ describe('overseas get_token (seed 002): per-row error fields', () => {
   });
 });
 
-describe('App get_biz_token (seed 001): v3 sign', () => {
+describe('App get_biz_token (docs/providers.md#doc-megvii-app): v3 sign', () => {
   const app = (fields: Record<string, string>, files: Record<string, Buffer> = {}) =>
     post(
       '/faceid/v3/sdk/get_biz_token',
@@ -202,7 +202,7 @@ describe('App get_biz_token (seed 001): v3 sign', () => {
   });
 });
 
-describe('Raw get_token (seed 004)', () => {
+describe('Raw get_token (docs/providers.md#doc-megvii-raw)', () => {
   const raw = (
     over: Record<string, string>,
     files: Record<string, Buffer> = { image_ref1: JPEG_FIXTURE.buffer },
@@ -335,7 +335,7 @@ describe('the H5 page, its finish step, get_result and the signed notify', () =>
     });
     const result = await answer(
       await fetch(
-        `${sb.url}/faceid/lite/get_result?${new URLSearchParams({ ...keys(), biz_id: slow.biz_id })}`,
+        `${sb.url}/faceid/lite/get_result?${new URLSearchParams({ ...keys(), biz_id: slow.biz_id }).toString()}`,
       ),
     );
     expect(result.body.status).toBe('TIMEOUT');

@@ -167,7 +167,7 @@ describe('fidlite get_biz_token request', () => {
   });
 });
 
-describe('fidlite error rows (seed 003) as the sandbox answers them', () => {
+describe('fidlite error rows (docs/providers.md#doc-fidlite) as the sandbox answers them', () => {
   const post = (form: Record<string, string>, appcode = APPCODE) =>
     callUpstream({
       method: 'POST',

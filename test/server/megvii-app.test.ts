@@ -71,7 +71,7 @@ describe('Megvii v3 sign (App-鉴权说明)', () => {
   });
 });
 
-describe('megvii-app get_biz_token request (seed 001)', () => {
+describe('megvii-app get_biz_token request (docs/providers.md#doc-megvii-app)', () => {
   it('signs with the injected clock and posts every field for ID-card comparison, meglive', async () => {
     const issued = await issue(
       request({
@@ -236,7 +236,7 @@ describe('megvii-app get_biz_token request (seed 001)', () => {
   });
 });
 
-describe('megvii-app error rows (seed 001)', () => {
+describe('megvii-app error rows (docs/providers.md#doc-megvii-app)', () => {
   itParsesEveryRow(
     APP_ERRORS,
     PATH,

@@ -44,7 +44,7 @@ beforeEach(async () => {
   provider = createMegviiLiteProvider(config);
 });
 
-describe('megvii-lite get_token request (seed 000)', () => {
+describe('megvii-lite get_token request (docs/providers.md#doc-megvii-lite)', () => {
   it('posts multipart/form-data with the key pair and every field for typed ID-card details', async () => {
     const issued = await issue(
       request({
@@ -181,7 +181,7 @@ describe('megvii-lite get_token request (seed 000)', () => {
   });
 });
 
-describe('megvii-lite error rows (seed 000)', () => {
+describe('megvii-lite error rows (docs/providers.md#doc-megvii-lite)', () => {
   itParsesEveryRow(
     LITE_ERRORS,
     '/faceid/lite/get_token',

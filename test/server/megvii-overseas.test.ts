@@ -42,7 +42,7 @@ beforeEach(async () => {
   provider = createMegviiOverseasProvider(config);
 });
 
-describe('megvii-overseas get_token request (seed 002)', () => {
+describe('megvii-overseas get_token request (docs/providers.md#doc-megvii-overseas)', () => {
   it('posts form-data with every advanced parameter and the photos, and answers the idn H5 page', async () => {
     const issued = await issue(
       request({
@@ -172,7 +172,7 @@ describe('megvii-overseas get_token request (seed 002)', () => {
   });
 });
 
-describe('megvii-overseas error rows (seed 002, some in `error`, others in `error_message`)', () => {
+describe('megvii-overseas error rows (docs/providers.md#doc-megvii-overseas, some in `error`, others in `error_message`)', () => {
   itParsesEveryRow(
     OVERSEAS_ERRORS,
     PATH,

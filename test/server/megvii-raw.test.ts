@@ -38,7 +38,7 @@ beforeEach(async () => {
   provider = createMegviiRawProvider(config);
 });
 
-describe('megvii-raw get_token request (seed 004)', () => {
+describe('megvii-raw get_token request (docs/providers.md#doc-megvii-raw)', () => {
   it('posts form-data with every field; the token lives life_time minutes', async () => {
     const issued = await issue(
       request({
@@ -134,7 +134,7 @@ describe('megvii-raw get_token request (seed 004)', () => {
   });
 });
 
-describe('megvii-raw error rows (seed 004, with the billed column)', () => {
+describe('megvii-raw error rows (docs/providers.md#doc-megvii-raw, with the billed column)', () => {
   it('keeps the billed column as data: no row is billed', () => {
     expect(RAW_ERRORS).toHaveLength(11);
     expect(RAW_ERRORS.every((row) => row.billed === false)).toBe(true);

@@ -7,7 +7,10 @@ import { PROJECT_COLLECTIONS } from '../../tools/local-cloud';
  * Sets the variables the cloud sets (the stand-in's `sdkEnvironment()`) in this process and returns wx-server-sdk
  * initialised for the current environment; resolves the function that restores the previous values.
  */
-export function useSdkInThisProcess(variables: Record<string, string>): { sdk: CloudSdk; restore(): void } {
+export function useSdkInThisProcess(variables: Record<string, string>): {
+  sdk: CloudSdk;
+  restore: () => void;
+} {
   const saved = Object.fromEntries(Object.keys(variables).map((key) => [key, process.env[key]]));
   Object.assign(process.env, variables);
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -15,6 +15,7 @@ function upload(field: string, data: Buffer, type: string, fields: Record<string
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append(
     field,
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: a Buffer's ArrayBufferLike is no BlobPart
     new Blob([data as Uint8Array<ArrayBuffer>], { type }),
     field === 'video' ? 'video.mp4' : 'idcard.jpg',
   );

@@ -1,5 +1,11 @@
 /** A loopback proxy in front of the sandbox that records what the backend sends upstream. */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../tools/sandbox';
 
@@ -24,7 +30,7 @@ export interface RecordingUpstream {
 export async function startRecordingUpstream(target: string): Promise<RecordingUpstream> {
   const requests: RecordedRequest[] = [];
   const rewrites = new Map<string, (body: Record<string, unknown>) => Record<string, unknown>>();
-  const server: Server = createServer(async (req, res) => {
+  const forward = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
@@ -54,6 +60,10 @@ export async function startRecordingUpstream(target: string): Promise<RecordingU
     } catch {
       req.socket.destroy();
     }
+  };
+  // A failure anywhere (reading the request included) drops the connection, as a broken upstream would.
+  const server: Server = createServer((req, res) => {
+    forward(req, res).catch(() => req.socket.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

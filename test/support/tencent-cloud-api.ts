@@ -80,6 +80,12 @@ class ApiError extends Error {
 }
 
 /** Files of a zip archive (central directory, stored or deflated entries). */
+/** A request parameter as text: strings as sent, other JSON values as JSON, '' when absent. */
+export function paramText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 export function unzip(zip: Buffer): Record<string, string> {
   const files: Record<string, string> = {};
   let end = zip.length - 22;
@@ -340,12 +346,12 @@ export async function startTencentCloudStandIn(options: {
         if (state.functions.has(name)) throw new ApiError('ResourceInUse.Function', `函数 ${name} 已存在`);
         state.functions.set(name, {
           FunctionName: name,
-          Runtime: String(p.Runtime ?? 'Nodejs8.9'),
+          Runtime: paramText(p.Runtime) || 'Nodejs8.9',
           MemorySize: Number(p.MemorySize ?? 256),
           Timeout: Number(p.Timeout ?? 3),
-          Handler: String(p.Handler ?? 'index.main'),
+          Handler: paramText(p.Handler) || 'index.main',
           InstallDependency: p.InstallDependency === 'TRUE' ? 'TRUE' : 'FALSE',
-          Description: String(p.Description ?? ''),
+          Description: paramText(p.Description),
           Environment: variables(p),
           Triggers: [],
           Status: 'Creating',
@@ -358,7 +364,7 @@ export async function startTencentCloudStandIn(options: {
         const f = fn(p);
         idle(f);
         f.files = code(p);
-        if (p.Handler !== undefined) f.Handler = String(p.Handler);
+        if (p.Handler !== undefined) f.Handler = paramText(p.Handler);
         if (p.InstallDependency !== undefined)
           f.InstallDependency = p.InstallDependency === 'TRUE' ? 'TRUE' : 'FALSE';
         f.Status = 'Updating';
@@ -372,7 +378,7 @@ export async function startTencentCloudStandIn(options: {
           throw new ApiError('InvalidParameter', 'Runtime/Handler 只能在创建时指定');
         if (p.MemorySize !== undefined) f.MemorySize = Number(p.MemorySize);
         if (p.Timeout !== undefined) f.Timeout = Number(p.Timeout);
-        if (p.Description !== undefined) f.Description = String(p.Description);
+        if (p.Description !== undefined) f.Description = paramText(p.Description);
         if (p.InstallDependency !== undefined)
           f.InstallDependency = p.InstallDependency === 'TRUE' ? 'TRUE' : 'FALSE';
         if (p.Environment !== undefined) f.Environment = variables(p);
@@ -451,7 +457,7 @@ export async function startTencentCloudStandIn(options: {
         verifySignature(req, body, service);
         const params = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
         calls.push({ service, action, params });
-        const subject = String(params.FunctionName ?? params.TableName ?? params.CollectionName ?? '');
+        const subject = paramText(params.FunctionName ?? params.TableName ?? params.CollectionName);
         const failure = failures.findIndex((f) => f.action === action && f.subject === subject);
         if (failure >= 0) throw failures.splice(failure, 1)[0].error;
         const handler = actions[service]?.[action];

@@ -55,6 +55,17 @@ describe('cloudbaserc.json declares every cloud function', () => {
     expect(process.versions.node.split('.')[0]).toBe('20');
   });
 
+  it('names the same Node.js in package.json engines, .nvmrc (CI) and the functions runtime', () => {
+    const [declared] = new Set(manifest.functions.map((fn) => nodeVersionOf(fn.runtime)));
+    const major = declared.split('.')[0];
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
+    expect(pkg.engines.node).toBe(`>=${declared} <${Number(major) + 1}`);
+    expect(readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim()).toBe(major);
+    const ci = readFileSync(join(ROOT, '.github', 'workflows', 'ci.yml'), 'utf8');
+    expect(ci).not.toMatch(/node-version:/);
+    expect(ci.match(/node-version-file: \.nvmrc/g)).toHaveLength(3);
+  });
+
   it.each(folders)('%s is deployed with exactly the FACEID_* variables its bundle reads', (name) => {
     const fn = manifest.functions.find((f) => f.name === name)!;
     expect(variablesOf(fn).sort()).toEqual(variablesRead(bundle(name)));

@@ -182,8 +182,9 @@ export async function startCloudBase(options: CloudBaseOptions = {}): Promise<Cl
     const file = join(dataDir, 'database.journal');
     replayJournal(file, database);
     compactJournal(file, database);
-    journal = journalWriter(file);
-    record = (change) => journal!.record(change);
+    const writer = journalWriter(file);
+    journal = writer;
+    record = (change) => writer.record(change);
   }
   for (const name of options.collections ?? []) database.createCollection(name);
   const storage = new Storage(envId, dataDir ? join(dataDir, 'storage') : undefined);
@@ -278,7 +279,7 @@ export async function startCloudBase(options: CloudBaseOptions = {}): Promise<Cl
           throw new CloudBaseError('INVALID_PARAM', 'file_list must be a nonempty array');
         return {
           download_list: list.map((item: { fileid?: unknown; max_age?: unknown }) => {
-            const fileID = String(item?.fileid ?? '');
+            const fileID = typeof item?.fileid === 'string' ? item.fileid : '';
             const path = storage.pathOf(fileID);
             if (!path || !storage.get(path))
               return {
@@ -390,8 +391,8 @@ export async function startCloudBase(options: CloudBaseOptions = {}): Promise<Cl
     );
     if (!validCloudPath(path) || !signed)
       return xmlError(403, 'AccessDenied', 'Request has expired or is not signed');
-    if (operation === 'put') {
-      storage.put(path, body!);
+    if (operation === 'put' && body) {
+      storage.put(path, body);
       res.writeHead(200, { 'content-length': '0' });
       return void res.end();
     }

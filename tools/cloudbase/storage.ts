@@ -45,8 +45,8 @@ export class Storage {
     return validCloudPath(path) ? path : undefined;
   }
 
-  private fileOf(cloudPath: string): string {
-    const root = resolve(this.folder!);
+  private fileOf(folder: string, cloudPath: string): string {
+    const root = resolve(folder);
     const full = resolve(root, cloudPath);
     if (!full.startsWith(root + sep)) throw new Error('cloud path escapes the storage folder');
     return full;
@@ -55,7 +55,7 @@ export class Storage {
   put(cloudPath: string, content: Buffer): string {
     if (!validCloudPath(cloudPath)) throw new Error(`invalid cloud path: ${cloudPath}`);
     if (this.folder) {
-      const file = this.fileOf(cloudPath);
+      const file = this.fileOf(this.folder, cloudPath);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, content);
     } else this.memory.set(cloudPath, Buffer.from(content));
@@ -64,14 +64,14 @@ export class Storage {
 
   get(cloudPath: string): Buffer | undefined {
     if (!this.folder) return this.memory.get(cloudPath);
-    const file = this.fileOf(cloudPath);
+    const file = this.fileOf(this.folder, cloudPath);
     return existsSync(file) ? readFileSync(file) : undefined;
   }
 
   /** Deletes an object; false when there was none. */
   delete(cloudPath: string): boolean {
     if (!this.folder) return this.memory.delete(cloudPath);
-    const file = this.fileOf(cloudPath);
+    const file = this.fileOf(this.folder, cloudPath);
     if (!existsSync(file)) return false;
     rmSync(file);
     return true;

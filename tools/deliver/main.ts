@@ -3,4 +3,4 @@ import { deliver } from './ci';
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
-deliver(process.argv.slice(2)).then((code) => process.exit(code));
+void deliver(process.argv.slice(2)).then((code) => process.exit(code));

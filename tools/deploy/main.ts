@@ -3,4 +3,4 @@ import { deploy } from './deploy';
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
-deploy(process.argv.slice(2)).then((code) => process.exit(code));
+void deploy(process.argv.slice(2)).then((code) => process.exit(code));

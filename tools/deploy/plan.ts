@@ -159,12 +159,12 @@ export function planDeployment(
   const replaced = new Set(
     plan.changes.flatMap((c) => (c.kind === 'create-function' && c.replace ? [c.fn.declaration.name] : [])),
   );
-  const routed = manifest.functions.filter((fn) => fn.path);
+  const routed = manifest.functions.filter((fn): fn is typeof fn & { path: string } => Boolean(fn.path));
   if (routed.length && !current.access.enabled) plan.changes.push({ kind: 'enable-http-access' });
   for (const fn of routed) {
     const routes = replaced.has(fn.name) ? [] : current.access.routes.filter((r) => r.name === fn.name);
     const route = routes.find((r) => r.path === fn.path);
-    if (!route) plan.changes.push({ kind: 'create-route', name: fn.name, path: fn.path! });
+    if (!route) plan.changes.push({ kind: 'create-route', name: fn.name, path: fn.path });
     else if (route.auth)
       plan.changes.push({ kind: 'open-route', name: fn.name, path: route.path, apiId: route.apiId });
     for (const stale of routes.filter((r) => r.path !== fn.path))

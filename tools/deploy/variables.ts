@@ -39,12 +39,12 @@ export interface Credentials {
 /** The credentials from TCB_ENV (the manifest's envId variable), TCB_SECRET_ID and TCB_SECRET_KEY, or the missing names. */
 export function credentialsFrom(env: Env, envIdVariable: string): Credentials | { missing: string[] } {
   const names = [envIdVariable, 'TCB_SECRET_ID', 'TCB_SECRET_KEY'];
-  const missing = names.filter((name) => !env[name]);
-  if (missing.length) return { missing };
+  const [envId, secretId, secretKey] = names.map((name) => env[name]);
+  if (!envId || !secretId || !secretKey) return { missing: names.filter((name) => !env[name]) };
   return {
-    envId: env[envIdVariable]!,
-    secretId: env.TCB_SECRET_ID!,
-    secretKey: env.TCB_SECRET_KEY!,
+    envId,
+    secretId,
+    secretKey,
     token: env.TCB_SESSION_TOKEN,
     region: env.TCB_REGION,
   };

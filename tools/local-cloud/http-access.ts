@@ -42,13 +42,15 @@ export async function serveHttpFunction(
   cloud: LocalCloud,
   name: string,
 ): Promise<{ url: string; server: Server; close(): Promise<void> }> {
-  const server = createServer(async (req, res) => {
+  const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       writeHttpAnswer(res, await cloud.invoke(name, await httpEventOf(req), null));
     } catch {
       res.writeHead(500).end();
     }
-  });
+  };
+  // answer() settles every request itself, failures included.
+  const server = createServer((req, res) => void answer(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

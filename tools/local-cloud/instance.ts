@@ -26,7 +26,8 @@ export interface InstanceData {
   offline: boolean;
 }
 
-const port = parentPort!;
+if (!parentPort) throw new Error('a function instance runs only in a worker thread');
+const port = parentPort;
 const data = workerData as InstanceData;
 if (data.offline) blockExternalNetwork();
 for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const)
@@ -34,7 +35,7 @@ for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const)
     port.postMessage({ type: 'console', level, text: format(...args) } satisfies InstanceMessage);
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { main } = require(data.bundle) as { main(event: unknown, context: unknown): Promise<unknown> };
+const { main } = require(data.bundle) as { main: (event: unknown, context: unknown) => Promise<unknown> };
 
 port.on('message', (message: InvokeMessage) => {
   for (const [key, value] of Object.entries(message.env)) {

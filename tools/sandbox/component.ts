@@ -1,6 +1,6 @@
 /**
- * The endpoints Megvii's mini-program component calls on openapi.faceid.com (see
- * ../../shared/reference/faceid-component-protocol.md): no APPCODE, CORS open.
+ * The endpoints Megvii's mini-program component calls on openapi.faceid.com
+ * (docs/providers.md#doc-component-protocol): no APPCODE, CORS open.
  */
 import type { ParsedBody } from './body';
 import { FIDLITE_PREFIX, isOcrFlow, legality } from './fidlite';

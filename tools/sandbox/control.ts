@@ -50,11 +50,7 @@ export function checkAccountStatus(status: unknown): AccountStatus | null {
 /** Adds the /__sandbox routes. */
 export function registerControl(routes: { route(def: Route): void }, deps: ControlDeps): void {
   const { server, flows, notifier, clock } = deps;
-  const add = (
-    method: Route['method'],
-    path: string,
-    run: (ctx: RequestContext) => Promise<unknown> | unknown,
-  ) =>
+  const add = (method: Route['method'], path: string, run: (ctx: RequestContext) => unknown) =>
     routes.route({
       method,
       path: `${CONTROL_PREFIX}${path}`,

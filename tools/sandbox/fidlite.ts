@@ -1,4 +1,4 @@
-/** FaceID "fidlite" as the Aliyun market serves it (seed 003): get_biz_token and get_result behind an APPCODE. */
+/** FaceID "fidlite" as the Aliyun market serves it (docs/providers.md#doc-fidlite): get_biz_token and get_result behind an APPCODE. */
 import type { ParsedBody } from './body';
 import { RESULT_JPEG, SAMPLE_IDCARD } from './fixtures';
 import type { Flow, FlowConfig } from './flows';
@@ -8,14 +8,14 @@ import { ApiError, MAX_BODY_BYTES, type RequestContext, type RouteRegistry } fro
 
 export const FIDLITE_PREFIX = '/lite/v1';
 
-/** The thresholds of seed 003's verification example. */
+/** The thresholds of the fidlite document's verification example. */
 export const THRESHOLDS = Object.freeze({
   '1e-3': 62.168713,
   '1e-4': 69.31534,
   '1e-5': 74.39926,
   '1e-6': 78.038055,
 });
-/** Confidence reported when the faces match (seed 003's example). */
+/** Confidence reported when the faces match (the fidlite document's example). */
 export const PASS_CONFIDENCE = 86.4735;
 /** Confidence reported for PASS_LIVING_NOT_THE_SAME. */
 export const NOT_SAME_CONFIDENCE = 41.2087;
@@ -73,7 +73,7 @@ function image(body: ParsedBody, key: string): boolean {
 const range = (from: number, to: number): number[] =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-/** Applies seed 003's parameter rules to a get_biz_token body; throws the seed's 400 errors. */
+/** Applies the fidlite document's parameter rules to a get_biz_token body; throws the seed's 400 errors. */
 export function parseBizTokenParams(body: ParsedBody): FlowConfig {
   const returnUrl = url(body, 'return_url');
   const notifyUrl = url(body, 'notify_url');
@@ -131,7 +131,7 @@ export function isOcrFlow(flow: Flow): boolean {
   return flow.config.comparisonType === 1 && flow.config.group === 1;
 }
 
-/** The seed 003 legality block of a recognised side. */
+/** The legality block of a recognised side (docs/providers.md#doc-fidlite). */
 export function legality(idPhoto: number, threshold: number): Record<string, number> {
   return {
     Photocopy: 0,

@@ -7,9 +7,9 @@ import type { SandboxClock } from './clock';
 import type { Notifier } from './notify';
 import { RESULT_ROWS, type ResultRow } from './result-codes';
 
-/** A biz_token can start a flow for one hour after issue (seed 003). */
+/** A biz_token can start a flow for one hour after issue (docs/providers.md#doc-fidlite). */
 export const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
-/** Results can be read for 30 days after issue (seed 003: one month). */
+/** Results can be read for 30 days after issue (docs/providers.md#doc-fidlite: one month). */
 export const RESULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 export const ACCOUNT_STATUSES = [

@@ -1,5 +1,5 @@
 /**
- * What the Megvii products of the sandbox share (seeds 000, 001, 002, 004): per-sandbox token state, answers in
+ * What the Megvii products of the sandbox share (the Megvii documents, docs/providers.md#vendor-documents): per-sandbox token state, answers in
  * each seed's error format (status, `error` or `error_message`), the api_key pair, parameter rules, queued seed
  * errors, signed notifies and the test-control routes under /__sandbox/megvii.
  */
@@ -72,6 +72,13 @@ interface QueuedError {
 }
 
 /** A seed error row to answer, in the product's format. */
+/** The row of an error table for a code the sandbox answers with (a code missing from the table is a sandbox bug). */
+function rowOf(table: readonly MegviiErrorRow[], code: string): MegviiErrorRow {
+  const row = errorRow(table, code);
+  if (!row) throw new Error(`sandbox: no ${code} row in this error table`);
+  return row;
+}
+
 export class MegviiApiError extends Error {
   constructor(
     readonly row: MegviiErrorRow,
@@ -116,7 +123,7 @@ export class MegviiState {
     const count = times ?? 1;
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 1)
       throw new RangeError('times must be a positive integer');
-    this.errors.push({ path: path as string, row, param: param as string | undefined, times: count });
+    this.errors.push({ path: path as string, row, param, times: count });
   }
 
   /** Answers the next queued error of this path, if any. */
@@ -215,12 +222,12 @@ export function megviiId(now: number): string {
   return `${Math.floor(now / 1000)},${randomUUID()}`;
 }
 
-/** A new 32-hex token (seed 000's example). */
+/** A new 32-hex token (the Megvii Lite document's example). */
 export function hexToken(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** Answers a seed error row: 413 plain text, otherwise JSON in the row's field (seed 004's 404 bare). */
+/** Answers a seed error row: 413 plain text, otherwise JSON in the row's field (the Megvii Raw document's 404 bare). */
 export function sendError(ctx: RequestContext, err: MegviiApiError, bare = false): void {
   const { row } = err;
   if (row.field === 'text') return ctx.text(row.status, err.message);
@@ -237,7 +244,7 @@ export class Params {
 
   /** Throws the table's row for this code. */
   fail(code: string, param?: string): never {
-    throw new MegviiApiError(errorRow(this.table, code)!, param);
+    throw new MegviiApiError(rowOf(this.table, code), param);
   }
 
   /** A text parameter; empty counts as absent, a file under a text name is malformed. */
@@ -251,11 +258,15 @@ export class Params {
     return this.get(key) ?? this.fail('MISSING_ARGUMENTS', key);
   }
 
+  oneOf(key: string, allowed: readonly string[], value: string): string;
+  oneOf(key: string, allowed: readonly string[], value?: string): string | undefined;
   oneOf(key: string, allowed: readonly string[], value = this.get(key)): string | undefined {
     if (value !== undefined && !allowed.includes(value)) this.fail('BAD_ARGUMENTS', key);
     return value;
   }
 
+  int(key: string, min: number, max: number, value: string): number;
+  int(key: string, min: number, max: number, value?: string): number | undefined;
   int(key: string, min: number, max: number, value = this.get(key)): number | undefined {
     if (value === undefined) return undefined;
     if (!/^[+-]?\d+$/.test(value) || Number(value) < min || Number(value) > max)
@@ -267,6 +278,8 @@ export class Params {
     for (const key of keys) this.oneOf(key, ['0', '1']);
   }
 
+  maxBytes(key: string, limit: number, value: string): string;
+  maxBytes(key: string, limit: number, value?: string): string | undefined;
   maxBytes(key: string, limit: number, value = this.get(key)): string | undefined {
     if (value !== undefined && Buffer.byteLength(value, 'utf8') > limit) this.fail('BAD_ARGUMENTS', key);
     return value;
@@ -317,7 +330,7 @@ export interface MegviiRouteSpec {
   table: readonly MegviiErrorRow[];
   /** Whether the body is read (20 MB limit, 413 plain text beyond). */
   body?: boolean;
-  /** Answer 404 without request_id and time_used (seed 004). */
+  /** Answer 404 without request_id and time_used (docs/providers.md#doc-megvii-raw). */
   bare404?: boolean;
   handler(ctx: RequestContext, params: Params): void | Promise<void>;
 }
@@ -338,7 +351,7 @@ export function megviiRoute(routes: RouteRegistry, state: MegviiState, spec: Meg
             body = await ctx.body({ maxBytes: MAX_BODY_BYTES });
           } catch (error) {
             if (error instanceof BadBodyError)
-              throw new MegviiApiError(errorRow(spec.table, 'BAD_ARGUMENTS')!, 'body');
+              throw new MegviiApiError(rowOf(spec.table, 'BAD_ARGUMENTS'), 'body');
             throw error;
           }
         }
@@ -395,11 +408,7 @@ export const megviiControlProvider: SandboxProvider = {
     notFound('/idn/faceid/', 'error');
     notFound('/sgp/faceid/', 'error_message', true);
 
-    const control = (
-      method: Method,
-      path: string,
-      run: (ctx: RequestContext) => Promise<unknown> | unknown,
-    ) =>
+    const control = (method: Method, path: string, run: (ctx: RequestContext) => unknown) =>
       routes.route({
         method,
         path: `/__sandbox/megvii${path}`,

@@ -1,5 +1,5 @@
 /**
- * The H5 (Lite) protocol Megvii's seed 000 and seed 002 share: get_token, get_result (3 calls a day per biz_id),
+ * The H5 (Lite) protocol Megvii's Lite and overseas documents share (docs/providers.md#vendor-documents): get_token, get_result (3 calls a day per biz_id),
  * the page `GET /faceid/lite/do?token=` and its finish step, which sends the signed notify and returns the
  * browser to return_url.
  */
@@ -25,7 +25,7 @@ import type { RequestContext, RouteRegistry } from './server';
 
 /** A Lite token can be opened for one hour (the sandbox's choice; the seeds only say it expires). */
 export const H5_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
-/** get_result calls allowed per biz_id and day (reference notes). */
+/** get_result calls allowed per biz_id and day (docs/providers.md#doc-megvii-notes). */
 export const RESULT_CALLS_PER_DAY = 3;
 
 /** What a product's get_token rules fix for the flow. */
@@ -80,8 +80,8 @@ const STATUS: Record<H5Outcome, string> = {
 
 function status(flow: MegviiFlow): string {
   if (flow.stage === 'issued') return 'NOT_STARTED';
-  if (flow.stage === 'started') return 'PROCESSING';
-  return STATUS[flow.outcome!];
+  if (flow.stage === 'started' || !flow.outcome) return 'PROCESSING';
+  return STATUS[flow.outcome];
 }
 
 /** The get_result answer of a flow (without request_id and time_used); images only when return_image > 0. */
@@ -90,7 +90,7 @@ export function h5ResultBody(flow: MegviiFlow, returnImage: number): Record<stri
     status: status(flow),
     biz_info: { biz_id: flow.bizId, biz_no: flow.bizNo, biz_extra_data: flow.bizExtraData },
   };
-  const liveness = flow.stage === 'ended' ? LIVENESS[flow.outcome!] : undefined;
+  const liveness = flow.stage === 'ended' && flow.outcome ? LIVENESS[flow.outcome] : undefined;
   if (!liveness) return body;
   body.liveness_result = {
     result: liveness.result,

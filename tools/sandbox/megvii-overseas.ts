@@ -1,5 +1,5 @@
 /**
- * Megvii FaceID overseas H5 (seed 002) on api-idn.megvii.com, served under `/idn`: Lite's protocol with
+ * Megvii FaceID overseas H5 (docs/providers.md#doc-megvii-overseas) on api-idn.megvii.com, served under `/idn`: Lite's protocol with
  * comparison_type 0 or -1 (liveness only) and the seed's per-row error field names.
  */
 import { OVERSEAS_ERRORS } from './megvii-errors';
@@ -10,16 +10,16 @@ import type { SandboxProvider } from './provider';
 export const OVERSEAS_PREFIX = '/idn';
 const WORD = /^[A-Za-z0-9_.-]{1,64}$/;
 
-/** Seed 002's parameter rules in its table's order (values its table lost are checked for form only). */
+/** The Megvii overseas document's parameter rules in its table's order (values its table lost are checked for form only). */
 export function parseOverseasToken(p: Params): H5TokenParams {
   const returnUrl = p.url('return_url');
   const notifyUrl = p.url('notify_url');
-  const bizNo = p.maxBytes('biz_no', 128, p.required('biz_no'))!;
+  const bizNo = p.maxBytes('biz_no', 128, p.required('biz_no'));
   for (const key of ['scene_id', 'language', 'procedure_type', 'procedure_priority']) {
     const value = p.get(key);
     if (value !== undefined && !WORD.test(value)) p.fail('BAD_ARGUMENTS', key);
   }
-  const comparisonType = p.oneOf('comparison_type', ['0', '-1'], p.required('comparison_type'))!;
+  const comparisonType = p.oneOf('comparison_type', ['0', '-1'], p.required('comparison_type'));
   p.maxBytes('uuid', 512, p.required('uuid'));
   const refs = comparisonType === '0' ? p.refs(true) : [];
   const bizExtraData = p.maxBytes('biz_extra_data', 4096) ?? '';

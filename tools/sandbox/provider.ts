@@ -7,7 +7,7 @@ export interface ProviderDeps {
   flows: FlowStore;
   clock: SandboxClock;
   appcode: string;
-  /** The api_key / api_secret pair the Megvii products (seeds 000–002, 004) require. */
+  /** The api_key / api_secret pair the Megvii products require (docs/providers.md#vendor-documents). */
   apiKey: string;
   apiSecret: string;
 }

@@ -10,7 +10,7 @@ import { BadBodyError, readBody, TooLargeError, type BodyLimits, type ParsedBody
 import type { SandboxClock } from './clock';
 
 export const HOST = '127.0.0.1';
-/** FaceID's request size limit (seed 003): 20 MB. */
+/** FaceID's request size limit (docs/providers.md#doc-fidlite): 20 MB. */
 export const MAX_BODY_BYTES = 20971520;
 
 export type Method = 'GET' | 'POST' | 'DELETE';

@@ -130,7 +130,7 @@ Component({
     },
     async loadFacts() {
       const facts = await deploymentFacts();
-      const t = this.data.t as Copy;
+      const t = this.data.t;
       this.setData({ keepText: keepSentence(t, facts?.retentionDays, facts?.keepsImages ?? false) });
     },
     scrollToForm() {
@@ -143,7 +143,7 @@ Component({
     update(patch: Partial<EntryState> & { error?: string; errorContact?: boolean; photoError?: string }) {
       const next = { ...(this.data as unknown as EntryState), ...patch };
       const contact = patch.error === undefined ? {} : { errorContact: patch.errorContact ?? false };
-      this.setData({ ...patch, ...contact, ...derive(next, this.data.t as Copy) });
+      this.setData({ ...patch, ...contact, ...derive(next, this.data.t) });
     },
     onConsent(e: WechatMiniprogram.CustomEvent<{ value: string[] }>) {
       this.update({ consented: e.detail.value.includes('agree') });
@@ -173,13 +173,13 @@ Component({
       if (this.data.photoPicking || this.data.submitting || !this.data.consented) return;
       this.update({ photoPicking: true, photoError: '', error: '' });
       const photo = await pickReferencePhoto();
-      const t = this.data.t as Copy;
+      const t = this.data.t;
       if (photo.ok) this.update({ photoPicking: false, photoPath: photo.path });
       else this.update({ photoPicking: false, photoError: photo.cancelled ? '' : t.entry[photo.problem] });
     },
     async buildEvent(): Promise<GetBizTokenEvent | string> {
       const s = this.data as unknown as EntryState;
-      const t = this.data.t as Copy;
+      const t = this.data.t;
       if (s.mode === 'idcard') {
         const name = checkName(s.name);
         const id = checkIdNumber(s.idNumber);
@@ -232,7 +232,7 @@ Component({
         return;
       }
       const started = await startVerification(event);
-      const t = this.data.t as Copy;
+      const t = this.data.t;
       if (!started.ok) {
         if ('sdkOnly' in started) {
           this.update({ submitting: false, error: t.entry.sdkOnly, errorContact: true });
@@ -254,7 +254,7 @@ Component({
       wx.navigateTo({ url: started.page, complete: () => this.update({ submitting: false }) });
     },
     onRecords() {
-      wx.navigateTo({ url: '/pages/records/records' });
+      void wx.navigateTo({ url: '/pages/records/records' });
     },
   },
 });

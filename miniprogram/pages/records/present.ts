@@ -3,7 +3,7 @@
 import type { VerificationMode, VerificationSummaryItem } from '../../domain/events';
 import { fill, formatDateTime, type Copy } from '../../i18n/index';
 
-/** A token can be used for one hour after it is issued (seed 003); after that an unfinished flow is abandoned. */
+/** A token can be used for one hour after it is issued (docs/providers.md#doc-fidlite); after that an unfinished flow is abandoned. */
 const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 
 export type RowTone = 'success' | 'warn' | 'info';

@@ -35,7 +35,7 @@ Component({
       });
     },
     copy(): Copy {
-      return this.data.t as Copy;
+      return this.data.t;
     },
     errorText(error: { code: string; message: string }): string {
       return (this.copy().errors as Record<string, string>)[error.code] ?? error.message;
@@ -91,7 +91,7 @@ Component({
     onOpen(e: BizNoEvent) {
       const found = this.rowOf(e);
       if (!found || !found.row.canOpen) return;
-      wx.navigateTo({
+      void wx.navigateTo({
         url: `/pages/result/result?bizToken=${encodeURIComponent(found.row.bizToken)}&from=records&mode=${found.row.mode}`,
       });
     },

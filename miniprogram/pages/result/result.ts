@@ -1,6 +1,6 @@
 import type { GetBizTokenEvent, VerificationMode } from '../../domain/events';
 import { VERIFICATION_MODES } from '../../domain/events';
-import { copyFor, fill, formatClock, setTitle, type Copy } from '../../i18n/index';
+import { copyFor, fill, formatClock, setTitle } from '../../i18n/index';
 import { getResult } from '../../services/cloud';
 import { bizTokenFor, clearDraft, clearFlow, currentFlow, lastH5BizToken } from '../../services/flow';
 import { startVerification } from '../../services/start';
@@ -67,7 +67,7 @@ Component({
       void this.load();
     },
     async load() {
-      const t = this.data.t as Copy;
+      const t = this.data.t;
       if (!this.data.bizToken) {
         this.setData({ loading: false, error: t.result.noToken });
         return;
@@ -101,10 +101,10 @@ Component({
       else if (action === 'refresh') void this.load();
       else if (action === 'backToRecords')
         wx.navigateBack({ delta: 1, fail: () => wx.reLaunch({ url: '/pages/records/records' }) });
-      else if (action === 'done') wx.reLaunch({ url: '/pages/index/index' });
+      else if (action === 'done') void wx.reLaunch({ url: '/pages/index/index' });
       else {
         const mode = this.data.mode;
-        wx.reLaunch({
+        void wx.reLaunch({
           url: mode && mode !== 'liveness' ? `/pages/index/index?mode=${mode}` : '/pages/index/index',
         });
       }
@@ -112,10 +112,10 @@ Component({
     async startAgain() {
       const input = retryInputs.get(this);
       if (!input) {
-        wx.reLaunch({ url: '/pages/index/index' });
+        void wx.reLaunch({ url: '/pages/index/index' });
         return;
       }
-      const t = this.data.t as Copy;
+      const t = this.data.t;
       this.setData({ starting: true, actionError: '' });
       const started = await startVerification(input);
       if (started.ok) {
@@ -138,10 +138,10 @@ Component({
       callSupport();
     },
     onRecords() {
-      wx.redirectTo({ url: '/pages/records/records' });
+      void wx.redirectTo({ url: '/pages/records/records' });
     },
     onHome() {
-      wx.reLaunch({ url: '/pages/index/index' });
+      void wx.reLaunch({ url: '/pages/index/index' });
     },
   },
 });

@@ -1,4 +1,4 @@
-import { copyFor, setTitle, type Copy } from '../../i18n/index';
+import { copyFor, setTitle } from '../../i18n/index';
 import { getBizToken } from '../../services/cloud';
 import { clearComponentStorage } from '../../services/component-storage';
 import { clearFlow, currentFlow, replaceToken } from '../../services/flow';
@@ -48,12 +48,12 @@ Component({
         return;
       }
       this.setData({ phase: 'finishing' });
-      wx.redirectTo({ url: `/pages/result/result?bizToken=${encodeURIComponent(flow.bizToken)}` });
+      void wx.redirectTo({ url: `/pages/result/result?bizToken=${encodeURIComponent(flow.bizToken)}` });
     },
     async refresh() {
       const flow = currentFlow();
       if (!flow) return;
-      const t = this.data.t as Copy;
+      const t = this.data.t;
       if (this.data.refreshes >= MAX_TOKEN_REFRESHES) {
         this.setData({ token: '', phase: 'failed', canRetry: false, error: t.verify.tooMany });
         return;
@@ -69,7 +69,7 @@ Component({
       }
       replaceToken(res.bizToken, res.client.token, res.bizNo);
       this.setData({ token: res.client.token, phase: 'verifying' });
-      wx.showToast({ title: t.verify.restarted, icon: 'none', duration: 2500 });
+      void wx.showToast({ title: t.verify.restarted, icon: 'none', duration: 2500 });
     },
     onRetry() {
       if (this.data.phase === 'failed' && this.data.canRetry) void this.refresh();

@@ -1,4 +1,4 @@
-import { copyFor, setTitle, type Copy } from '../../i18n/index';
+import { copyFor, setTitle } from '../../i18n/index';
 import { clearFlow, currentFlow } from '../../services/flow';
 import { SUPPORT_CONFIG } from '../../services/support';
 
@@ -27,7 +27,7 @@ Component({
       this.setData({ t, url });
     },
     onWebError() {
-      this.setData({ url: '', error: (this.data.t as Copy).webview.loadFailed });
+      this.setData({ url: '', error: this.data.t.webview.loadFailed });
     },
     onUnload() {
       if (!this.data.doc) clearFlow();

@@ -1,9 +1,9 @@
-/// <reference lib="dom" />
 /**
  * WeChat's built-in components. simulate registers them as bare `<wx-*>` tags with no properties, so attributes
  * like value, checked or disabled would be lost; these definitions keep them as properties, draw each control in
  * the element's shadow root, and turn the user's input into the component events the pages bind (input, change…).
  */
+import { textOf } from './text';
 import { objectUrl } from './fs';
 import * as router from './router';
 import type { Dict, MethodCaller } from './types';
@@ -21,7 +21,7 @@ const COMMON: Record<string, Prop> = {
 
 function reflect(host: HTMLElement, name: string, value: unknown): void {
   if (value === false || value === undefined || value === null || value === '') host.removeAttribute(name);
-  else host.setAttribute(name, value === true ? '' : String(value));
+  else host.setAttribute(name, value === true ? '' : textOf(value));
 }
 
 function shadow(host: HTMLElement, html: string): ShadowRoot {
@@ -116,14 +116,14 @@ function field(host: HTMLElement, tag: 'input' | 'textarea'): HTMLInputElement |
 }
 
 function syncField(host: HTMLElement, data: Dict, control: HTMLInputElement | HTMLTextAreaElement): void {
-  const value = data.value === undefined || data.value === null ? '' : String(data.value);
+  const value = data.value === undefined || data.value === null ? '' : textOf(data.value);
   if (control.value !== value) control.value = value;
-  control.placeholder = String(data.placeholder ?? '');
+  control.placeholder = textOf(data.placeholder);
   control.disabled = Boolean(data.disabled);
   const max = Number(data.maxlength);
   if (max >= 0) control.maxLength = max;
   else control.removeAttribute('maxlength');
-  if (data.ariaLabel) control.setAttribute('aria-label', String(data.ariaLabel));
+  if (data.ariaLabel) control.setAttribute('aria-label', textOf(data.ariaLabel));
   reflect(host, 'disabled', data.disabled);
   if (data.focus && document.activeElement !== host) setTimeout(() => control.focus(), 0);
 }
@@ -169,8 +169,8 @@ function syncBox(kind: 'checkbox' | 'radio'): Sync {
     box.setAttribute('role', kind);
     box.setAttribute('aria-checked', String(checked));
     box.setAttribute('aria-disabled', String(Boolean(data.disabled)));
-    if (data.ariaLabel) box.setAttribute('aria-label', String(data.ariaLabel));
-    if (data.color) host.style.setProperty('--wx-box-color', String(data.color));
+    if (data.ariaLabel) box.setAttribute('aria-label', textOf(data.ariaLabel));
+    if (data.color) host.style.setProperty('--wx-box-color', textOf(data.color));
     reflect(host, 'checked', checked);
     reflect(host, 'disabled', data.disabled);
   };
@@ -359,10 +359,10 @@ export function registerBuiltins(): void {
       const on = host.dataset.state === undefined ? Boolean(data.checked) : host.dataset.state === '1';
       reflect(host, 'checked', on);
       reflect(host, 'disabled', data.disabled);
-      host.style.setProperty('--c', String(data.color || '#07c160'));
+      host.style.setProperty('--c', textOf(data.color || '#07c160'));
       const sw = root.querySelector('.sw') as HTMLElement;
       sw.setAttribute('aria-checked', String(on));
-      if (data.ariaLabel) sw.setAttribute('aria-label', String(data.ariaLabel));
+      if (data.ariaLabel) sw.setAttribute('aria-label', textOf(data.ariaLabel));
     },
     false,
   );
@@ -403,13 +403,13 @@ export function registerBuiltins(): void {
         `<style>:host{display:inline-block;overflow:hidden} img{display:block;width:100%;height:100%}</style><img part="img" alt="">`,
       );
       const img = root.querySelector('img') as HTMLImageElement;
-      const mode = String(data.mode || 'scaleToFill');
+      const mode = textOf(data.mode || 'scaleToFill');
       img.style.objectFit = IMAGE_FIT[mode] ?? 'fill';
       host.setAttribute('mode', mode);
       img.style.height = mode === 'widthFix' ? 'auto' : '100%';
       img.style.width = mode === 'heightFix' ? 'auto' : '100%';
-      if (data.ariaLabel) img.alt = String(data.ariaLabel);
-      const url = imageUrl(String(data.src ?? ''));
+      if (data.ariaLabel) img.alt = textOf(data.ariaLabel);
+      const url = imageUrl(textOf(data.src));
       if (img.getAttribute('src') !== url) {
         if (url) img.src = url;
         else img.removeAttribute('src');
@@ -434,7 +434,7 @@ export function registerBuiltins(): void {
       const icon = ICONS[String(data.type)] ?? ICONS.info;
       const size = Number.parseFloat(String(data.size)) || 23;
       const span = root.querySelector('span') as HTMLElement;
-      const color = String(data.color || icon.color);
+      const color = textOf(data.color || icon.color);
       span.textContent = icon.glyph;
       span.style.width = `${size}px`;
       span.style.height = `${size}px`;
@@ -522,7 +522,7 @@ export function registerBuiltins(): void {
       host,
       `<style>:host{display:inline-block;width:300px;height:225px;background:#000} video{width:100%;height:100%}</style><video controls></video>`,
     );
-    (root.querySelector('video') as HTMLVideoElement).src = imageUrl(String(data.src ?? ''));
+    (root.querySelector('video') as HTMLVideoElement).src = imageUrl(textOf(data.src));
   });
 }
 
@@ -535,45 +535,40 @@ function toggleBox(box: HTMLElement): void {
   if (!caller || caller.data.disabled) return;
   if (box.localName === 'wx-checkbox') {
     setChecked(box, !isChecked(box));
-    const group = box.closest('wx-checkbox-group') as HTMLElement | null;
+    const group = box.closest<HTMLElement>('wx-checkbox-group');
     if (!group) return;
     const value = [...group.querySelectorAll('wx-checkbox')]
       .filter((b) => isChecked(b as HTMLElement))
-      .map((b) => String(callers.get(b as HTMLElement)?.data.value ?? ''));
+      .map((b) => textOf(callers.get(b as HTMLElement)?.data.value));
     fire(group, 'change', { value });
     return;
   }
   if (isChecked(box)) return;
-  const group = box.closest('wx-radio-group') as HTMLElement | null;
+  const group = box.closest<HTMLElement>('wx-radio-group');
   for (const other of group ? [...group.querySelectorAll('wx-radio')] : [])
     if (other !== box) setChecked(other as HTMLElement, false);
   setChecked(box, true);
-  if (group) fire(group, 'change', { value: String(caller.data.value ?? '') });
+  if (group) fire(group, 'change', { value: textOf(caller.data.value) });
 }
 
 async function openPicker(host: HTMLElement): Promise<void> {
   const caller = callers.get(host);
   if (!caller || caller.data.disabled) return;
   const data = caller.data;
-  const mode = String(data.mode || 'selector');
+  const mode = textOf(data.mode || 'selector');
   if (mode === 'date' || mode === 'time') {
-    const value = await showInputSheet(
-      mode,
-      String(data.value ?? ''),
-      String(data.start || ''),
-      String(data.end || ''),
-    );
+    const value = await showInputSheet(mode, textOf(data.value), textOf(data.start), textOf(data.end));
     if (value === null) fire(host, 'cancel', {});
     else fire(host, 'change', { value });
     return;
   }
   const range = Array.isArray(data.range) ? (data.range as unknown[]) : [];
-  const key = String(data.rangeKey || '');
+  const key = textOf(data.rangeKey);
   const labels = range.map((item) =>
     key && item && typeof item === 'object' ? String((item as Dict)[key]) : String(item),
   );
   const index = await showSheet(labels, {
-    title: String(data.headerText || ''),
+    title: textOf(data.headerText),
     selected: Number(data.value),
   });
   if (index < 0) fire(host, 'cancel', {});
@@ -602,7 +597,7 @@ export function onControlClick(e: MouseEvent): void {
   }
   const label = hostIn(path, 'wx-label');
   if (label && !hostIn(path, 'wx-input')) {
-    const target = label.querySelector('wx-checkbox, wx-radio, wx-switch') as HTMLElement | null;
+    const target = label.querySelector<HTMLElement>('wx-checkbox, wx-radio, wx-switch');
     if (target) {
       if (target.localName === 'wx-switch') target.click();
       else toggleBox(target);
@@ -617,7 +612,7 @@ export function onControlClick(e: MouseEvent): void {
   const nav = hostIn(path, 'wx-navigator');
   if (nav) {
     const data = callers.get(nav)?.data ?? {};
-    const type = String(data.openType || 'navigate');
+    const type = textOf(data.openType || 'navigate');
     try {
       if (type === 'navigateBack') router.back(Number(data.delta) || 1);
       else

@@ -1,6 +1,6 @@
-/// <reference lib="dom" />
 /** Local files of the preview (temp files, USER_DATA_PATH), in memory, with wx.getFileSystemManager over them. */
-import type { Dict } from './types';
+import { textOf } from './text';
+import type { Dict, WxFailure } from './types';
 
 export const USER_DATA_PATH = 'http://usr';
 
@@ -67,7 +67,7 @@ export function objectUrl(path: string): string | undefined {
   return url;
 }
 
-function fail(api: string, path: string): { errMsg: string } {
+function fail(api: string, path: string): WxFailure {
   return { errMsg: `${api}:fail no such file or directory, open ${path}` };
 }
 
@@ -75,7 +75,7 @@ function toBytes(data: unknown, encoding?: string): Uint8Array {
   if (data instanceof ArrayBuffer) return new Uint8Array(data.slice(0));
   if (ArrayBuffer.isView(data))
     return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-  const text = String(data ?? '');
+  const text = textOf(data);
   if (encoding === 'base64') return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
   return new TextEncoder().encode(text);
 }

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * j-component fires `ready` only for components present at attach(); WeChat fires it for every component,
  * including those created later under wx:if. This fires it once for each component that appears later.

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /** The preview's entry: installs the shim, the built-in components and the app, then opens the first page. */
 import { onControlClick, registerBuiltins } from './builtins';
 import { installRequire, requireModule } from './modules';
@@ -18,7 +17,7 @@ function showFatal(error: unknown): void {
 function installApp(): void {
   let app: Dict | undefined;
   window.App = (options: Dict) => {
-    app = { ...options, globalData: { ...((options.globalData as Dict) ?? {}) } };
+    app = { ...options, globalData: { ...(options.globalData ?? {}) } };
   };
   window.getApp = () => app ?? {};
   window.getCurrentPages = () => router.currentPages();

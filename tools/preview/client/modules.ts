@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * One module instance per file, as in WeChat. simulate's browser `require` evaluates a file again on every call,
  * so module state (services/flow) would not be shared between pages; this require caches by normalized path.
@@ -36,6 +35,8 @@ export function requireModule(path: string): unknown {
   if (hit) return hit.exports;
   const mod: Mod = { exports: {} };
   cache.set(key, mod);
+  // The pages' compiled CommonJS modules are run as WeChat runs them: wrapped in a function of require and module.
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the code is the project's own compiled pages
   const run = new Function('require', 'module', files[`${key}.js`]) as (
     req: (p: string) => unknown,
     m: Mod,

@@ -1,5 +1,5 @@
-/// <reference lib="dom" />
 /** The page stack: loads each page once with simulate, renders instances, runs page lifetimes, draws the nav bar. */
+import { textOf } from './text';
 import { watchNewComponents } from './lifetimes';
 import type { Dict, MethodCaller, RootComponent } from './types';
 import { wxError } from './wx';
@@ -94,7 +94,7 @@ function pageTitle(entry: PageEntry): string {
   if (entry.title !== undefined) return entry.title;
   const own = config().pages[entry.path]?.navigationBarTitleText;
   const app = config().app.window?.navigationBarTitleText;
-  return String(own ?? app ?? '');
+  return textOf(own ?? app);
 }
 
 let navColors: { front?: string; back?: string } = {};
@@ -112,12 +112,12 @@ function drawNav(): void {
   const homeBtn = document.getElementById('nav-home') as HTMLElement;
   nav.hidden = win.navigationStyle === 'custom';
   title.textContent = top ? pageTitle(top) : '';
-  nav.style.background = navColors.back || String(win.navigationBarBackgroundColor ?? '#ededed');
+  nav.style.background = navColors.back || textOf(win.navigationBarBackgroundColor ?? '#ededed');
   nav.style.color = navColors.front || (win.navigationBarTextStyle === 'white' ? '#fff' : '#000');
   backBtn.hidden = stack.length < 2;
   homeBtn.hidden = stack.length !== 1 || !top || top.path === firstPage();
   const pages = document.getElementById('pages') as HTMLElement;
-  pages.style.background = String(win.backgroundColor ?? '#fff');
+  pages.style.background = textOf(win.backgroundColor ?? '#fff');
   document.title = `${title.textContent || 'Preview'} · 小程序预览`;
   if (top) history.replaceState(historyState(), '', hashOf(top));
 }

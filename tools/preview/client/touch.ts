@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * j-component derives `tap` from touchstart/touchend only. A mouse click in the preview becomes a touch sequence
  * on the same target; real touches (a phone, or Playwright's hasTouch) pass through untouched. A disabled button

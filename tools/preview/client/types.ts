@@ -1,8 +1,13 @@
-/// <reference lib="dom" />
 /** Shapes shared by the preview's browser runtime (miniprogram-simulate's browser build and the WeChat shim). */
 
 export type AnyFn = (...args: never[]) => unknown;
 export type Dict = Record<string, unknown>;
+
+/** A failed WeChat API call as WeChat rejects it: a plain object, not an Error. */
+export interface WxFailure {
+  errMsg: string;
+  errCode?: unknown;
+}
 
 /** An exparser node as j-component exposes it (only what the runtime touches). */
 export interface ExparserNode {

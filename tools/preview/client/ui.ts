@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /** The WeChat-drawn parts of the screen: toast, loading, modal, action sheet and the picker sheet. */
 
 function overlay(): HTMLElement {
@@ -131,7 +130,7 @@ export function showSheet(
     });
     mask.appendChild(sheet);
     overlay().appendChild(mask);
-    (list.querySelector('.wx-sheet-selected') as HTMLElement | null)?.scrollIntoView({ block: 'center' });
+    list.querySelector<HTMLElement>('.wx-sheet-selected')?.scrollIntoView({ block: 'center' });
   });
 }
 

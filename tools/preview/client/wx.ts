@@ -1,9 +1,9 @@
-/// <reference lib="dom" />
 /** The `wx` object of the preview: what the pages and the stand-in component call, in a browser. */
+import { textOf } from './text';
 import { blobOf, fileSystemManager, getFile, objectUrl, putFile, tempPath, USER_DATA_PATH } from './fs';
 import * as router from './router';
 import { hideToast, showModal, showSheet, showToast } from './ui';
-import type { Dict } from './types';
+import type { Dict, WxFailure } from './types';
 
 type Options = Dict & {
   success?: (res: Dict) => void;
@@ -12,7 +12,7 @@ type Options = Dict & {
 };
 
 /** An error in WeChat's shape. */
-export function wxError(api: string, reason: string): { errMsg: string } {
+export function wxError(api: string, reason: string): WxFailure {
   return { errMsg: `${api}:fail ${reason}` };
 }
 
@@ -29,7 +29,7 @@ export function asyncApi(
         (error: unknown) => {
           const e = error as Dict;
           throw typeof e?.errMsg === 'string'
-            ? e
+            ? (e as unknown as WxFailure)
             : wxError(api, error instanceof Error ? error.message : String(error));
         },
       );
@@ -143,7 +143,7 @@ function encodeQuery(data: Dict): string {
     .filter(([, v]) => v !== undefined)
     .map(
       ([k, v]) =>
-        `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : String(v))}`,
+        `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : textOf(v))}`,
     )
     .join('&');
 }
@@ -176,7 +176,7 @@ function parseData(text: string, dataType: unknown): unknown {
 }
 
 const request = asyncApi('request', async (o) => {
-  const method = String(o.method ?? 'GET').toUpperCase();
+  const method = textOf(o.method ?? 'GET').toUpperCase();
   const headers = headersOf(o.header);
   let url = String(o.url);
   let body: BodyInit | undefined;
@@ -210,7 +210,7 @@ const uploadFile = asyncApi('uploadFile', async (o) => {
   if (!blob) throw wxError('uploadFile', `file not found: ${filePath}`);
   const form = new FormData();
   for (const [k, v] of Object.entries((o.formData as Dict) ?? {})) form.append(k, String(v));
-  form.append(String(o.name ?? 'file'), blob, filePath.split('/').pop());
+  form.append(textOf(o.name ?? 'file'), blob, filePath.split('/').pop());
   const headers = headersOf(o.header);
   delete headers['content-type'];
   const res = await fetchWithTimeout(
@@ -241,7 +241,7 @@ const downloadFile = asyncApi('downloadFile', async (o) => {
   );
   const bytes = new Uint8Array(await res.arrayBuffer());
   const type = res.headers.get('content-type') ?? 'application/octet-stream';
-  const path = o.filePath ? String(o.filePath) : tempPath(extOf(type, 'bin'));
+  const path = o.filePath ? textOf(o.filePath) : tempPath(extOf(type, 'bin'));
   putFile(path, bytes, type);
   return o.filePath
     ? { filePath: path, statusCode: res.status }
@@ -257,8 +257,13 @@ async function callHost(api: string, path: string, init: RequestInit): Promise<D
   } catch {
     body = { errMsg: text };
   }
-  if (!res.ok)
-    throw { errMsg: `${api}:fail ${String(body.errMsg ?? res.status)}`, errCode: body.errCode ?? -1 };
+  if (!res.ok) {
+    const failure: WxFailure = {
+      errMsg: `${api}:fail ${textOf(body.errMsg ?? res.status)}`,
+      errCode: body.errCode ?? -1,
+    };
+    throw failure;
+  }
   return body;
 }
 
@@ -324,7 +329,7 @@ const cloud = {
   },
 };
 
-let pendingChooser: { reject: (e: unknown) => void } | undefined;
+let pendingChooser: { reject: (e: WxFailure) => void } | undefined;
 
 function fileInput(): HTMLInputElement {
   return document.getElementById('wx-choose-file') as HTMLInputElement;
@@ -514,9 +519,9 @@ export function createWx(base: Dict): Dict {
     reLaunch: asyncApi('reLaunch', (o) => router.navigate(String(o.url), 'reLaunch')),
     switchTab: asyncApi('switchTab', (o) => router.navigate(String(o.url), 'reLaunch')),
     navigateBack: asyncApi('navigateBack', (o) => router.back(typeof o.delta === 'number' ? o.delta : 1)),
-    setNavigationBarTitle: asyncApi('setNavigationBarTitle', (o) => router.setTitle(String(o.title ?? ''))),
+    setNavigationBarTitle: asyncApi('setNavigationBarTitle', (o) => router.setTitle(textOf(o.title))),
     setNavigationBarColor: asyncApi('setNavigationBarColor', (o) =>
-      router.setNavColors(String(o.frontColor ?? ''), String(o.backgroundColor ?? '')),
+      router.setNavColors(textOf(o.frontColor), textOf(o.backgroundColor)),
     ),
     showNavigationBarLoading: asyncApi('showNavigationBarLoading', () => undefined),
     hideNavigationBarLoading: asyncApi('hideNavigationBarLoading', () => undefined),

@@ -26,13 +26,6 @@ const OUTCOME_LABELS = [
 ];
 const SIDE_NAMES = ['人像面', '国徽面'];
 
-interface OcrFields {
-  name: string;
-  idcard_number: string;
-  valid_date: string;
-  issued_by: string;
-}
-
 /** Per-instance state that is not rendered. */
 interface Internal {
   countdownTimer?: ReturnType<typeof setTimeout>;
@@ -51,7 +44,7 @@ interface FinishDetail {
 let deliverFinish: ((detail: FinishDetail) => void) | undefined;
 
 function internal(component: object): Internal {
-  return component as Internal;
+  return component;
 }
 
 function str(value: unknown): string {
@@ -79,7 +72,7 @@ Component({
     idcardSide: 0,
     side: 0,
     sideName: SIDE_NAMES[0],
-    ocr: { name: '', idcard_number: '', valid_date: '', issued_by: '' } as OcrFields,
+    ocr: { name: '', idcard_number: '', valid_date: '', issued_by: '' },
     uneditable: [] as string[],
     typedName: '',
     typedNumber: '',
