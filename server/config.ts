@@ -52,8 +52,9 @@ function required(value: string | undefined, name: string): string {
 }
 
 function requiredUrl(value: string | undefined, name: string): string {
-  checkHttpUrl(name, required(value, name));
-  return value!;
+  const url = required(value, name);
+  checkHttpUrl(name, url);
+  return url;
 }
 
 function oneOf<T extends string>(allowed: readonly T[], fallback: T) {

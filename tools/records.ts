@@ -64,7 +64,7 @@ function requiredVar(env: NodeJS.ProcessEnv, name: string): string {
 function connectSdk(config: { env: string; secretId: string; secretKey: string }): CloudSdk {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require('wx-server-sdk') as CloudSdk;
-  sdk.init(config as Parameters<CloudSdk['init']>[0]);
+  sdk.init(config);
   return sdk;
 }
 
@@ -91,7 +91,7 @@ export async function openBackend(env: NodeJS.ProcessEnv): Promise<RecordsBacken
   const running = runningStandIn(dataDir);
   const standIn = running ? undefined : await startCloudBase({ dataDir, collections: PROJECT_COLLECTIONS });
   // The stand-in is reached the way a function reaches CloudBase: through the variables the cloud sets.
-  Object.assign(process.env, cloudEnvironment({ url: running?.url ?? standIn!.url }));
+  Object.assign(process.env, cloudEnvironment({ url: running?.url ?? standIn?.url ?? '' }));
   const sdk = connectSdk({ env: DEFAULT_ENV_ID, secretId: DEFAULT_SECRET_ID, secretKey: DEFAULT_SECRET_KEY });
   return {
     store: openStore(sdk.database()),
@@ -128,9 +128,9 @@ export function stateInWords(record: VerificationRecord): string {
 }
 
 /** What the CLI may print of a record: masked (again, whatever the store holds), no token, no provider handle. */
-export function publicView(record: VerificationRecord): Record<string, unknown> {
+export function publicView(record: VerificationRecord): Record<string, string | number | undefined> {
   const r = record.status === 'finished' || record.status === 'cancelled' ? record.result : undefined;
-  const view: Record<string, unknown> = {
+  const view: Record<string, string | number | undefined> = {
     bizNo: record.bizNo,
     ref: supportReferenceOf(record.bizNo),
     createdAt: iso(record.createdAt),
@@ -289,7 +289,7 @@ async function findRecord(store: VerificationStore, bizNoOrReference: string): P
 
 async function execute(args: Parsed, backend: RecordsBackend, out: (line: string) => void): Promise<number> {
   const { store } = backend;
-  const print = (views: Record<string, unknown>[]): void => {
+  const print = (views: Record<string, string | number | undefined>[]): void => {
     if (args.json) views.forEach((v) => out(JSON.stringify(v)));
     else
       out(
@@ -307,7 +307,8 @@ async function execute(args: Parsed, backend: RecordsBackend, out: (line: string
       return 0;
     }
     case 'show': {
-      const found = await findRecord(store, args.bizNo!);
+      if (args.bizNo === undefined) throw new UsageError('show needs exactly one bizNo or support reference');
+      const found = await findRecord(store, args.bizNo);
       if (found.length !== 1) {
         if (found.length) print(found.map(publicView));
         out(
@@ -334,7 +335,8 @@ async function execute(args: Parsed, backend: RecordsBackend, out: (line: string
       return 0;
     }
     case 'purge': {
-      const before = args.before!;
+      const before = args.before;
+      if (before === undefined) throw new UsageError('purge needs --before <ISO date>');
       const when = new Date(before).toISOString();
       if (!args.yes) {
         const count = (await store.listCreatedBefore(before, 1000)).length;
@@ -387,5 +389,5 @@ export async function records(argv: string[], deps: RecordsDeps = {}): Promise<n
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === __filename) {
-  records(process.argv.slice(2)).then((code) => process.exit(code));
+  void records(process.argv.slice(2)).then((code) => process.exit(code));
 }

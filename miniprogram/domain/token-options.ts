@@ -306,7 +306,7 @@ function optionTypes(): Record<TokenOptionKey, OptionJsonType> {
       const known = types[key];
       types[key] = known === undefined || known === type ? type : 'either';
     }
-  return types as Record<TokenOptionKey, OptionJsonType>;
+  return types;
 }
 
 /** The JSON type each option key takes in an event, over every product that takes it. */

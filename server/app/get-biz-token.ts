@@ -58,7 +58,7 @@ function parseOptions(value: unknown): TokenOptions {
     }
     options[key] = v as number | string;
   }
-  return options as TokenOptions;
+  return options;
 }
 
 /** Checks the event's types and the person's data with the shared domain checks (no network). */

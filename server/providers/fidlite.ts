@@ -99,8 +99,8 @@ export function createFidliteProvider(config: FidliteConfig): FaceIdProvider {
       Object.assign(form, {
         comparison_type: 1,
         group: 0,
-        idcard_name: req.idcard!.name,
-        idcard_number: req.idcard!.number,
+        idcard_name: req.idcard?.name,
+        idcard_number: req.idcard?.number,
       });
     } else if (req.mode === 'ocr') {
       Object.assign(form, { comparison_type: 1, group: 1 });
@@ -108,7 +108,7 @@ export function createFidliteProvider(config: FidliteConfig): FaceIdProvider {
       Object.assign(form, {
         comparison_type: 0,
         uuid: req.uuid,
-        image_ref1: req.images!.ref1,
+        image_ref1: req.images?.ref1,
         image_ref2: req.images?.ref2,
       });
     }

@@ -308,7 +308,7 @@ describe('show by the support reference the result page shows (客服查询编�
     cleanup.push(() => standIn.close());
     const { sdk, restore } = useSdkInThisProcess(standIn.sdkEnvironment());
     try {
-      const db = sdk.database() as unknown as CloudDatabase;
+      const db = sdk.database();
       for (const [i, bizNo] of BIZ_NOS.entries())
         await db
           .collection(VERIFICATIONS_COLLECTION)

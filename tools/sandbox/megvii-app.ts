@@ -31,8 +31,8 @@ export function parseAppToken(p: Params): {
     'liveness_type',
     ['meglive', 'still', 'raw_image'],
     p.required('liveness_type'),
-  )!;
-  const comparisonType = p.oneOf('comparison_type', ['0', '1'], p.required('comparison_type'))!;
+  );
+  const comparisonType = p.oneOf('comparison_type', ['0', '1'], p.required('comparison_type'));
   if (comparisonType === '1') {
     p.required('idcard_name');
     p.required('idcard_number');
@@ -76,7 +76,7 @@ export const megviiAppProvider: SandboxProvider = {
           bizExtraData: '',
           prefix: '',
           actionHttpMethod: 'POST',
-          procedureType: params.get('liveness_type')!,
+          procedureType: params.required('liveness_type'),
           issuedAt: now,
           expiresAt: now + APP_TOKEN_LIFETIME_MS,
           stage: 'issued',

@@ -11,7 +11,7 @@ const ID_NUMBER = /^\d{17}[\dXx]$/;
 export function parseLiteToken(p: Params): H5TokenParams {
   const returnUrl = p.url('return_url');
   const notifyUrl = p.url('notify_url');
-  const bizNo = p.maxBytes('biz_no', 128, p.required('biz_no'))!;
+  const bizNo = p.maxBytes('biz_no', 128, p.required('biz_no'));
   const bizExtraData = p.maxBytes('biz_extra_data', 4096) ?? '';
   p.maxBytes('web_title', 32);
   p.get('scene_id');
@@ -20,7 +20,7 @@ export function parseLiteToken(p: Params): H5TokenParams {
   if (prefs === 'selfie_no_metadata_check' && procedureType !== 'selfie')
     p.fail('BAD_ARGUMENTS', 'liveness_preferences');
   if (prefs === 'video_strict' && procedureType !== 'video') p.fail('BAD_ARGUMENTS', 'liveness_preferences');
-  const comparisonType = p.oneOf('comparison_type', ['0', '1'], p.required('comparison_type'))!;
+  const comparisonType = p.oneOf('comparison_type', ['0', '1'], p.required('comparison_type'));
   let idcardMode: number | undefined;
   if (comparisonType === '1') {
     idcardMode = p.int('idcard_mode', 0, 4, p.required('idcard_mode'));

@@ -21,7 +21,7 @@ export function parseRawToken(p: Params): {
   const refs = p.refs(true);
   p.flags('multi_oriented_detection', 'fail_when_ref_multiple_faces');
   p.int('max_upload_times', 2, 5, p.required('max_upload_times'));
-  const lifeTimeMin = p.int('life_time', 5, 1440, p.required('life_time'))!;
+  const lifeTimeMin = p.int('life_time', 5, 1440, p.required('life_time'));
   p.flags('return_multifaces_tag', 'face_occlusion_detection');
   return { bizNo, lifeTimeMin, refs };
 }
