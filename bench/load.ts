@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RESULT_CODES, type Outcome } from '../miniprogram/domain/result-codes';
+import { RESULT_CODES, type Outcome } from '../miniprogram/shared/result-codes';
 import { openStore } from '../server/store';
 import { useSdkInThisProcess } from '../test/support/cloudbase';
 import { completeFlow } from '../test/support/component-driver';

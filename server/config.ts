@@ -4,9 +4,9 @@
  * other server code reads the environment. A function reads a variable where it uses `config.FACEID_…`; the
  * deployment (cloudbaserc.json) gives each function exactly the variables its bundle reads that way.
  */
-import { FaceIdError } from '../miniprogram/domain/errors';
-import type { Thresholds } from '../miniprogram/domain/events';
-import { PRODUCTS, type ProductName } from '../miniprogram/domain/token-options';
+import { FaceIdError } from './errors';
+import type { Thresholds } from '../miniprogram/shared/events';
+import { PRODUCTS, type ProductName } from '../miniprogram/shared/token-options';
 import { LITE_HOSTS } from './providers/megvii-lite';
 import { checkHttpUrl } from './providers/rules';
 

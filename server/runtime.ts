@@ -1,5 +1,5 @@
-import { FaceIdError, toClientError } from '../miniprogram/domain/errors';
-import type { Failure } from '../miniprogram/domain/events';
+import { FaceIdError, toClientError } from './errors';
+import type { Failure } from '../miniprogram/shared/events';
 import { readConfig, type Config, type Env } from './config';
 import { consoleLogger, type Logger } from './log';
 import type { CloudDatabase } from './store/cloudbase';

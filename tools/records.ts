@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deleteCreatedBefore } from '../server/app/records';
-import { maskIdNumber, maskName } from '../miniprogram/domain/mask';
+import { maskIdNumber, maskName } from '../server/mask';
 import type { CloudSdk } from '../server/runtime';
 import { openStore } from '../server/store';
 import type { VerificationRecord, VerificationStore } from '../server/store/types';

@@ -1,6 +1,6 @@
 /** The copy table of the person's WeChat language, and the helpers pages format it with. */
 
-import { localeOf, type Locale } from '../domain/locale';
+import { localeOf, type Locale } from './locale';
 import { en } from './en';
 import { zh } from './zh';
 

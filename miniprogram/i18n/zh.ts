@@ -1,9 +1,9 @@
 /** Every word the mini-program shows, in Simplified Chinese. `{name}` marks a value filled in by the page. */
 
-import type { ErrorCode } from '../domain/errors';
-import type { NameProblem, IdNumberProblem } from '../domain/idcard';
-import type { VerificationMode, VerificationStatus } from '../domain/events';
-import type { Outcome } from '../domain/result-codes';
+import type { ErrorCode } from '../shared/errors';
+import type { NameProblem, IdNumberProblem } from '../shared/idcard';
+import type { VerificationMode, VerificationStatus } from '../shared/events';
+import type { Outcome } from '../shared/result-codes';
 
 /** What the result page says for one outcome: a title and one sentence, per mode where the mode changes it. */
 export interface OutcomeCopy {

@@ -1,6 +1,6 @@
 /** The one place that calls cloud functions: typed answers, and a network failure turned into a Failure. */
 
-import { errorMessageZh, isRetryableCode, type ErrorCode } from '../domain/errors';
+import { errorMessageZh, isRetryableCode, type ErrorCode } from '../shared/errors';
 import type {
   DeleteVerificationResponse,
   Failure,
@@ -9,7 +9,7 @@ import type {
   GetResultResponse,
   ListVerificationsResponse,
   WhoAmIResponse,
-} from '../domain/events';
+} from '../shared/events';
 
 /** A Failure with the domain's Chinese message for the code, unless a more specific message is given. */
 export function failure(code: ErrorCode, message = errorMessageZh(code)): Failure {

@@ -1,6 +1,6 @@
 /** What this deployment does with the person's data (whoami), asked once per app session. */
 
-import type { WhoAmIOk } from '../domain/events';
+import type { WhoAmIOk } from '../shared/events';
 import { whoami } from './cloud';
 
 let known: WhoAmIOk | undefined;

@@ -3,7 +3,7 @@
  * storage (the FaceID component removes several storage keys when it exits, and storage outlives the flow).
  */
 
-import type { GetBizTokenEvent, GetBizTokenOk } from '../domain/events';
+import type { GetBizTokenEvent, GetBizTokenOk } from '../shared/events';
 
 export interface Flow {
   /** What getBizToken was called with; kept to ask for a fresh token after a tokenError. */

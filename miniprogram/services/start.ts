@@ -1,8 +1,8 @@
 /** Starting a verification: one token for the input, then the page that runs it. Shared by entry and result. */
 
-import type { ClientError } from '../domain/errors';
-import type { GetBizTokenEvent } from '../domain/events';
-import { languageOptions } from '../domain/locale';
+import type { ClientError } from '../shared/errors';
+import type { GetBizTokenEvent } from '../shared/events';
+import { languageOptions } from '../i18n/locale';
 import { currentLocale } from '../i18n/index';
 import { getBizToken } from './cloud';
 import { knownDeploymentFacts } from './deployment';

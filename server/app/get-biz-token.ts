@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../errors';
 import {
   TOKEN_OPTION_TYPES,
   VERIFICATION_MODES,
@@ -7,10 +7,10 @@ import {
   type GetBizTokenOk,
   type TokenOptions,
   type VerificationMode,
-} from '../../miniprogram/domain/events';
-import { checkIdNumber, checkName } from '../../miniprogram/domain/idcard';
-import { MAX_IMAGE_SIDE, MAX_REQUEST_BYTES, sniffImage } from '../../miniprogram/domain/image';
-import { maskIdNumber, maskName } from '../../miniprogram/domain/mask';
+} from '../../miniprogram/shared/events';
+import { checkIdNumber, checkName } from '../../miniprogram/shared/idcard';
+import { MAX_IMAGE_SIDE, MAX_REQUEST_BYTES, sniffImage } from '../image';
+import { maskIdNumber, maskName } from '../mask';
 import { createProvider } from '../providers';
 import type { FaceIdProvider, IssuedToken, TokenRequest, ValidTokenRequest } from '../providers/types';
 import type { Caller, Services } from '../runtime';

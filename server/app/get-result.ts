@@ -1,12 +1,12 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../errors';
 import {
   confidenceLevel,
   type GetResultOk,
   type MaskedIdcard,
   type VerificationSummary,
-} from '../../miniprogram/domain/events';
-import { maskIdNumber, maskName } from '../../miniprogram/domain/mask';
-import { EXPIRED_COPY, describeResult, isFinalOutcome } from '../../miniprogram/domain/result-codes';
+} from '../../miniprogram/shared/events';
+import { maskIdNumber, maskName } from '../mask';
+import { EXPIRED_COPY, describeResult, isFinalOutcome } from '../../miniprogram/shared/result-codes';
 import { createProvider } from '../providers';
 import type { FaceIdProvider, ProviderResult } from '../providers/types';
 import type { Caller, Services } from '../runtime';

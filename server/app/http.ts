@@ -1,4 +1,4 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../errors';
 import type { Services } from '../runtime';
 
 /** The event CloudBase HTTP access passes to a function. */

@@ -1,4 +1,4 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../errors';
 
 /** The event as a plain object, or INVALID_EVENT. Prototype keys are never read from it. */
 export function eventObject(event: unknown): Record<string, unknown> {

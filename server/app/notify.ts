@@ -1,4 +1,4 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../errors';
 import { createProvider } from '../providers';
 import type { Services } from '../runtime';
 import { formFields, httpHandler, textAnswer, type HttpAnswer, type HttpEvent } from './http';

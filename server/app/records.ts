@@ -1,10 +1,10 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
-import type { ListVerificationsOk, VerificationSummaryItem } from '../../miniprogram/domain/events';
+import { FaceIdError } from '../errors';
+import type { ListVerificationsOk, VerificationSummaryItem } from '../../miniprogram/shared/events';
 import type { Services } from '../runtime';
 import type { VerificationRecord, VerificationStore } from '../store/types';
 import { eventObject, optionalString, own, requiredString } from './input';
-import { EXPIRED_COPY } from '../../miniprogram/domain/result-codes';
-import { toClientError } from '../../miniprogram/domain/errors';
+import { EXPIRED_COPY } from '../../miniprogram/shared/result-codes';
+import { toClientError } from '../errors';
 import { REQUESTING_STALE_MS, declaredTimeoutMs, readConfig, type Env } from '../config';
 import { canRead, refreshResult } from './get-result';
 

@@ -1,5 +1,5 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
-import { uploadDirFor, type WhoAmIOk } from '../../miniprogram/domain/events';
+import { FaceIdError } from '../errors';
+import { uploadDirFor, type WhoAmIOk } from '../../miniprogram/shared/events';
 import type { Services } from '../runtime';
 
 /**

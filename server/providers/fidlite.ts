@@ -1,4 +1,4 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../errors';
 import { callUpstream, type FormValue } from './http';
 import { optionFields, validated } from './options';
 import { checkMaxBytes, numeric, requireValue } from './rules';

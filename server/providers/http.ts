@@ -1,4 +1,4 @@
-import { FaceIdError, parseFaceIdErrorBody } from '../../miniprogram/domain/errors';
+import { FaceIdError, parseFaceIdErrorBody } from '../errors';
 import type { ImageFile } from './types';
 
 export type FormValue = string | number | ImageFile | undefined;

@@ -1,4 +1,4 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../errors';
 import { readConfig, type Config, type Env } from '../config';
 import { createFidliteProvider, FIDLITE_DEFAULT_BASE_URL } from './fidlite';
 import { APP_DEFAULT_BASE_URL, createMegviiAppProvider } from './megvii-app';

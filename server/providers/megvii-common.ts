@@ -1,4 +1,4 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../errors';
 import type { Config } from '../config';
 import { callUpstream, type FormValue, type UpstreamResponse } from './http';
 import type { FaceIdProvider, ProviderName, TokenRequest } from './types';

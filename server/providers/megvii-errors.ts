@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../miniprogram/domain/errors';
+import type { ErrorCode } from '../../miniprogram/shared/errors';
 
 /** Where a seed puts the error text: a JSON member, or (413) the plain-text body. */
 export type ErrorField = 'error' | 'error_message' | 'text';

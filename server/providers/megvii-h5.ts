@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { FaceIdError } from '../../miniprogram/domain/errors';
-import type { Thresholds } from '../../miniprogram/domain/events';
+import { FaceIdError } from '../errors';
+import type { Thresholds } from '../../miniprogram/shared/events';
 import type { Config } from '../config';
 import { readComparison, readImages } from './fidlite';
 import type { FormValue } from './http';

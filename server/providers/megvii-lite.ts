@@ -1,4 +1,4 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../errors';
 import type { Config } from '../config';
 import type { FormValue } from './http';
 import { onlyWith, refuseImage } from './megvii-common';

@@ -1,4 +1,4 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../errors';
 import type { FormValue } from './http';
 import { answerString, postForm, refuseImage, sdkOnly, type MegviiConfig } from './megvii-common';
 import { errorRow, RAW_ERRORS } from './megvii-errors';

@@ -1,11 +1,11 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../errors';
 import {
   PRODUCTS,
   type OptionRule,
   type OptionSpec,
   type ProductName,
   type ProductSpec,
-} from '../../miniprogram/domain/token-options';
+} from '../../miniprogram/shared/token-options';
 import type { FormValue } from './http';
 import { checkIntRange, checkMaxBytes, checkNumberRange, checkOneOf } from './rules';
 import type { TokenRequest, ValidTokenRequest } from './types';

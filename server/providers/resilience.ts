@@ -1,4 +1,4 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../errors';
 import type { FaceIdProvider } from './types';
 
 /** Codes after which the same idempotent call may be sent again. */

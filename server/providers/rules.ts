@@ -1,4 +1,4 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../errors';
 
 /** Byte length of a string in UTF-8, as FaceID counts field limits. */
 export function utf8Bytes(value: string): number {

@@ -1,5 +1,5 @@
-import type { TokenClient, TokenOptions, VerificationMode } from '../../miniprogram/domain/events';
-import type { ProductName } from '../../miniprogram/domain/token-options';
+import type { TokenClient, TokenOptions, VerificationMode } from '../../miniprogram/shared/events';
+import type { ProductName } from '../../miniprogram/shared/token-options';
 
 /** FaceID products this backend can serve, chosen by FACEID_PROVIDER. */
 export type ProviderName = ProductName;

@@ -1,4 +1,5 @@
-import { FaceIdError, type ErrorCode } from '../../miniprogram/domain/errors';
+import { type ErrorCode } from '../../miniprogram/shared/errors';
+import { FaceIdError } from '../errors';
 import {
   COUNTERS_COLLECTION,
   VERIFICATIONS_COLLECTION,

@@ -1,10 +1,10 @@
-import type { ErrorCode } from '../../miniprogram/domain/errors';
+import type { ErrorCode } from '../../miniprogram/shared/errors';
 import type {
   GetResultOk,
   TokenClient,
   VerificationMode,
   VerificationStatus,
-} from '../../miniprogram/domain/events';
+} from '../../miniprogram/shared/events';
 
 /** Name of the CloudBase collection that holds one record per verification. */
 export const VERIFICATIONS_COLLECTION = 'faceid_verifications';

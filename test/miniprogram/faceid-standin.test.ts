@@ -13,7 +13,7 @@ import {
   type Mounted,
 } from './harness';
 import { issueToken, TEST_APPCODE, useSandbox } from './sandbox-client';
-import { RESULT_CODES } from '../../miniprogram/domain/result-codes';
+import { RESULT_CODES } from '../../miniprogram/shared/result-codes';
 
 const VENDOR_KEYS = [
   'result',

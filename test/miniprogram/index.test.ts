@@ -22,8 +22,8 @@ import {
   writeTempFile,
   type Mounted,
 } from './harness';
-import { CONSENT_VERSION } from '../../miniprogram/domain/consent';
-import { uploadDirFor } from '../../miniprogram/domain/events';
+import { CONSENT_VERSION } from '../../miniprogram/services/consent';
+import { uploadDirFor } from '../../miniprogram/shared/events';
 import { forgetDeploymentFacts } from '../../miniprogram/services/deployment';
 import { clearDraft, clearFlow, currentFlow, savedDraft } from '../../miniprogram/services/flow';
 

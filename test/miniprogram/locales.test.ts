@@ -12,7 +12,7 @@ import {
   until,
   wechat,
 } from './harness';
-import { LOCALES } from '../../miniprogram/domain/locale';
+import { LOCALES } from '../../miniprogram/i18n/locale';
 import { copyFor } from '../../miniprogram/i18n/index';
 import { forgetDeploymentFacts } from '../../miniprogram/services/deployment';
 import { clearFlow, currentFlow, startFlow } from '../../miniprogram/services/flow';

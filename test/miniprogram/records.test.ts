@@ -15,7 +15,7 @@ import {
   wechat,
   type Mounted,
 } from './harness';
-import type { VerificationSummaryItem } from '../../miniprogram/domain/events';
+import type { VerificationSummaryItem } from '../../miniprogram/shared/events';
 import { copyFor } from '../../miniprogram/i18n/index';
 import { formatTime, presentRecord } from '../../miniprogram/pages/records/present';
 import { forgetDeploymentFacts } from '../../miniprogram/services/deployment';

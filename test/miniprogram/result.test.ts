@@ -13,9 +13,9 @@ import {
   wechat,
   type Mounted,
 } from './harness';
-import type { GetBizTokenEvent, GetResultOk, VerificationSummary } from '../../miniprogram/domain/events';
-import { confidenceLevel } from '../../miniprogram/domain/events';
-import { describeResult } from '../../miniprogram/domain/result-codes';
+import type { GetBizTokenEvent, GetResultOk, VerificationSummary } from '../../miniprogram/shared/events';
+import { confidenceLevel } from '../../miniprogram/shared/events';
+import { describeResult } from '../../miniprogram/shared/result-codes';
 import {
   clearDraft,
   clearFlow,

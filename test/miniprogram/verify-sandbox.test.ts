@@ -12,7 +12,7 @@ import {
   type Mounted,
 } from './harness';
 import { issueToken, useSandbox } from './sandbox-client';
-import type { GetBizTokenEvent } from '../../miniprogram/domain/events';
+import type { GetBizTokenEvent } from '../../miniprogram/shared/events';
 import { clearFlow, currentFlow, startFlow } from '../../miniprogram/services/flow';
 
 const INPUT: GetBizTokenEvent = {

@@ -17,7 +17,7 @@ import {
   until,
   type Mounted,
 } from './harness';
-import type { GetBizTokenEvent } from '../../miniprogram/domain/events';
+import type { GetBizTokenEvent } from '../../miniprogram/shared/events';
 import { clearFlow, currentFlow, startFlow } from '../../miniprogram/services/flow';
 
 const FIXTURE = path.join(__dirname, 'fixtures/other-faceid/index');

@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 import { flush, load, mount, recorded, resetHarness, tap, text, type Mounted } from './harness';
-import type { GetBizTokenEvent } from '../../miniprogram/domain/events';
+import type { GetBizTokenEvent } from '../../miniprogram/shared/events';
 import { clearFlow, currentFlow, startIssuedFlow } from '../../miniprogram/services/flow';
 
 const INPUT: GetBizTokenEvent = {

@@ -10,7 +10,7 @@ import {
   VIDEO_FIXTURE,
 } from '../../tools/sandbox/fixtures';
 import { imageInfo } from '../../tools/sandbox/images';
-import { checkIdNumber } from '../../miniprogram/domain/idcard';
+import { checkIdNumber } from '../../miniprogram/shared/idcard';
 
 describe('fixtures', () => {
   it.each([

@@ -5,7 +5,7 @@
 import * as serverErrors from '../../server/providers/megvii-errors';
 import { liteNotifySign as serverLiteNotifySign } from '../../server/providers/megvii-h5';
 import { megviiSign, readSign, signMatches } from '../../server/providers/megvii-sign';
-import { RESULT_CODES } from '../../miniprogram/domain/result-codes';
+import { RESULT_CODES } from '../../miniprogram/shared/result-codes';
 import * as sandboxErrors from '../../tools/sandbox/megvii-errors';
 import { liteNotifySign as sandboxLiteNotifySign, readAppSign } from '../../tools/sandbox/megvii-sign';
 import { RESULT_ROWS } from '../../tools/sandbox/result-codes';

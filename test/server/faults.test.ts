@@ -1,4 +1,4 @@
-import { RESULT_CODES } from '../../miniprogram/domain/result-codes';
+import { RESULT_CODES } from '../../miniprogram/shared/result-codes';
 import { completeFlow } from '../support/component-driver';
 import { startHarness, type Harness } from '../support/harness';
 

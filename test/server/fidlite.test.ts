@@ -1,4 +1,4 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../../server/errors';
 import { createFidliteProvider } from '../../server/providers/fidlite';
 import { callUpstream } from '../../server/providers/http';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { APP_ERROR_CODES, FACEID_ERROR_CODES } from '../../miniprogram/domain/errors';
+import { APP_ERROR_CODES, FACEID_ERROR_CODES } from '../../miniprogram/shared/errors';
 import { startHarness, type Harness } from '../support/harness';
 
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,11 +1,11 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../../server/errors';
 import {
   PRODUCTS,
   TOKEN_OPTION_TYPES,
   type OptionSpec,
   type ProductName,
   type ProductSpec,
-} from '../../miniprogram/domain/token-options';
+} from '../../miniprogram/shared/token-options';
 import { checkModeAndOptions, optionFields } from '../../server/providers/options';
 import type { TokenRequest } from '../../server/providers/types';
 

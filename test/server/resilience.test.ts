@@ -1,4 +1,4 @@
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../../server/errors';
 import { CircuitBreaker, resilient, withRetry } from '../../server/providers/resilience';
 import type { FaceIdProvider, ValidTokenRequest } from '../../server/providers/types';
 import { completeFlow } from '../support/component-driver';

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { FaceIdError } from '../../miniprogram/domain/errors';
+import { FaceIdError } from '../../server/errors';
 import { rateLimitFromEnv } from '../../server/app/get-biz-token';
 import { retentionDays } from '../../server/app/records';
 import { timeoutFromEnv, type Env } from '../../server/config';

@@ -1,7 +1,7 @@
-import { CONSENT_VERSION } from '../../domain/consent';
-import type { ClientError } from '../../domain/errors';
-import type { GetBizTokenEvent, VerificationMode } from '../../domain/events';
-import { checkIdNumber, checkName, normalizeIdNumber } from '../../domain/idcard';
+import { CONSENT_VERSION } from '../../services/consent';
+import type { ClientError } from '../../shared/errors';
+import type { GetBizTokenEvent, VerificationMode } from '../../shared/events';
+import { checkIdNumber, checkName, normalizeIdNumber } from '../../shared/idcard';
 import { copyFor, fill, formatClock, setTitle, type Copy } from '../../i18n/index';
 import { uploadReferencePhoto } from '../../services/cloud';
 import { deploymentFacts } from '../../services/deployment';

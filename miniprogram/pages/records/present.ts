@@ -1,6 +1,6 @@
 /** Turns listVerifications items into the rows the records page shows, in the copy's locale. */
 
-import type { VerificationMode, VerificationSummaryItem } from '../../domain/events';
+import type { VerificationMode, VerificationSummaryItem } from '../../shared/events';
 import { fill, formatDateTime, type Copy } from '../../i18n/index';
 
 /** A token can be used for one hour after it is issued (docs/providers.md#doc-fidlite); after that an unfinished flow is abandoned. */

@@ -1,7 +1,7 @@
 /** Turns a getResult answer into what the result page shows: one title, one sentence, one next step. */
 
-import type { GetResultOk, VerificationMode } from '../../domain/events';
-import type { Outcome } from '../../domain/result-codes';
+import type { GetResultOk, VerificationMode } from '../../shared/events';
+import type { Outcome } from '../../shared/result-codes';
 import type { Copy } from '../../i18n/index';
 import { fill } from '../../i18n/index';
 import { supportReference } from '../../services/support';

@@ -1,5 +1,5 @@
-import type { GetBizTokenEvent, VerificationMode } from '../../domain/events';
-import { VERIFICATION_MODES } from '../../domain/events';
+import type { GetBizTokenEvent, VerificationMode } from '../../shared/events';
+import { VERIFICATION_MODES } from '../../shared/events';
 import { copyFor, fill, formatClock, setTitle } from '../../i18n/index';
 import { getResult } from '../../services/cloud';
 import { bizTokenFor, clearDraft, clearFlow, currentFlow, lastH5BizToken } from '../../services/flow';

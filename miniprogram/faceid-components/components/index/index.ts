@@ -3,7 +3,7 @@
  * (`onFinish`, detail `{ token, status }`) as the vendor component; talks to the local sandbox FaceID server.
  */
 
-import { RESULT_CODES } from '../../../domain/result-codes';
+import { RESULT_CODES } from '../../../shared/result-codes';
 import { request, statusMessage, upload, writeSandboxFile } from '../../api';
 import {
   COUNTDOWN_SECONDS,

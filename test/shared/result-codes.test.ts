@@ -1,5 +1,5 @@
-import { describeResult, isFinalOutcome, RESULT_CODES } from '../../miniprogram/domain/result-codes';
-import { confidenceLevel } from '../../miniprogram/domain/events';
+import { describeResult, isFinalOutcome, RESULT_CODES } from '../../miniprogram/shared/result-codes';
+import { confidenceLevel } from '../../miniprogram/shared/events';
 
 const SEED_003_ROWS = `1000 SUCCESS
 2000 PASS_LIVING_NOT_THE_SAME

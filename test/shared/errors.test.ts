@@ -1,9 +1,4 @@
-import {
-  FaceIdError,
-  parseFaceIdErrorBody,
-  parseFaceIdErrorText,
-  toClientError,
-} from '../../miniprogram/domain/errors';
+import { FaceIdError, parseFaceIdErrorBody, parseFaceIdErrorText, toClientError } from '../../server/errors';
 
 describe('FaceID error parsing', () => {
   it.each([

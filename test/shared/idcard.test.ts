@@ -1,5 +1,5 @@
-import { checkIdNumber, checkName, idCheckChar, normalizeIdNumber } from '../../miniprogram/domain/idcard';
-import { maskIdNumber, maskName } from '../../miniprogram/domain/mask';
+import { checkIdNumber, checkName, idCheckChar, normalizeIdNumber } from '../../miniprogram/shared/idcard';
+import { maskIdNumber, maskName } from '../../server/mask';
 
 /** Builds a valid ID number from a 17-digit body. */
 const withCheck = (body: string) => body + idCheckChar(body);

@@ -1,6 +1,6 @@
 /** The two locales of the mini-program's copy, and how a FaceID product is told the person's language. */
 
-import type { TokenOptions } from './events';
+import type { TokenOptions } from '../shared/events';
 
 export type Locale = 'zh' | 'en';
 
