@@ -57,7 +57,7 @@ function newestMtime(dir: string): number {
 export async function ensureFunctionsBuilt(): Promise<boolean> {
   const sources = Math.max(
     newestMtime(join(ROOT, 'server')),
-    newestMtime(join(ROOT, 'miniprogram', 'domain')),
+    newestMtime(join(ROOT, 'miniprogram', 'shared')),
   );
   const stale = functionNames().some((name) => {
     const bundle = join(ROOT, 'cloudfunctions', name, 'index.js');
