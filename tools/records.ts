@@ -22,6 +22,7 @@ import {
 } from './cloudbase';
 import { PROJECT_COLLECTIONS } from './local-cloud';
 import { markdownTable } from './text-table';
+import { UsageError } from './cli';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -35,9 +36,6 @@ export const USAGE = `usage: npm run records -- <command> [--json]
   export [--since <ISO date>]       every record created since the date, as JSON lines
   purge --before <ISO date> [--yes] delete records created before the date, and their stored images
   --help                            this text`;
-
-/** A usage error: printed with the usage, exit code 2. */
-class UsageError extends Error {}
 
 /** What the CLI works on: a store and the storage that holds evidence images. */
 export interface RecordsBackend {

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { UsageError, commandLine, parseOptions, portFrom } from './cli';
 import { buildFunctions, functionNames } from './build-functions';
 import { createLocalHost } from './local-cloud/host';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
@@ -158,59 +158,31 @@ export const USAGE = `usage: npm start [-- --port <port>] [--data-dir <dir>] [--
   --quiet           no request log (default: QUIET=1)
   --help            this text`;
 
-/** A bad command line or variable: printed with the usage, exit code 2. */
-class UsageError extends Error {}
-
 /** The app's options from the command line, then PORT, DATA_DIR and QUIET; `help` for --help. */
 export function parseStartArgs(
   argv: string[],
   env: NodeJS.ProcessEnv,
 ): { help: true } | (AppOptions & { help: false }) {
-  let values: { port?: string; 'data-dir'?: string; quiet?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        'data-dir': { type: 'string' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const values = parseOptions(argv, {
+    port: { type: 'string' },
+    'data-dir': { type: 'string' },
+    quiet: { type: 'boolean' },
+  });
   if (values.help) return { help: true };
-  const [portText, portSource] =
-    values.port !== undefined ? [values.port, '--port'] : [env.PORT ?? String(DEFAULT_PORT), 'PORT'];
-  if (!/^\d+$/.test(portText) || Number(portText) > 65535)
-    throw new UsageError(`${portSource} must be a port number, not ${JSON.stringify(portText)}`);
+  const port = portFrom(values.port, 'PORT', env, DEFAULT_PORT);
   if (values['data-dir'] !== undefined && !values['data-dir'].trim())
     throw new UsageError('--data-dir must name a folder');
   return {
     help: false,
-    port: Number(portText),
+    port,
     dataDir: values['data-dir'] ?? (env.DATA_DIR || undefined),
     quiet: values.quiet ?? env.QUIET === '1',
   };
 }
 
 async function main(argv: string[]): Promise<void> {
-  let args: ReturnType<typeof parseStartArgs>;
-  try {
-    args = parseStartArgs(argv, process.env);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    console.error(`start: ${error.message}\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return;
-  }
+  const args = commandLine('start', USAGE, () => parseStartArgs(argv, process.env));
+  if (!args) return;
   const { help: _help, ...options } = args;
   const app = await startApp(options);
   console.log(

@@ -4,6 +4,7 @@
  * in a readable state, and files that do not outlive their purpose.
  */
 import { SHARED_READ_MS } from '../../server/app/get-result';
+import type { RequestingRecord } from '../../server/store/types';
 import { JPEG_FIXTURE } from '../../tools/sandbox';
 import { completeFlow } from '../support/component-driver';
 import { startHarness, type Harness } from '../support/harness';
@@ -16,6 +17,19 @@ let h: Harness;
 
 afterEach(async () => {
   await h.close();
+});
+
+/** A token request a stopped function left behind a minute ago (older than getBizToken's time-out). */
+const leftRequesting = (bizNo: string): RequestingRecord => ({
+  _id: bizNo,
+  openid: 'o-user-1',
+  bizNo,
+  mode: 'idcard',
+  provider: 'fidlite',
+  status: 'requesting',
+  attempt: 1,
+  requestedAt: Date.now() - 60_000,
+  createdAt: Date.now() - 60_000,
 });
 
 const tokenCalls = () => h.upstream.calls('/lite/v1/get_biz_token').length;
@@ -173,34 +187,14 @@ describe('every record ends in a state a person can read', () => {
   });
 
   it('a token request left "requesting" by a stopped function is failed after the time-out, and a retry works', async () => {
-    await h.putRecord({
-      _id: 'order-stuck',
-      openid: 'o-user-1',
-      bizNo: 'order-stuck',
-      mode: 'idcard',
-      provider: 'fidlite',
-      status: 'requesting',
-      attempt: 1,
-      requestedAt: Date.now() - 60_000,
-      createdAt: Date.now() - 60_000,
-    });
+    await h.putRecord(leftRequesting('order-stuck'));
     const retried = await h.call<Answer>('getBizToken', { ...ID, bizNo: 'order-stuck' });
     expect(retried).toMatchObject({ ok: true, bizNo: 'order-stuck' });
     expect(await h.store().getById('order-stuck')).toMatchObject({ status: 'issued', attempt: 2 });
   });
 
   it('a stale "requesting" record is shown as failed in "my verifications"', async () => {
-    await h.putRecord({
-      _id: 'order-stale',
-      openid: 'o-user-1',
-      bizNo: 'order-stale',
-      mode: 'idcard',
-      provider: 'fidlite',
-      status: 'requesting',
-      attempt: 1,
-      requestedAt: Date.now() - 60_000,
-      createdAt: Date.now() - 60_000,
-    });
+    await h.putRecord(leftRequesting('order-stale'));
     const listed = await h.call<Answer>('listVerifications', {});
     expect(listed.items[0]).toMatchObject({
       bizNo: 'order-stale',

@@ -13,6 +13,7 @@ import { describeHit, redactSecrets, scanFiles } from '../deliver/secret-scan';
 import { CloudBaseEnvironment } from './cloudbase';
 import { describeChange, planDeployment, type Change, type CurrentState, type DesiredFunction } from './plan';
 import { checkConfiguration, credentialsFrom, functionVariables, operatorEnv, readDotEnv } from './variables';
+import { UsageError } from '../cli';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -40,8 +41,6 @@ export interface DeployDeps {
   build?: () => Promise<unknown>;
   now?: () => number;
 }
-
-class UsageError extends Error {}
 
 /** The files uploaded for a function: its folder without node_modules. */
 function filesOf(dir: string): string[] {
