@@ -90,6 +90,21 @@ describe('arguments', () => {
     expect(r.ci.calls).toEqual([]);
   });
 
+  it('names everything an upload lacks in one run (appid, key, environment, vendor package)', async () => {
+    const r = await run(['upload'], { root: project(), env: { MP_ROBOT: '0' } });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('5 things to fix first');
+    for (const missing of [
+      'MP_APPID',
+      'MP_ROBOT',
+      'MP_PRIVATE_KEY',
+      'set TCB_ENV',
+      'holds the sandbox stand-in',
+    ])
+      expect(r.err).toContain(missing);
+    expect(r.ci.calls).toEqual([]);
+  });
+
   it('refuses an environment id that is not one', async () => {
     const r = await run(['upload', '--env', "prod'; evil()"], { root: project({ vendor: true }) });
     expect(r.code).toBe(2);

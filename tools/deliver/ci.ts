@@ -233,6 +233,53 @@ function progress(out: (line: string) => void): (task: ProgressTask) => void {
   };
 }
 
+/** Why the package cannot go out while the sandbox stand-in occupies the vendor slot; undefined when it can. */
+function standInProblem(args: Args, root: string, config: ProjectConfig): string | undefined {
+  if (!hasSandboxStandIn(root, config) || (args.command === 'preview' && args.allowSandbox)) return undefined;
+  const how =
+    args.command === 'preview'
+      ? 'pass --allow-sandbox to preview it anyway'
+      : `install Megvii's package there first (see ${config.miniprogramRoot}/${VENDOR_SLOT}/README.md)`;
+  return `${config.miniprogramRoot}/${VENDOR_SLOT} holds the sandbox stand-in; ${how}`;
+}
+
+/**
+ * Every setting an upload or preview needs, checked before anything runs: all that is missing or wrong is named in
+ * one error (exit 2; exit 1 when only the stand-in is in the way), so one run tells the operator everything to fix.
+ */
+function checkSettings(
+  args: Args,
+  env: NodeJS.ProcessEnv,
+  root: string,
+  config: ProjectConfig,
+): { appid: string; robot: number; cloudEnv: string | undefined } {
+  const problems: string[] = [];
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof DeliverError)) throw error;
+      problems.push(error.message);
+      return undefined;
+    }
+  };
+  const appid = attempt(() => required(env, 'MP_APPID'));
+  const robot = attempt(() => robotFromEnv(env));
+  attempt(() => privateKeyFromEnv(env));
+  const cloudEnv = attempt(() => cloudEnvOf(args, env));
+  const settingsWrong = problems.length > 0;
+  const standIn = standInProblem(args, root, config);
+  if (standIn) problems.push(standIn);
+  if (problems.length || appid === undefined || robot === undefined)
+    throw new DeliverError(
+      problems.length === 1
+        ? (problems[0] ?? '')
+        : `${problems.length} things to fix first:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      settingsWrong ? 2 : 1,
+    );
+  return { appid, robot, cloudEnv };
+}
+
 function checkPackage(
   root: string,
   config: ProjectConfig,
@@ -240,21 +287,10 @@ function checkPackage(
   args: Args,
   out: (l: string) => void,
 ): void {
-  if (hasSandboxStandIn(root, config)) {
-    if (!args.allowSandbox) {
-      const how =
-        args.command === 'preview'
-          ? 'pass --allow-sandbox to preview it anyway'
-          : `install Megvii's package there first (see ${config.miniprogramRoot}/${VENDOR_SLOT}/README.md)`;
-      throw new DeliverError(
-        `${config.miniprogramRoot}/${VENDOR_SLOT} holds the sandbox stand-in; ${how}`,
-        1,
-      );
-    }
+  if (hasSandboxStandIn(root, config))
     out(
       `note: previewing with the sandbox stand-in in ${config.miniprogramRoot}/${VENDOR_SLOT} (--allow-sandbox)`,
     );
-  }
   const hits = scanMiniprogram(root, env, config);
   if (hits.length) {
     throw new DeliverError(
@@ -284,10 +320,7 @@ async function run(args: Args, deps: DeliverDeps): Promise<void> {
   const root = resolve(deps.root ?? join(__dirname, '..', '..'));
   const out = deps.out ?? ((line: string) => console.log(line));
   const config = readProjectConfig(root);
-  const appid = required(env, 'MP_APPID');
-  const robot = robotFromEnv(env);
-  privateKeyFromEnv(env);
-  const cloudEnv = cloudEnvOf(args, env);
+  const { appid, robot, cloudEnv } = checkSettings(args, env, root, config);
   out(
     cloudEnv
       ? `cloud environment: ${cloudEnv}`
