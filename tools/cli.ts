@@ -1,4 +1,5 @@
 /** What every command-line tool here shares: usage errors (exit 2), --help (exit 0) and port arguments. */
+import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A bad command line or variable: printed with the usage, exit code 2. */
@@ -53,3 +54,12 @@ export function commandLine<A extends { help: boolean }>(
   }
   return args as A & { help: false };
 }
+
+/** The folder `npm start` and the records CLI keep local data in: `--data-dir`, else DATA_DIR, else `.data`. */
+export function dataDirFrom(option: string | undefined, env: NodeJS.ProcessEnv): string {
+  if (option !== undefined && !option.trim()) throw new UsageError('--data-dir must name a folder');
+  return resolve(option ?? (env.DATA_DIR?.trim() || join(__dirname, '..', '.data')));
+}
+
+/** Where the CloudBase stand-in keeps its data inside the data folder. */
+export const standInDataDir = (dataDir: string): string => join(dataDir, 'cloudbase');

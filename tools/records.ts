@@ -1,11 +1,12 @@
 /**
  * `npm run records -- list | show <bizNo | reference> | export [--since <date>] | purge --before <date> [--yes]`: the
  * operators' view of verification records, through wx-server-sdk: in CloudBase (TCB_ENV, TCB_SECRET_ID,
- * TCB_SECRET_KEY) or in the CloudBase stand-in data of `npm start` (CLOUDBASE_DATA_DIR, default .data/cloudbase).
+ * TCB_SECRET_KEY) or in the CloudBase stand-in data of `npm start` (`--data-dir`, else DATA_DIR, else .data, as
+ * `npm start` reads them).
  * Prints masked fields only; openids are shown hashed; tokens and provider handles are never printed.
  */
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deleteCreatedBefore } from '../server/app/records';
 import { maskIdNumber, maskName } from '../server/mask';
@@ -22,19 +23,15 @@ import {
 } from './cloudbase';
 import { PROJECT_COLLECTIONS } from './local-cloud';
 import { markdownTable } from './text-table';
-import { UsageError } from './cli';
+import { UsageError, dataDirFrom, standInDataDir } from './cli';
 
-const ROOT = resolve(__dirname, '..');
-
-/** Where `npm start` keeps its CloudBase stand-in data. */
-export const LOCAL_CLOUDBASE_DIR = join(ROOT, '.data', 'cloudbase');
-
-export const USAGE = `usage: npm run records -- <command> [--json]
+export const USAGE = `usage: npm run records -- <command> [--json] [--data-dir <dir>]
   list [--limit <1..1000>]          newest records (default 20)
   show <bizNo | reference>          one record, by its bizNo or the 8-character support reference
                                     (客服查询编号, the bizNo's last 8 characters) the result page shows
   export [--since <ISO date>]       every record created since the date, as JSON lines
   purge --before <ISO date> [--yes] delete records created before the date, and their stored images
+  --data-dir <dir>                  npm start's data folder when TCB_ENV is not set (default DATA_DIR, else .data)
   --help                            this text`;
 
 /** What the CLI works on: a store and the storage that holds evidence images. */
@@ -67,10 +64,10 @@ function connectSdk(config: { env: string; secretId: string; secretKey: string }
 }
 
 /**
- * Opens CloudBase when TCB_ENV is set; otherwise the stand-in data of `npm start` (CLOUDBASE_DATA_DIR): through
- * the running stand-in when `npm start` is up, else through one started here over the folder.
+ * Opens CloudBase when TCB_ENV is set; otherwise the stand-in data of `npm start` in `dataDir`: through the running
+ * stand-in when `npm start` is up, else through one started here over the folder.
  */
-export async function openBackend(env: NodeJS.ProcessEnv): Promise<RecordsBackend> {
+export async function openBackend(env: NodeJS.ProcessEnv, dataDir: string): Promise<RecordsBackend> {
   if (env.TCB_ENV?.trim() || env.TCB_SECRET_ID?.trim() || env.TCB_SECRET_KEY?.trim()) {
     const config = {
       env: requiredVar(env, 'TCB_ENV'),
@@ -85,16 +82,18 @@ export async function openBackend(env: NodeJS.ProcessEnv): Promise<RecordsBacken
       close: async () => undefined,
     };
   }
-  const dataDir = resolve(env.CLOUDBASE_DATA_DIR?.trim() || LOCAL_CLOUDBASE_DIR);
-  const running = runningStandIn(dataDir);
-  const standIn = running ? undefined : await startCloudBase({ dataDir, collections: PROJECT_COLLECTIONS });
+  const standInDir = standInDataDir(dataDir);
+  const running = runningStandIn(standInDir);
+  const standIn = running
+    ? undefined
+    : await startCloudBase({ dataDir: standInDir, collections: PROJECT_COLLECTIONS });
   // The stand-in is reached the way a function reaches CloudBase: through the variables the cloud sets.
   Object.assign(process.env, cloudEnvironment({ url: running?.url ?? standIn?.url ?? '' }));
   const sdk = connectSdk({ env: DEFAULT_ENV_ID, secretId: DEFAULT_SECRET_ID, secretKey: DEFAULT_SECRET_KEY });
   return {
     store: openStore(sdk.database()),
     deleteFile: async (options) => sdk.deleteFile(options),
-    describe: `${dataDir}${running ? ` (npm start, process ${running.pid})` : ''}`,
+    describe: `${standInDir}${running ? ` (npm start, process ${running.pid})` : ''}`,
     close: async () => standIn?.close(),
   };
 }
@@ -190,6 +189,8 @@ interface Parsed {
   bizNo?: string;
   since?: number;
   before?: number;
+  /** `npm start`'s data folder, for the stand-in. */
+  dataDir?: string;
 }
 
 const OPTIONS = {
@@ -199,13 +200,14 @@ const OPTIONS = {
   limit: { type: 'string' },
   since: { type: 'string' },
   before: { type: 'string' },
+  'data-dir': { type: 'string' },
 } as const;
 
 const TAKES: Record<(typeof COMMANDS)[number], readonly string[]> = {
-  list: ['json', 'limit'],
-  show: ['json'],
-  export: ['json', 'since'],
-  purge: ['json', 'before', 'yes'],
+  list: ['json', 'limit', 'data-dir'],
+  show: ['json', 'data-dir'],
+  export: ['json', 'since', 'data-dir'],
+  purge: ['json', 'before', 'yes', 'data-dir'],
 };
 
 /** Parses the command line (`--help` anywhere asks for the usage); throws a usage error naming the problem. */
@@ -233,7 +235,10 @@ export function parseRecordsArgs(argv: string[]): Parsed | { command: 'help' } {
     else if (token.name === 'yes') parsed.yes = true;
     else if (token.name === 'since') parsed.since = parseDate('--since', token.value);
     else if (token.name === 'before') parsed.before = parseDate('--before', token.value);
-    else if (token.name === 'limit') {
+    else if (token.name === 'data-dir') {
+      if (!token.value?.trim()) throw new UsageError('--data-dir must name a folder');
+      parsed.dataDir = token.value;
+    } else if (token.name === 'limit') {
       parsed.limit = Number(token.value);
       if (!token.value || !/^\d+$/.test(token.value) || parsed.limit < 1 || parsed.limit > 1000)
         throw new UsageError('--limit needs a whole number from 1 to 1000');
@@ -241,8 +246,9 @@ export function parseRecordsArgs(argv: string[]): Parsed | { command: 'help' } {
   }
   const operands = positional.slice(1);
   if (command === 'show') {
-    if (operands.length !== 1) throw new UsageError('show needs exactly one bizNo or support reference');
-    parsed.bizNo = operands[0];
+    if (operands.length !== 1 || !operands[0]?.trim())
+      throw new UsageError('show needs exactly one bizNo or support reference');
+    parsed.bizNo = operands[0].trim();
   } else if (operands.length) throw new UsageError(`${command} takes no ${operands[0]}`);
   if (command === 'purge' && parsed.before === undefined)
     throw new UsageError('purge needs --before <ISO date>');
@@ -338,6 +344,10 @@ async function execute(args: Parsed, backend: RecordsBackend, out: (line: string
       const when = new Date(before).toISOString();
       if (!args.yes) {
         const count = (await store.listCreatedBefore(before, 1000)).length;
+        if (count === 0) {
+          out(`no records created before ${when}; nothing to delete`);
+          return 0;
+        }
         out(
           `would delete ${count === 1000 ? 'at least 1000' : count} record(s) created before ${when}; add --yes to delete`,
         );
@@ -370,7 +380,8 @@ export async function records(argv: string[], deps: RecordsDeps = {}): Promise<n
       out(USAGE);
       return 0;
     }
-    const backend = await openBackend(deps.env ?? process.env);
+    const env = deps.env ?? process.env;
+    const backend = await openBackend(env, dataDirFrom(args.dataDir, env));
     try {
       return await execute(args, backend, out);
     } finally {

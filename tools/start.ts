@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { UsageError, commandLine, parseOptions, portFrom } from './cli';
+import { commandLine, dataDirFrom, parseOptions, portFrom, standInDataDir } from './cli';
 import { buildFunctions, functionNames } from './build-functions';
 import { createLocalHost } from './local-cloud/host';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
@@ -86,13 +86,13 @@ function proxy(target: string, req: http.IncomingMessage, res: http.ServerRespon
 /** Starts the sandbox, the local cloud host and the preview on one port. */
 export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   await ensureFunctionsBuilt();
-  const dataDir = resolve(options.dataDir ?? join(ROOT, '.data'));
+  const dataDir = options.dataDir ?? dataDirFrom(undefined, {});
   mkdirSync(dataDir, { recursive: true });
   const log = options.quiet ? () => undefined : (line: string) => console.log(`[local] ${line}`);
   const sandbox = await startSandbox({ port: 0, appcode: LOCAL_APPCODE, quiet: true });
   // The functions' configuration refers to the app's own URL, known once the server listens.
   const env: Record<string, string> = {};
-  const cloud = await startLocalCloud({ dataDir: join(dataDir, 'cloudbase'), env: () => env });
+  const cloud = await startLocalCloud({ dataDir: standInDataDir(dataDir), env: () => env });
   const host = createLocalHost({ cloud, log });
   const preview = createPreviewHandler();
 
@@ -154,8 +154,9 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
 
 export const USAGE = `usage: npm start [-- --port <port>] [--data-dir <dir>] [--quiet]
   --port <port>     port on 127.0.0.1, 0 picks a free one (default PORT, else ${DEFAULT_PORT})
-  --data-dir <dir>  where the CloudBase stand-in keeps its data, under cloudbase/ (default DATA_DIR, else .data)
-  --quiet           no request log (default: QUIET=1)
+  --data-dir <dir>  where the CloudBase stand-in keeps its data, under cloudbase/ (default DATA_DIR, else .data);
+                    npm run records -- --data-dir <dir> reads the same data
+  --quiet           no request log (QUIET=1 does the same; without either, requests are logged)
   --help            this text`;
 
 /** The app's options from the command line, then PORT, DATA_DIR and QUIET; `help` for --help. */
@@ -170,12 +171,10 @@ export function parseStartArgs(
   });
   if (values.help) return { help: true };
   const port = portFrom(values.port, 'PORT', env, DEFAULT_PORT);
-  if (values['data-dir'] !== undefined && !values['data-dir'].trim())
-    throw new UsageError('--data-dir must name a folder');
   return {
     help: false,
     port,
-    dataDir: values['data-dir'] ?? (env.DATA_DIR || undefined),
+    dataDir: dataDirFrom(values['data-dir'], env),
     quiet: values.quiet ?? env.QUIET === '1',
   };
 }
@@ -186,7 +185,7 @@ async function main(argv: string[]): Promise<void> {
   const { help: _help, ...options } = args;
   const app = await startApp(options);
   console.log(
-    `${BANNER} inside (not the real FaceID); CloudBase stand-in data in ${join(app.dataDir, 'cloudbase')}`,
+    `${BANNER} inside (not the real FaceID); CloudBase stand-in data in ${standInDataDir(app.dataDir)}`,
   );
   console.log(`Open ${app.url}`);
   let stopping = false;

@@ -99,13 +99,16 @@ const backends: Backend[] = [
     async setup() {
       const dir = mkdtempSync(join(tmpdir(), 'records-'));
       cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-      const standIn = await startCloudBase({ dataDir: dir, collections: PROJECT_COLLECTIONS });
+      const standIn = await startCloudBase({
+        dataDir: join(dir, 'cloudbase'),
+        collections: PROJECT_COLLECTIONS,
+      });
       const files = await seedThroughSdk(standIn);
       await standIn.close();
-      const onDisk = (id: string) => join(dir, 'storage', id.replace(/^cloud:\/\/[^/]+\//, ''));
+      const onDisk = (id: string) => join(dir, 'cloudbase', 'storage', id.replace(/^cloud:\/\/[^/]+\//, ''));
       expect(files.every((id) => existsSync(onDisk(id)))).toBe(true);
       return {
-        deps: { env: { CLOUDBASE_DATA_DIR: dir } },
+        deps: { env: { DATA_DIR: dir } },
         deletedFiles: () => files.filter((id) => !existsSync(onDisk(id))),
         files,
       };
@@ -115,12 +118,15 @@ const backends: Backend[] = [
     name: 'the stand-in of a running npm start',
     async setup() {
       const dir = mkdtempSync(join(tmpdir(), 'records-'));
-      const standIn = await startCloudBase({ dataDir: dir, collections: PROJECT_COLLECTIONS });
+      const standIn = await startCloudBase({
+        dataDir: join(dir, 'cloudbase'),
+        collections: PROJECT_COLLECTIONS,
+      });
       cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
       cleanup.push(() => standIn.close());
       const files = await seedThroughSdk(standIn);
       return {
-        deps: { env: { CLOUDBASE_DATA_DIR: dir } },
+        deps: { env: { DATA_DIR: dir } },
         deletedFiles: () => files.filter((id) => standIn.readFile(id) === undefined),
         files,
       };
@@ -300,11 +306,16 @@ describe('show by the support reference the result page shows (客服查询编�
     'order-west-00000042',
   ];
   let deps: RecordsDeps;
+  let dataDir: string;
+  const withDir = (argv: string[]): string[] => [...argv, '--data-dir', dataDir];
 
   beforeEach(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'records-ref-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const standIn = await startCloudBase({ dataDir: dir, collections: PROJECT_COLLECTIONS });
+    const standIn = await startCloudBase({
+      dataDir: join(dir, 'cloudbase'),
+      collections: PROJECT_COLLECTIONS,
+    });
     cleanup.push(() => standIn.close());
     const { sdk, restore } = useSdkInThisProcess(standIn.sdkEnvironment());
     try {
@@ -316,12 +327,13 @@ describe('show by the support reference the result page shows (客服查询编�
     } finally {
       restore();
     }
-    deps = { env: { CLOUDBASE_DATA_DIR: dir } };
+    deps = { env: {} };
+    dataDir = dir;
   });
 
   it('finds the record by the reference a person reads out, in either letter case', async () => {
     for (const reference of ['e5f60718', 'E5F60718']) {
-      const r = await run(['show', reference, '--json'], deps);
+      const r = await run(withDir(['show', reference, '--json']), deps);
       expect(r.code).toBe(0);
       expect(JSON.parse(r.out)).toMatchObject({ bizNo: BIZ_NOS[0], ref: 'e5f60718', maskedName: '张**' });
       expectNothingSecret(r.out);
@@ -329,21 +341,34 @@ describe('show by the support reference the result page shows (客服查询编�
   });
 
   it('still finds a record by its full bizNo', async () => {
-    const r = await run(['show', BIZ_NOS[1]], deps);
+    const r = await run(withDir(['show', BIZ_NOS[1]]), deps);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/\| ref +\| deadbeef +\|/);
   });
 
   it('lists every record a shared reference matches and exits 1, asking for the full bizNo', async () => {
-    const r = await run(['show', '00000042'], deps);
+    const r = await run(withDir(['show', '00000042']), deps);
     expect(r.code).toBe(1);
     expect(r.out).toContain(BIZ_NOS[2]);
     expect(r.out).toContain(BIZ_NOS[3]);
     expect(r.out).toContain('2 records end with 00000042; show one by its bizNo');
   });
 
+  it('trims the reference an operator pastes with spaces', async () => {
+    const r = await run(withDir(['show', '  e5f60718 ', '--json']), deps);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ bizNo: BIZ_NOS[0] });
+  });
+
+  it('purges nothing and exits 0 when no record is that old, without asking for --yes', async () => {
+    const r = await run(withDir(['purge', '--before', '2000-01-01']), deps);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('nothing to delete');
+    expect(r.out).not.toContain('--yes');
+  });
+
   it('answers exit 1 for a reference no record has', async () => {
-    const r = await run(['show', '12345678'], deps);
+    const r = await run(withDir(['show', '12345678']), deps);
     expect(r.code).toBe(1);
     expect(r.out).toContain('no record 12345678');
   });

@@ -70,7 +70,11 @@ describe('options and the variables they stand for', () => {
       dataDir: '/tmp/x',
       quiet: false,
     });
-    expect(parseStartArgs([], {})).toMatchObject({ port: 8780, dataDir: undefined, quiet: false });
+    expect(parseStartArgs([], {})).toMatchObject({
+      port: 8780,
+      dataDir: join(__dirname, '..', '..', '.data'),
+      quiet: false,
+    });
     expect(() => parseStartArgs([], { PORT: 'eighty' })).toThrow('PORT must be a port number, not "eighty"');
   });
 
