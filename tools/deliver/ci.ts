@@ -284,7 +284,6 @@ function checkPackage(
   root: string,
   config: ProjectConfig,
   env: NodeJS.ProcessEnv,
-  args: Args,
   out: (l: string) => void,
 ): void {
   if (hasSandboxStandIn(root, config))
@@ -328,7 +327,7 @@ async function run(args: Args, deps: DeliverDeps): Promise<void> {
   );
 
   await withCloudEnv(join(root, config.miniprogramRoot, CLOUD_ENV_MODULE), cloudEnv, async () => {
-    checkPackage(root, config, env, args, out);
+    checkPackage(root, config, env, out);
     await (deps.compile ?? compileOffline(out))(root);
     await withPrivateKey(env, async (privateKeyPath) => {
       const ci = deps.ci ?? loadCi();

@@ -106,10 +106,19 @@ export async function deploy(argv: string[], deps: DeployDeps = {}): Promise<num
     env = operatorEnv(deps.env ?? process.env, readDotEnv(resolve(root, args.envFile)));
     const manifest = readManifest(join(root, 'cloudbaserc.json'));
     const credentials = credentialsFrom(env, envIdVariable(manifest));
-    if ('missing' in credentials) {
-      err(
-        `deploy: set ${credentials.missing.join(', ')} (in the environment or ${args.envFile}); nothing was changed`,
-      );
+    const routed = manifest.functions.find((fn) => fn.path);
+    const needsNotifyUrl = manifest.functions.some((fn) => 'FACEID_NOTIFY_URL' in fn.envVariables);
+    const notifyFromRoute = !env.FACEID_NOTIFY_URL && needsNotifyUrl && routed !== undefined;
+    // Everything that can be checked offline is checked before any network call, and named at once.
+    const offline = checkConfiguration(
+      manifest,
+      notifyFromRoute ? { ...env, FACEID_NOTIFY_URL: `https://http-access.invalid${routed.path}` } : env,
+    );
+    const missing = [...('missing' in credentials ? credentials.missing : []), ...offline.missing];
+    if (missing.length || offline.invalid.length || 'missing' in credentials) {
+      if (missing.length) err(`deploy: set ${missing.join(', ')} (in the environment or ${args.envFile})`);
+      for (const line of offline.invalid) err(`deploy: ${line}`);
+      err('deploy: nothing was changed');
       return 2;
     }
     const functionRoot = resolve(root, manifest.functionRoot);
@@ -130,9 +139,7 @@ export async function deploy(argv: string[], deps: DeployDeps = {}): Promise<num
     const target: DeployTarget = new CloudBaseEnvironment(credentials, functionRoot);
     const current = await target.readState(manifest);
 
-    const routed = manifest.functions.find((fn) => fn.path);
-    const needsNotifyUrl = manifest.functions.some((fn) => 'FACEID_NOTIFY_URL' in fn.envVariables);
-    if (!env.FACEID_NOTIFY_URL && needsNotifyUrl && routed && current.access.domain) {
+    if (notifyFromRoute && current.access.domain) {
       env.FACEID_NOTIFY_URL = `https://${current.access.domain}${routed.path}`;
       progress(`FACEID_NOTIFY_URL = ${env.FACEID_NOTIFY_URL} (the HTTP access route of ${routed.name})`);
     }
