@@ -1,8 +1,11 @@
 import type { Page } from 'playwright-core';
 import {
+  VALID_ID,
+  VALID_NAME,
   chooseOutcome,
   consent,
   describeE2E,
+  exitStandIn,
   screenProblems,
   see,
   sendSandboxVideo,
@@ -11,8 +14,6 @@ import {
   title,
   type,
   useSuite,
-  VALID_ID,
-  VALID_NAME,
 } from './support';
 
 const NO_PROBLEMS = { contrast: [], smallTargets: [], clipped: [], overflowX: false };
@@ -168,10 +169,7 @@ describeE2E('the preview as a person meets it', () => {
       await start.tap();
       await see(page, 'SANDBOX / 沙箱');
       await expectUsable(page, 'stand-in, largest font');
-      const exit = page.getByRole('button', { name: '退出验证' });
-      await exit.scrollIntoViewIfNeeded();
-      await page.clock.fastForward(500);
-      await exit.tap();
+      await exitStandIn(page);
       await see(page, /^(您已退出验证|验证没有开始)$/);
       await expectUsable(page, 'result, largest font');
       await open('#/pages/records/records', '认证方式：填写身份证信息');

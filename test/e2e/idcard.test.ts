@@ -1,19 +1,20 @@
 import {
+  VALID_ID,
+  VALID_NAME,
   advanceSandboxClock,
-  slowNextToken,
   chooseOutcome,
   consent,
   describeE2E,
+  exitStandIn,
   see,
   sendSandboxVideo,
+  slowNextToken,
   startStandIn,
   tap,
   text,
   title,
   type,
   useSuite,
-  VALID_ID,
-  VALID_NAME,
 } from './support';
 import type { Page } from 'playwright-core';
 
@@ -66,7 +67,7 @@ describeE2E('ID-card mode in the browser preview', () => {
     await enterIdentity(page);
     await startStandIn(page);
     await see(page, '请录制视频并读出数字');
-    await tap(page, '退出验证');
+    await exitStandIn(page);
     await see(page, '您已退出验证');
     await see(page, '验证没有完成，您的信息没有被核验。需要时可以重新开始。');
     await tap(page, '重新开始');

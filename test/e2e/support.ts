@@ -101,6 +101,16 @@ export async function tap(page: Page, value: string | RegExp): Promise<void> {
   await text(page, value).tap();
 }
 
+/** Leaves the stand-in's flow: 退出验证, then 退出 in the question it asks, as Megvii's component does. */
+export async function exitStandIn(page: Page): Promise<void> {
+  const exit = page.getByRole('button', { name: '退出验证' });
+  await exit.scrollIntoViewIfNeeded();
+  await page.clock.fastForward(500);
+  await exit.tap();
+  await see(page, '确定退出验证吗？');
+  await page.getByRole('dialog').getByRole('button', { name: '退出', exact: true }).tap();
+}
+
 /** The navigation bar title. */
 export async function title(page: Page): Promise<string> {
   return (await page.locator('#nav-title').textContent()) ?? '';

@@ -4,6 +4,7 @@ import {
   enabled,
   httpRequest,
   load,
+  modalAnswers,
   mount,
   recorded,
   storage,
@@ -46,6 +47,12 @@ function start(token: string): Started {
     trigger(name, detail);
   };
   return { component, finishes };
+}
+
+/** Taps 退出验证 and confirms it in the dialog that follows. */
+function confirmExit(c: Mounted): void {
+  modalAnswers.push(true);
+  tap(c, '#exit');
 }
 
 async function agreeAndStart(c: Mounted): Promise<void> {
@@ -185,13 +192,70 @@ describe('FaceID stand-in against the sandbox', () => {
     const { component: c, finishes } = start(token);
     await agreeAndStart(c);
     await until(() => c.data.step === 'video', 3000, 'video step');
-    tap(c, '#exit');
+    confirmExit(c);
     await until(() => finishes.length > 0, 3000, 'onFinish');
     expect(finishes).toEqual([{ token, status: 'complete' }]);
     expect(recorded.requests.map((r) => new URL(r.url).pathname)).toContain('/lite/v1/cancel');
     for (const key of VENDOR_KEYS) expect(storage.has(key)).toBe(false);
     expect(await sandboxResult(token)).toMatchObject({ result_code: '6000', result_message: 'USER_CANCEL' });
     expect(c.querySelector('#exit')).toBeUndefined();
+  });
+});
+
+describe('FaceID stand-in: 退出验证 asks first, as the vendor component does', () => {
+  test('choosing 继续验证 in the dialog keeps the flow where it was and tells FaceID nothing', async () => {
+    const token = await issueToken(sandbox().url, 'idcard');
+    const { component: c, finishes } = start(token);
+    await agreeAndStart(c);
+    await until(() => c.data.step === 'video', 3000, 'video step');
+    const modals = recorded.modals.length;
+    modalAnswers.push(false);
+    tap(c, '#exit');
+    await until(() => recorded.modals.length > modals, 1000, 'the question');
+    expect(recorded.modals.at(-1)).toMatchObject({ title: '确定退出验证吗？', confirmText: '退出' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(c.data.step).toBe('video');
+    expect(finishes).toEqual([]);
+    expect(recorded.requests.filter((r) => r.url.includes('/cancel'))).toEqual([]);
+    confirmExit(c);
+    await until(() => finishes.length > 0, 3000, 'onFinish');
+    expect(finishes).toEqual([{ token, status: 'complete' }]);
+  });
+});
+
+describe('FaceID stand-in: what the person types and records is checked as FaceID checks it', () => {
+  test('a recognised ID number edited to "abc" is refused in words before anything is sent', async () => {
+    const token = await issueToken(sandbox().url, 'ocr');
+    const { component: c } = start(token);
+    await agreeAndStart(c);
+    await until(() => c.data.step === 'ocr', 3000, 'OCR step');
+    tap(c, '#sandbox-idcard');
+    await until(() => c.data.side === 1 && !c.data.busy, 3000, 'back side');
+    tap(c, '#sandbox-idcard');
+    await until(() => c.data.step === 'ocr-confirm' && !c.data.busy, 3000, 'confirm step');
+    c.instance.setData({ 'ocr.idcard_number': 'ABC' });
+    tap(c, '#confirm-ocr');
+    await until(() => text(c, '#message'), 1000, 'message');
+    expect(text(c, '#message')).toBe('请填写 18 位身份证号，最后一位可以是数字或 X');
+    expect(recorded.requests.filter((r) => r.url.includes('/ocridcard_confirm'))).toEqual([]);
+    expect(c.data.step).toBe('ocr-confirm');
+  });
+
+  test('a video FaceID refuses (not a recording) asks for a new recording, in words', async () => {
+    const token = await issueToken(sandbox().url, 'idcard');
+    const { component: c, finishes } = start(token);
+    await agreeAndStart(c);
+    await httpRequest(
+      'POST',
+      `${sandbox().url}/__sandbox/faults`,
+      { 'content-type': 'application/json' },
+      Buffer.from(JSON.stringify({ path: '/lite/v1/video_verify', kind: 'status', status: 400, times: 1 })),
+    );
+    await recordAfterCountdown(c);
+    await until(() => text(c, '#message'), 3000, 'message');
+    expect(text(c, '#message')).toBe('没有录到可用的视频，请点击“开始录制”重新录制');
+    expect(c.data.step).toBe('video');
+    expect(finishes).toEqual([]);
   });
 });
 
@@ -221,7 +285,7 @@ describe('FaceID stand-in: what the person sees', () => {
     expect(finishes).toHaveLength(0);
     expect(text(c, '#record-hint')).toContain('准备好后点击“开始录制”');
     expect(enabled(c, '#record')).toBe(true);
-    tap(c, '#exit');
+    confirmExit(c);
     await until(() => finishes.length > 0, 3000, 'exit');
   }, 15000);
 
@@ -263,7 +327,7 @@ describe('FaceID stand-in: leaving at any step tells FaceID', () => {
       tap(c, '#sandbox-idcard');
     }
     await until(() => c.data.step === step && !c.data.busy, 3000, `${step} step`);
-    tap(c, '#exit');
+    confirmExit(c);
     await until(() => finishes.length > 0, 3000, 'onFinish');
     expect(finishes).toEqual([{ token, status: 'complete' }]);
     expect(cancels().map((r) => r.fields)).toEqual([{ biz_token: token }]);
@@ -289,7 +353,7 @@ describe("FaceID stand-in: one completion handler for the whole app, as Megvii's
     await agreeAndStart(older.component);
     await until(() => older.component.data.step === 'video', 3000, 'video step');
     const newer = start(newToken);
-    tap(older.component, '#exit');
+    confirmExit(older.component);
     await until(() => newer.finishes.length > 0, 3000, 'delivered to the newest');
     expect(newer.finishes).toEqual([{ token: oldToken, status: 'complete' }]);
     expect(older.finishes).toEqual([]);

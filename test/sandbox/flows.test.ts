@@ -276,9 +276,51 @@ describe('the component flow end to end', () => {
     noVideo.append('biz_token', idcard);
     const missingVideo = await fetch(`${sb.url}/lite/v1/video_verify`, { method: 'POST', body: noVideo });
     expect(((await missingVideo.json()) as Json).error).toBe('MISSING_ARGUMENTS:video');
+    expectError(
+      await component.video(sb, idcard, undefined, Buffer.from('a text file, not a recording')),
+      400,
+      'BAD_ARGUMENTS:video',
+    );
     expectError(await component.video(sb, idcard, 'NOT_A_RESULT'), 400, 'BAD_ARGUMENTS:sandbox_outcome');
     expectError(await component.video(sb, idcard, 'LIVING_NOT_START'), 400, 'BAD_ARGUMENTS:sandbox_outcome');
     expect(sb.flow(idcard)).toMatchObject({ stage: 'started', video_attempts: 0 });
+  });
+
+  it.each([
+    [
+      'idcard_confirm',
+      'idcard',
+      { idcard_name: '张三', idcard_number: 'abc' },
+      'BAD_ARGUMENTS:idcard_number',
+    ],
+    [
+      'idcard_confirm',
+      'idcard',
+      { idcard_name: '张'.repeat(33), idcard_number: SAMPLE_IDCARD.idcard_number },
+      'BAD_ARGUMENTS:idcard_name',
+    ],
+    [
+      'ocridcard_confirm',
+      'ocr',
+      { name: SAMPLE_IDCARD.name, idcard_number: '1101' },
+      'BAD_ARGUMENTS:idcard_number',
+    ],
+    [
+      'ocridcard_confirm',
+      'ocr',
+      { name: '', idcard_number: SAMPLE_IDCARD.idcard_number },
+      'MISSING_ARGUMENTS:name',
+    ],
+  ] as const)('%s refuses edited fields FaceID would not take (%j)', async (call, kind, fields, error) => {
+    const token = await issue(sb, kind);
+    await component.getConfig(sb, token);
+    const res = await fetch(`${sb.url}/lite/v1/${call}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ biz_token: token, ...fields }),
+    });
+    expect([res.status, ((await res.json()) as Json).error]).toEqual([400, error]);
+    expect(sb.flow(token)).toMatchObject({ stage: 'started', video_attempts: 0 });
   });
 
   it('refuses an ID-card photo over 5 MB and a video over 20 MB with 413', async () => {

@@ -219,14 +219,15 @@ describe('fidlite error rows (docs/providers.md#doc-fidlite) as the sandbox answ
       url: `${sandbox.url}/lite/v1/get_biz_token`,
       headers: { Authorization: `APPCODE ${APPCODE}` },
       form: { ...base, image_ref1: big },
-      timeoutMs: 5000,
+      // Sending 21 MB over loopback takes seconds on a busy machine: a time-out far above that, so only size counts.
+      timeoutMs: 120_000,
     }).catch((e: unknown) => e);
     expect(err).toMatchObject({
       status: 413,
       code: 'REQUEST_TOO_LARGE',
       message: expect.stringContaining('Request Entity Too Large'),
     });
-  });
+  }, 150_000);
 });
 
 describe('fidlite get_result', () => {

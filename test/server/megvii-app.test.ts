@@ -268,11 +268,13 @@ describe('megvii-app error rows (docs/providers.md#doc-megvii-app)', () => {
 
   it('a real body over 20 MB is answered as plain text 413', async () => {
     const big = { data: Buffer.alloc(21 * 1024 * 1024, 1), filename: 'big.jpg', contentType: 'image/jpeg' };
-    await expect(issue(reference({ images: { ref1: big } }))).rejects.toMatchObject({
+    // Sending 21 MB over loopback takes seconds on a busy machine: a time-out far above that, so only size counts.
+    const patient = createMegviiAppProvider({ ...config, timeoutMs: 120_000 });
+    await expect(issue(reference({ images: { ref1: big } }), patient)).rejects.toMatchObject({
       status: 413,
       code: 'REQUEST_TOO_LARGE',
     });
-  });
+  }, 150_000);
 
   it('results and notifies are not in the seeds: typed INVALID_EVENT, no call', async () => {
     await expect(provider.fetchResult({ bizToken: 't' })).rejects.toMatchObject({

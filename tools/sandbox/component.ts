@@ -3,7 +3,7 @@
  * (docs/providers.md#doc-component-protocol): no APPCODE, CORS open.
  */
 import type { ParsedBody } from './body';
-import { FIDLITE_PREFIX, isOcrFlow, legality } from './fidlite';
+import { FIDLITE_PREFIX, checkIdcardFields, isOcrFlow, legality } from './fidlite';
 import { SAMPLE_IDCARD } from './fixtures';
 import { OUTCOME_MESSAGES, type Flow, type FlowStore } from './flows';
 import { imageInfo } from './images';
@@ -76,6 +76,12 @@ function ocrFields(flow: Flow, side: 0 | 1): Record<string, unknown> {
   };
 }
 
+/** Whether the bytes start like a recorded video: an MP4/MOV `ftyp` box, or WebM/Matroska's EBML header. */
+export function isVideoContainer(bytes: Buffer): boolean {
+  if (bytes.length >= 12 && bytes.toString('latin1', 4, 8) === 'ftyp') return true;
+  return bytes.length >= 4 && bytes.readUInt32BE(0) === 0x1a45dfa3;
+}
+
 /** get_config, idcard_confirm, ocridcard, ocridcard_confirm, video_verify and cancel under /lite/v1. */
 export const componentProvider: SandboxProvider = {
   name: 'component',
@@ -107,8 +113,11 @@ export const componentProvider: SandboxProvider = {
       async handler(ctx) {
         const body = await ctx.body(jsonBody);
         usableFlow(flows, field(body, 'biz_token'), 'step');
-        if (!field(body, 'idcard_name')) throw missing('idcard_name');
-        if (!field(body, 'idcard_number')) throw missing('idcard_number');
+        const name = field(body, 'idcard_name');
+        const number = field(body, 'idcard_number');
+        if (!name) throw missing('idcard_name');
+        if (!number) throw missing('idcard_number');
+        checkIdcardFields(name, number);
         ctx.send(200, { result_code: 1000, result_message: 'SUCCESS' });
       },
     });
@@ -147,6 +156,14 @@ export const componentProvider: SandboxProvider = {
         const body = await ctx.body(jsonBody);
         const flow = usableFlow(flows, field(body, 'biz_token'), 'step');
         if (!isOcrFlow(flow)) throw bad('biz_token');
+        // The person may correct what was recognised; what they confirm must still be a name and an ID number.
+        const name = field(body, 'name');
+        const number = field(body, 'idcard_number');
+        if (name !== undefined || number !== undefined) {
+          if (!name) throw missing('name');
+          if (!number) throw missing('idcard_number');
+          checkIdcardFields(name, number);
+        }
         ctx.send(200, { result_code: 1000, result_message: 'SUCCESS' });
       },
     });
@@ -163,7 +180,7 @@ export const componentProvider: SandboxProvider = {
         const flow = usableFlow(flows, field(body, 'biz_token'), 'step');
         const video = body.files.get('video');
         if (!video) throw body.fields.has('video') ? bad('video') : missing('video');
-        if (video.data.length === 0) throw bad('video');
+        if (!isVideoContainer(video.data)) throw bad('video');
         const outcome = field(body, 'sandbox_outcome');
         if (outcome !== undefined && !OUTCOME_MESSAGES.includes(outcome)) throw bad('sandbox_outcome');
         ctx.send(200, { ...flows.verifyVideo(flow, outcome) });

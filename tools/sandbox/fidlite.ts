@@ -73,6 +73,12 @@ function image(body: ParsedBody, key: string): boolean {
 const range = (from: number, to: number): number[] =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+/** The document's rules for a name and an ID number (get_biz_token, and the component's confirm steps). */
+export function checkIdcardFields(name: string, number: string): void {
+  if ([...name].length > 32 || name.includes('\uFFFD')) throw bad('idcard_name');
+  if (!ID_NUMBER.test(number)) throw bad('idcard_number');
+}
+
 /** Applies the fidlite document's parameter rules to a get_biz_token body; throws the seed's 400 errors. */
 export function parseBizTokenParams(body: ParsedBody): FlowConfig {
   const returnUrl = url(body, 'return_url');
@@ -83,9 +89,7 @@ export function parseBizTokenParams(body: ParsedBody): FlowConfig {
   const group = integer(body, 'group', [0, 1], 0) as 0 | 1;
   let hasIdcardData = false;
   if (comparisonType === '1' && group === 0) {
-    const name = required(body, 'idcard_name');
-    if ([...name].length > 32 || name.includes('\uFFFD')) throw bad('idcard_name');
-    if (!ID_NUMBER.test(required(body, 'idcard_number'))) throw bad('idcard_number');
+    checkIdcardFields(required(body, 'idcard_name'), required(body, 'idcard_number'));
     hasIdcardData = true;
   }
   const thresholdText = param(body, 'idcard_threshold');

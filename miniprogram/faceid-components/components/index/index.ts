@@ -12,6 +12,7 @@ import {
   VIDEO_MAX_BYTES,
   VIDEO_MAX_SECONDS,
   VIDEO_MIN_SECONDS,
+  idcardFieldsProblem,
 } from '../../config';
 
 type Step = 'agreement' | 'loading' | 'ocr' | 'ocr-confirm' | 'typed' | 'video' | 'done';
@@ -105,8 +106,8 @@ Component({
     onHideAgreement() {
       this.setData({ showAgreement: false });
     },
-    failed(call: string, status: number) {
-      this.setData({ busy: false, message: statusMessage(status), devInfo: `${call}: HTTP ${status}` });
+    failed(call: string, status: number, refused = statusMessage(status)) {
+      this.setData({ busy: false, message: refused, devInfo: `${call}: HTTP ${status}` });
     },
     onOutcome(e: WechatMiniprogram.CustomEvent<{ value: string | number }>) {
       const index = Number(e.detail.value);
@@ -196,12 +197,16 @@ Component({
     },
     async onConfirmOcr() {
       if (this.data.busy) return;
+      const problem = idcardFieldsProblem(this.data.ocr.name, this.data.ocr.idcard_number);
+      if (problem) return this.setData({ message: problem });
       this.setData({ busy: true, message: '' });
       const res = await request('POST', '/ocridcard_confirm', {
         biz_token: this.data.bizToken,
         ...this.data.ocr,
       });
       if (res.status === 403) return this.finish('tokenError');
+      if (res.status === 400)
+        return this.failed('ocridcard_confirm', 400, '身份信息有误，请核对姓名和身份证号');
       if (res.status !== 200) return this.failed('ocridcard_confirm', res.status);
       this.setData({ busy: false });
       this.enterVideo(this.data.code);
@@ -216,6 +221,8 @@ Component({
     },
     async onConfirmTyped() {
       if (this.data.busy || !this.data.typedName || !this.data.typedNumber) return;
+      const problem = idcardFieldsProblem(this.data.typedName, this.data.typedNumber);
+      if (problem) return this.setData({ message: problem });
       this.setData({ busy: true, message: '' });
       const res = await request('POST', '/idcard_confirm', {
         biz_token: this.data.bizToken,
@@ -223,6 +230,7 @@ Component({
         idcard_number: this.data.typedNumber,
       });
       if (res.status === 403) return this.finish('tokenError');
+      if (res.status === 400) return this.failed('idcard_confirm', 400, '身份信息有误，请核对姓名和身份证号');
       if (res.status !== 200) return this.failed('idcard_confirm', res.status);
       this.setData({ busy: false });
       this.enterVideo(this.data.code);
@@ -284,6 +292,8 @@ Component({
       if (outcome) form.sandbox_outcome = outcome;
       const res = await upload('/video_verify', 'video', filePath, form);
       if (res.status === 403) return this.finish('tokenError');
+      if (res.status === 400)
+        return this.failed('video_verify', 400, '没有录到可用的视频，请点击“开始录制”重新录制');
       if (res.status !== 200) return this.failed('video_verify', res.status);
       const message = str(res.body.result_message);
       this.setData({ devInfo: `video_verify: ${str(res.body.result_code)} ${message}` });
@@ -300,11 +310,23 @@ Component({
       return undefined;
     },
 
+    /** 退出验证 asks first, as Megvii's component does; only a confirmed exit ends the flow. */
     async onExit() {
-      if (this.data.step === 'done') return;
+      if (this.data.step === 'done' || this.data.busy) return;
+      const { confirm } = await wx.showModal({
+        title: '确定退出验证吗？',
+        content: '退出后本次验证将结束，需要重新开始',
+        confirmText: '退出',
+        cancelText: '继续验证',
+      });
+      // The flow may have ended while the question was open (a late answer, a dead token).
+      if (!confirm || this.hasEnded()) return;
       this.setData({ busy: true });
       await request('POST', '/cancel', { biz_token: this.data.bizToken });
       this.finish('complete');
+    },
+    hasEnded(): boolean {
+      return this.data.step === 'done';
     },
     finish(status: FinishStatus) {
       this.stopCountdown();
