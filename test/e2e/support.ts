@@ -182,6 +182,8 @@ export interface ScreenProblems {
   smallTargets: string[];
   clipped: string[];
   overflowX: boolean;
+  /** Inputs whose value does not show whole (it scrolls inside the field). */
+  cutInputs: string[];
 }
 
 /** Checks the page on screen: text contrast, tap target sizes, clipped text and sideways overflow. */
@@ -262,6 +264,17 @@ export function screenProblems(page: Page): Promise<ScreenProblems> {
         smallTargets.push(`${describe(el)} ${box.width}x${box.height}`);
       if (el.localName === 'wx-button' && el.scrollHeight > el.clientHeight + 1) clipped.push(describe(el));
     }
-    return { contrast, smallTargets, clipped, overflowX: root.scrollWidth > root.clientWidth + 1 };
+    const cutInputs: string[] = [];
+    for (const host of root.querySelectorAll('wx-input')) {
+      const input = host.shadowRoot?.querySelector('input') ?? host.querySelector('input');
+      if (input && input.value && input.scrollWidth > input.clientWidth + 1)
+        cutInputs.push(`${describe(host)} ${input.scrollWidth}>${input.clientWidth}`);
+    }
+    const page = document.scrollingElement ?? document.documentElement;
+    const overflowX =
+      root.scrollWidth > root.clientWidth + 1 ||
+      page.scrollWidth > window.innerWidth + 1 ||
+      window.scrollX !== 0;
+    return { contrast, smallTargets, clipped, overflowX, cutInputs };
   });
 }
