@@ -52,7 +52,7 @@ export const en: typeof zh = {
     nameLabel: 'Name',
     namePlaceholder: 'As on your ID card',
     idLabel: 'ID number',
-    idPlaceholder: '18-character resident ID number',
+    idPlaceholder: '18-character ID number',
     ocrNote:
       'During the check you will photograph the portrait side and the emblem side. Have your ID card ready.',
     photoNote: 'Use a recent, well-lit photo of your face with nobody else in it.',

@@ -17,7 +17,14 @@ import {
   type Suite,
 } from './support';
 
-const NO_PROBLEMS = { contrast: [], smallTargets: [], clipped: [], overflowX: false, cutInputs: [] };
+const NO_PROBLEMS = {
+  contrast: [],
+  smallTargets: [],
+  clipped: [],
+  overflowX: false,
+  cutInputs: [],
+  misaligned: [],
+};
 
 async function expectUsable(page: Page, where: string): Promise<void> {
   expect({ where, ...(await screenProblems(page)) }).toEqual({ where, ...NO_PROBLEMS });

@@ -184,6 +184,8 @@ export interface ScreenProblems {
   overflowX: boolean;
   /** Inputs whose value does not show whole (it scrolls inside the field). */
   cutInputs: string[];
+  /** Inputs whose text sits higher or lower than the label beside them. */
+  misaligned: string[];
 }
 
 /** Checks the page on screen: text contrast, tap target sizes, clipped text and sideways overflow. */
@@ -270,11 +272,24 @@ export function screenProblems(page: Page): Promise<ScreenProblems> {
       if (input && input.value && input.scrollWidth > input.clientWidth + 1)
         cutInputs.push(`${describe(host)} ${input.scrollWidth}>${input.clientWidth}`);
     }
+    const misaligned: string[] = [];
+    for (const host of root.querySelectorAll('wx-input')) {
+      const input = host.shadowRoot?.querySelector('input');
+      if (!input) continue;
+      const box = input.getBoundingClientRect();
+      const middle = (r: DOMRect): number => (r.top + r.bottom) / 2;
+      for (const label of host.parentElement?.querySelectorAll(':scope > wx-text') ?? []) {
+        const r = label.getBoundingClientRect();
+        const besideIt = r.bottom > box.top && r.top < box.bottom;
+        if (besideIt && Math.abs(middle(r) - middle(box)) > 2)
+          misaligned.push(`${describe(label)} ${Math.round(middle(r))} vs input ${Math.round(middle(box))}`);
+      }
+    }
     const page = document.scrollingElement ?? document.documentElement;
     const overflowX =
       root.scrollWidth > root.clientWidth + 1 ||
       page.scrollWidth > window.innerWidth + 1 ||
       window.scrollX !== 0;
-    return { contrast, smallTargets, clipped, overflowX, cutInputs };
+    return { contrast, smallTargets, clipped, overflowX, cutInputs, misaligned };
   });
 }

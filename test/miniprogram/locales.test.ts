@@ -158,3 +158,24 @@ describe('the remaining pages in both languages', () => {
     }
   });
 });
+
+describe('words that come from components', () => {
+  it('every WeUI loading spinner is told its words: its default tips are a fixed Chinese 加载中', () => {
+    const fs = jest.requireActual<typeof import('fs')>('fs');
+    const pages = path.join(MP_ROOT, 'pages');
+    const spinners = fs.readdirSync(pages).flatMap((page) =>
+      fs
+        .readdirSync(path.join(pages, page))
+        .filter((file) => file.endsWith('.wxml'))
+        .flatMap((file) => {
+          const wxml = fs.readFileSync(path.join(pages, page, file), 'utf8');
+          return [...wxml.matchAll(/<mp-loading\b[^>]*>/g)].map((m) => ({
+            file: `${page}/${file}`,
+            tag: m[0],
+          }));
+        }),
+    );
+    expect(spinners.length).toBeGreaterThan(0);
+    expect(spinners.filter((s) => !/\stips="(|\{\{t\.[^}]+\}\})"/.test(s.tag))).toEqual([]);
+  });
+});

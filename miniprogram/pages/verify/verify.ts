@@ -69,7 +69,6 @@ Component({
       }
       replaceToken(res.bizToken, res.client.token, res.bizNo);
       this.setData({ token: res.client.token, phase: 'verifying' });
-      void wx.showToast({ title: t.verify.restarted, icon: 'none', duration: 2500 });
     },
     onRetry() {
       if (this.data.phase === 'failed' && this.data.canRetry) void this.refresh();

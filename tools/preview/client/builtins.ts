@@ -73,7 +73,7 @@ function fire(host: HTMLElement, name: string, detail: Dict): void {
 
 const STYLE_CONTROL = `
   :host { -webkit-tap-highlight-color: transparent; }
-  input, textarea { all: unset; display: block; width: 100%; height: 100%; min-height: inherit; font: inherit; color: inherit;
+  input, textarea { all: unset; display: block; width: 100%; height: 100%; min-height: 0; font: inherit; color: inherit;
     line-height: inherit; text-align: inherit; box-sizing: border-box; white-space: pre; overflow: hidden; }
   textarea { white-space: pre-wrap; overflow: auto; }
   input::placeholder, textarea::placeholder { color: rgba(0,0,0,.3); }
