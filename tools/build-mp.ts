@@ -7,8 +7,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { blockExternalNetwork } from './offline';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-import ci = require('miniprogram-ci');
+
+type MiniprogramCi = typeof import('miniprogram-ci');
+/** miniprogram-ci, loaded on first use: it prints a banner as soon as it is loaded. */
+function loadCi(): MiniprogramCi {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('miniprogram-ci') as MiniprogramCi;
+}
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const wxmlCompiler = require('miniprogram-compiler') as {
@@ -69,6 +74,7 @@ export async function buildMiniProgram(
   const { miniprogramRoot, appid } = readProjectConfig(projectPath);
   const wxmlChecked = checkWxml(path.join(projectPath, miniprogramRoot));
 
+  const ci = loadCi();
   const project = new ci.Project({
     appid,
     type: 'miniProgram',
@@ -112,6 +118,28 @@ export async function buildMiniProgram(
     helperBytes,
     wxmlChecked,
   };
+}
+
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
+
+/**
+ * Runs `fn` with the console held back: miniprogram-ci logs its own progress and harmless "[error]" lines, which
+ * are printed only when the compile really fails.
+ */
+export async function withCompilerOutputHeld<T>(fn: () => Promise<T>): Promise<T> {
+  const held: string[] = [];
+  const saved = CONSOLE_METHODS.map((name) => [name, console[name].bind(console)] as const);
+  for (const name of CONSOLE_METHODS)
+    console[name] = (...args: unknown[]) => void held.push(args.map(String).join(' '));
+  try {
+    return await fn();
+  } catch (error) {
+    for (const [name, method] of saved) console[name] = method;
+    for (const line of held) console.error(line);
+    throw error;
+  } finally {
+    for (const [name, method] of saved) console[name] = method;
+  }
 }
 
 function kb(bytes: number): string {

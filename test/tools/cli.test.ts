@@ -37,6 +37,7 @@ const CLIS = [
   ['npm run bench', 'bench/run.ts', 'usage: npm run bench', ['--rounds', '0']],
   ['npm run bench:check', 'bench/check.ts', 'usage: npm run bench:check', ['--budget', '1']],
   ['npm run deploy', 'tools/deploy/main.ts', 'usage: npm run deploy', ['--planned']],
+  ['npm run review', 'tools/review/review.ts', 'usage: npm run review', ['--varz']],
 ] as const;
 
 describe.each(CLIS)('%s', (_name, file, usage, bad) => {

@@ -1,0 +1,97 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { COMPONENT_HOST, domainLists } from '../../tools/review/domains';
+import { DECLARED_ITEMS, scanPackage, undeclared } from '../../tools/review/privacy';
+import { privacyPolicyAddress, readPackage, reviewReport } from '../../tools/review/review';
+
+const ROOT = join(__dirname, '..', '..');
+let compiled: Map<string, string>;
+
+beforeAll(() => {
+  const dir = mkdtempSync(join(tmpdir(), 'mp-review-test-'));
+  try {
+    // In its own process, as `npm run build:mp` runs: miniprogram-ci leaves workers open.
+    const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['tools/build-mp.ts', '--out', dir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(run.status).toBe(0);
+    compiled = readPackage(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 240_000);
+
+describe("the privacy guide's items, from the compiled package", () => {
+  it('finds what the package calls: wx.chooseMedia, so the guide needs Album', () => {
+    const found = scanPackage(compiled);
+    expect(found.map((type) => type.key)).toContain('Album');
+    expect(found.find((type) => type.key === 'Album')?.uses).toContain('wx.chooseMedia');
+  });
+
+  it('declares every privacy-scoped interface the package calls (WeChat refuses the rest with errno 112)', () => {
+    expect(undeclared(scanPackage(compiled))).toEqual([]);
+  });
+
+  it('fails the moment the package calls an interface nobody declared', () => {
+    const planted = new Map(compiled);
+    planted.set('pages/index/index.js', `${compiled.get('pages/index/index.js') ?? ''};wx.getLocation({})`);
+    planted.set('pages/records/records.wxml', '<camera device-position="front"></camera>');
+    const withoutCamera = DECLARED_ITEMS.filter((item) => item.key !== 'Camera');
+    expect(undeclared(scanPackage(planted), withoutCamera).map((t) => [t.key, t.uses, t.files])).toEqual([
+      ['Location', ['wx.getLocation'], ['pages/index/index.js']],
+      ['Camera', ['<camera'], ['pages/records/records.wxml']],
+    ]);
+  });
+
+  it('is what docs/wechat-review.md shows for the default configuration', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'wechat-review.md'), 'utf8');
+    const generated = /<!-- npm run review: begin -->\n([\s\S]*?)<!-- npm run review: end -->/.exec(doc)?.[1];
+    expect(generated?.trim()).toBe(
+      reviewReport(scanPackage(compiled), domainLists({}, privacyPolicyAddress())).trim(),
+    );
+  });
+});
+
+describe('the domain lists, from the configuration', () => {
+  it("a component product allows Megvii's component host for requests and uploads, and no web-view", () => {
+    const lists = domainLists({ FACEID_PROVIDER: 'fidlite' }, '/pages/privacy/privacy');
+    expect(lists.request.map((d) => d.origin)).toEqual([COMPONENT_HOST]);
+    expect(lists.uploadFile.map((d) => d.origin)).toEqual([COMPONENT_HOST]);
+    expect([lists.downloadFile, lists.business]).toEqual([[], []]);
+  });
+
+  it("an H5 product allows its region's FaceID page and the return page in web-view", () => {
+    const lists = domainLists(
+      {
+        FACEID_PROVIDER: 'megvii-lite',
+        FACEID_REGION: 'sgp',
+        FACEID_RETURN_URL: 'https://shop.example.com/faceid-return.html?x=1',
+      },
+      '/pages/privacy/privacy',
+    );
+    expect(lists.business.map((d) => d.origin)).toEqual([
+      'https://api-sgp.megvii.com',
+      'https://shop.example.com',
+    ]);
+    expect(lists.request).toEqual([]);
+  });
+
+  it('follows FACEID_BASE_URL and a privacy policy hosted on the web', () => {
+    const lists = domainLists(
+      {
+        FACEID_PROVIDER: 'megvii-overseas',
+        FACEID_BASE_URL: 'https://faceid.proxy.example.com/',
+        FACEID_RETURN_URL: 'https://shop.example.com/r',
+      },
+      'https://shop.example.com/privacy.html',
+    );
+    expect(lists.business.map((d) => d.origin)).toEqual([
+      'https://faceid.proxy.example.com',
+      'https://shop.example.com',
+    ]);
+  });
+});
