@@ -22,7 +22,7 @@ import {
   writeTempFile,
   type Mounted,
 } from './harness';
-import { CONSENT_VERSION } from '../../miniprogram/services/consent';
+import { CONSENT_VERSION } from '../../miniprogram/shared/consent';
 import { uploadDirFor } from '../../miniprogram/shared/events';
 import { forgetDeploymentFacts } from '../../miniprogram/services/deployment';
 import { clearDraft, clearFlow, currentFlow, savedDraft } from '../../miniprogram/services/flow';

@@ -1,4 +1,4 @@
-import { CONSENT_VERSION } from '../../services/consent';
+import { CONSENT_VERSION } from '../../shared/consent';
 import type { ClientError } from '../../shared/errors';
 import type { GetBizTokenEvent, VerificationMode } from '../../shared/events';
 import { checkIdNumber, checkName, normalizeIdNumber } from '../../shared/idcard';
