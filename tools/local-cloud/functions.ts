@@ -49,18 +49,21 @@ export type CallIdentity = Partial<
  */
 export type Caller = string | null | CallIdentity;
 
-/** The variables one invocation runs with (null: unset), as the platform sets them for this caller. */
-export function identityVariables(caller: Caller): Record<string, string | null> {
+/**
+ * The variables one invocation runs with (null: unset), as the platform sets them for this caller; the
+ * environment's own TCB_CONTEXT_KEYS (e.g. `TCB_ENV`) stay listed.
+ */
+export function identityVariables(caller: Caller, environmentKeys = ''): Record<string, string | null> {
   const identity: CallIdentity =
     caller === null ? {} : typeof caller === 'string' ? { WX_OPENID: caller, WX_APPID: LOCAL_APPID } : caller;
   const variables: Record<string, string | null> = {};
-  const listed = (names: readonly (keyof CallIdentity)[]) => {
-    const set = names.filter((name) => identity[name] !== undefined);
+  const listed = (names: readonly (keyof CallIdentity)[], always: string[] = []) => {
+    const set = [...always, ...names.filter((name) => identity[name] !== undefined)];
     for (const name of names) variables[name] = identity[name] ?? null;
     return set.length ? set.join(',') : null;
   };
   variables.WX_CONTEXT_KEYS = listed(WX_CONTEXT_VARIABLES);
-  variables.TCB_CONTEXT_KEYS = listed(TCB_CONTEXT_VARIABLES);
+  variables.TCB_CONTEXT_KEYS = listed(TCB_CONTEXT_VARIABLES, environmentKeys.split(',').filter(Boolean));
   return variables;
 }
 const DEFAULT_INSTANCES = 4;
@@ -263,7 +266,7 @@ export function createLocalFunctions(options: LocalFunctionsOptions): LocalFunct
       id,
       event,
       context: { request_id: `local-${id}`, function_name: name, time_limit_in_ms: limit },
-      env: identityVariables(caller),
+      env: identityVariables(caller, options.cloudEnv.TCB_CONTEXT_KEYS),
     };
     return new Promise<unknown>((resolveAnswer, reject) => {
       const { worker } = instance;
