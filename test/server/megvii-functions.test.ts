@@ -115,7 +115,7 @@ describe('what is refused before any call', () => {
     ['megvii-overseas', { mode: 'idcard', ...ID }, '/idn'],
   ])('%s refuses %j with INVALID_EVENT:mode', async (provider, event, prefix) => {
     await withProvider(provider, prefix);
-    expect((await h.call<Answer>('getBizToken', event)).error).toMatchObject({
+    expect((await h.call<Answer>('getBizToken', { ...CONSENT, ...event })).error).toMatchObject({
       code: 'INVALID_EVENT',
       param: 'mode',
     });
