@@ -124,6 +124,19 @@ describe('a user of this mini-program', () => {
     });
   });
 
+  it('is refused service, not let through, while FACEID_MINIPROGRAM_APPID is misconfigured', async () => {
+    h.setEnv({ FACEID_MINIPROGRAM_APPID: 'my-mini-program' });
+    try {
+      for (const caller of [USER, OTHERS[0][1]])
+        expect(await h.call<Answer>('listVerifications', {}, caller)).toMatchObject({
+          ok: false,
+          error: { code: 'CONFIG_INVALID', param: 'FACEID_MINIPROGRAM_APPID' },
+        });
+    } finally {
+      h.setEnv({ FACEID_MINIPROGRAM_APPID: LOCAL_APPID });
+    }
+  });
+
   it('is a user whatever APPID it carries while the deployment names none', async () => {
     h.setEnv({ FACEID_MINIPROGRAM_APPID: undefined });
     try {
