@@ -61,8 +61,8 @@ function present(value: unknown): boolean {
 function refusal(wx: WxContext, env: Env, appid: string | undefined): string | undefined {
   const foreign = WX_FOREIGN_FIELDS.find((field) => present(wx[field]));
   if (foreign) return `a user of another account (${foreign})`;
-  const signedIn = CLOUDBASE_IDENTITY_VARIABLES.find((name) => present(env[name]));
   if (!present(wx.OPENID)) {
+    const signedIn = CLOUDBASE_IDENTITY_VARIABLES.find((name) => present(env[name]));
     if (signedIn) return `a CloudBase sign-in (${signedIn})`;
     if (env.TCB_ISANONYMOUS_USER === 'true') return 'a CloudBase anonymous sign-in';
     const partial = WX_IDENTITY_FIELDS.find((field) => present(wx[field]));
