@@ -1,11 +1,13 @@
 /** getBizToken and getResult through the bundled exports.main versus the bare upstream call they make. */
 import { completeFlow } from '../test/support/component-driver';
+import { CONSENT_VERSION } from '../miniprogram/shared/consent';
 import { startLocalCloud } from '../tools/local-cloud';
 import { startSandbox } from '../tools/sandbox';
 import { interleaved, type Series } from './stats';
 
 export const APPCODE = 'bench-appcode-0123456789';
 export const IDCARD_EVENT = {
+  consentVersion: CONSENT_VERSION,
   mode: 'idcard',
   idcardName: '张三',
   idcardNumber: '11010519491231002X',

@@ -122,6 +122,14 @@ export const VARIABLES = {
       return { count, windowMs: seconds * 1000 };
     },
   },
+  FACEID_MINIPROGRAM_APPID: {
+    doc: "this mini-program's AppID: a WeChat call carrying another APPID is refused",
+    read: (value: string | undefined, name: string): string | undefined => {
+      if (value !== undefined && !/^wx[0-9a-z]{16}$/i.test(value))
+        throw invalid(name, 'must be an AppID, wx and 16 letters or digits');
+      return value;
+    },
+  },
   FACEID_RETENTION_DAYS: {
     doc: 'days a record is kept before purgeVerifications deletes it (1..3650)',
     default: '30',

@@ -5,6 +5,7 @@ import { consoleLogger, type Logger } from './log';
 import type { CloudDatabase } from './store/cloudbase';
 import { openStore } from './store';
 import type { VerificationStore } from './store/types';
+import { decideCaller, type Caller } from './caller';
 
 type WxServerSdk = typeof import('wx-server-sdk');
 
@@ -19,10 +20,7 @@ export interface CloudSdk extends Pick<
   database(): CloudDatabase;
 }
 
-/** Who called: the openid from the WeChat context, or null for the cloud console and CI. */
-export interface Caller {
-  openid: string | null;
-}
+export type { Caller } from './caller';
 
 /** What a domain function receives: its store, clock, files, configuration and logger. */
 export interface Services {
@@ -60,6 +58,11 @@ export function cloudFunction<T extends object>(
     log?: Logger;
     /** Where the variables come from (default: the process environment). */
     env?: Env;
+    /**
+     * Served through HTTP access (FaceID's notify): whoever sent the request, the function runs as the operator
+     * and trusts only what FaceID itself answers, so the sender's identity is not consulted.
+     */
+    httpAccess?: boolean;
   } = {},
 ): (event: unknown, context?: unknown) => Promise<T | Failure> {
   return async function main(event: unknown): Promise<T | Failure> {
@@ -68,15 +71,16 @@ export function cloudFunction<T extends object>(
     const log = options.log ?? consoleLogger(config.FACEID_LOG);
     try {
       const sdk = loadSdk();
-      const openid = sdk.getWXContext().OPENID;
-      const caller: Caller = { openid: openid ? String(openid) : null };
+      const caller: Caller = options.httpAccess
+        ? { kind: 'operator' }
+        : decideCaller(sdk.getWXContext(), options.env ?? process.env, config.FACEID_MINIPROGRAM_APPID);
       const store = openStore(sdk.database());
       const result = await handler(event, { caller, store, now: Date.now, config, files: sdk, log });
       log.info({
         fn: name,
         event: 'done',
         ms: Date.now() - started,
-        console: caller.openid === null || undefined,
+        console: caller.kind === 'operator' || undefined,
       });
       return result;
     } catch (err) {

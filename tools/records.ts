@@ -144,6 +144,7 @@ export function publicView(record: VerificationRecord): Record<string, string | 
     title: r?.title,
     errorCode: record.status === 'failed' ? record.errorCode : undefined,
     consentVersion: record.consentVersion,
+    consentedAt: iso(record.consentedAt),
     maskedName: record.maskedName && maskName(record.maskedName),
     maskedIdNumber: record.maskedIdNumber && maskIdNumber(record.maskedIdNumber),
     level: r?.verification?.level,

@@ -11,6 +11,7 @@ import { commandLine, dataDirFrom, parseOptions, portFrom, standInDataDir } from
 import { buildFunctions, functionNames } from './build-functions';
 import { createLocalHost } from './local-cloud/host';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
+import { LOCAL_APPID } from './local-cloud/functions';
 import { createPreviewHandler } from './preview/server';
 import { BANNER, startSandbox, type Sandbox } from './sandbox';
 
@@ -127,6 +128,8 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     FACEID_BASE_URL: sandbox.url,
     FACEID_NOTIFY_URL: `${url}/api/notify`,
     FACEID_RETURN_URL: `${url}/`,
+    // The preview's calls carry the local mini-program's APPID, as a deployment naming its own would check.
+    FACEID_MINIPROGRAM_APPID: LOCAL_APPID,
     // Someone evaluating the preview starts many verifications in minutes; production keeps 5/600.
     FACEID_RATE_LIMIT: process.env.FACEID_RATE_LIMIT ?? LOCAL_RATE_LIMIT,
     ...(process.env.FACEID_LOG ? { FACEID_LOG: process.env.FACEID_LOG } : {}),

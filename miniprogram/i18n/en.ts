@@ -125,6 +125,7 @@ export const en: typeof zh = {
     INVALID_IMAGE: 'The photo cannot be used. Please use a JPG or PNG photo.',
     NOT_FOUND: 'This check was not found.',
     FORBIDDEN: 'This check belongs to someone else.',
+    CONSENT_REQUIRED: 'What you agree to has changed. Please read it and agree again.',
     RATE_LIMITED: 'Too many attempts. Please try again later.',
     INTERNAL: 'Something went wrong. Please try again shortly.',
   },

@@ -181,6 +181,7 @@ export const zh = {
     INVALID_IMAGE: '照片无效，请换一张 JPG 或 PNG 照片',
     NOT_FOUND: '没有找到这次认证记录',
     FORBIDDEN: '这条认证记录不属于您',
+    CONSENT_REQUIRED: '认证说明已更新，请重新阅读并勾选同意',
     RATE_LIMITED: '发起次数过多，请稍后再试',
     INTERNAL: '系统出错了，请稍后重试',
   } satisfies Record<ErrorCode, string>,

@@ -32,6 +32,7 @@ export const APP_ERROR_CODES = [
   'INVALID_IMAGE',
   'NOT_FOUND',
   'FORBIDDEN',
+  'CONSENT_REQUIRED',
   'RATE_LIMITED',
   'INTERNAL',
 ] as const;
@@ -142,6 +143,8 @@ export function errorMessageZh(code: ErrorCode, param?: string): string {
       return '没有找到这次认证记录';
     case 'FORBIDDEN':
       return '无权查看这次认证记录';
+    case 'CONSENT_REQUIRED':
+      return '请先阅读并同意最新的认证说明';
     case 'RATE_LIMITED':
       return '发起认证过于频繁，请稍后再试';
     case 'INTERNAL':

@@ -8,11 +8,13 @@ import {
   type TokenOptions,
   type VerificationMode,
 } from '../../miniprogram/shared/events';
+import { CONSENT_VERSION } from '../../miniprogram/shared/consent';
 import { checkIdNumber, checkName } from '../../miniprogram/shared/idcard';
 import { MAX_IMAGE_SIDE, MAX_REQUEST_BYTES, sniffImage } from '../image';
 import { maskIdNumber, maskName } from '../mask';
 import { createProvider } from '../providers';
 import type { FaceIdProvider, IssuedToken, TokenRequest, ValidTokenRequest } from '../providers/types';
+import { ownerOf } from '../caller';
 import type { Caller, Services } from '../runtime';
 import type { RequestingRecord, TokenFields, TokenRecord } from '../store/types';
 import { readConfig, REQUESTING_STALE_MS, type Config, type Env } from '../config';
@@ -127,7 +129,7 @@ async function loadReferenceImages(
     const path = fileIdPath(fileID);
     if (!path || path.includes('..'))
       throw new FaceIdError('INVALID_EVENT', { param, detail: 'not a cloud fileID' });
-    if (caller.openid !== null && !path.startsWith(uploadDirFor(caller.openid))) {
+    if (caller.kind === 'user' && !path.startsWith(uploadDirFor(caller.openid))) {
       throw new FaceIdError('FORBIDDEN', {
         param,
         detail: 'reference photo outside the caller’s folder',
@@ -160,6 +162,25 @@ async function loadReferenceImages(
   return images;
 }
 
+/**
+ * The consent this request carries, checked before anything is downloaded or paid for: a person must send the
+ * current CONSENT_VERSION (CONSENT_REQUIRED otherwise, and the page shows the consent again). The operator is not
+ * the person being verified and may send none; a version it does send must be the current one.
+ */
+export function acceptedConsent(
+  input: TokenInput,
+  caller: Caller,
+  at: number,
+): { consentVersion: string; consentedAt: number } | undefined {
+  if (input.consentVersion === undefined && caller.kind === 'operator') return undefined;
+  if (input.consentVersion !== CONSENT_VERSION)
+    throw new FaceIdError('CONSENT_REQUIRED', {
+      param: 'consentVersion',
+      detail: input.consentVersion === undefined ? 'no consent version' : 'not the current consent version',
+    });
+  return { consentVersion: input.consentVersion, consentedAt: at };
+}
+
 /** A new business number: date, then 16 random hex digits. */
 export function newBizNo(now: number): string {
   const day = new Date(now).toISOString().slice(0, 10).replace(/-/g, '');
@@ -168,7 +189,7 @@ export function newBizNo(now: number): string {
 
 /** A stable, non-reversible user id for FaceID's `uuid` (the openid itself never leaves the backend). */
 export function uuidFor(caller: Caller): string {
-  return caller.openid
+  return caller.kind === 'user'
     ? `u${createHash('sha256').update(caller.openid).digest('hex').slice(0, 40)}`
     : 'console';
 }
@@ -217,7 +238,7 @@ function rateBudget({
   config,
 }: Services): { key: string; count: number; windowMs: number } | undefined {
   const { count, windowMs } = config.FACEID_RATE_LIMIT;
-  return caller.openid === null ? undefined : { key: `token:${caller.openid}`, count, windowMs };
+  return caller.kind === 'user' ? { key: `token:${caller.openid}`, count, windowMs } : undefined;
 }
 
 function rateLimited(budget: { count: number; windowMs: number }, at: number): FaceIdError {
@@ -315,7 +336,7 @@ async function continueExisting(
   for (;;) {
     const existing = await store.getById(bizNo);
     if (!existing) throw inProgress();
-    if (existing.openid !== caller.openid) {
+    if (existing.openid !== ownerOf(caller)) {
       throw new FaceIdError('INVALID_EVENT', { param: 'bizNo', detail: 'bizNo belongs to another caller' });
     }
     const at = now();
@@ -351,6 +372,7 @@ async function continueExisting(
 export async function getBizToken(event: unknown, services: Services): Promise<GetBizTokenOk> {
   const { caller, store, now } = services;
   const input = parseTokenEvent(event, new Date(now()));
+  const consent = acceptedConsent(input, caller, now());
   const provider = createProvider({ config: services.config, now, purpose: 'token' });
   const bizNo = input.bizNo ?? newBizNo(now());
   const images = await loadReferenceImages(input, caller, services);
@@ -368,14 +390,15 @@ export async function getBizToken(event: unknown, services: Services): Promise<G
   const photoFileIDs = [...input.imageRefs, ...(input.image ? [input.image] : [])];
   const record: RequestingRecord = {
     _id: bizNo,
-    openid: caller.openid,
+    openid: ownerOf(caller),
     bizNo,
     mode: input.mode,
     provider: provider.name,
     status: 'requesting',
     attempt: 1,
     requestedAt: at,
-    consentVersion: input.consentVersion,
+    consentVersion: consent?.consentVersion,
+    consentedAt: consent?.consentedAt,
     maskedName: input.idcard ? maskName(input.idcard.name) : undefined,
     maskedIdNumber: input.idcard ? maskIdNumber(input.idcard.number) : undefined,
     photoFileIDs: photoFileIDs.length ? photoFileIDs : undefined,

@@ -10,19 +10,12 @@ import { EXPIRED_COPY, describeResult, isFinalOutcome } from '../../miniprogram/
 import { createProvider } from '../providers';
 import type { FaceIdProvider, ProviderResult } from '../providers/types';
 import type { Caller, Services } from '../runtime';
-import {
-  hasToken,
-  type IssuedRecord,
-  type TokenRecord,
-  type VerificationRecord,
-  type VerificationStore,
-} from '../store/types';
+import { hasToken, type IssuedRecord, type TokenRecord, type VerificationStore } from '../store/types';
 import { eventObject, optionalString, own, requiredString } from './input';
 
-/** Whether the caller may see the record: its owner, or the console (no openid). */
-export function canRead(caller: Caller, record: VerificationRecord): boolean {
-  return caller.openid === null || record.openid === caller.openid;
-}
+import { canRead } from '../caller';
+
+export { canRead };
 
 /** The record behind a bizToken that the caller may read; NOT_FOUND otherwise (existence is not revealed). */
 export async function readableRecord(

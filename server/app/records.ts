@@ -117,11 +117,11 @@ export async function listVerifications(event: unknown, services: Services): Pro
   const page = intField(obj, 'page', 0, 10_000, 0);
   const pageSize = intField(obj, 'pageSize', 1, 50, 20);
   const named = optionalString(obj, 'openid', 128);
-  if (named !== undefined && caller.openid !== null) {
+  if (named !== undefined && caller.kind !== 'operator') {
     throw new FaceIdError('FORBIDDEN', { param: 'openid', detail: 'only the console may name another user' });
   }
   const options = { skip: page * pageSize, limit: pageSize + 1 };
-  const openid = caller.openid ?? named;
+  const openid = caller.kind === 'user' ? caller.openid : named;
   const rows = openid ? await store.listByOpenid(openid, options) : await store.listRecent(options);
   const shown = await Promise.all(
     rows.slice(0, pageSize).map((row) => settle(row, services, 'listVerifications')),
@@ -228,7 +228,7 @@ export async function purgeVerifications(
   services: Services,
 ): Promise<{ ok: true } & PurgeReport> {
   const { caller, now, log } = services;
-  if (caller.openid !== null)
+  if (caller.kind !== 'operator')
     throw new FaceIdError('FORBIDDEN', { detail: 'purge runs from its timer or the console' });
   const report = await purge(
     services,

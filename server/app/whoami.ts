@@ -7,7 +7,7 @@ import type { Services } from '../runtime';
  * records are kept (the purge's own FACEID_RETENTION_DAYS), the FaceID product, and whether images are kept.
  */
 export async function whoami(_event: unknown, { caller, config }: Services): Promise<WhoAmIOk> {
-  if (caller.openid === null) {
+  if (caller.kind !== 'user') {
     throw new FaceIdError('FORBIDDEN', {
       detail: 'no WeChat user in this call',
       messageZh: '请在小程序中打开',

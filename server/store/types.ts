@@ -29,7 +29,10 @@ interface RecordBase {
   bizNo: string;
   mode: VerificationMode;
   provider: string;
+  /** The consent text's version the person agreed to (CONSENT_VERSION); none for the operator's own calls. */
   consentVersion?: string;
+  /** When the server accepted that consent (epoch milliseconds). */
+  consentedAt?: number;
   maskedName?: string;
   maskedIdNumber?: string;
   /** Epoch milliseconds. */

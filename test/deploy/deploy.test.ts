@@ -384,9 +384,13 @@ describe('the operator’s values', () => {
       ...FACEID,
       FACEID_TIMEOUT_MS: '30000',
       FACEID_RATE_LIMIT: 'lots',
+      FACEID_MINIPROGRAM_APPID: 'my-mini-program',
     });
     expect(r.code).toBe(2);
     expect(r.err).toContain('FACEID_RATE_LIMIT: FACEID_RATE_LIMIT must be <count>/<seconds>');
+    expect(r.err).toContain(
+      'FACEID_MINIPROGRAM_APPID: FACEID_MINIPROGRAM_APPID must be an AppID, wx and 16 letters or digits',
+    );
     expect(r.err).toContain(
       "FACEID_TIMEOUT_MS: 30000 ms needs getBizToken's time-out to be at least 96 s (cloudbaserc.json declares 40 s)",
     );

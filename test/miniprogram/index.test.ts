@@ -22,7 +22,7 @@ import {
   writeTempFile,
   type Mounted,
 } from './harness';
-import { CONSENT_VERSION } from '../../miniprogram/services/consent';
+import { CONSENT_VERSION } from '../../miniprogram/shared/consent';
 import { uploadDirFor } from '../../miniprogram/shared/events';
 import { forgetDeploymentFacts } from '../../miniprogram/services/deployment';
 import { clearDraft, clearFlow, currentFlow, savedDraft } from '../../miniprogram/services/flow';
@@ -249,6 +249,44 @@ describe('entry page: submitting each mode', () => {
     const flow = currentFlow();
     expect(flow?.token).toBe(tokenOk().bizToken);
     expect(flow?.input.idcardNumber).toBe(VALID_ID);
+  });
+
+  test('refused for its consent (CONSENT_REQUIRED): the consent is unticked and asked for again, the details kept', async () => {
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: { code: 'CONSENT_REQUIRED', message: '请先阅读并同意最新的认证说明', retryable: false },
+    });
+    const page = open();
+    await consent(page);
+    type(page, '#name', '张三');
+    type(page, '#idnumber', VALID_ID);
+    await flush();
+    tap(page, '#submit');
+    await until(() => text(page, '#error'), 2000, 'error');
+    expect(text(page, '#error')).toBe('认证说明已更新，请重新阅读并勾选同意');
+    expect(page.data.consented).toBe(false);
+    expect(text(page, '#consent-hint')).toBe('请先阅读并勾选同意上方说明');
+    expect(enabled(page, '#submit')).toBe(false);
+    expect(recorded.navigation).toEqual([]);
+    expect(savedDraft()).toMatchObject({ consented: false, name: '张三', idNumber: VALID_ID });
+
+    cloudHandlers.getBizToken = () => tokenOk();
+    await consent(page);
+    tap(page, '#submit');
+    await until(() => recorded.navigation.length > 0, 2000, 'navigation');
+    expect(recorded.cloud.filter((c) => c.name === 'getBizToken').map((c) => c.data)).toEqual([
+      expect.objectContaining({ consentVersion: CONSENT_VERSION }),
+      expect.objectContaining({ consentVersion: CONSENT_VERSION }),
+    ]);
+  });
+
+  test('opened by the verify page after a consent refusal: the consent is asked for again', async () => {
+    const page = mount(pageId);
+    page.instance.onLoad({ consent: 'required' });
+    await flush();
+    expect(page.data.consented).toBe(false);
+    expect(text(page, '#error')).toBe('认证说明已更新，请重新阅读并勾选同意');
+    expect(enabled(page, '#submit')).toBe(false);
   });
 
   test('ID-card OCR: no typed data is needed or sent', async () => {

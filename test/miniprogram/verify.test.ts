@@ -213,6 +213,20 @@ describe('verify page with another faceid-verify implementation', () => {
     expect(page.querySelector('#back')).toBeDefined();
   });
 
+  test('a refresh refused for its consent (CONSENT_REQUIRED): the flow is forgotten and the entry page asks for consent again', async () => {
+    const { page } = open();
+    await flush();
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: { code: 'CONSENT_REQUIRED', message: '请先阅读并同意最新的认证说明', retryable: false },
+    });
+    live()[0].finish('tokenError');
+    await until(() => recorded.navigation.length > 0, 1000, 'navigation');
+    expect(recorded.navigation).toEqual([{ kind: 'reLaunch', url: '/pages/index/index?consent=required' }]);
+    expect(currentFlow()).toBeUndefined();
+    expect(page.data.phase).toBe('refreshing');
+  });
+
   test('opened without a flow in memory: no component, an error and a way back', async () => {
     const page = mount(pageId);
     page.instance.onLoad({});

@@ -1,5 +1,5 @@
 /** The person's data rules at the cloud function: the shared name rule before any paid call, and whoami's facts. */
-import { startHarness, type Harness } from '../support/harness';
+import { CONSENT, startHarness, type Harness } from '../support/harness';
 
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -17,7 +17,12 @@ describe('getBizToken applies the ID card name rule before paying for a token', 
     'refuses %p with INVALID_NAME_FORMAT and makes no upstream call',
     async (idcardName) => {
       h = await startHarness();
-      const answer = await h.call<Answer>('getBizToken', { mode: 'idcard', idcardName, idcardNumber: ID });
+      const answer = await h.call<Answer>('getBizToken', {
+        ...CONSENT,
+        mode: 'idcard',
+        idcardName,
+        idcardNumber: ID,
+      });
       expect(answer).toMatchObject({ ok: false, error: { code: 'INVALID_NAME_FORMAT', retryable: false } });
       expect(answer.error.message).toMatch(/姓名/);
       expect(tokenCalls(h)).toBe(0);
@@ -29,6 +34,7 @@ describe('getBizToken applies the ID card name rule before paying for a token', 
     h = await startHarness();
     for (const idcardName of ['𠮷野', '阿依古丽•买买提']) {
       const answer = await h.call<Answer>('getBizToken', {
+        ...CONSENT,
         mode: 'idcard',
         idcardName,
         idcardNumber: '110105 19491231 002x',

@@ -1,6 +1,6 @@
 import { RESULT_CODES } from '../../miniprogram/shared/result-codes';
 import { completeFlow } from '../support/component-driver';
-import { startHarness, type Harness } from '../support/harness';
+import { CONSENT, startHarness, type Harness } from '../support/harness';
 
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -50,7 +50,7 @@ it('drives 100 verifications through 5xx, 429, time-outs, resets, malformed JSON
   for (let i = 0; i < 100; i++) {
     const bizNo = `fault-${i}`;
     const mode = i % 2 ? 'ocr' : 'idcard';
-    const event = { mode, bizNo, idcardName: '赵六', idcardNumber: '11010519491231002X' };
+    const event = { ...CONSENT, mode, bizNo, idcardName: '赵六', idcardNumber: '11010519491231002X' };
     if (i % 3 === 0)
       h.sandbox.injectFault({
         ...TOKEN_FAULTS[(i / 3) % TOKEN_FAULTS.length],

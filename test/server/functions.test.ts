@@ -1,6 +1,7 @@
 import { JPEG_FIXTURE, makePng } from '../../tools/sandbox/fixtures';
 import { completeFlow } from '../support/component-driver';
-import { startHarness, type Harness } from '../support/harness';
+import { CONSENT_VERSION } from '../../miniprogram/shared/consent';
+import { CONSENT, startHarness, type Harness } from '../support/harness';
 
 const NAME = '张三';
 const ID = '11010519491231002X';
@@ -20,10 +21,10 @@ const resultCalls = () => h.upstream.calls('/lite/v1/get_result').length;
 describe('getBizToken', () => {
   it('issues a token for ID-card details and records the verification masked', async () => {
     const answer = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
       mode: 'idcard',
       idcardName: NAME,
       idcardNumber: '11010519491231002x',
-      consentVersion: 'v1',
     });
     expect(answer).toMatchObject({ ok: true, provider: 'fidlite', client: { kind: 'component' } });
     expect(answer.bizToken).toMatch(/^\d+,[0-9a-f]{32}$/);
@@ -36,10 +37,12 @@ describe('getBizToken', () => {
       mode: 'idcard',
       provider: 'fidlite',
       status: 'issued',
-      consentVersion: 'v1',
+      consentVersion: CONSENT_VERSION,
       maskedName: '张*',
       maskedIdNumber: '1101**********002X',
     });
+    expect(record?.consentedAt).toBeGreaterThanOrEqual(record!.createdAt - 1000);
+    expect(record?.consentedAt).toBeLessThanOrEqual(record!.createdAt);
     expect(JSON.stringify(record)).not.toContain(ID);
     expect(JSON.stringify(record)).not.toContain(NAME);
     const sent = new URLSearchParams(h.upstream.calls('/lite/v1/get_biz_token')[0].body.toString());
@@ -74,7 +77,7 @@ describe('getBizToken', () => {
     [{ mode: 'reference' }, 'MISSING_ARGUMENTS', undefined],
     [{ mode: 'liveness', uuid: 'u1' }, 'INVALID_EVENT', undefined],
   ])('refuses %j with %s before any upstream call', async (event, code, message) => {
-    const answer = await h.call<Answer>('getBizToken', event);
+    const answer = await h.call<Answer>('getBizToken', event && { ...CONSENT, ...event });
     expect(answer.ok).toBe(false);
     expect(answer.error.code).toBe(code);
     expect(answer.error.message).toMatch(/[\u4e00-\u9fa5]/);
@@ -86,7 +89,7 @@ describe('getBizToken', () => {
     'answers CONFIG_MISSING naming %s, with no upstream call',
     async (name) => {
       delete process.env[name];
-      const answer = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+      const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
       expect(answer).toEqual({
         ok: false,
         error: { code: 'CONFIG_MISSING', param: name, message: expect.any(String), retryable: false },
@@ -97,32 +100,32 @@ describe('getBizToken', () => {
 
   it('sends reference photos from cloud storage as multipart, only from the caller’s own folder', async () => {
     const fileID = h.cloud.putFile('faceid/o-user-1/ref-1.jpg', JPEG_FIXTURE.buffer);
-    const answer = await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: fileID });
+    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: fileID });
     expect(answer.ok).toBe(true);
     const sent = h.upstream.calls('/lite/v1/get_biz_token')[0];
     expect(sent.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
     expect(sent.body.includes(JPEG_FIXTURE.buffer)).toBe(true);
 
     const other = h.cloud.putFile('faceid/o-user-2/ref-1.jpg', JPEG_FIXTURE.buffer);
-    const refused = await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: other });
+    const refused = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: other });
     expect(refused.error).toMatchObject({ code: 'FORBIDDEN', message: '只能使用您本人上传的照片' });
     expect(tokenCalls()).toBe(1);
   });
 
   it('refuses a reference file that is not an image, or larger than 4096 px, without calling FaceID', async () => {
     const text = h.cloud.putFile('faceid/o-user-1/notes.jpg', Buffer.from('not an image at all'));
-    expect((await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: text })).error.code).toBe(
-      'INVALID_IMAGE',
-    );
+    expect(
+      (await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: text })).error.code,
+    ).toBe('INVALID_IMAGE');
     const huge = h.cloud.putFile('faceid/o-user-1/huge.png', makePng(4097, 8));
-    expect((await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: huge })).error).toMatchObject(
-      { code: 'INVALID_IMAGE_SIZE', param: 'image_ref1' },
-    );
+    expect(
+      (await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: huge })).error,
+    ).toMatchObject({ code: 'INVALID_IMAGE_SIZE', param: 'image_ref1' });
     expect(h.upstream.requests).toHaveLength(0);
   });
 
   it('returns the same token for a repeated bizNo instead of paying for a second one', async () => {
-    const event = { mode: 'ocr', bizNo: 'order-42' };
+    const event = { ...CONSENT, mode: 'ocr', bizNo: 'order-42' };
     const first = await h.call<Answer>('getBizToken', event);
     const second = await h.call<Answer>('getBizToken', event);
     expect(second).toEqual(first);
@@ -132,21 +135,21 @@ describe('getBizToken', () => {
   });
 
   it('records console calls (no openid) as such', async () => {
-    const answer = await h.call<Answer>('getBizToken', { mode: 'ocr' }, null);
+    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' }, null);
     expect(answer.ok).toBe(true);
     expect((await h.store().getById(answer.bizNo))?.openid).toBeNull();
   });
 
   it('maps upstream failures to typed errors and marks the record failed', async () => {
     h.sandbox.setAccountStatus('BALANCE_NOT_ENOUGH');
-    const answer = await h.call<Answer>('getBizToken', { mode: 'ocr', bizNo: 'acct-1' });
+    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr', bizNo: 'acct-1' });
     expect(answer.error).toMatchObject({ code: 'AUTHORIZATION_ERROR', retryable: false });
     expect(await h.store().getById('acct-1')).toMatchObject({
       status: 'failed',
       errorCode: 'AUTHORIZATION_ERROR',
     });
     h.sandbox.setAccountStatus(null);
-    const retried = await h.call<Answer>('getBizToken', { mode: 'ocr', bizNo: 'acct-1' });
+    const retried = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr', bizNo: 'acct-1' });
     expect(retried.ok).toBe(true);
   });
 
@@ -159,14 +162,14 @@ describe('getBizToken', () => {
     [{ kind: 'reset' }, 'NETWORK_ERROR', true],
   ])('turns fault %j into %s', async (fault, code, retryable) => {
     h.sandbox.injectFault({ ...(fault as object), path: '/lite/v1/get_biz_token', times: 1 } as never);
-    const answer = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
     expect(answer.error).toMatchObject({ code, retryable });
   });
 
   it('gives up after FACEID_TIMEOUT_MS', async () => {
     process.env.FACEID_TIMEOUT_MS = '200';
     h.sandbox.injectFault({ kind: 'latency', ms: 1500, path: '/lite/v1/get_biz_token', times: 1 } as never);
-    const answer = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
     expect(answer.error).toMatchObject({
       code: 'UPSTREAM_TIMEOUT',
       retryable: true,
@@ -177,7 +180,7 @@ describe('getBizToken', () => {
 
 describe('getResult', () => {
   async function issue(event: object, openid = 'o-user-1'): Promise<Answer> {
-    const answer = await h.call<Answer>('getBizToken', event, openid);
+    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, ...event }, openid);
     expect(answer.ok).toBe(true);
     return answer;
   }
@@ -306,7 +309,7 @@ describe('whoami', () => {
 
 describe('getResult by bizNo (FaceID H5 returns carry only biz_no)', () => {
   it('serves the caller’s own record by bizNo, never another user’s', async () => {
-    const token = await h.call<Answer>('getBizToken', { mode: 'ocr', bizNo: 'h5-return-1' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr', bizNo: 'h5-return-1' });
     await completeFlow(h.sandbox.url, token.bizToken, 'SUCCESS');
     expect(await h.call<Answer>('getResult', { bizNo: 'h5-return-1' })).toMatchObject({
       ok: true,

@@ -7,12 +7,12 @@ import { SHARED_READ_MS } from '../../server/app/get-result';
 import type { RequestingRecord } from '../../server/store/types';
 import { JPEG_FIXTURE } from '../../tools/sandbox';
 import { completeFlow } from '../support/component-driver';
-import { startHarness, type Harness } from '../support/harness';
+import { CONSENT, startHarness, type Harness } from '../support/harness';
 import { finishH5 } from '../support/megvii';
 
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const ID = { mode: 'idcard', idcardName: '张三', idcardNumber: '11010519491231002X' };
+const ID = { ...CONSENT, mode: 'idcard', idcardName: '张三', idcardNumber: '11010519491231002X' };
 let h: Harness;
 
 afterEach(async () => {
@@ -52,7 +52,9 @@ describe('one paid token per bizNo', () => {
   it('50 concurrent requests for a new bizNo make one upstream call and all get that token or "in progress"', async () => {
     h.sandbox.injectFault({ kind: 'latency', ms: 200, path: '/lite/v1/get_biz_token' });
     const answers = await Promise.all(
-      Array.from({ length: 50 }, () => h.call<Answer>('getBizToken', { ...ID, bizNo: 'order-50-fresh' })),
+      Array.from({ length: 50 }, () =>
+        h.call<Answer>('getBizToken', { ...CONSENT, ...ID, bizNo: 'order-50-fresh' }),
+      ),
     );
     expect(tokenCalls()).toBe(1);
     const tokens = new Set(answers.filter((a) => a.ok).map((a) => a.bizToken));
@@ -67,12 +69,14 @@ describe('one paid token per bizNo', () => {
 
   it('50 concurrent retries of a bizNo whose first attempt failed make one upstream call', async () => {
     h.sandbox.injectFault({ kind: 'status', status: 500, path: '/lite/v1/get_biz_token' });
-    const first = await h.call<Answer>('getBizToken', { ...ID, bizNo: 'order-50-retry' });
+    const first = await h.call<Answer>('getBizToken', { ...CONSENT, ...ID, bizNo: 'order-50-retry' });
     expect(first).toMatchObject({ ok: false });
     expect(await h.store().getById('order-50-retry')).toMatchObject({ status: 'failed', attempt: 1 });
     h.sandbox.injectFault({ kind: 'latency', ms: 200, path: '/lite/v1/get_biz_token' });
     const answers = await Promise.all(
-      Array.from({ length: 50 }, () => h.call<Answer>('getBizToken', { ...ID, bizNo: 'order-50-retry' })),
+      Array.from({ length: 50 }, () =>
+        h.call<Answer>('getBizToken', { ...CONSENT, ...ID, bizNo: 'order-50-retry' }),
+      ),
     );
     expect(tokenCalls()).toBe(2);
     const ok = answers.filter((a) => a.ok);
@@ -88,10 +92,10 @@ describe('one paid token per bizNo', () => {
   });
 
   it('a repeated bizNo of an ended verification is refused without a call', async () => {
-    const issued = await h.call<Answer>('getBizToken', { ...ID, bizNo: 'order-ended' });
+    const issued = await h.call<Answer>('getBizToken', { ...CONSENT, ...ID, bizNo: 'order-ended' });
     await completeFlow(h.sandbox.url, issued.bizToken);
     await h.call<Answer>('getResult', { bizToken: issued.bizToken });
-    const again = await h.call<Answer>('getBizToken', { ...ID, bizNo: 'order-ended' });
+    const again = await h.call<Answer>('getBizToken', { ...CONSENT, ...ID, bizNo: 'order-ended' });
     expect(again).toMatchObject({ ok: false, error: { code: 'INVALID_EVENT', param: 'bizNo' } });
     expect(tokenCalls()).toBe(1);
   });
@@ -119,7 +123,11 @@ describe('the rate limit counts tokens only', () => {
 
   it('upstream refusals and invalid input never use up the limit', async () => {
     for (let i = 0; i < 6; i++) {
-      const bad = await h.call<Answer>('getBizToken', { ...ID, idcardNumber: '110105194912310021' });
+      const bad = await h.call<Answer>('getBizToken', {
+        ...CONSENT,
+        ...ID,
+        idcardNumber: '110105194912310021',
+      });
       expect(bad.error.code).toBe('INVALID_IDCARD_NUMBER');
     }
     for (let i = 0; i < 3; i++) {
@@ -188,7 +196,7 @@ describe('every record ends in a state a person can read', () => {
 
   it('a token request left "requesting" by a stopped function is failed after the time-out, and a retry works', async () => {
     await h.putRecord(leftRequesting('order-stuck'));
-    const retried = await h.call<Answer>('getBizToken', { ...ID, bizNo: 'order-stuck' });
+    const retried = await h.call<Answer>('getBizToken', { ...CONSENT, ...ID, bizNo: 'order-stuck' });
     expect(retried).toMatchObject({ ok: true, bizNo: 'order-stuck' });
     expect(await h.store().getById('order-stuck')).toMatchObject({ status: 'issued', attempt: 2 });
   });
@@ -229,7 +237,7 @@ describe('reference photos do not outlive their purpose', () => {
 
   it('are deleted once FaceID has them', async () => {
     const ref = await upload('ok');
-    const issued = await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: ref });
+    const issued = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: ref });
     expect(issued.ok).toBe(true);
     expect(await h.fileExists(ref)).toBe(false);
     expect(await h.store().getById(issued.bizNo)).not.toHaveProperty('photoFileIDs');
@@ -238,7 +246,7 @@ describe('reference photos do not outlive their purpose', () => {
   it('are deleted when the token call failed', async () => {
     const ref = await upload('failed');
     h.sandbox.injectFault({ kind: 'status', status: 500, path: '/lite/v1/get_biz_token' });
-    const answer = await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: ref });
+    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: ref });
     expect(answer.ok).toBe(false);
     expect(await h.fileExists(ref)).toBe(false);
   });

@@ -2,7 +2,7 @@
 import { liteNotifySign } from '../../server/providers/megvii-h5';
 import { serveHttpFunction } from '../../tools/local-cloud/http-access';
 import { JPEG_FIXTURE } from '../../tools/sandbox';
-import { startHarness, type Harness } from '../support/harness';
+import { CONSENT, startHarness, type Harness } from '../support/harness';
 import { finishH5 } from '../support/megvii';
 
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -39,7 +39,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000)
 describe('getBizToken answers the client each product needs', () => {
   it('megvii-lite: an H5 address, biz_id kept as the result handle', async () => {
     await withProvider('megvii-lite');
-    const answer = await h.call<Answer>('getBizToken', { mode: 'idcard', ...ID });
+    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'idcard', ...ID });
     expect(answer).toMatchObject({
       ok: true,
       provider: 'megvii-lite',
@@ -53,24 +53,30 @@ describe('getBizToken answers the client each product needs', () => {
 
   it('megvii-overseas: an H5 address on the idn host; liveness-only is offered', async () => {
     await withProvider('megvii-overseas', '/idn');
-    const answer = await h.call<Answer>('getBizToken', { mode: 'liveness', options: { language: 'en' } });
+    const answer = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      mode: 'liveness',
+      options: { language: 'en' },
+    });
     expect(answer).toMatchObject({
       ok: true,
       client: { kind: 'h5', url: expect.stringContaining('/idn/faceid/lite/do?token=') },
     });
-    const ref = await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: photo() });
+    const ref = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: photo() });
     expect(ref).toMatchObject({ ok: true, client: { kind: 'h5' } });
   });
 
   it('megvii-app: an SDK token, with the raw_image face photo from the caller’s folder', async () => {
     await withProvider('megvii-app');
     const answer = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
       mode: 'idcard',
       ...ID,
       options: { livenessType: 'still' },
     });
     expect(answer).toMatchObject({ ok: true, client: { kind: 'sdk', token: answer.bizToken } });
     const raw = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
       mode: 'idcard',
       ...ID,
       image: photo(),
@@ -89,6 +95,7 @@ describe('getBizToken answers the client each product needs', () => {
     await withProvider('megvii-raw', '/sgp');
     const before = Date.now();
     const answer = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
       mode: 'reference',
       imageRef1: photo(),
       options: { lifeTime: 10 },
@@ -108,7 +115,7 @@ describe('what is refused before any call', () => {
     ['megvii-overseas', { mode: 'idcard', ...ID }, '/idn'],
   ])('%s refuses %j with INVALID_EVENT:mode', async (provider, event, prefix) => {
     await withProvider(provider, prefix);
-    expect((await h.call<Answer>('getBizToken', event)).error).toMatchObject({
+    expect((await h.call<Answer>('getBizToken', { ...CONSENT, ...event })).error).toMatchObject({
       code: 'INVALID_EVENT',
       param: 'mode',
     });
@@ -117,7 +124,7 @@ describe('what is refused before any call', () => {
 
   it('options: unknown keys, keys of another product and wrong types are INVALID_EVENT; bad values the seed code', async () => {
     await withProvider('megvii-lite');
-    const call = (options: unknown) => h.call<Answer>('getBizToken', { mode: 'ocr', options });
+    const call = (options: unknown) => h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr', options });
     expect((await call({ colour: 1 })).error).toMatchObject({
       code: 'INVALID_EVENT',
       param: 'options.colour',
@@ -145,7 +152,7 @@ describe('what is refused before any call', () => {
   it.each(['FACEID_API_KEY', 'FACEID_API_SECRET'])('CONFIG_MISSING naming %s, with no call', async (name) => {
     await withProvider('megvii-app');
     delete process.env[name];
-    expect((await h.call<Answer>('getBizToken', { mode: 'idcard', ...ID })).error).toMatchObject({
+    expect((await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'idcard', ...ID })).error).toMatchObject({
       code: 'CONFIG_MISSING',
       param: name,
     });
@@ -156,7 +163,7 @@ describe('what is refused before any call', () => {
 describe('megvii-lite results: 3 get_result calls a day per verification, never more', () => {
   it('polling 10 times before the end makes one call: the answer is shared while it is fresh', async () => {
     await withProvider('megvii-lite');
-    const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
     for (let i = 0; i < 10; i++) {
       expect(await h.call<Answer>('getResult', { bizToken: token.bizToken })).toMatchObject({
         ok: true,
@@ -173,7 +180,7 @@ describe('megvii-lite results: 3 get_result calls a day per verification, never 
 
   it('a final answer is stored: polled 10 times after the end, one call', async () => {
     await withProvider('megvii-lite');
-    const token = await h.call<Answer>('getBizToken', { mode: 'idcard', ...ID });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'idcard', ...ID });
     await finishH5(token.client.url, 'PASS');
     for (let i = 0; i < 10; i++) {
       expect(await h.call<Answer>('getResult', { bizToken: token.bizToken })).toMatchObject({
@@ -187,7 +194,7 @@ describe('megvii-lite results: 3 get_result calls a day per verification, never 
 
   it('a failing call counts too (no retries inside the budget); with nothing stored the answer is RATE_LIMITED', async () => {
     await withProvider('megvii-lite');
-    const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
     h.sandbox.injectFault({
       kind: 'status',
       status: 500,
@@ -222,7 +229,7 @@ describe('megvii-lite notify', () => {
     });
 
   it('the sandbox’s signed notify updates the record (outcome read with get_result)', async () => {
-    const token = await h.call<Answer>('getBizToken', { mode: 'idcard', ...ID });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'idcard', ...ID });
     await finishH5(token.client.url, 'NOT_SAME');
     const record = await waitFor(async () => {
       const r = await h.store().getById(token.bizNo);
@@ -233,7 +240,7 @@ describe('megvii-lite notify', () => {
   });
 
   it('a notify with a bad signature is refused with 403 and changes nothing', async () => {
-    const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
     const record = await h.store().getByBizToken(token.bizToken);
     const data = JSON.stringify({ status: 'OK', biz_info: { biz_id: record?.resultRef } });
     expect((await post({ data, sign: liteNotifySign('wrong-secret', data) })).status).toBe(403);

@@ -1,6 +1,6 @@
 import { serveHttpFunction } from '../../tools/local-cloud/http-access';
 import { completeFlow } from '../support/component-driver';
-import { startHarness, type Harness } from '../support/harness';
+import { CONSENT, startHarness, type Harness } from '../support/harness';
 
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -32,6 +32,7 @@ const post = (body: string, type = 'application/x-www-form-urlencoded') =>
 describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
   it('updates the record when the sandbox notifies the end of a flow, even if the user closed the mini-program', async () => {
     const token = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
       mode: 'idcard',
       idcardName: '王五',
       idcardNumber: '11010519491231002X',
@@ -55,7 +56,7 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
   });
 
   it('never takes the outcome from the body: a forged notify cannot change a record', async () => {
-    const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
     const forged = new URLSearchParams({
       data: JSON.stringify({ biz_token: token.bizToken, error_code: 1000, error_msg: 'SUCCESS' }),
     });
@@ -66,7 +67,7 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
   });
 
   it('is idempotent: a repeated notify for a finished record makes no upstream call', async () => {
-    const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
     await completeFlow(h.sandbox.url, token.bizToken, 'SUCCESS');
     await waitFor(async () =>
       (await h.store().getById(token.bizNo))?.status === 'finished' ? true : undefined,
@@ -90,7 +91,7 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
 
   it('answers 405 to GET and 503 when FaceID is down, so FaceID tries again later', async () => {
     expect((await fetch(`${notify.url}/notify`)).status).toBe(405);
-    const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
     h.sandbox.injectFault({ kind: 'status', status: 500, path: '/lite/v1/get_result', times: 3 } as never);
     const body = new URLSearchParams({ data: JSON.stringify({ biz_token: token.bizToken }) });
     expect((await post(body.toString())).status).toBe(503);
@@ -99,7 +100,7 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
 
 describe('faceidNotify from the cloud console', () => {
   it('accepts the README test event (a plain, not base64, body)', async () => {
-    const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
     await completeFlow(h.sandbox.url, token.bizToken, 'SUCCESS');
     const event = {
       httpMethod: 'POST',

@@ -2,7 +2,7 @@ import { FaceIdError } from '../../server/errors';
 import { CircuitBreaker, resilient, withRetry } from '../../server/providers/resilience';
 import type { FaceIdProvider, ValidTokenRequest } from '../../server/providers/types';
 import { completeFlow } from '../support/component-driver';
-import { startHarness, type Harness } from '../support/harness';
+import { CONSENT, startHarness, type Harness } from '../support/harness';
 
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const noSleep = { sleep: async () => {}, random: () => 0.5, now: Date.now };
@@ -104,7 +104,7 @@ describe('getResult through faults (sandbox)', () => {
     [{ kind: 'reset' }],
     [{ kind: 'malformed' }],
   ])('retries get_result after %j and still reports the right outcome', async (fault) => {
-    const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
     await completeFlow(h.sandbox.url, token.bizToken, 'SUCCESS');
     h.sandbox.injectFault({ ...(fault as object), path: '/lite/v1/get_result', times: 2 } as never);
     const answer = await h.call<Answer>('getResult', { bizToken: token.bizToken });

@@ -1,6 +1,6 @@
 import { declarationOf } from '../../tools/functions-manifest';
 import { CloudFunctionError } from '../../tools/local-cloud/functions';
-import { startHarness, type Harness } from '../support/harness';
+import { CONSENT, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -11,7 +11,7 @@ afterEach(() => h.setTimeout('getBizToken', undefined));
 
 /** Loads the function and its SDK in an instance, as an earlier invocation would have. */
 async function warmUp(): Promise<void> {
-  expect(await h.call('getBizToken', { mode: 'none' }, 'o-warm')).toMatchObject({ ok: false });
+  expect(await h.call('getBizToken', { ...CONSENT, mode: 'none' }, 'o-warm')).toMatchObject({ ok: false });
 }
 
 describe('the declared time-out of a cloud function', () => {
@@ -25,7 +25,7 @@ describe('the declared time-out of a cloud function', () => {
     h.setTimeout('getBizToken', 1000);
     h.sandbox.injectFault({ kind: 'latency', ms: 3000, path: '/lite/v1/get_biz_token', times: 1 } as never);
     const paidCalls = h.upstream.calls('/lite/v1/get_biz_token').length;
-    const failure = await h.call('getBizToken', { mode: 'ocr' }, 'o-slow').then(
+    const failure = await h.call('getBizToken', { ...CONSENT, mode: 'ocr' }, 'o-slow').then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -45,7 +45,7 @@ describe('the declared time-out of a cloud function', () => {
     await warmUp();
     h.setTimeout('getBizToken', 1000);
     h.sandbox.injectFault({ kind: 'latency', ms: 3000, path: '/lite/v1/get_biz_token', times: 1 } as never);
-    const event = { mode: 'ocr', bizNo: 'order-stopped' };
+    const event = { ...CONSENT, mode: 'ocr', bizNo: 'order-stopped' };
     await expect(h.call('getBizToken', event, 'o-slow-3')).rejects.toMatchObject({ errCode: -504003 });
     h.setTimeout('getBizToken', undefined);
     expect(await h.call('getBizToken', event, 'o-slow-3')).toMatchObject({
@@ -65,10 +65,12 @@ describe('the declared time-out of a cloud function', () => {
   it('serves the next invocation from a fresh instance', async () => {
     h.setTimeout('getBizToken', 400);
     h.sandbox.injectFault({ kind: 'latency', ms: 2000, path: '/lite/v1/get_biz_token', times: 1 } as never);
-    await expect(h.call('getBizToken', { mode: 'ocr' }, 'o-slow-2')).rejects.toMatchObject({
+    await expect(h.call('getBizToken', { ...CONSENT, mode: 'ocr' }, 'o-slow-2')).rejects.toMatchObject({
       errCode: -504003,
     });
     h.setTimeout('getBizToken', undefined);
-    await expect(h.call('getBizToken', { mode: 'ocr' }, 'o-slow-2')).resolves.toMatchObject({ ok: true });
+    await expect(h.call('getBizToken', { ...CONSENT, mode: 'ocr' }, 'o-slow-2')).resolves.toMatchObject({
+      ok: true,
+    });
   });
 });

@@ -3,6 +3,7 @@
  * (worker threads), the real wx-server-sdk inside pointed at the CloudBase stand-in, FaceID answered by the
  * sandbox through a recording proxy.
  */
+import { CONSENT_VERSION } from '../../miniprogram/shared/consent';
 import { CloudBaseStore } from '../../server/store/cloudbase';
 import {
   VERIFICATIONS_COLLECTION,
@@ -10,11 +11,15 @@ import {
   type VerificationStore,
 } from '../../server/store/types';
 import { startLocalCloud, type LocalCloud } from '../../tools/local-cloud';
+import type { Caller } from '../../tools/local-cloud/functions';
 import { startSandbox } from '../../tools/sandbox';
 import { useSdkInThisProcess } from './cloudbase';
 import { startRecordingUpstream, type RecordingUpstream } from './recording-upstream';
 
 export const TEST_APPCODE = 'test-appcode-0123456789abcdef';
+
+/** What the page sends with every getBizToken: the consent version the person agreed to. */
+export const CONSENT = { consentVersion: CONSENT_VERSION } as const;
 
 export interface Harness {
   sandbox: Awaited<ReturnType<typeof startSandbox>>;
@@ -24,8 +29,11 @@ export interface Harness {
   env: Record<string, string>;
   /** The verification store over the real SDK's database, pointed at the same stand-in as the functions. */
   store(): VerificationStore;
-  /** Calls a function as a user (default `o-user-1`; null: a console call); rejects with the platform's failures. */
-  call<T = Record<string, unknown>>(name: string, event: unknown, openid?: string | null): Promise<T>;
+  /**
+   * Calls a function as a user of this mini-program (an openid, default `o-user-1`), the operator (null) or any
+   * other caller (its WX_* and TCB_* variables); rejects with the platform's failures.
+   */
+  call<T = Record<string, unknown>>(name: string, event: unknown, caller?: Caller): Promise<T>;
   /** Runs a function with this time-out instead of its declared one (undefined: the declared one again). */
   setTimeout(name: string, ms: number | undefined): void;
   /** Sets (or, with undefined, removes) configuration variables of the functions for the rest of the test. */
@@ -81,7 +89,7 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
     cloud,
     env,
     store: () => store,
-    call: (name, event, openid = 'o-user-1') => cloud.invoke(name, event, openid) as never,
+    call: (name, event, caller = 'o-user-1') => cloud.invoke(name, event, caller) as never,
     setTimeout: (name, ms) => cloud.functions.overrideTimeout(name, ms),
     setEnv(variables) {
       for (const [key, value] of Object.entries(variables)) {

@@ -7,7 +7,7 @@ import { parseEnv } from 'node:util';
 import { FaceIdError } from '../../server/errors';
 import { rateLimitFromEnv } from '../../server/app/get-biz-token';
 import { retentionDays } from '../../server/app/records';
-import { timeoutFromEnv, type Env } from '../../server/config';
+import { readConfig, timeoutFromEnv, type Env } from '../../server/config';
 import { createProvider } from '../../server/providers';
 import { DEFAULT_RETRY } from '../../server/providers/resilience';
 import type { CloudbaseManifest, FunctionDeclaration } from '../functions-manifest';
@@ -125,6 +125,7 @@ export function checkConfiguration(manifest: CloudbaseManifest, env: Env): Confi
   }
   if (declared.has('FACEID_RATE_LIMIT')) attempt(() => rateLimitFromEnv(values));
   if (declared.has('FACEID_RETENTION_DAYS')) attempt(() => retentionDays(values));
+  if (declared.has('FACEID_MINIPROGRAM_APPID')) attempt(() => readConfig(values).FACEID_MINIPROGRAM_APPID);
   if (declared.has('FACEID_TIMEOUT_MS'))
     attempt(() => {
       const needS = Math.ceil(worstFaceIdWaitMs(timeoutFromEnv(values)) / 1000) + FUNCTION_WORK_MARGIN_S;

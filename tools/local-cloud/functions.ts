@@ -1,7 +1,8 @@
 /**
  * Runs the bundled cloud functions (`cloudfunctions/<name>/index.js`) the way the platform does: each function
  * has a small pool of instances (worker threads), each instance serves one invocation at a time with the caller's
- * identity in its environment (WX_CONTEXT_KEYS, WX_OPENID, WX_APPID), the cloud's variables point wx-server-sdk at
+ * identity in its environment (WX_CONTEXT_KEYS with WX_OPENID, WX_APPID, WX_FROM_*; TCB_CONTEXT_KEYS with the web
+ * SDK's TCB_UUID, …), the cloud's variables point wx-server-sdk at
  * the CloudBase stand-in, and an invocation past the function's declared time-out (cloudbaserc.json) is stopped:
  * its instance is terminated, the caller gets the platform's time-out failure, and what it wrote stays written.
  */
@@ -14,7 +15,57 @@ import { declarationOf, readManifest, type CloudbaseManifest } from '../function
 import type { InstanceData, InstanceMessage, InvokeMessage } from './instance';
 
 /** The appid a local call carries (WX_APPID). */
-export const LOCAL_APPID = 'wx0000000000local';
+export const LOCAL_APPID = 'wx00000000000local';
+
+/**
+ * The WeChat context variables the platform sets for a call: wx-server-sdk's getWXContext returns each one
+ * listed in WX_CONTEXT_KEYS, without its `WX_` prefix.
+ */
+const WX_CONTEXT_VARIABLES = [
+  'WX_OPENID',
+  'WX_APPID',
+  'WX_UNIONID',
+  'WX_FROM_OPENID',
+  'WX_FROM_APPID',
+  'WX_FROM_UNIONID',
+] as const;
+
+/** The variables CloudBase sets for a caller signed in with its own accounts (web SDK), listed in TCB_CONTEXT_KEYS. */
+const TCB_CONTEXT_VARIABLES = [
+  'TCB_UUID',
+  'TCB_CUSTOM_USER_ID',
+  'TCB_ISANONYMOUS_USER',
+  'TCB_SOURCE',
+] as const;
+
+/** A call's identity as the platform sets it: its WeChat context and CloudBase sign-in variables (unset: absent). */
+export type CallIdentity = Partial<
+  Record<(typeof WX_CONTEXT_VARIABLES)[number] | (typeof TCB_CONTEXT_VARIABLES)[number], string>
+>;
+
+/**
+ * Who calls: an openid (a user of this mini-program: WX_OPENID and WX_APPID = LOCAL_APPID), null (the console,
+ * CI, the timer or HTTP access: no identity at all), or the variables of any other caller.
+ */
+export type Caller = string | null | CallIdentity;
+
+/**
+ * The variables one invocation runs with (null: unset), as the platform sets them for this caller; the
+ * environment's own TCB_CONTEXT_KEYS (e.g. `TCB_ENV`) stay listed.
+ */
+export function identityVariables(caller: Caller, environmentKeys = ''): Record<string, string | null> {
+  const identity: CallIdentity =
+    caller === null ? {} : typeof caller === 'string' ? { WX_OPENID: caller, WX_APPID: LOCAL_APPID } : caller;
+  const variables: Record<string, string | null> = {};
+  const listed = (names: readonly (keyof CallIdentity)[], always: string[] = []) => {
+    const set = [...always, ...names.filter((name) => identity[name] !== undefined)];
+    for (const name of names) variables[name] = identity[name] ?? null;
+    return set.length ? set.join(',') : null;
+  };
+  variables.WX_CONTEXT_KEYS = listed(WX_CONTEXT_VARIABLES);
+  variables.TCB_CONTEXT_KEYS = listed(TCB_CONTEXT_VARIABLES, environmentKeys.split(',').filter(Boolean));
+  return variables;
+}
 const DEFAULT_INSTANCES = 4;
 
 /** A failure of the platform rather than of the function's answer: errCode and errMsg as wx.cloud reports them. */
@@ -54,8 +105,8 @@ export interface LocalFunctionsOptions {
 }
 
 export interface LocalFunctions {
-  /** Calls a function as the given user (null: a console or HTTP-access call, no WeChat context). */
-  invoke(name: string, event: unknown, openid: string | null): Promise<unknown>;
+  /** Calls a function as the given caller (an openid of this mini-program; null: console or HTTP access, no identity). */
+  invoke(name: string, event: unknown, caller: Caller): Promise<unknown>;
   /** The time-out of one function in milliseconds (declared, or as overridden). */
   timeoutMs(name: string): number;
   /** Runs a function with a shorter (or longer) time-out than declared; undefined restores the declared one. */
@@ -195,7 +246,7 @@ export function createLocalFunctions(options: LocalFunctionsOptions): LocalFunct
     }
   }
 
-  async function invoke(name: string, event: unknown, openid: string | null): Promise<unknown> {
+  async function invoke(name: string, event: unknown, caller: Caller): Promise<unknown> {
     if (closed) throw new CloudFunctionError(-501000, 'the local cloud is closed');
     if (!/^[A-Za-z0-9_-]+$/.test(name) || !existsSync(join(functionsDir, name, 'index.js')))
       throw new CloudFunctionError(-501000, `FunctionName parameter could not be found: ${name}`);
@@ -215,9 +266,7 @@ export function createLocalFunctions(options: LocalFunctionsOptions): LocalFunct
       id,
       event,
       context: { request_id: `local-${id}`, function_name: name, time_limit_in_ms: limit },
-      env: openid
-        ? { WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID', WX_OPENID: openid, WX_APPID: LOCAL_APPID }
-        : { WX_CONTEXT_KEYS: null, WX_OPENID: null, WX_APPID: null },
+      env: identityVariables(caller, options.cloudEnv.TCB_CONTEXT_KEYS),
     };
     return new Promise<unknown>((resolveAnswer, reject) => {
       const { worker } = instance;

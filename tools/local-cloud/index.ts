@@ -4,7 +4,12 @@
  */
 import { COUNTERS_COLLECTION, VERIFICATIONS_COLLECTION } from '../../server/store/types';
 import { startCloudBase, type CloudBaseStandIn } from '../cloudbase';
-import { createLocalFunctions, type LocalFunctions, type LocalFunctionsOptions } from './functions';
+import {
+  createLocalFunctions,
+  type Caller,
+  type LocalFunctions,
+  type LocalFunctionsOptions,
+} from './functions';
 
 /** The collections the deploy steps create in the console (README, Deploy). */
 export const PROJECT_COLLECTIONS = [VERIFICATIONS_COLLECTION, COUNTERS_COLLECTION];
@@ -19,8 +24,8 @@ export interface LocalCloudOptions extends Omit<LocalFunctionsOptions, 'cloudEnv
 export interface LocalCloud {
   cloudbase: CloudBaseStandIn;
   functions: LocalFunctions;
-  /** Calls a bundled function as the given user (null: console or HTTP access). */
-  invoke(name: string, event: unknown, openid: string | null): Promise<unknown>;
+  /** Calls a bundled function as the given caller (an openid of this mini-program; null: console or HTTP access). */
+  invoke(name: string, event: unknown, caller: Caller): Promise<unknown>;
   /** Stores a file as the mini-program's wx.cloud.uploadFile does (straight to storage); resolves its fileID. */
   putFile(cloudPath: string, content: Buffer): string;
   close(): Promise<void>;
@@ -37,7 +42,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
   return {
     cloudbase,
     functions,
-    invoke: (name, event, openid) => functions.invoke(name, event, openid),
+    invoke: (name, event, caller) => functions.invoke(name, event, caller),
     putFile: (cloudPath, content) => cloudbase.putFile(cloudPath, content),
     async close() {
       await functions.close();

@@ -1,4 +1,4 @@
-import { CONSENT_VERSION } from '../../services/consent';
+import { CONSENT_VERSION } from '../../shared/consent';
 import type { ClientError } from '../../shared/errors';
 import type { GetBizTokenEvent, VerificationMode } from '../../shared/events';
 import { checkIdNumber, checkName, normalizeIdNumber } from '../../shared/idcard';
@@ -121,7 +121,8 @@ Component({
       if (mode && ENTRY_MODES.includes(mode)) patch.mode = mode;
       this.setData({ t, consentVersion: fill(t.consent.version, { version: CONSENT_VERSION }) });
       this.update(patch);
-      if (kept) this.scrollToForm();
+      if (query.consent === 'required') this.askConsentAgain();
+      else if (kept) this.scrollToForm();
       void this.loadFacts();
     },
     onUnload() {
@@ -136,6 +137,16 @@ Component({
     scrollToForm() {
       try {
         wx.pageScrollTo({ selector: '#form', duration: 0, fail: () => undefined });
+      } catch {
+        // Nothing to scroll in a page without a scroll view.
+      }
+    },
+    /** The server refused the consent (none, or not the current version): the person reads it and agrees again. */
+    askConsentAgain() {
+      this.update({ consented: false, submitting: false, error: this.data.t.errors.CONSENT_REQUIRED });
+      this.keepDraft();
+      try {
+        wx.pageScrollTo({ selector: '#consent-section', duration: 0, fail: () => undefined });
       } catch {
         // Nothing to scroll in a page without a scroll view.
       }
@@ -239,6 +250,10 @@ Component({
           return;
         }
         const { error } = started;
+        if (error.code === 'CONSENT_REQUIRED') {
+          this.askConsentAgain();
+          return;
+        }
         if (error.code === 'RATE_LIMITED' && error.retryAt && error.retryAt > Date.now()) {
           this.update({ submitting: false });
           this.blockUntil(error.retryAt);

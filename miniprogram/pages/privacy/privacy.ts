@@ -1,4 +1,4 @@
-import { CONSENT_VERSION } from '../../services/consent';
+import { CONSENT_VERSION } from '../../shared/consent';
 import { copyFor, fill, setTitle, type Copy } from '../../i18n/index';
 import { deploymentFacts } from '../../services/deployment';
 

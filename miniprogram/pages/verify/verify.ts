@@ -61,6 +61,12 @@ Component({
       this.setData({ token: '', phase: 'refreshing', refreshes: this.data.refreshes + 1 });
       const res = await getBizToken(withLanguage(flow.input));
       if (unloaded.has(this)) return;
+      if (!res.ok && res.error.code === 'CONSENT_REQUIRED') {
+        // What the person agreed to is no longer current: the entry page shows the consent again.
+        clearFlow();
+        void wx.reLaunch({ url: '/pages/index/index?consent=required' });
+        return;
+      }
       if (!res.ok || res.client.kind !== 'component') {
         const message = res.ok ? t.verify.changed : (t.errors[res.error.code] ?? res.error.message);
         const canRetry = !res.ok && res.error.retryable && this.data.refreshes < MAX_TOKEN_REFRESHES;

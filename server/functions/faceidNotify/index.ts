@@ -2,4 +2,4 @@ import { faceidNotify } from '../../app/notify';
 import { cloudFunction } from '../../runtime';
 
 /** Cloud function entry (HTTP access): FaceID's notify callback. */
-export const main = cloudFunction('faceidNotify', faceidNotify);
+export const main = cloudFunction('faceidNotify', faceidNotify, { httpAccess: true });
