@@ -73,7 +73,7 @@ function instanceCode(): string {
     bundle: true,
     platform: 'node',
     format: 'cjs',
-    target: 'node20',
+    target: `node${process.versions.node}`,
     write: false,
     logLevel: 'silent',
   }).outputFiles[0].text;
