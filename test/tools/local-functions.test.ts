@@ -51,3 +51,45 @@ describe('a bundle run by the local cloud', () => {
     await expect(functions.invoke('builtinsOnly', {}, 'o-user-1')).resolves.toBe(64);
   });
 });
+
+describe('a function past its concurrency limit', () => {
+  let folder: string;
+  let functions: LocalFunctions;
+  beforeAll(() => {
+    folder = functionsFolder({
+      slow: 'exports.main = (event) => new Promise((done) => setTimeout(() => done(event.n), 500));',
+    });
+    functions = createLocalFunctions({
+      cloudEnv: {},
+      env: {},
+      functionsDir: folder,
+      manifest: {
+        ...base,
+        functions: [{ ...base.functions[0], name: 'slow', triggers: undefined, path: undefined }],
+      },
+      offline: true,
+      instances: 1,
+      concurrencyLimit: 2,
+    });
+  });
+  afterAll(async () => {
+    await functions.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('answers the call over the limit at once with the platform failure, while the others run, and takes the next', async () => {
+    const settled: string[] = [];
+    const call = (n: number) =>
+      functions.invoke('slow', { n }, 'o-user-1').then(
+        (answer) => settled.push(`done ${String(answer)}`),
+        (error: { errCode: number; errMsg: string }) => settled.push(`${error.errCode} ${error.errMsg}`),
+      );
+    await Promise.all([call(1), call(2), call(3)]);
+    expect(settled).toEqual([
+      '-504002 functions execute fail: ResourceLimitReached: slow is running 2 invocations, its concurrency limit',
+      'done 1',
+      'done 2',
+    ]);
+    await expect(functions.invoke('slow', { n: 4 }, 'o-user-1')).resolves.toBe(4);
+  });
+});
