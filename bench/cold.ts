@@ -4,10 +4,9 @@
  * against one that only loads wx-server-sdk and makes the bare FaceID call.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { functionNames } from '../tools/build-functions';
+import { buildFunctions } from '../tools/build-functions';
 import { startCloudBase } from '../tools/cloudbase';
 import { PROJECT_COLLECTIONS } from '../tools/local-cloud';
 import { LOCAL_APPID } from '../tools/local-cloud/functions';
@@ -18,7 +17,7 @@ import { quantile, summarize, type Series } from './stats';
 const ROOT = resolve(__dirname, '..');
 const run = promisify(execFile);
 
-// Loaded in the fresh process: the bundle alone (it requires wx-server-sdk at its first call), timed.
+// Loaded in the fresh process: the bundle alone (its wx-server-sdk starts at the first call), timed.
 const PROBE = `
 const { performance } = require('perf_hooks');
 const start = performance.now();
@@ -31,31 +30,30 @@ process.stdout.write(String(took));
 export interface BundleFigures {
   name: string;
   bytes: number;
+  /** Part of bytes: this project's own code. */
+  ownBytes: number;
   /** Median cold require time over `runs` fresh processes, in milliseconds. */
   requireMs: number;
 }
 
-/** Size of each cloudfunctions/<name>/index.js in bytes. */
-export function bundleSizes(): { name: string; bytes: number }[] {
-  return functionNames().map((name) => ({
-    name,
-    bytes: statSync(join(ROOT, 'cloudfunctions', name, 'index.js')).size,
-  }));
+/** Size of each cloudfunctions/<name>/index.js in bytes, and of its own code (built again, written if changed). */
+export async function bundleSizes(): Promise<{ name: string; bytes: number; ownBytes: number }[]> {
+  return Object.entries(await buildFunctions()).map(([name, size]) => ({ name, ...size }));
 }
 
 /** Sizes and median cold require times (each in `runs` fresh processes). */
-export function measureBundles(runs: number): BundleFigures[] {
-  return bundleSizes().map(({ name, bytes }) => {
+export async function measureBundles(runs: number): Promise<BundleFigures[]> {
+  return (await bundleSizes()).map(({ name, bytes, ownBytes }) => {
     const bundle = join(ROOT, 'cloudfunctions', name, 'index.js');
     const times: number[] = [];
     for (let i = 0; i < runs; i++)
       times.push(Number(execFileSync(process.execPath, ['-e', PROBE, bundle], { encoding: 'utf8' })));
-    return { name, bytes, requireMs: quantile(times, 0.5) };
+    return { name, bytes, ownBytes, requireMs: quantile(times, 0.5) };
   });
 }
 
-// A fresh process that loads the function (and, at its first call, wx-server-sdk) and serves one call; prints the
-// milliseconds since the process started.
+// A fresh process that loads the function (wx-server-sdk inside, started at its first call) and serves one call;
+// prints the milliseconds since the process started.
 const FUNCTION_COLD = `
 const { performance } = require('perf_hooks');
 require(process.argv[1]).main(JSON.parse(process.argv[2]), {}).then((answer) => {

@@ -197,11 +197,21 @@ async function main(counts: BenchCounts): Promise<void> {
     typeof bundles === 'string'
       ? bundles
       : markdownTable(
-          ['cloud function', 'bundle size', 'size ≤ 150 KB', 'cold require (median)', 'require ≤ 30 ms'],
+          [
+            'cloud function',
+            'bundle size',
+            `size ≤ ${kb(BUDGETS.bundleBytes)}`,
+            'own code',
+            `own code ≤ ${kb(BUDGETS.ownBundleBytes)}`,
+            'cold require (median)',
+            `require ≤ ${ms(BUDGETS.coldRequireMs)}`,
+          ],
           bundles.map((b) => [
             b.name,
             kb(b.bytes),
             verdict(b.bytes, BUDGETS.bundleBytes),
+            kb(b.ownBytes),
+            verdict(b.ownBytes, BUDGETS.ownBundleBytes),
             ms(b.requireMs),
             verdict(b.requireMs, BUDGETS.coldRequireMs),
           ]),
@@ -244,8 +254,10 @@ async function main(counts: BenchCounts): Promise<void> {
       'an HTTPS call across the internet to FaceID costs) to show that cost against a realistic upstream.',
     '- getResult reads a verification that already ended (its final answer is stored with the record), so it makes ' +
       'no upstream call; the bare call is `GET get_result` for the same token.',
-    `- Bundles: size on disk; cold require = time of \`require()\` of the bundle in a fresh \`node\` process ` +
-      `(wx-server-sdk is required at the first call, not here), median of ${COLD_RUNS} processes.`,
+    `- Bundles: size on disk (wx-server-sdk and every package under it included, minified), own code = the bytes ` +
+      'from outside node_modules (esbuild metafile); cold require = time of `require()` of the bundle in a fresh ' +
+      `\`node\` process (the bundled wx-server-sdk starts at the first call, not here), median of ${COLD_RUNS} ` +
+      'processes.',
     '- Main package: `tools/build-mp.ts` (the compile of `npm run build:mp`, miniprogram-ci offline); own code = ' +
       'every compiled file outside `faceid-components/` (the vendor slot) and `miniprogram_npm/`.',
     `- Load: ${FLOWS} verifications started at once (getBizToken → get_config → video_verify → getResult, outcomes ` +

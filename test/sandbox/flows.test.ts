@@ -90,8 +90,9 @@ describe('tokens', () => {
     expect(moved.body.now_ms - now.body.now_ms).toBeGreaterThanOrEqual(2 * HOUR);
     expectError(await component.getConfig(sb, token), 403, 'BIZ_TOKEN_EXPIRED');
     const set = await control(sb, '/clock', { now_ms: T0 });
-    expect(set.body.now_ms - T0).toBeLessThan(1000);
-    expect(sb.clock.now() - T0).toBeLessThan(1000);
+    // Back at T0, give or take the time the requests took (far below the 2 h it was moved).
+    expect(set.body.now_ms - T0).toBeLessThan(60_000);
+    expect(sb.clock.now() - T0).toBeLessThan(60_000);
     expect((await control(sb, '/clock', { advance_ms: 'soon' })).status).toBe(400);
   });
 });

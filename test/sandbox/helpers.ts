@@ -23,7 +23,7 @@ export function start(options: { now?: number } = {}): Promise<Sandbox> {
 /** Reads a fetch response; `body` is the parsed JSON or `{}`. */
 export async function answer(res: Response): Promise<Answer> {
   const text = await res.text();
-  let body: Json = {};
+  let body: Json;
   try {
     body = JSON.parse(text) as Json;
   } catch {

@@ -399,7 +399,8 @@ describe('close()', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();
     await local.close();
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Far below the 20 s the delayed request would hold it, whatever the machine's load.
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(await pending).toMatchObject({ message: 'fetch failed' });
     agent.destroy();
   });

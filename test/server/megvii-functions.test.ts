@@ -26,7 +26,8 @@ afterEach(async () => {
 
 const photo = (): string => h.cloud.putFile('faceid/o-user-1/ref-1.jpg', JPEG_FIXTURE.buffer);
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+/** Polls until the probe answers; the deadline only catches what never comes, far above a loaded machine's delay. */
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -16,7 +16,8 @@ afterEach(async () => {
   await h.close();
 });
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+/** Polls until the probe answers; the deadline only catches what never comes, far above a loaded machine's delay. */
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

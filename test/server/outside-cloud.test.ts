@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { startCloudBase, type CloudBaseStandIn } from '../../tools/cloudbase';
 import { PROJECT_COLLECTIONS } from '../../tools/local-cloud';
@@ -7,20 +9,29 @@ import { PROJECT_COLLECTIONS } from '../../tools/local-cloud';
 const ROOT = resolve(__dirname, '../..');
 const run = promisify(execFile);
 
-/** Runs a bundled function's exports.main in a fresh node process with only the variables given. */
+/**
+ * Runs a bundled function's exports.main in a fresh node process with only the variables given, from a copy of
+ * the bundle alone in a temporary folder: as in the cloud, no node_modules anywhere above it.
+ */
 async function runBundle(
   name: string,
   event: unknown,
   env: Record<string, string>,
 ): Promise<Record<string, unknown>> {
-  const script = `require(${JSON.stringify(`${ROOT}/cloudfunctions/${name}/index.js`)}).main(${JSON.stringify(event)}, {})
+  const folder = mkdtempSync(join(tmpdir(), `faceid-${name}-`));
+  try {
+    copyFileSync(join(ROOT, 'cloudfunctions', name, 'index.js'), join(folder, 'index.js'));
+    const script = `require('./index.js').main(${JSON.stringify(event)}, {})
     .then((answer) => process.stdout.write(JSON.stringify(answer)), (err) => { console.error(err); process.exit(3); });`;
-  const { stdout } = await run(process.execPath, ['-e', script], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', FACEID_LOG: 'off', ...env },
-    encoding: 'utf8',
-  });
-  return JSON.parse(stdout) as Record<string, unknown>;
+    const { stdout } = await run(process.execPath, ['-e', script], {
+      cwd: folder,
+      env: { PATH: process.env.PATH ?? '', FACEID_LOG: 'off', NODE_PATH: '', ...env },
+      encoding: 'utf8',
+    });
+    return JSON.parse(stdout) as Record<string, unknown>;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 describe('a built exports.main in a fresh process, on the variables the cloud sets', () => {

@@ -28,7 +28,7 @@ export async function formOf(
   const files: Record<string, string> = {};
   form.forEach((value, key) => {
     if (typeof value === 'string') fields[key] = value;
-    else files[key] = (value as File).name;
+    else files[key] = value.name;
   });
   return { fields, files };
 }

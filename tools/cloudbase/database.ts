@@ -1,8 +1,10 @@
 /**
  * The CloudBase database as the stand-in keeps it: collections of documents with MongoDB's query and update
  * semantics, as far as CloudBase exposes them to wx-server-sdk (comparison and logic operators, dot paths, `$set`,
- * `$unset`, `$inc`, …), and CloudBase's error shapes.
+ * `$unset`, `$inc`, …), MongoDB's limits on what it stores (16 MB a document, no `$` field names), and CloudBase's
+ * error shapes.
  */
+import { calculateObjectSize } from 'bson';
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 
@@ -43,6 +45,37 @@ const isPlainObject = (value: unknown): value is Doc =>
   !(value instanceof RegExp);
 
 const idKey = (id: unknown): string => (typeof id === 'string' ? `s:${id}` : `j:${JSON.stringify(id)}`);
+
+/** MongoDB's largest document (BSON), which CloudBase's database stores. */
+export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+/** The first field name, at any depth, that MongoDB refuses to store (`$…`), with its path. */
+function dollarField(value: unknown, path: string[] = []): string | undefined {
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = dollarField(item, [...path, String(i)]);
+      if (found) return found;
+    }
+  } else if (isPlainObject(value))
+    for (const [key, item] of Object.entries(value)) {
+      if (key.startsWith('$'))
+        return `The dollar ($) prefixed field '${key}' in '${[...path, key].join('.')}' is not valid for storage.`;
+      const found = dollarField(item, [...path, key]);
+      if (found) return found;
+    }
+  return undefined;
+}
+
+/** Throws as MongoDB does for a document it cannot store. */
+function checkStorable(doc: Doc): void {
+  const dollar = dollarField(doc);
+  if (dollar) throw requestFailed(dollar);
+  const size = calculateObjectSize(doc);
+  if (size > MAX_DOCUMENT_BYTES)
+    throw requestFailed(
+      `BSONObj size: ${size} (0x${size.toString(16).toUpperCase()}) is invalid. Size must be between 0 and ${MAX_DOCUMENT_BYTES}(16MB)`,
+    );
+}
 
 /** A new document id in CloudBase's shape: 32 hexadecimal digits. */
 export const newDocumentId = (): string => randomBytes(16).toString('hex');
@@ -348,6 +381,7 @@ export class Database {
   }
 
   private put(collection: string, doc: Doc): void {
+    checkStorable(doc);
     this.docs(collection).set(idKey(doc._id), doc);
     this.onChange({ collection, put: doc });
   }

@@ -30,7 +30,9 @@ export function replayJournal(file: string, database: Database): number {
       change = EJSON.parse(line, { relaxed: true }) as Change;
     } catch (error) {
       if (index >= lines.length - 2) return;
-      throw new Error(`${file}: line ${index + 1} is not a journal entry (${(error as Error).message})`);
+      throw new Error(`${file}: line ${index + 1} is not a journal entry (${(error as Error).message})`, {
+        cause: error,
+      });
     }
     database.replay(change);
     read++;

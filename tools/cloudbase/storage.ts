@@ -29,7 +29,8 @@ export class Storage {
     readonly envId: string,
     private readonly folder?: string,
   ) {
-    this.bucket = `7374-${envId}-1300000000`;
+    // CloudBase names an environment's bucket after it: the hex of its first two characters, the id, the account.
+    this.bucket = `${Buffer.from(envId.slice(0, 2)).toString('hex')}-${envId}-1300000000`;
     if (folder) mkdirSync(folder, { recursive: true });
   }
 

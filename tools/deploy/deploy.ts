@@ -223,7 +223,7 @@ async function applyAll(
         await target.apply(change);
       } catch (error) {
         const reason = error instanceof Error ? error.message : JSON.stringify(error);
-        throw new Error(`${subject}: ${reason.replace(/\s*\n\s*/g, ' ')}`);
+        throw new Error(`${subject}: ${reason.replace(/\s*\n\s*/g, ' ')}`, { cause: error });
       }
       for (const line of describeChange(change)) progress(`done: ${line}`);
     }

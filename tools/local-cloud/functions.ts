@@ -4,7 +4,8 @@
  * identity in its environment (WX_CONTEXT_KEYS with WX_OPENID, WX_APPID, WX_FROM_*; TCB_CONTEXT_KEYS with the web
  * SDK's TCB_UUID, …), the cloud's variables point wx-server-sdk at
  * the CloudBase stand-in, and an invocation past the function's declared time-out (cloudbaserc.json) is stopped:
- * its instance is terminated, the caller gets the platform's time-out failure, and what it wrote stays written.
+ * its instance is terminated, the caller gets the platform's time-out failure, and what it wrote stays written. Past
+ * a function's concurrency limit an invocation fails at once, as the platform's ResourceLimitReached does.
  */
 import { buildSync } from 'esbuild';
 import { existsSync } from 'node:fs';
@@ -67,6 +68,7 @@ export function identityVariables(caller: Caller, environmentKeys = ''): Record<
   return variables;
 }
 const DEFAULT_INSTANCES = 4;
+const DEFAULT_CONCURRENCY_LIMIT = 1000;
 
 /** A failure of the platform rather than of the function's answer: errCode and errMsg as wx.cloud reports them. */
 export class CloudFunctionError extends Error {
@@ -96,8 +98,13 @@ export interface LocalFunctionsOptions {
   functionsDir?: string;
   /** The declarations (default: cloudbaserc.json). */
   manifest?: CloudbaseManifest;
-  /** Instances per function (default 4); more concurrent invocations wait for a free one. */
+  /** Instances per function (default 4); more concurrent invocations wait for a free one, as for a new instance. */
   instances?: number;
+  /**
+   * Invocations of one function running or waiting at once (default 1000); one more is refused at once with the
+   * platform's concurrency failure (no queue: a synchronous call past the limit is not retried by the platform).
+   */
+  concurrencyLimit?: number;
   /** Keep the instances off the network but loopback (default: as this process is, see tools/offline.ts). */
   offline?: boolean;
   /** Where the functions' console lines go (default: this process's console). */
@@ -124,7 +131,7 @@ function instanceCode(): string {
     bundle: true,
     platform: 'node',
     format: 'cjs',
-    target: 'node20',
+    target: `node${process.versions.node}`,
     write: false,
     logLevel: 'silent',
   }).outputFiles[0].text;
@@ -151,6 +158,8 @@ export function createLocalFunctions(options: LocalFunctionsOptions): LocalFunct
   const functionsDir = resolve(options.functionsDir ?? join(__dirname, '..', '..', 'cloudfunctions'));
   const manifest = options.manifest ?? readManifest();
   const maxInstances = options.instances ?? DEFAULT_INSTANCES;
+  const concurrencyLimit = options.concurrencyLimit ?? DEFAULT_CONCURRENCY_LIMIT;
+  const inFlight = new Map<string, number>();
   const out = options.console ?? console;
   const overrides = new Map<string, number>();
   const pools = new Map<string, { instances: Set<Instance>; waiting: Waiting[] }>();
@@ -250,6 +259,21 @@ export function createLocalFunctions(options: LocalFunctionsOptions): LocalFunct
     if (closed) throw new CloudFunctionError(-501000, 'the local cloud is closed');
     if (!/^[A-Za-z0-9_-]+$/.test(name) || !existsSync(join(functionsDir, name, 'index.js')))
       throw new CloudFunctionError(-501000, `FunctionName parameter could not be found: ${name}`);
+    const running = inFlight.get(name) ?? 0;
+    if (running >= concurrencyLimit)
+      throw new CloudFunctionError(
+        FUNCTIONS_EXECUTE_FAIL,
+        `functions execute fail: ResourceLimitReached: ${name} is running ${running} invocations, its concurrency limit`,
+      );
+    inFlight.set(name, running + 1);
+    try {
+      return await invokeInstance(name, event, caller);
+    } finally {
+      inFlight.set(name, (inFlight.get(name) ?? 1) - 1);
+    }
+  }
+
+  async function invokeInstance(name: string, event: unknown, caller: Caller): Promise<unknown> {
     const limit = timeoutMs(name);
     const instance = await acquire(name, JSON.stringify(configuration()));
     try {

@@ -1,7 +1,10 @@
 /**
  * One cloud-function instance (a worker thread): loads the bundle once, then runs one invocation at a time with
- * the caller's WX_* variables set in its environment, as the platform does; its console goes to the host.
+ * the caller's WX_* variables set in its environment, as the platform does; its console goes to the host. The cloud
+ * installs nothing beside a bundle, so a bundle that requires anything but Node.js's own modules fails to load here
+ * too, although node_modules is next door.
  */
+import Module, { isBuiltin } from 'node:module';
 import { format } from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
 import { blockExternalNetwork } from '../offline';
@@ -33,6 +36,15 @@ if (data.offline) blockExternalNetwork();
 for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const)
   console[level] = (...args: unknown[]) =>
     port.postMessage({ type: 'console', level, text: format(...args) } satisfies InstanceMessage);
+
+type Load = (request: string, parent: { filename?: string } | null | undefined, isMain: boolean) => unknown;
+const loader = Module as unknown as { _load: Load };
+const load = loader._load;
+loader._load = function (request, parent, isMain) {
+  if (parent?.filename === data.bundle && !isBuiltin(request))
+    throw new Error(`Cannot find module '${request}' (the cloud installs no package beside the bundle)`);
+  return load(request, parent, isMain);
+};
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { main } = require(data.bundle) as { main: (event: unknown, context: unknown) => Promise<unknown> };

@@ -251,7 +251,7 @@ const downloadFile = asyncApi('downloadFile', async (o) => {
 async function callHost(api: string, path: string, init: RequestInit): Promise<Dict> {
   const res = await fetchWithTimeout(api, path, { credentials: 'same-origin', ...init }, 60000);
   const text = await res.text();
-  let body: Dict = {};
+  let body: Dict;
   try {
     body = JSON.parse(text) as Dict;
   } catch {
