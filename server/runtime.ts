@@ -24,8 +24,10 @@ export interface Caller {
   openid: string | null;
 }
 
-/** What a domain function receives: its store, clock, files, configuration and logger. */
+/** What a domain function receives: its name, caller, store, clock, files, configuration and logger. */
 export interface Services {
+  /** The cloud function's name (as declared in cloudbaserc.json), for logs. */
+  fn: string;
   caller: Caller;
   store: VerificationStore;
   now: () => number;
@@ -71,7 +73,15 @@ export function cloudFunction<T extends object>(
       const openid = sdk.getWXContext().OPENID;
       const caller: Caller = { openid: openid ? String(openid) : null };
       const store = openStore(sdk.database());
-      const result = await handler(event, { caller, store, now: Date.now, config, files: sdk, log });
+      const result = await handler(event, {
+        fn: name,
+        caller,
+        store,
+        now: Date.now,
+        config,
+        files: sdk,
+        log,
+      });
       log.info({
         fn: name,
         event: 'done',

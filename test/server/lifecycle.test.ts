@@ -3,7 +3,7 @@
  * paid token per bizNo whatever the concurrency, a rate limit that counts only tokens, records that always end
  * in a readable state, and files that do not outlive their purpose.
  */
-import { SHARED_READ_MS } from '../../server/app/get-result';
+import { SHARED_READ_MS } from '../../server/lifecycle';
 import type { RequestingRecord } from '../../server/store/types';
 import { JPEG_FIXTURE } from '../../tools/sandbox';
 import { completeFlow } from '../support/component-driver';
