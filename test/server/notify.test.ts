@@ -38,7 +38,7 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
     });
     await completeFlow(h.sandbox.url, token.bizToken, 'PASS_LIVING_NOT_THE_SAME');
     const record = await waitFor(async () => {
-      const r = await h.store().getById(token.bizNo);
+      const r = await h.record(token.bizNo);
       return r?.status === 'finished' ? r : undefined;
     });
     expect(record).toMatchObject({ result: { outcome: 'not_same_person', resultCode: 2000 } });
@@ -61,16 +61,14 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
     });
     const res = await post(forged.toString());
     expect(res.status).toBe(200);
-    expect(await h.store().getById(token.bizNo)).toMatchObject({ status: 'issued' });
+    expect(await h.record(token.bizNo)).toMatchObject({ status: 'issued' });
     expect((await h.call<Answer>('getResult', { bizToken: token.bizToken })).outcome).toBe('not_started');
   });
 
   it('is idempotent: a repeated notify for a finished record makes no upstream call', async () => {
     const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
     await completeFlow(h.sandbox.url, token.bizToken, 'SUCCESS');
-    await waitFor(async () =>
-      (await h.store().getById(token.bizNo))?.status === 'finished' ? true : undefined,
-    );
+    await waitFor(async () => ((await h.record(token.bizNo))?.status === 'finished' ? true : undefined));
     const calls = h.upstream.calls('/lite/v1/get_result').length;
     const again = new URLSearchParams({
       data: JSON.stringify({ biz_token: token.bizToken, error_code: 1000, error_msg: 'SUCCESS' }),
@@ -111,7 +109,7 @@ describe('faceidNotify from the cloud console', () => {
       statusCode: 200,
       body: 'success',
     });
-    expect(await h.store().getById(token.bizNo)).toMatchObject({
+    expect(await h.record(token.bizNo)).toMatchObject({
       status: 'finished',
       result: { outcome: 'passed' },
     });
