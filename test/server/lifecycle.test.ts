@@ -392,6 +392,83 @@ describe('Megvii Lite: at most 3 get_result calls a day, shared by concurrent re
   });
   const liteResultCalls = () => h.upstream.calls('/faceid/lite/get_result').length;
 
+  /** FaceID's notify of a finished H5 flow, as its return page carries it (signed data). */
+  async function notifyFrom(returned: string): Promise<Answer> {
+    const field = (name: string) =>
+      (new RegExp(`name="${name}" value="([^"]*)"`).exec(returned)?.[1] ?? '')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&');
+    return h.call<Answer>(
+      'faceidNotify',
+      {
+        httpMethod: 'POST',
+        path: '/faceidNotify',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ data: field('data'), sign: field('sign') }).toString(),
+      },
+      null,
+    );
+  }
+
+  it('a notify right after a page read still reads (it must), so the person who passed reads passed', async () => {
+    const token = await h.call<Answer>('getBizToken', ID);
+    expect(await h.call<Answer>('getResult', { bizToken: token.bizToken })).toMatchObject({
+      outcome: 'not_started',
+    });
+    const returned = await finishH5(token.client.url, 'PASS');
+    // Well within the 2 s a page read's answer is shared with other page readers.
+    expect(await notifyFrom(returned)).toMatchObject({ statusCode: 200, body: 'success' });
+    expect(liteResultCalls()).toBe(2);
+    expect(await h.record(token.bizNo)).toMatchObject({ status: 'finished', result: { outcome: 'passed' } });
+  });
+
+  it('a notify while a page read holds the claim waits for it, then spends the call kept for it', async () => {
+    const token = await h.call<Answer>('getBizToken', ID);
+    const returned = await finishH5(token.client.url, 'PASS');
+    // The page read began before the flow ended as FaceID sees it: its answer is "not started".
+    h.upstream.rewriteNext('/faceid/lite/get_result', (body) => ({ ...body, status: 'NOT_STARTED' }));
+    h.sandbox.injectFault({ kind: 'latency', ms: 800, path: '/faceid/lite/get_result', times: 1 } as never);
+    const page = h.call<Answer>('getResult', { bizToken: token.bizToken });
+    while (((await h.record(token.bizNo)) as Answer)?.readingUntil === 0)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await notifyFrom(returned)).toMatchObject({ statusCode: 200 });
+    expect(await page).toMatchObject({ outcome: 'not_started' });
+    expect(liteResultCalls()).toBe(2);
+    expect(await h.record(token.bizNo)).toMatchObject({ status: 'finished', result: { outcome: 'passed' } });
+  });
+
+  it('once FaceID gave a final result nobody reads again, whatever the budget', async () => {
+    const token = await h.call<Answer>('getBizToken', ID);
+    const returned = await finishH5(token.client.url, 'PASS');
+    expect(await notifyFrom(returned)).toMatchObject({ statusCode: 200 });
+    for (let i = 0; i < 3; i++) {
+      expect(await h.call<Answer>('getResult', { bizToken: token.bizToken })).toMatchObject({
+        outcome: 'passed',
+      });
+      expect(await notifyFrom(returned)).toMatchObject({ statusCode: 200 });
+    }
+    await h.ageRecord(token.bizNo, { expiresAt: Date.now() - 1000 });
+    expect((await h.call<Answer>('listVerifications', {})).items[0]).toMatchObject({ status: 'finished' });
+    expect(liteResultCalls()).toBe(1);
+  });
+
+  it('a record whose token died is listed expired, never in progress: the settling read spends the notify’s call', async () => {
+    const token = await h.call<Answer>('getBizToken', ID);
+    for (let i = 0; i < 2; i++) {
+      await h.call<Answer>('getResult', { bizToken: token.bizToken });
+      await new Promise((r) => setTimeout(r, SHARED_READ_MS + 100));
+    }
+    expect(liteResultCalls()).toBe(2);
+    await h.ageRecord(token.bizNo, { expiresAt: Date.now() - 60 * 60_000 });
+    expect((await h.call<Answer>('listVerifications', {})).items[0]).toMatchObject({
+      status: 'expired',
+      outcome: 'expired',
+    });
+    expect(liteResultCalls()).toBe(3);
+    expect((await h.call<Answer>('listVerifications', {})).items[0]).toMatchObject({ status: 'expired' });
+    expect(liteResultCalls()).toBe(3);
+  });
+
   it('10 concurrent reads before and after the person finishes: one call each time, never "not started" after passing', async () => {
     const token = await h.call<Answer>('getBizToken', ID);
     const before = await Promise.all(
@@ -421,21 +498,7 @@ describe('Megvii Lite: at most 3 get_result calls a day, shared by concurrent re
     expect(spent).toMatchObject({ ok: true, outcome: 'not_started', finished: false });
     expect(liteResultCalls()).toBe(2);
     const returned = await finishH5(token.client.url, 'PASS');
-    const field = (name: string) =>
-      (new RegExp(`name="${name}" value="([^"]*)"`).exec(returned)?.[1] ?? '')
-        .replace(/&quot;/g, '"')
-        .replace(/&amp;/g, '&');
-    const notify = await h.call<Answer>(
-      'faceidNotify',
-      {
-        httpMethod: 'POST',
-        path: '/faceidNotify',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ data: field('data'), sign: field('sign') }).toString(),
-      },
-      null,
-    );
-    expect(notify).toMatchObject({ statusCode: 200 });
+    expect(await notifyFrom(returned)).toMatchObject({ statusCode: 200 });
     expect(liteResultCalls()).toBe(3);
     expect(await h.call<Answer>('getResult', { bizToken: token.bizToken })).toMatchObject({
       outcome: 'passed',

@@ -1,3 +1,4 @@
+import { NOTIFY_READ_INTERVAL_MS } from '../../server/lifecycle';
 import { serveHttpFunction } from '../../tools/local-cloud/http-access';
 import { completeFlow } from '../support/component-driver';
 import { startHarness, type Harness } from '../support/harness';
@@ -92,6 +93,32 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
     h.sandbox.injectFault({ kind: 'status', status: 500, path: '/lite/v1/get_result', times: 3 } as never);
     const body = new URLSearchParams({ data: JSON.stringify({ biz_token: token.bizToken }) });
     expect((await post(body.toString())).status).toBe(503);
+  });
+});
+
+describe('faceidNotify is bounded', () => {
+  it(`200 notifies of a live token make at most one get_result call per ${NOTIFY_READ_INTERVAL_MS / 1000} s`, async () => {
+    const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    const body = new URLSearchParams({ data: JSON.stringify({ biz_token: token.bizToken }) }).toString();
+    const started = Date.now();
+    const statuses = await Promise.all(Array.from({ length: 200 }, async () => (await post(body)).status));
+    const elapsed = Date.now() - started;
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    const calls = h.upstream.calls('/lite/v1/get_result').length;
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect(calls).toBeLessThanOrEqual(1 + Math.ceil(elapsed / NOTIFY_READ_INTERVAL_MS));
+    expect(await h.record(token.bizNo)).toMatchObject({ status: 'issued' });
+  });
+
+  it('an unknown token costs one database read and no upstream call', async () => {
+    const body = new URLSearchParams({
+      data: JSON.stringify({ biz_token: 'never-issued-token' }),
+    }).toString();
+    expect((await post(body)).status).toBe(404);
+    h.cloud.cloudbase.resetRequestCounts();
+    expect((await post(body)).status).toBe(404);
+    expect(h.cloud.cloudbase.requestCounts()).toEqual({ 'database.getDocument': 1 });
+    expect(h.upstream.requests).toHaveLength(0);
   });
 });
 
