@@ -166,6 +166,9 @@ export async function getResult(event: unknown, services: Services): Promise<Get
   const bizNo = optionalString(obj, 'bizNo', 64);
   if (bizNo !== undefined && own(obj, 'bizToken') === undefined) {
     const record = await services.store.getByBizNo(services.caller.openid, bizNo);
+    // The result page of a verification whose token answer was lost says so in the person's words.
+    if (record?.status === 'unconfirmed')
+      throw new FaceIdError('VERIFICATION_UNCONFIRMED', { param: 'bizNo' });
     if (!record || !hasToken(record) || !canRead(services.caller, record)) {
       throw new FaceIdError('NOT_FOUND', { param: 'bizNo' });
     }

@@ -96,13 +96,14 @@ function unconfirmed(err: unknown): FaceIdError {
 }
 
 /** Deletes reference photos once FaceID has them (or the call ended without a token); resolves whether it did. */
-async function deletePhotos(fileIDs: string[] | undefined, { files, log }: Services): Promise<boolean> {
+async function deletePhotos(fileIDs: string[] | undefined, services: Services): Promise<boolean> {
+  const { files, log } = services;
   if (!fileIDs?.length) return true;
   try {
     await files.deleteFile({ fileList: fileIDs });
     return true;
   } catch (err) {
-    log.warn({ fn: 'getBizToken', event: 'photo-delete-failed', errorName: (err as Error).name });
+    log.warn({ fn: services.fn, event: 'photo-delete-failed', errorName: (err as Error).name });
     return false;
   }
 }

@@ -317,9 +317,13 @@ export class CloudBaseStore implements VerificationStore {
   }
 
   async deleteAsRead(record: VerificationRecord): Promise<boolean> {
-    const { stats } = await this.collection
-      .where({ _id: record._id, status: record.status, attempt: record.attempt })
-      .remove();
+    const filter: Record<string, unknown> = {
+      _id: record._id,
+      status: record.status,
+      attempt: record.attempt,
+    };
+    if (hasToken(record)) filter.bizToken = record.bizToken;
+    const { stats } = await this.collection.where(filter).remove();
     return stats.removed > 0;
   }
 

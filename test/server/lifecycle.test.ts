@@ -177,6 +177,10 @@ describe('money: an answer lost after the request left may have bought a token',
     h.upstream.loseNext('/lite/v1/get_biz_token', 'reset');
     const event = { ...ID, bizNo: 'order-lost', consentVersion: 'v1' };
     expect((await h.call<Answer>('getBizToken', event)).error.code).toBe('VERIFICATION_UNCONFIRMED');
+    // The result page (FaceID's H5 return names the bizNo) says the same.
+    expect(await h.call<Answer>('getResult', { bizNo: 'order-lost' })).toMatchObject({
+      error: { code: 'VERIFICATION_UNCONFIRMED', message: '上次认证未能确认，请重新开始' },
+    });
     const retried = await h.call<Answer>('getBizToken', {
       ...event,
       idcardName: '李四',
