@@ -84,7 +84,7 @@ function rateLimited(budget: RateBudget, at: number): FaceIdError {
 }
 
 /** Whether a failed token call proves nothing was bought (FaceID's own error answer, or it never left). */
-export function provesNothingBought(err: unknown): boolean {
+function provesNothingBought(err: unknown): boolean {
   return err instanceof FaceIdError && err.nothingBought;
 }
 
