@@ -17,6 +17,11 @@ export class FaceIdError extends Error {
   private readonly messageOverride?: string;
   /** When the person may try again (epoch ms), for RATE_LIMITED. */
   readonly retryAt?: number;
+  /**
+   * FaceID's own error answer, or a call that never left (refused connection, unknown host, open breaker), proves
+   * that nothing was bought. False whenever an answer may have been lost after the request left.
+   */
+  readonly nothingBought: boolean;
 
   constructor(
     code: ErrorCode,
@@ -28,6 +33,7 @@ export class FaceIdError extends Error {
       retryable?: boolean;
       messageZh?: string;
       retryAt?: number;
+      nothingBought?: boolean;
     } = {},
   ) {
     super(opts.detail ?? (opts.raw ? `${code} (${opts.raw})` : opts.param ? `${code}:${opts.param}` : code));
@@ -39,6 +45,7 @@ export class FaceIdError extends Error {
     this.retryable = opts.retryable ?? isRetryableCode(code);
     this.messageOverride = opts.messageZh;
     this.retryAt = opts.retryAt;
+    this.nothingBought = opts.nothingBought ?? false;
   }
 
   /** The Chinese message for the page: a more precise one given at construction, or the code's message. */
@@ -61,18 +68,28 @@ const PREFIXES = [...FACEID_ERROR_CODES].sort((a, b) => b.length - a.length);
  * Reads FaceID's error text (`BAD_ARGUMENTS: return_url`, `NO_FACE_FOUND:image_ref1`, `INVALID_IMAGE_SIZE<param>`,
  * `AUTHORIZATION_ERROR: Denied.`, `Request Entity Too Large`) into a typed error.
  */
-export function parseFaceIdErrorText(text: string, status = 0): FaceIdError {
+export function parseFaceIdErrorText(text: string, status = 0, fromFaceId = false): FaceIdError {
   const raw = text.trim();
   if (status === 413 || /^request entity too large$/i.test(raw)) {
-    return new FaceIdError('REQUEST_TOO_LARGE', { status: status || 413, raw: 'Request Entity Too Large' });
+    return new FaceIdError('REQUEST_TOO_LARGE', {
+      status: status || 413,
+      raw: 'Request Entity Too Large',
+      nothingBought: true,
+    });
   }
   const code = PREFIXES.find((prefix) => raw.startsWith(prefix));
   if (!code) {
+    // Not FaceID's own words (a gateway's page, an empty body): whether it bought anything is unknown.
     if (status === 429)
-      return new FaceIdError('CONCURRENCY_LIMIT_EXCEEDED', { status, raw: raw.slice(0, 200) });
+      return new FaceIdError('CONCURRENCY_LIMIT_EXCEEDED', {
+        status,
+        raw: raw.slice(0, 200),
+        nothingBought: fromFaceId,
+      });
     return new FaceIdError(status >= 500 ? 'INTERNAL_ERROR' : 'UPSTREAM_ERROR', {
       status,
       raw: raw.slice(0, 200),
+      nothingBought: fromFaceId,
     });
   }
   const rest = raw
@@ -80,7 +97,7 @@ export function parseFaceIdErrorText(text: string, status = 0): FaceIdError {
     .replace(/^[:\s]+/, '')
     .trim();
   const retryable = code === 'CONCURRENCY_LIMIT_EXCEEDED' || code === 'INTERNAL_ERROR';
-  return new FaceIdError(code, { status, param: rest || undefined, raw, retryable });
+  return new FaceIdError(code, { status, param: rest || undefined, raw, retryable, nothingBought: true });
 }
 
 /**
@@ -97,7 +114,7 @@ export function parseFaceIdErrorBody(status: number, body: unknown): FaceIdError
         : typeof record.error_message === 'string'
           ? record.error_message
           : undefined;
-    if (text) return parseFaceIdErrorText(text, status);
+    if (text) return parseFaceIdErrorText(text, status, true);
   }
   if (status >= 400) return parseFaceIdErrorText('', status);
   return undefined;

@@ -22,8 +22,10 @@ export interface CloudSdk extends Pick<
 
 export type { Caller } from './caller';
 
-/** What a domain function receives: its store, clock, files, configuration and logger. */
+/** What a domain function receives: its name, caller, store, clock, files, configuration and logger. */
 export interface Services {
+  /** The cloud function's name (as declared in cloudbaserc.json), for logs. */
+  fn: string;
   caller: Caller;
   store: VerificationStore;
   now: () => number;
@@ -75,7 +77,15 @@ export function cloudFunction<T extends object>(
         ? { kind: 'operator' }
         : decideCaller(sdk.getWXContext(), options.env ?? process.env, config.FACEID_MINIPROGRAM_APPID);
       const store = openStore(sdk.database());
-      const result = await handler(event, { caller, store, now: Date.now, config, files: sdk, log });
+      const result = await handler(event, {
+        fn: name,
+        caller,
+        store,
+        now: Date.now,
+        config,
+        files: sdk,
+        log,
+      });
       log.info({
         fn: name,
         event: 'done',

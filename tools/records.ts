@@ -113,6 +113,8 @@ export function stateInWords(record: VerificationRecord): string {
       return 'buying a token';
     case 'failed':
       return `no token: ${record.errorCode}`;
+    case 'unconfirmed':
+      return `answer lost, a token may have been bought: ${record.errorCode}`;
     case 'issued':
       return `in progress until ${iso(record.expiresAt) ?? '?'}`;
     case 'finished':
@@ -142,7 +144,7 @@ export function publicView(record: VerificationRecord): Record<string, string | 
     resultCode: r?.resultCode,
     resultMessage: r?.resultMessage,
     title: r?.title,
-    errorCode: record.status === 'failed' ? record.errorCode : undefined,
+    errorCode: record.status === 'failed' || record.status === 'unconfirmed' ? record.errorCode : undefined,
     consentVersion: record.consentVersion,
     consentedAt: iso(record.consentedAt),
     maskedName: record.maskedName && maskName(record.maskedName),
@@ -278,12 +280,12 @@ export const supportReferenceOf = (bizNo: string): string => bizNo.slice(-8);
 const REFERENCE_LENGTH = 8;
 
 /**
- * The record of a bizNo; failing that, for an 8-character argument, every record whose support reference it is
+ * The records of a bizNo (each owner has their own); failing that, for an 8-character argument, every record whose support reference it is
  * (letter case ignored, as a person reads it aloud), newest first.
  */
 async function findRecord(store: VerificationStore, bizNoOrReference: string): Promise<VerificationRecord[]> {
-  const record = await store.getById(bizNoOrReference);
-  if (record) return [record];
+  const records = await store.listByBizNo(bizNoOrReference, 20);
+  if (records.length) return records;
   if (bizNoOrReference.length !== REFERENCE_LENGTH) return [];
   const reference = bizNoOrReference.toLowerCase();
   const found: VerificationRecord[] = [];

@@ -34,6 +34,8 @@ export const APP_ERROR_CODES = [
   'FORBIDDEN',
   'CONSENT_REQUIRED',
   'RATE_LIMITED',
+  'VERIFICATION_IN_PROGRESS',
+  'VERIFICATION_UNCONFIRMED',
   'INTERNAL',
 ] as const;
 
@@ -83,6 +85,8 @@ const RETRYABLE = new Set<ErrorCode>([
   'UPSTREAM_ERROR',
   'SERVICE_BUSY',
   'RATE_LIMITED',
+  'VERIFICATION_IN_PROGRESS',
+  'VERIFICATION_UNCONFIRMED',
 ]);
 
 /** Whether the same request may succeed if sent again later. */
@@ -147,6 +151,10 @@ export function errorMessageZh(code: ErrorCode, param?: string): string {
       return '请先阅读并同意最新的认证说明';
     case 'RATE_LIMITED':
       return '发起认证过于频繁，请稍后再试';
+    case 'VERIFICATION_IN_PROGRESS':
+      return '认证正在创建中，请稍后再删除';
+    case 'VERIFICATION_UNCONFIRMED':
+      return '上次认证未能确认，请重新开始';
     case 'INTERNAL':
       return '系统出错了，请稍后重试';
   }

@@ -128,10 +128,12 @@ export function uploadDirFor(openid: string): string {
 }
 
 /**
- * Life of a verification record: `requesting` (a token is being bought) → `issued` | `failed`; `issued` →
- * `finished` (a final result) | `cancelled` (the person left) | `expired` (the token died without a result).
+ * Life of a verification record: `requesting` (a token is being bought) → `issued` | `failed` (nothing was
+ * bought) | `unconfirmed` (the answer was lost: a token may have been bought); `issued` → `finished` (a final
+ * result) | `cancelled` (the person left) | `expired` (the token died without a result).
  */
-export type VerificationStatus = 'requesting' | 'issued' | 'failed' | 'finished' | 'cancelled' | 'expired';
+export type VerificationStatus =
+  'requesting' | 'issued' | 'failed' | 'unconfirmed' | 'finished' | 'cancelled' | 'expired';
 
 /** One line of "my verifications": masked, no images. */
 export interface VerificationSummaryItem {

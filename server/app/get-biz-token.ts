@@ -13,11 +13,10 @@ import { checkIdNumber, checkName } from '../../miniprogram/shared/idcard';
 import { MAX_IMAGE_SIDE, MAX_REQUEST_BYTES, sniffImage } from '../image';
 import { maskIdNumber, maskName } from '../mask';
 import { createProvider } from '../providers';
-import type { FaceIdProvider, IssuedToken, TokenRequest, ValidTokenRequest } from '../providers/types';
-import { ownerOf } from '../caller';
+import type { TokenRequest } from '../providers/types';
 import type { Caller, Services } from '../runtime';
-import type { RequestingRecord, TokenFields, TokenRecord } from '../store/types';
-import { readConfig, REQUESTING_STALE_MS, type Config, type Env } from '../config';
+import { requestToken } from '../lifecycle';
+import { readConfig, type Config, type Env } from '../config';
 import { eventObject, optionalString, own } from './input';
 
 /** Longest string option (seed 000's biz_extra_data: 4096 bytes); each provider checks its own limits. */
@@ -194,183 +193,17 @@ export function uuidFor(caller: Caller): string {
     : 'console';
 }
 
-function tokenAnswer(record: TokenRecord, provider: FaceIdProvider): GetBizTokenOk {
-  return {
-    ok: true,
-    bizToken: record.bizToken,
-    bizNo: record.bizNo,
-    expiresAt: record.expiresAt,
-    provider: provider.name,
-    client: record.client,
-  };
-}
-
-function inProgress(): FaceIdError {
-  return new FaceIdError('SERVICE_BUSY', {
-    param: 'bizNo',
-    detail: 'a token for this bizNo is being issued',
-    messageZh: '正在创建认证，请稍候',
-  });
-}
-
-function alreadyUsed(): FaceIdError {
-  return new FaceIdError('INVALID_EVENT', {
-    param: 'bizNo',
-    detail: 'this bizNo was already used',
-    messageZh: '该业务流水号已使用，请重新发起认证',
-  });
-}
-
-/** How long a request for a bizNo that another request is buying waits for that token before answering busy. */
-const WAIT_FOR_WINNER_MS = 3000;
-const WAIT_STEP_MS = 100;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** FACEID_RATE_LIMIT of an environment (the operator's deploy checks run the functions' own reading). */
 export function rateLimitFromEnv(env: Env): Config['FACEID_RATE_LIMIT'] {
   return readConfig(env).FACEID_RATE_LIMIT;
 }
 
-/** The caller's rate-limit budget: tokens FaceID issued (or is issuing) in the window; console calls have none. */
-function rateBudget({
-  caller,
-  config,
-}: Services): { key: string; count: number; windowMs: number } | undefined {
-  const { count, windowMs } = config.FACEID_RATE_LIMIT;
-  return caller.kind === 'user' ? { key: `token:${caller.openid}`, count, windowMs } : undefined;
-}
-
-function rateLimited(budget: { count: number; windowMs: number }, at: number): FaceIdError {
-  const retryAt = (Math.floor(at / budget.windowMs) + 1) * budget.windowMs;
-  const minutes = Math.max(1, Math.ceil((retryAt - at) / 60_000));
-  return new FaceIdError('RATE_LIMITED', {
-    detail: `more than ${budget.count} tokens in ${budget.windowMs / 1000}s`,
-    messageZh: `发起认证过于频繁，请 ${minutes} 分钟后再试`,
-    retryAt,
-  });
-}
-
-/** Whether a failed token call may have bought a token after all (no answer came back). */
-function mayHaveIssued(err: unknown): boolean {
-  return err instanceof FaceIdError && err.code === 'UPSTREAM_TIMEOUT';
-}
-
-/** Deletes reference photos once FaceID has them (or the call ended without a token); resolves whether it did. */
-async function deletePhotos(fileIDs: string[] | undefined, { files, log }: Services): Promise<boolean> {
-  if (!fileIDs?.length) return true;
-  try {
-    await files.deleteFile({ fileList: fileIDs });
-    return true;
-  } catch (err) {
-    log.warn({ fn: 'getBizToken', event: 'photo-delete-failed', errorName: (err as Error).name });
-    return false;
-  }
-}
-
 /**
- * Buys the token for a `requesting` record this request owns: one upstream call, then one update recording
- * the token (or the failure). The rate-limit unit is given back when no token can have been bought.
- */
-async function buyToken(
-  record: RequestingRecord,
-  request: ValidTokenRequest,
-  provider: FaceIdProvider,
-  services: Services,
-  giveBack: () => Promise<void>,
-): Promise<GetBizTokenOk> {
-  const { store, now, log } = services;
-  let issued: IssuedToken;
-  try {
-    issued = await provider.issueToken(request);
-  } catch (err) {
-    const code = err instanceof FaceIdError ? err.code : 'INTERNAL';
-    const photosGone = await Promise.all([
-      store.fail(record, code, now()),
-      mayHaveIssued(err) ? undefined : giveBack(),
-      deletePhotos(record.photoFileIDs, services),
-    ]).then(([, , deleted]) => deleted);
-    if (photosGone && record.photoFileIDs?.length) await store.forgetPhotos(record._id);
-    throw err;
-  }
-  const token: TokenFields = {
-    bizToken: issued.bizToken,
-    expiresAt: issued.expiresAt,
-    client: issued.client,
-    resultRef: issued.resultRef,
-  };
-  const budgeted = provider.resultCallsPerDay !== undefined;
-  const [won, photosGone] = await Promise.all([
-    store.issue(record, token, { resultCalls: budgeted ? { day: '', count: 0 } : undefined }),
-    deletePhotos(record.photoFileIDs, services),
-  ]);
-  if (photosGone && record.photoFileIDs?.length) await store.forgetPhotos(record._id);
-  if (!won) {
-    // Our attempt was taken over as stale while FaceID answered: the record holds the newer attempt's story.
-    log.warn({ fn: 'getBizToken', event: 'attempt-superseded', bizNo: record.bizNo });
-    throw inProgress();
-  }
-  log.info({
-    fn: 'getBizToken',
-    event: 'issued',
-    bizNo: record.bizNo,
-    provider: provider.name,
-    mode: request.mode,
-  });
-  return tokenAnswer({ ...record, ...token, status: 'issued' }, provider);
-}
-
-/**
- * What a request for a bizNo that already has a record gets: the token already issued (never a second paid
- * call), the winner's token after a short wait while another request buys it, a new attempt after a failure
- * (or a `requesting` record left stale by a stopped function), or a refusal.
- */
-async function continueExisting(
-  bizNo: string,
-  request: ValidTokenRequest,
-  provider: FaceIdProvider,
-  services: Services,
-): Promise<GetBizTokenOk> {
-  const { caller, store, now, log } = services;
-  const waitUntil = now() + WAIT_FOR_WINNER_MS;
-  for (;;) {
-    const existing = await store.getById(bizNo);
-    if (!existing) throw inProgress();
-    if (existing.openid !== ownerOf(caller)) {
-      throw new FaceIdError('INVALID_EVENT', { param: 'bizNo', detail: 'bizNo belongs to another caller' });
-    }
-    const at = now();
-    if (existing.status === 'issued' && existing.expiresAt > at) {
-      log.info({ fn: 'getBizToken', event: 'reused', bizNo });
-      return tokenAnswer(existing, provider);
-    }
-    const stale = existing.status === 'requesting' && existing.requestedAt < at - REQUESTING_STALE_MS;
-    if (existing.status === 'failed' || stale) {
-      const budget = rateBudget(services);
-      if (budget && !(await store.take(budget.key, budget.count, at, budget.windowMs)))
-        throw rateLimited(budget, at);
-      const giveBack = async () => {
-        if (budget) await store.giveBack(budget.key, at, budget.windowMs);
-      };
-      const mine = await store.retry(existing, at, at - REQUESTING_STALE_MS);
-      if (mine) return buyToken(mine, request, provider, services, giveBack);
-      await giveBack();
-      continue;
-    }
-    if (existing.status !== 'requesting') throw alreadyUsed();
-    if (at >= waitUntil) throw inProgress();
-    await sleep(WAIT_STEP_MS);
-  }
-}
-
-/**
- * Issues a FaceID token for the caller: checks everything offline first, then — side by side — records the
- * verification (masked) with a guarded insert and takes one unit of the caller's rate limit, then makes exactly
- * one upstream call and one update. A repeated bizNo gets the token already issued for it; whatever the
- * concurrency, one bizNo has at most one paid token.
+ * Issues a FaceID token for the caller: checks everything offline first (the person's data, the photos, the
+ * product's rules), then buys it under the lifecycle's money rules (see requestToken).
  */
 export async function getBizToken(event: unknown, services: Services): Promise<GetBizTokenOk> {
-  const { caller, store, now } = services;
+  const { caller, now } = services;
   const input = parseTokenEvent(event, new Date(now()));
   const consent = acceptedConsent(input, caller, now());
   const provider = createProvider({ config: services.config, now, purpose: 'token' });
@@ -385,42 +218,22 @@ export async function getBizToken(event: unknown, services: Services): Promise<G
       input.mode === 'reference' || input.mode === 'liveness' ? (input.uuid ?? uuidFor(caller)) : input.uuid,
     options: input.options,
   });
-
-  const at = now();
   const photoFileIDs = [...input.imageRefs, ...(input.image ? [input.image] : [])];
-  const record: RequestingRecord = {
-    _id: bizNo,
-    openid: ownerOf(caller),
-    bizNo,
-    mode: input.mode,
-    provider: provider.name,
-    status: 'requesting',
-    attempt: 1,
-    requestedAt: at,
-    consentVersion: consent?.consentVersion,
-    consentedAt: consent?.consentedAt,
-    maskedName: input.idcard ? maskName(input.idcard.name) : undefined,
-    maskedIdNumber: input.idcard ? maskIdNumber(input.idcard.number) : undefined,
-    photoFileIDs: photoFileIDs.length ? photoFileIDs : undefined,
-    createdAt: at,
-  };
-  const budget = rateBudget(services);
-  const [inserted, allowed] = await Promise.all([
-    store.begin(record),
-    budget ? store.take(budget.key, budget.count, at, budget.windowMs) : true,
-  ]);
-  const giveBack = async () => {
-    if (budget) await store.giveBack(budget.key, at, budget.windowMs);
-  };
-  if (!inserted) {
-    if (allowed) await giveBack();
-    return continueExisting(bizNo, request, provider, services);
-  }
-  if (!allowed && budget) {
-    // Refused before any paid call: the record goes, the photos stay for the person's next try.
-    await store.delete(bizNo);
-    services.log.warn({ fn: 'getBizToken', event: 'rate-limited', code: 'RATE_LIMITED' });
-    throw rateLimited(budget, at);
-  }
-  return buyToken(record, request, provider, services, giveBack);
+  return requestToken(
+    {
+      bizNo,
+      request,
+      provider,
+      attempt: {
+        mode: input.mode,
+        provider: provider.name,
+        consentVersion: consent?.consentVersion,
+        consentedAt: consent?.consentedAt,
+        maskedName: input.idcard ? maskName(input.idcard.name) : undefined,
+        maskedIdNumber: input.idcard ? maskIdNumber(input.idcard.number) : undefined,
+        photoFileIDs: photoFileIDs.length ? photoFileIDs : undefined,
+      },
+    },
+    services,
+  );
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { FaceIdError } from '../errors';
 import {
   confidenceLevel,
@@ -6,14 +7,15 @@ import {
   type VerificationSummary,
 } from '../../miniprogram/shared/events';
 import { maskIdNumber, maskName } from '../mask';
-import { EXPIRED_COPY, describeResult, isFinalOutcome } from '../../miniprogram/shared/result-codes';
+import { describeResult, isFinalOutcome } from '../../miniprogram/shared/result-codes';
 import { createProvider } from '../providers';
 import type { FaceIdProvider, ProviderResult } from '../providers/types';
 import type { Caller, Services } from '../runtime';
-import { hasToken, type IssuedRecord, type TokenRecord, type VerificationStore } from '../store/types';
+import type { TokenRecord, VerificationStore } from '../store/types';
+import { PAGE_READER, hasToken, readResult, type ReaderPolicy, type ResultReader } from '../lifecycle';
 import { eventObject, optionalString, own, requiredString } from './input';
 
-import { canRead } from '../caller';
+import { canRead, ownerOf } from '../caller';
 
 export { canRead };
 
@@ -98,8 +100,9 @@ export function toResultAnswer(record: TokenRecord, result: ProviderResult): Get
 }
 
 /**
- * Stores the evidence images of a final result in cloud storage, only when FACEID_KEEP_IMAGES=1; they are never
- * returned to the client and are deleted with the record.
+ * Stores the evidence images of a final result in cloud storage, only when FACEID_KEEP_IMAGES=1, under a folder
+ * of this attempt and this reader's own (a reader that loses the finish deletes only what it wrote); they are
+ * never returned to the client and are deleted with the record.
  */
 async function keepEvidence(
   record: TokenRecord,
@@ -107,11 +110,12 @@ async function keepEvidence(
   { config, files }: Services,
 ): Promise<string[] | undefined> {
   if (!config.FACEID_KEEP_IMAGES || !result.images) return undefined;
+  const folder = `faceid-evidence/${record._id}/${record.attempt}-${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const fileIDs: string[] = [];
   for (const [name, base64] of Object.entries(result.images)) {
     if (!/^[a-z0-9_]+$/i.test(name)) continue;
     const { fileID } = await files.uploadFile({
-      cloudPath: `faceid-evidence/${record.bizNo}/${name}.jpg`,
+      cloudPath: `${folder}/${name}.jpg`,
       fileContent: Buffer.from(base64, 'base64'),
     });
     fileIDs.push(fileID);
@@ -119,195 +123,59 @@ async function keepEvidence(
   return fileIDs;
 }
 
-/** The calendar day in China Standard Time (UTC+8), the day FaceID counts its limits by. */
-export function chinaDay(now: number): string {
-  return new Date(now + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
-}
-
-/** The answer for a record whose token died without a final result. */
-export function expiredAnswer(record: TokenRecord): GetResultOk {
+/** FaceID's get_result for the configured product, as the lifecycle's readers call it. */
+function resultReader(services: Services): ResultReader {
+  const provider: FaceIdProvider = createProvider({
+    config: services.config,
+    now: services.now,
+    purpose: 'result',
+  });
   return {
-    ok: true,
-    bizToken: record.bizToken,
-    bizNo: record.bizNo,
-    outcome: 'expired',
-    resultCode: 9000,
-    resultMessage: 'LIVING_NOT_START',
-    title: EXPIRED_COPY.title,
-    detail: EXPIRED_COPY.detail,
-    retryable: true,
-    finished: true,
+    perDay: provider.resultCallsPerDay,
+    async read(record) {
+      const result = await provider.fetchResult({ bizToken: record.bizToken, resultRef: record.resultRef });
+      return {
+        answer: toResultAnswer(record, result),
+        keepEvidence: () => keepEvidence(record, result, services),
+      };
+    },
   };
 }
 
-/** The answer a record in an ended state holds; undefined while it is `issued`. */
-function storedAnswer(record: TokenRecord): GetResultOk | undefined {
-  switch (record.status) {
-    case 'finished':
-    case 'cancelled':
-      return { ok: true, ...record.result };
-    case 'expired':
-      return expiredAnswer(record);
-    case 'issued':
-      return undefined;
-  }
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const WAIT_STEP_MS = 150;
-/** A budgeted record's answer this recent serves other readers without another call. */
-export const SHARED_READ_MS = 2000;
-
 /**
- * For a product with a daily get_result budget: takes the right to make the next call, or the answer another
- * reader's call just gave. Page reads leave the day's last call to FaceID's notify, so a verification the person
- * completes is still read once it is over.
+ * A record's result under a reader's policy: the stored answer once it has ended (no upstream call), otherwise
+ * read from FaceID (see the lifecycle's readResult). Shared by getResult, the notify, "my verifications" and the
+ * daily timer.
  */
-async function claimOrShare(
-  record: IssuedRecord,
-  perDay: number,
-  services: Services,
-  fn: string,
-): Promise<{ claimed: true } | { claimed: false; answer: GetResultOk }> {
-  const { store, now, log } = services;
-  const allowed = fn === 'faceidNotify' ? perDay : Math.max(1, perDay - 1);
-  const holdMs = services.config.FACEID_TIMEOUT_MS + 2000;
-  const giveUpAt = now() + holdMs + 1000;
-  if (record.lastResult && (record.lastReadAt ?? 0) > now() - SHARED_READ_MS) {
-    return { claimed: false, answer: { ok: true, ...record.lastResult } };
-  }
-  let current: IssuedRecord = record;
-  let waited = false;
-  for (;;) {
-    const at = now();
-    if (
-      !waited &&
-      (await store.claimResultCall(current, chinaDay(at), allowed, at, holdMs, at - SHARED_READ_MS))
-    )
-      return { claimed: true };
-    const fresh = await store.getById(record._id);
-    if (!fresh || !hasToken(fresh)) throw new FaceIdError('NOT_FOUND', { param: 'bizToken' });
-    const ended = storedAnswer(fresh);
-    if (ended) return { claimed: false, answer: ended };
-    if (fresh.status !== 'issued') throw new FaceIdError('NOT_FOUND', { param: 'bizToken' });
-    current = fresh;
-    const reading = (fresh.readingUntil ?? 0) > now();
-    if (reading && now() < giveUpAt) {
-      waited = true;
-      await sleep(WAIT_STEP_MS);
-      continue;
-    }
-    // The other reader finished, or today's calls are used: its latest answer serves rather than another call.
-    if (fresh.lastResult) return { claimed: false, answer: { ok: true, ...fresh.lastResult } };
-    if (waited && !reading) {
-      waited = false;
-      continue;
-    }
-    log.info({ fn, event: 'result-budget-used', bizNo: record.bizNo });
-    throw new FaceIdError('RATE_LIMITED', {
-      detail: "the day's get_result calls for this verification are used",
-      messageZh: '认证结果确认中，请稍后在“我的认证记录”中查看',
-    });
-  }
-}
-
-/**
- * Reads an `issued` record's result from FaceID and moves the record on: `finished` or `cancelled` with a final
- * answer, `expired` when its token died without one. Of concurrent readers one wins each transition; the others
- * answer what it stored.
- */
-async function readIssued(record: IssuedRecord, services: Services, fn: string): Promise<GetResultOk> {
-  const { store, now, log } = services;
-  const provider: FaceIdProvider = createProvider({ config: services.config, now, purpose: 'result' });
-  const perDay = provider.resultCallsPerDay;
-  if (perDay !== undefined) {
-    const claim = await claimOrShare(record, perDay, services, fn);
-    if (!claim.claimed) return claim.answer;
-  }
-  let answer: GetResultOk;
-  let result: ProviderResult;
-  try {
-    result = await provider.fetchResult({ bizToken: record.bizToken, resultRef: record.resultRef });
-    answer = toResultAnswer(record, result);
-  } catch (err) {
-    if (perDay !== undefined) await store.keepLastResult(record, record.lastResult, record.lastReadAt);
-    throw err;
-  }
-  const { ok: _ok, ...stored } = answer;
-  let won: boolean;
-  if (answer.finished) {
-    const imageFileIDs = await keepEvidence(record, result, services);
-    won = await store.finish(record, {
-      status: answer.outcome === 'cancelled' ? 'cancelled' : 'finished',
-      result: stored,
-      endedAt: now(),
-      imageFileIDs,
-      maskedName: record.maskedName ?? answer.idcard?.name,
-      maskedIdNumber: record.maskedIdNumber ?? answer.idcard?.idcardNumber,
-    });
-    if (!won && imageFileIDs?.length) await services.files.deleteFile({ fileList: imageFileIDs });
-  } else if (record.expiresAt <= now()) {
-    won = await store.expire(record, now());
-    if (won) answer = expiredAnswer(record);
-  } else {
-    if (perDay !== undefined) await store.keepLastResult(record, stored, now());
-    won = true;
-  }
-  if (!won) {
-    const fresh = await store.getById(record._id);
-    const winner = fresh && hasToken(fresh) ? storedAnswer(fresh) : undefined;
-    if (winner) return winner;
-  }
-  log.info({
-    fn,
-    event: 'result',
-    bizNo: record.bizNo,
-    outcome: answer.outcome,
-    resultCode: answer.resultCode,
-  });
-  return answer;
-}
-
-// Readers of one token in this function instance share one upstream call.
-const readsInFlight = new Map<string, Promise<GetResultOk>>();
-
-/**
- * A record's result: the stored answer once it has ended (no upstream call), otherwise read from FaceID (see
- * readIssued). Shared by getResult, the notify, "my verifications" and the daily timer.
- */
-export async function refreshResult(
+export function refreshResult(
   record: TokenRecord,
   services: Services,
-  fn: string,
+  policy: ReaderPolicy = PAGE_READER,
 ): Promise<GetResultOk> {
-  const stored = storedAnswer(record);
-  if (stored) return stored;
-  if (record.status !== 'issued') throw new FaceIdError('NOT_FOUND', { param: 'bizToken' });
-  const pending = readsInFlight.get(record.bizToken);
-  if (pending) return pending;
-  const read = readIssued(record, services, fn).finally(() => readsInFlight.delete(record.bizToken));
-  readsInFlight.set(record.bizToken, read);
-  return read;
+  return readResult(record, services, policy, resultReader(services));
 }
 
 /**
- * The result of the caller's verification, by `bizToken` or by `bizNo` (FaceID's H5 return carries only the
- * latter). A final result is stored with the record, so reading it again makes no upstream call; images are never
- * returned.
+ * The result of the caller's verification, by `bizToken` or by the caller's own `bizNo` (FaceID's H5 return
+ * carries only the latter). A final result is stored with the record, so reading it again makes no upstream
+ * call; images are never returned.
  */
 export async function getResult(event: unknown, services: Services): Promise<GetResultOk> {
   const obj = eventObject(event);
   const bizNo = optionalString(obj, 'bizNo', 64);
   if (bizNo !== undefined && own(obj, 'bizToken') === undefined) {
-    const record = await services.store.getById(bizNo);
+    const record = await services.store.getByBizNo(ownerOf(services.caller), bizNo);
+    // The result page of a verification whose token answer was lost says so in the person's words.
+    if (record?.status === 'unconfirmed')
+      throw new FaceIdError('VERIFICATION_UNCONFIRMED', { param: 'bizNo' });
     if (!record || !hasToken(record) || !canRead(services.caller, record)) {
       throw new FaceIdError('NOT_FOUND', { param: 'bizNo' });
     }
-    return refreshResult(record, services, 'getResult');
+    return refreshResult(record, services);
   }
   const bizToken = requiredString(obj, 'bizToken', 256);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\s]/.test(bizToken)) throw new FaceIdError('INVALID_EVENT', { param: 'bizToken' });
   const record = await readableRecord(services.store, services.caller, bizToken);
-  return refreshResult(record, services, 'getResult');
+  return refreshResult(record, services);
 }

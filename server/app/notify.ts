@@ -3,10 +3,13 @@ import { createProvider } from '../providers';
 import type { Services } from '../runtime';
 import { formFields, httpHandler, textAnswer, type HttpAnswer, type HttpEvent } from './http';
 import { refreshResult } from './get-result';
+import { NOTIFY_READER } from '../lifecycle';
 
 /**
  * FaceID's notify callback. The body only says which verification ended: the outcome is always read with
- * get_result, so a forged notify cannot change a record. Idempotent: a finished record makes no upstream call.
+ * get_result (a reader that must read), so a forged notify cannot change a record. An unknown token costs one
+ * database read; a finished record makes no upstream call; notifies of one token make at most one get_result
+ * call per NOTIFY_READ_INTERVAL_MS across instances.
  */
 export async function handleNotify(http: HttpEvent, services: Services): Promise<HttpAnswer> {
   if (http.httpMethod !== 'POST') return textAnswer(405, 'POST only');
@@ -20,7 +23,7 @@ export async function handleNotify(http: HttpEvent, services: Services): Promise
       : undefined;
   if (!record) throw new FaceIdError('NOT_FOUND', { param: 'biz_token' });
   const alreadyFinished = record.status !== 'issued';
-  const answer = await refreshResult(record, services, 'faceidNotify');
+  const answer = await refreshResult(record, services, NOTIFY_READER);
   services.log.info({
     fn: 'faceidNotify',
     event: alreadyFinished ? 'repeat' : 'updated',

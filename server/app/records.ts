@@ -4,9 +4,10 @@ import type { Services } from '../runtime';
 import type { VerificationRecord, VerificationStore } from '../store/types';
 import { eventObject, optionalString, own, requiredString } from './input';
 import { EXPIRED_COPY } from '../../miniprogram/shared/result-codes';
-import { toClientError } from '../errors';
-import { REQUESTING_STALE_MS, declaredTimeoutMs, readConfig, type Env } from '../config';
+import { declaredTimeoutMs, readConfig, type Env } from '../config';
+import { deadTokens, deleteRecord, settle, shownStatus, staleRequests } from '../lifecycle';
 import { canRead, refreshResult } from './get-result';
+import { ownerOf } from '../caller';
 
 function intField(
   obj: Record<string, unknown>,
@@ -27,12 +28,12 @@ function intField(
 }
 
 /** A record as "my verifications" shows it: its state, masked fields only, nothing from the images. */
-export function summarizeRecord(record: VerificationRecord): VerificationSummaryItem {
+export function summarizeRecord(record: VerificationRecord, at: number): VerificationSummaryItem {
   const item: VerificationSummaryItem = {
     bizNo: record.bizNo,
     mode: record.mode,
     provider: record.provider,
-    status: record.status,
+    status: shownStatus(record, at),
     maskedName: record.maskedName,
     maskedIdNumber: record.maskedIdNumber,
     createdAt: record.createdAt,
@@ -41,11 +42,16 @@ export function summarizeRecord(record: VerificationRecord): VerificationSummary
     case 'requesting':
       break;
     case 'failed':
+    case 'unconfirmed':
       item.errorCode = record.errorCode;
       item.finishedAt = record.endedAt;
       break;
     case 'issued':
       item.bizToken = record.bizToken;
+      if (item.status === 'expired') {
+        item.outcome = 'expired';
+        item.title = EXPIRED_COPY.title;
+      }
       break;
     case 'expired':
       item.bizToken = record.bizToken;
@@ -65,32 +71,11 @@ export function summarizeRecord(record: VerificationRecord): VerificationSummary
   return item;
 }
 
-/**
- * Brings a record left in a live state up to date: an `issued` record whose token died is read once more
- * (finished, cancelled or expired), a `requesting` record older than getBizToken's time-out is failed. Resolves
- * the record as it now stands.
- */
-export async function settle(
-  record: VerificationRecord,
-  services: Services,
-  fn: string,
-): Promise<VerificationRecord> {
-  const { store, now } = services;
-  const at = now();
-  if (record.status === 'issued' && record.expiresAt <= at) {
-    try {
-      await refreshResult(record, services, fn);
-    } catch (err) {
-      services.log.warn({ fn, event: 'settle-failed', bizNo: record.bizNo, code: toClientError(err).code });
-      return record;
-    }
-  } else if (record.status === 'requesting' && record.requestedAt < at - REQUESTING_STALE_MS) {
-    await store.fail(record, 'UPSTREAM_TIMEOUT', at);
-    await removeFiles(record, services);
-  } else {
-    return record;
-  }
-  return (await store.getById(record._id)) ?? record;
+/** Settles a record left live (see the lifecycle's settle), then deletes the files of a stopped token request. */
+async function settleOne(record: VerificationRecord, services: Services): Promise<VerificationRecord> {
+  const after = await settle(record, services, (r) => refreshResult(r, services));
+  if (record.status === 'requesting' && after.status !== 'requesting') await removeFiles(record, services);
+  return after;
 }
 
 /** Cloud-storage files a record keeps: reference photos not yet deleted, evidence images. */
@@ -123,31 +108,38 @@ export async function listVerifications(event: unknown, services: Services): Pro
   const options = { skip: page * pageSize, limit: pageSize + 1 };
   const openid = caller.kind === 'user' ? caller.openid : named;
   const rows = openid ? await store.listByOpenid(openid, options) : await store.listRecent(options);
-  const shown = await Promise.all(
-    rows.slice(0, pageSize).map((row) => settle(row, services, 'listVerifications')),
-  );
+  const shown = await Promise.all(rows.slice(0, pageSize).map((row) => settleOne(row, services)));
+  const at = services.now();
   return {
     ok: true,
-    items: shown.map(summarizeRecord),
+    items: shown.map((record) => summarizeRecord(record, at)),
     page,
     pageSize,
     hasMore: rows.length > pageSize,
   };
 }
 
-/** Deletes one of the caller's verifications with its files (reference photos, evidence images). */
+/**
+ * Deletes one of the caller's verifications (by its own bizNo) with its files (reference photos, evidence
+ * images); never one whose token is being bought. The console addresses a record by `bizNo` and `openid`.
+ */
 export async function deleteVerification(
   event: unknown,
   services: Services,
 ): Promise<{ ok: true; deleted: boolean }> {
   const { caller, store, log } = services;
-  const bizNo = requiredString(eventObject(event), 'bizNo', 64);
-  const record = await store.getById(bizNo);
+  const obj = eventObject(event);
+  const bizNo = requiredString(obj, 'bizNo', 64);
+  const named = optionalString(obj, 'openid', 128);
+  if (named !== undefined && caller.kind !== 'operator') {
+    throw new FaceIdError('FORBIDDEN', { param: 'openid', detail: 'only the console may name another user' });
+  }
+  const record = await store.getByBizNo(ownerOf(caller) ?? named ?? null, bizNo);
   if (!record || !canRead(caller, record)) throw new FaceIdError('NOT_FOUND', { param: 'bizNo' });
-  await removeFiles(record, services);
-  const deleted = await store.delete(bizNo);
-  log.info({ fn: 'deleteVerification', event: 'deleted', bizNo });
-  return { ok: true, deleted };
+  const deleted = await deleteRecord(record, services);
+  if (deleted) await removeFiles(deleted, services);
+  log.info({ fn: services.fn, event: 'deleted', bizNo });
+  return { ok: true, deleted: deleted !== undefined };
 }
 
 /** FACEID_RETENTION_DAYS of an environment (the operator's deploy checks run the functions' own reading). */
@@ -198,15 +190,15 @@ export async function deleteCreatedBefore(
  * Settles records left in a live state, deletes records created more than FACEID_RETENTION_DAYS ago with their
  * files, and deletes ended rate-limit counters. Stops when a round deletes nothing, or at `deadline`.
  */
-export async function purge(services: Services, fn: string, deadline: number): Promise<PurgeReport> {
+export async function purge(services: Services, deadline: number): Promise<PurgeReport> {
   const { store, now, config } = services;
   const at = now();
   const before = at - config.FACEID_RETENTION_DAYS * 24 * 60 * 60 * 1000;
   let settled = 0;
-  const unsettled = await store.listUnsettled(at, at - REQUESTING_STALE_MS, PURGE_BATCH);
+  const unsettled = await store.listUnsettled(deadTokens(at), staleRequests(at), PURGE_BATCH);
   for (const record of unsettled) {
     if (now() >= deadline) break;
-    const after = await settle(record, services, fn);
+    const after = await settleOne(record, services);
     if (after.status !== record.status) settled++;
   }
   const { records: deleted } = await deleteCreatedBefore(
@@ -230,11 +222,7 @@ export async function purgeVerifications(
   const { caller, now, log } = services;
   if (caller.kind !== 'operator')
     throw new FaceIdError('FORBIDDEN', { detail: 'purge runs from its timer or the console' });
-  const report = await purge(
-    services,
-    'purgeVerifications',
-    now() + declaredTimeoutMs('purgeVerifications') - 5000,
-  );
-  log.info({ fn: 'purgeVerifications', event: 'purged', attempt: report.deleted });
+  const report = await purge(services, now() + declaredTimeoutMs(services.fn) - 5000);
+  log.info({ fn: services.fn, event: 'purged', attempt: report.deleted });
   return { ok: true, ...report };
 }

@@ -48,6 +48,9 @@ function encodeBody(
   return { body: params.toString(), contentType: 'application/x-www-form-urlencoded; charset=UTF-8' };
 }
 
+/** Connection failures before any byte of the request left: FaceID cannot have seen it. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
 /**
  * Sends one request to FaceID and returns its JSON answer; every failure (time-out, network, non-JSON body,
  * FaceID error answer) is thrown as a typed FaceIdError.
@@ -75,8 +78,10 @@ export async function callUpstream(req: UpstreamRequest): Promise<UpstreamRespon
         detail: `FaceID did not answer within ${req.timeoutMs} ms`,
       });
     }
+    const cause = (err as { cause?: { code?: unknown } })?.cause?.code;
     throw new FaceIdError('NETWORK_ERROR', {
       detail: `FaceID request failed: ${(err as Error)?.message ?? 'unknown'}`,
+      nothingBought: typeof cause === 'string' && NEVER_SENT.has(cause),
     });
   } finally {
     clearTimeout(timer);

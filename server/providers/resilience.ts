@@ -74,7 +74,10 @@ export class CircuitBreaker {
   /** Runs the call unless the breaker is open. */
   async run<T>(call: () => Promise<T>): Promise<T> {
     if (this.isOpen) {
-      throw new FaceIdError('SERVICE_BUSY', { detail: 'circuit open after repeated upstream failures' });
+      throw new FaceIdError('SERVICE_BUSY', {
+        detail: 'circuit open after repeated upstream failures',
+        nothingBought: true,
+      });
     }
     try {
       const result = await call();

@@ -4,17 +4,22 @@ import {
   COUNTERS_COLLECTION,
   VERIFICATIONS_COLLECTION,
   hasToken,
+  type AttemptFields,
+  type ClaimRequest,
   type Ending,
-  type FailedRecord,
   type IssuedRecord,
   type ListOptions,
+  type ReadClaim,
   type RequestingRecord,
+  type RetryableRecord,
   type StoredResult,
+  type TimeRule,
   type TokenFields,
   type TokenRecord,
   type VerificationRecord,
   type VerificationStore,
 } from './types';
+import { deadTokens, recordId } from '../lifecycle/states';
 
 /** The part of wx-server-sdk's database API this store uses. */
 export interface CloudDatabase {
@@ -22,6 +27,7 @@ export interface CloudDatabase {
   command: {
     lt(value: number): unknown;
     neq(value: unknown): unknown;
+    exists(value: boolean): unknown;
     inc(value: number): unknown;
     set(value: unknown): unknown;
     remove(): unknown;
@@ -106,57 +112,54 @@ export class CloudBaseStore implements VerificationStore {
     }
   }
 
+  /** The filter of a time rule (the rules themselves live in the lifecycle's states). */
+  private rule(rule: TimeRule<'requestedAt' | 'expiresAt'>): Record<string, unknown> {
+    return { [rule.field]: this._.lt(rule.before) };
+  }
+
+  /** The filter of an `issued` record's attempt and token: a re-created record or a new attempt never matches. */
+  private issuedAs(record: IssuedRecord): Record<string, unknown> {
+    return { _id: record._id, status: 'issued', attempt: record.attempt, bizToken: record.bizToken };
+  }
+
   async retry(
-    record: FailedRecord | RequestingRecord,
+    record: RetryableRecord | RequestingRecord,
+    attempt: AttemptFields,
     at: number,
-    staleBefore: number,
+    stale: TimeRule<'requestedAt'>,
   ): Promise<RequestingRecord | undefined> {
     const filter: Record<string, unknown> = {
       _id: record._id,
       status: record.status,
       attempt: record.attempt,
+      ...(record.status === 'requesting' ? this.rule(stale) : {}),
     };
-    if (record.status === 'requesting') filter.requestedAt = this._.lt(staleBefore);
     const next: RequestingRecord = {
       _id: record._id,
       openid: record.openid,
       bizNo: record.bizNo,
-      mode: record.mode,
-      provider: record.provider,
-      consentVersion: record.consentVersion,
-      maskedName: record.maskedName,
-      maskedIdNumber: record.maskedIdNumber,
       createdAt: record.createdAt,
-      photoFileIDs: record.photoFileIDs,
+      mode: attempt.mode,
+      provider: attempt.provider,
+      consentVersion: attempt.consentVersion,
+      consentedAt: attempt.consentedAt,
+      maskedName: attempt.maskedName,
+      maskedIdNumber: attempt.maskedIdNumber,
+      photoFileIDs: attempt.photoFileIDs,
       attempt: record.attempt + 1,
       status: 'requesting',
       requestedAt: at,
     };
-    const won = await this.transition(filter, {
-      status: 'requesting',
-      attempt: next.attempt,
-      requestedAt: at,
-      errorCode: undefined,
-      endedAt: undefined,
-    });
+    const { _id: _unchanged, ...fields } = next;
+    // Every field of the attempt is the new one's (what it lacks, the record no longer has).
+    const won = await this.transition(filter, { ...fields, errorCode: undefined, endedAt: undefined });
     return won ? next : undefined;
   }
 
-  issue(
-    record: RequestingRecord,
-    token: TokenFields,
-    extra: Pick<IssuedRecord, 'resultCalls'>,
-  ): Promise<boolean> {
+  issue(record: RequestingRecord, token: TokenFields, claim: ReadClaim): Promise<boolean> {
     return this.transition(
       { _id: record._id, status: 'requesting', attempt: record.attempt },
-      {
-        status: 'issued',
-        ...token,
-        ...extra,
-        requestedAt: undefined,
-        readingUntil: extra.resultCalls ? 0 : undefined,
-        lastReadAt: extra.resultCalls ? 0 : undefined,
-      },
+      { status: 'issued', ...token, ...claim, requestedAt: undefined },
     );
   }
 
@@ -167,75 +170,71 @@ export class CloudBaseStore implements VerificationStore {
     );
   }
 
-  finish(record: IssuedRecord, ending: Ending): Promise<boolean> {
+  unconfirm(record: RequestingRecord, errorCode: ErrorCode, at: number): Promise<boolean> {
     return this.transition(
-      { _id: record._id, status: 'issued' },
-      {
-        ...ending,
-        lastResult: undefined,
-        lastReadAt: undefined,
-        resultCalls: undefined,
-        readingUntil: undefined,
-      },
+      { _id: record._id, status: 'requesting', attempt: record.attempt },
+      { status: 'unconfirmed', errorCode, endedAt: at, requestedAt: undefined },
     );
+  }
+
+  /** The fields of an `issued` record's read claim, removed when it ends. */
+  private static readonly CLAIM_GONE = {
+    readingUntil: undefined,
+    readStartedAt: undefined,
+    notifyReadAt: undefined,
+    lastResult: undefined,
+    lastReadAt: undefined,
+    resultCalls: undefined,
+  };
+
+  finish(record: IssuedRecord, ending: Ending): Promise<boolean> {
+    return this.transition(this.issuedAs(record), { ...ending, ...CloudBaseStore.CLAIM_GONE });
   }
 
   expire(record: IssuedRecord, at: number): Promise<boolean> {
     return this.transition(
-      { _id: record._id, status: 'issued', expiresAt: this._.lt(at) },
-      {
-        status: 'expired',
-        endedAt: at,
-        lastResult: undefined,
-        lastReadAt: undefined,
-        resultCalls: undefined,
-        readingUntil: undefined,
-      },
+      { ...this.issuedAs(record), ...this.rule(deadTokens(at)) },
+      { status: 'expired', endedAt: at, ...CloudBaseStore.CLAIM_GONE },
     );
   }
 
-  async claimResultCall(
-    record: IssuedRecord,
-    day: string,
-    perDay: number,
-    at: number,
-    holdMs: number,
-    sharedBefore: number,
-  ): Promise<boolean> {
-    const free = {
-      _id: record._id,
-      status: 'issued',
-      readingUntil: this._.lt(at),
-      lastReadAt: this._.lt(sharedBefore),
-    };
-    const sameDay = record.resultCalls?.day === day;
-    const { stats } = await this.collection
-      .where(
-        sameDay
-          ? { ...free, resultCalls: { day, count: this._.lt(perDay) } }
-          : { ...free, resultCalls: { day: this._.neq(day) } },
-      )
-      .update({
-        data: sameDay
-          ? { resultCalls: { count: this._.inc(1) }, readingUntil: at + holdMs }
-          : { resultCalls: this._.set({ day, count: 1 }), readingUntil: at + holdMs },
-      });
+  async claimRead(record: IssuedRecord, claim: ClaimRequest): Promise<boolean> {
+    const filter: Record<string, unknown> = { ...this.issuedAs(record), readingUntil: this._.lt(claim.at) };
+    const data: Record<string, unknown> = { readingUntil: claim.at + claim.holdMs, readStartedAt: claim.at };
+    if (claim.lastReadBefore !== undefined) filter.lastReadAt = this._.lt(claim.lastReadBefore);
+    if (claim.notifiedBefore !== undefined) {
+      filter.notifyReadAt = this._.lt(claim.notifiedBefore);
+      data.notifyReadAt = claim.at;
+    }
+    if (claim.budget) {
+      const { day, allowed } = claim.budget;
+      if (record.resultCalls?.day === day) {
+        filter.resultCalls = { day, count: this._.lt(allowed) };
+        data.resultCalls = { count: this._.inc(1) };
+      } else {
+        filter.resultCalls = { day: this._.neq(day) };
+        data.resultCalls = this._.set({ day, count: 1 });
+      }
+    }
+    const { stats } = await this.collection.where(filter).update({ data });
     return stats.updated > 0;
   }
 
-  async keepLastResult(
-    record: IssuedRecord,
-    result: StoredResult | undefined,
-    readAt: number | undefined,
-  ): Promise<void> {
+  async openClaim(record: IssuedRecord): Promise<void> {
     await this.transition(
-      { _id: record._id, status: 'issued' },
-      { lastResult: result, lastReadAt: readAt ?? 0, readingUntil: 0 },
+      { ...this.issuedAs(record), notifyReadAt: this._.exists(false) },
+      { readingUntil: 0, readStartedAt: 0, notifyReadAt: 0, lastReadAt: record.lastReadAt ?? 0 },
     );
   }
 
-  async forgetPhotos(id: string): Promise<void> {
-    await this.collection.doc(id).update({ data: { photoFileIDs: this._.remove() } });
+  async releaseRead(record: IssuedRecord, result: StoredResult | undefined, readAt: number): Promise<void> {
+    await this.transition(this.issuedAs(record), { lastResult: result, lastReadAt: readAt, readingUntil: 0 });
+  }
+
+  async forgetPhotos(record: VerificationRecord): Promise<void> {
+    await this.collection
+      .where({ _id: record._id, attempt: record.attempt })
+      .update({ data: { photoFileIDs: this._.remove() } });
   }
 
   private async first(filter: Record<string, unknown>): Promise<VerificationRecord | undefined> {
@@ -247,6 +246,15 @@ export class CloudBaseStore implements VerificationStore {
 
   getById(id: string): Promise<VerificationRecord | undefined> {
     return this.first({ _id: id });
+  }
+
+  getByBizNo(openid: string | null, bizNo: string): Promise<VerificationRecord | undefined> {
+    return this.first({ _id: recordId(openid, bizNo) });
+  }
+
+  async listByBizNo(bizNo: string, limit: number): Promise<VerificationRecord[]> {
+    const { data } = await this.collection.where({ bizNo }).orderBy('createdAt', 'desc').limit(limit).get();
+    return data as unknown as VerificationRecord[];
   }
 
   private async withToken(filter: Record<string, unknown>): Promise<TokenRecord | undefined> {
@@ -286,22 +294,37 @@ export class CloudBaseStore implements VerificationStore {
     return data as unknown as VerificationRecord[];
   }
 
-  async listUnsettled(now: number, staleBefore: number, limit: number): Promise<VerificationRecord[]> {
-    const [dead, stale] = await Promise.all([
+  async listUnsettled(
+    dead: TimeRule<'expiresAt'>,
+    stale: TimeRule<'requestedAt'>,
+    limit: number,
+  ): Promise<VerificationRecord[]> {
+    const [deadTokens, staleRequests] = await Promise.all([
       this.collection
-        .where({ status: 'issued', expiresAt: this._.lt(now) })
+        .where({ status: 'issued', ...this.rule(dead) })
         .limit(limit)
         .get(),
       this.collection
-        .where({ status: 'requesting', requestedAt: this._.lt(staleBefore) })
+        .where({ status: 'requesting', ...this.rule(stale) })
         .limit(limit)
         .get(),
     ]);
-    return [...dead.data, ...stale.data] as unknown as VerificationRecord[];
+    return [...deadTokens.data, ...staleRequests.data] as unknown as VerificationRecord[];
   }
 
   async delete(id: string): Promise<boolean> {
     const { stats } = await this.collection.doc(id).remove();
+    return stats.removed > 0;
+  }
+
+  async deleteAsRead(record: VerificationRecord): Promise<boolean> {
+    const filter: Record<string, unknown> = {
+      _id: record._id,
+      status: record.status,
+      attempt: record.attempt,
+    };
+    if (hasToken(record)) filter.bizToken = record.bizToken;
+    const { stats } = await this.collection.where(filter).remove();
     return stats.removed > 0;
   }
 

@@ -1,10 +1,20 @@
 import type { ErrorCode } from '../../miniprogram/shared/errors';
 import type {
-  GetResultOk,
-  TokenClient,
-  VerificationMode,
-  VerificationStatus,
-} from '../../miniprogram/shared/events';
+  Ending,
+  IssuedRecord,
+  ReadClaim,
+  RequestingRecord,
+  RetryableRecord,
+  StoredResult,
+  TimeRule,
+  TokenFields,
+  TokenRecord,
+  AttemptFields,
+  VerificationRecord,
+} from '../lifecycle/states';
+
+export type * from '../lifecycle/states';
+export { STATUSES, hasToken } from '../lifecycle/states';
 
 /** Name of the CloudBase collection that holds one record per verification. */
 export const VERIFICATIONS_COLLECTION = 'faceid_verifications';
@@ -12,181 +22,63 @@ export const VERIFICATIONS_COLLECTION = 'faceid_verifications';
 /** Name of the CloudBase collection holding rate-limit counters. */
 export const COUNTERS_COLLECTION = 'faceid_counters';
 
-/** The final answer kept with a record so reading it again makes no upstream call (no images, masked only). */
-export type StoredResult = Omit<GetResultOk, 'ok'>;
-
-/** A product's get_result calls for one verification on one China day (Megvii Lite allows 3). */
-export interface ResultCalls {
-  day: string;
-  count: number;
-}
-
-/** What every record carries, whatever its state: masked personal data only. `_id` is the bizNo. */
-interface RecordBase {
-  _id: string;
-  /** The caller's openid; null for calls from the cloud console or CI. */
-  openid: string | null;
-  bizNo: string;
-  mode: VerificationMode;
-  provider: string;
-  /** The consent text's version the person agreed to (CONSENT_VERSION); none for the operator's own calls. */
-  consentVersion?: string;
-  /** When the server accepted that consent (epoch milliseconds). */
-  consentedAt?: number;
-  maskedName?: string;
-  maskedIdNumber?: string;
-  /** Epoch milliseconds. */
-  createdAt: number;
-  /** Which token request of this bizNo the record is on (1, then 2 after a failed first attempt, …). */
-  attempt: number;
-  /** Cloud-storage fileIDs of the reference photos sent with the token request, until they are deleted. */
-  photoFileIDs?: string[];
-}
-
-/** What FaceID issued: kept from `issued` on, so a repeated request gets the same token. */
-export interface TokenFields {
-  bizToken: string;
-  /** Epoch milliseconds when the token dies. */
-  expiresAt: number;
-  client: TokenClient;
-  /** The provider's own handle for get_result where it differs from the token (Megvii Lite's biz_id). */
-  resultRef?: string;
-}
-
-/** A token is being bought; older than the function's time-out it is stale and may be taken over. */
-export interface RequestingRecord extends RecordBase {
-  status: 'requesting';
-  requestedAt: number;
-}
-
-/** No token could be issued; a retry of the bizNo may try again. */
-export interface FailedRecord extends RecordBase {
-  status: 'failed';
-  errorCode: ErrorCode;
-  endedAt: number;
-}
-
-/** The person may go through FaceID's flow with the token. */
-export interface IssuedRecord extends RecordBase, TokenFields {
-  status: 'issued';
-  /** Budgeted products only: get_result calls made today. */
-  resultCalls?: ResultCalls;
-  /** Until when (epoch ms) one reader holds the right to call get_result; others wait for its answer. */
-  readingUntil?: number;
-  /** The latest answer that was not final (budgeted products), served while the day's budget is used. */
-  lastResult?: StoredResult;
-  /** When `lastResult` was read (epoch ms). */
-  lastReadAt?: number;
-}
-
-/** FaceID gave a final result (passed or not). */
-export interface FinishedRecord extends RecordBase, TokenFields {
-  status: 'finished';
-  result: StoredResult;
-  endedAt: number;
-  /** Cloud-storage fileIDs of evidence images, kept only when FACEID_KEEP_IMAGES=1. */
-  imageFileIDs?: string[];
-}
-
-/** The person left the flow (FaceID's USER_CANCEL). */
-export interface CancelledRecord extends RecordBase, TokenFields {
-  status: 'cancelled';
-  result: StoredResult;
-  endedAt: number;
-}
-
-/** The token died without a final result. */
-export interface ExpiredRecord extends RecordBase, TokenFields {
-  status: 'expired';
-  endedAt: number;
-}
-
-/** How an `issued` record ends with a final answer. */
-export interface Ending {
-  status: 'finished' | 'cancelled';
-  result: StoredResult;
-  endedAt: number;
-  imageFileIDs?: string[];
-  maskedName?: string;
-  maskedIdNumber?: string;
-}
-
-/** One verification as stored, by state: each state carries exactly its fields. */
-export type VerificationRecord =
-  RequestingRecord | FailedRecord | IssuedRecord | FinishedRecord | CancelledRecord | ExpiredRecord;
-
-/** Records that hold a token: every state after `issued`. */
-export type TokenRecord = IssuedRecord | FinishedRecord | CancelledRecord | ExpiredRecord;
-
-/** Records whose story is over. */
-export type EndedRecord = FailedRecord | FinishedRecord | CancelledRecord | ExpiredRecord;
-
-/** Whether the record holds a token. */
-export function hasToken(record: VerificationRecord): record is TokenRecord {
-  return record.status !== 'requesting' && record.status !== 'failed';
-}
-
-export const STATUSES: readonly VerificationStatus[] = [
-  'requesting',
-  'issued',
-  'failed',
-  'finished',
-  'cancelled',
-  'expired',
-];
-
 export interface ListOptions {
   limit: number;
   skip: number;
 }
 
+/** What a reader asks for when it claims the right to call get_result (see `ReadClaim`). */
+export interface ClaimRequest {
+  at: number;
+  /** How long the claim holds if its reader never releases it (a stopped function). */
+  holdMs: number;
+  /** Budgeted products: the China day and how many of its calls this reader may bring the count to. */
+  budget?: { day: string; allowed: number };
+  /** Only if no answer was read since then (readers sharing a recent answer instead of calling again). */
+  lastReadBefore?: number;
+  /** A notify: only if no notify took the claim since then; the claim records this notify's time. */
+  notifiedBefore?: number;
+}
+
 /**
  * Where verification records live (CloudBase). Every change of state is a named transition that succeeds only
- * from the expected state (a compare-and-set on `status`), so of two concurrent requests only one wins; each
+ * from the expected state of the expected attempt (and token, once there is one): a compare-and-set, so of two
+ * concurrent requests only one wins, and a slow writer of an old attempt never writes to a newer one. Each
  * resolves whether it won.
  */
 export interface VerificationStore {
-  /** Inserts a new `requesting` record; false (and nothing written) when the bizNo exists. */
+  /** Inserts a new `requesting` record; false (and nothing written) when the id exists. */
   begin(record: RequestingRecord): Promise<boolean>;
-  /** `failed` (or `requesting` stale since before `staleBefore`) → `requesting` with the next attempt number. */
+  /** `failed`/`unconfirmed` (or `requesting` gone stale under `stale`) → `requesting`: the next attempt, its own fields. */
   retry(
-    record: FailedRecord | RequestingRecord,
+    record: RetryableRecord | RequestingRecord,
+    attempt: AttemptFields,
     at: number,
-    staleBefore: number,
+    stale: TimeRule<'requestedAt'>,
   ): Promise<RequestingRecord | undefined>;
-  /** `requesting` (this attempt) → `issued`. */
-  issue(
-    record: RequestingRecord,
-    token: TokenFields,
-    extra: Pick<IssuedRecord, 'resultCalls'>,
-  ): Promise<boolean>;
+  /** `requesting` (this attempt) → `issued`, with its token and a free read claim. */
+  issue(record: RequestingRecord, token: TokenFields, claim: ReadClaim): Promise<boolean>;
   /** `requesting` (this attempt) → `failed`. */
   fail(record: RequestingRecord, errorCode: ErrorCode, at: number): Promise<boolean>;
-  /** `issued` → `finished` or `cancelled`, with the final answer. */
+  /** `requesting` (this attempt) → `unconfirmed`. */
+  unconfirm(record: RequestingRecord, errorCode: ErrorCode, at: number): Promise<boolean>;
+  /** `issued` (this attempt and token) → `finished` or `cancelled`, with the final answer. */
   finish(record: IssuedRecord, ending: Ending): Promise<boolean>;
-  /** `issued` whose token died before `at` → `expired`. */
+  /** `issued` (this attempt and token) whose token is dead at `at` (`deadTokens`) → `expired`. */
   expire(record: IssuedRecord, at: number): Promise<boolean>;
-  /**
-   * Takes the right to call get_result for a budgeted record: one more call today (at most `perDay`), no other
-   * reader holding it, and no answer read since `sharedBefore`. Resolves false otherwise.
-   */
-  claimResultCall(
-    record: IssuedRecord,
-    day: string,
-    perDay: number,
-    at: number,
-    holdMs: number,
-    sharedBefore: number,
-  ): Promise<boolean>;
-  /** Releases the right to read of a budgeted record, keeping its latest non-final answer. */
-  keepLastResult(
-    record: IssuedRecord,
-    result: StoredResult | undefined,
-    readAt: number | undefined,
-  ): Promise<void>;
-  /** Forgets the photo fileIDs once the files are deleted. */
-  forgetPhotos(id: string): Promise<void>;
+  /** Takes the right to call get_result for an `issued` record (this attempt and token); false when not free. */
+  claimRead(record: IssuedRecord, claim: ClaimRequest): Promise<boolean>;
+  /** Gives an `issued` record written without a read claim (an older version) a free one. */
+  openClaim(record: IssuedRecord): Promise<void>;
+  /** Releases the right to read, keeping the latest non-final answer and when it was read. */
+  releaseRead(record: IssuedRecord, result: StoredResult | undefined, readAt: number): Promise<void>;
+  /** Forgets the photo fileIDs of the record's attempt once the files are deleted. */
+  forgetPhotos(record: VerificationRecord): Promise<void>;
   getById(id: string): Promise<VerificationRecord | undefined>;
+  /** The caller's own record of a bizNo. */
+  getByBizNo(openid: string | null, bizNo: string): Promise<VerificationRecord | undefined>;
+  /** Every owner's records of a bizNo (operators only). */
+  listByBizNo(bizNo: string, limit: number): Promise<VerificationRecord[]>;
   getByBizToken(bizToken: string): Promise<TokenRecord | undefined>;
   /** The record whose provider handle (Megvii Lite's biz_id) is `resultRef`. */
   getByResultRef(resultRef: string): Promise<TokenRecord | undefined>;
@@ -196,16 +88,22 @@ export interface VerificationStore {
   listRecent(options: ListOptions): Promise<VerificationRecord[]>;
   /** Up to `limit` records created before the time, oldest first. */
   listCreatedBefore(time: number, limit: number): Promise<VerificationRecord[]>;
-  /** Up to `limit` records left in a live state: `issued` whose token died, `requesting` gone stale. */
-  listUnsettled(now: number, staleBefore: number, limit: number): Promise<VerificationRecord[]>;
-  /** Deletes one record; resolves whether it existed. */
+  /** Up to `limit` records of each kind left in a live state: `issued` with a dead token, stale `requesting`. */
+  listUnsettled(
+    dead: TimeRule<'expiresAt'>,
+    stale: TimeRule<'requestedAt'>,
+    limit: number,
+  ): Promise<VerificationRecord[]>;
+  /** Deletes one record whatever its state; resolves whether it existed. */
   delete(id: string): Promise<boolean>;
+  /** Deletes the record only while it is in the state and attempt it was read in; resolves whether it did. */
+  deleteAsRead(record: VerificationRecord): Promise<boolean>;
   /**
    * Takes one unit of `key`'s budget of `limit` in the fixed window that contains `now`; false when the window's
    * budget is used. One conditional increment, so it holds across function instances.
    */
   take(key: string, limit: number, now: number, windowMs: number): Promise<boolean>;
-  /** Gives back a unit taken by `take` for a request that made no paid call. */
+  /** Gives back a unit taken by `take` for a request that bought nothing. */
   giveBack(key: string, now: number, windowMs: number): Promise<void>;
   /** Deletes rate-limit counters whose window has ended; resolves how many. */
   purgeCounters(now: number): Promise<number>;

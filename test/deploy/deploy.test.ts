@@ -182,6 +182,7 @@ describe('a fresh environment', () => {
         ['openid_createdAt', ['openid:1', 'createdAt:-1']],
         ['bizToken', ['bizToken:1']],
         ['resultRef', ['resultRef:1']],
+        ['bizNo_createdAt', ['bizNo:1', 'createdAt:-1']],
         ['createdAt', ['createdAt:-1']],
         ['status_expiresAt', ['status:1', 'expiresAt:1']],
         ['status_requestedAt', ['status:1', 'requestedAt:1']],

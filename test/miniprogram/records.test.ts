@@ -108,6 +108,13 @@ describe('records page', () => {
         item(150, { status: 'cancelled', outcome: 'cancelled', title: undefined }),
         item(160, { status: 'expired', outcome: 'expired', title: undefined }),
         item(170, { status: 'failed', outcome: undefined, title: undefined }),
+        item(180, {
+          status: 'unconfirmed',
+          bizToken: undefined,
+          outcome: undefined,
+          title: undefined,
+          errorCode: 'UPSTREAM_TIMEOUT',
+        }),
       ],
       page: 0,
       pageSize: PAGE_SIZE,
@@ -140,6 +147,9 @@ describe('records page', () => {
     expect(text(page, '#state-7')).toBe('已过期');
     expect(text(page, '#state-8')).toBe('未能开始');
     expect(text(page, '#reason-8')).toBe('准备认证时出错，没有进行验证。可以重新开始。');
+    // A token answer that was lost: the person is told so, not that the service was slow.
+    expect(text(page, '#state-9')).toBe('未能确认');
+    expect(text(page, '#reason-9')).toBe('上次认证未能确认，请重新开始。');
     expect(text(page, '#end')).toBe('没有更多记录了');
     expect(page.querySelector('#more')).toBeUndefined();
     expect(text(page, '#intro')).toContain('记录保存 30 天');

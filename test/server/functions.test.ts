@@ -30,7 +30,7 @@ describe('getBizToken', () => {
     expect(answer.bizToken).toMatch(/^\d+,[0-9a-f]{32}$/);
     expect(answer.client.token).toBe(answer.bizToken);
     expect(answer.expiresAt).toBeGreaterThan(Date.now() + 59 * 60 * 1000);
-    const record = await h.store().getById(answer.bizNo);
+    const record = await h.record(answer.bizNo);
     expect(record).toMatchObject({
       openid: 'o-user-1',
       bizToken: answer.bizToken,
@@ -130,21 +130,45 @@ describe('getBizToken', () => {
     const second = await h.call<Answer>('getBizToken', event);
     expect(second).toEqual(first);
     expect(tokenCalls()).toBe(1);
-    const stolen = await h.call<Answer>('getBizToken', event, 'o-user-2');
-    expect(stolen.error.code).toBe('INVALID_EVENT');
+  });
+
+  it('keeps one user’s bizNo from another’s: sending it first neither blocks, reveals nor reaches the owner', async () => {
+    const event = { mode: 'ocr', bizNo: 'order-future-7' };
+    const other = await h.call<Answer>('getBizToken', event, 'o-user-2');
+    expect(other).toMatchObject({ ok: true, bizNo: 'order-future-7' });
+    const mine = await h.call<Answer>('getBizToken', event);
+    expect(mine).toMatchObject({ ok: true, bizNo: 'order-future-7' });
+    expect(mine.bizToken).not.toBe(other.bizToken);
+    expect(tokenCalls()).toBe(2);
+    // Neither reaches the other's record by the bizNo: each reads and deletes only their own.
+    expect(await h.call<Answer>('getResult', { bizNo: 'order-future-7' })).toMatchObject({
+      bizToken: mine.bizToken,
+    });
+    expect(await h.call<Answer>('getResult', { bizNo: 'order-future-7' }, 'o-user-2')).toMatchObject({
+      bizToken: other.bizToken,
+    });
+    expect(await h.call('deleteVerification', { bizNo: 'order-future-7' }, 'o-user-2')).toEqual({
+      ok: true,
+      deleted: true,
+    });
+    expect(await h.record('order-future-7')).toMatchObject({ status: 'issued', bizToken: mine.bizToken });
+    const listed = await h.call<Answer>('listVerifications', {});
+    expect(listed.items.filter((i: Answer) => i.bizNo === 'order-future-7')).toEqual([
+      expect.objectContaining({ bizToken: mine.bizToken }),
+    ]);
   });
 
   it('records console calls (no openid) as such', async () => {
     const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' }, null);
     expect(answer.ok).toBe(true);
-    expect((await h.store().getById(answer.bizNo))?.openid).toBeNull();
+    expect((await h.record(answer.bizNo, null))?.openid).toBeNull();
   });
 
   it('maps upstream failures to typed errors and marks the record failed', async () => {
     h.sandbox.setAccountStatus('BALANCE_NOT_ENOUGH');
     const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr', bizNo: 'acct-1' });
     expect(answer.error).toMatchObject({ code: 'AUTHORIZATION_ERROR', retryable: false });
-    expect(await h.store().getById('acct-1')).toMatchObject({
+    expect(await h.record('acct-1')).toMatchObject({
       status: 'failed',
       errorCode: 'AUTHORIZATION_ERROR',
     });
@@ -154,27 +178,35 @@ describe('getBizToken', () => {
   });
 
   it.each([
-    [{ kind: 'status', status: 429 }, 'CONCURRENCY_LIMIT_EXCEEDED', true],
-    [{ kind: 'status', status: 500 }, 'INTERNAL_ERROR', true],
-    [{ kind: 'status', status: 502 }, 'INTERNAL_ERROR', true],
-    [{ kind: 'too_large' }, 'REQUEST_TOO_LARGE', false],
-    [{ kind: 'malformed' }, 'BAD_UPSTREAM_RESPONSE', true],
-    [{ kind: 'reset' }, 'NETWORK_ERROR', true],
-  ])('turns fault %j into %s', async (fault, code, retryable) => {
+    // FaceID's own error answers prove nothing was bought: the record fails and the person reads FaceID's code.
+    [{ kind: 'status', status: 429 }, 'CONCURRENCY_LIMIT_EXCEEDED', 'failed'],
+    [{ kind: 'status', status: 500 }, 'INTERNAL_ERROR', 'failed'],
+    [{ kind: 'too_large' }, 'REQUEST_TOO_LARGE', 'failed'],
+    // A gateway's page, a cut body or a reset after sending prove nothing: a token may have been bought.
+    [{ kind: 'status', status: 502 }, 'INTERNAL_ERROR', 'unconfirmed'],
+    [{ kind: 'malformed' }, 'BAD_UPSTREAM_RESPONSE', 'unconfirmed'],
+    [{ kind: 'reset' }, 'NETWORK_ERROR', 'unconfirmed'],
+  ])('turns fault %j (%s) into a %s record', async (fault, code, status) => {
     h.sandbox.injectFault({ ...(fault as object), path: '/lite/v1/get_biz_token', times: 1 } as never);
-    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
-    expect(answer.error).toMatchObject({ code, retryable });
+    const answer = await h.call<Answer>('getBizToken', { mode: 'ocr', bizNo: `fault-${code}-${status}` });
+    expect(answer.error).toMatchObject(
+      status === 'failed'
+        ? { code }
+        : { code: 'VERIFICATION_UNCONFIRMED', retryable: true, message: '上次认证未能确认，请重新开始' },
+    );
+    expect(await h.record(`fault-${code}-${status}`)).toMatchObject({ status, errorCode: code });
   });
 
-  it('gives up after FACEID_TIMEOUT_MS', async () => {
+  it('gives up after FACEID_TIMEOUT_MS, and says the verification could not be confirmed', async () => {
     process.env.FACEID_TIMEOUT_MS = '200';
     h.sandbox.injectFault({ kind: 'latency', ms: 1500, path: '/lite/v1/get_biz_token', times: 1 } as never);
-    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
+    const answer = await h.call<Answer>('getBizToken', { mode: 'ocr', bizNo: 'slow-1' });
     expect(answer.error).toMatchObject({
-      code: 'UPSTREAM_TIMEOUT',
+      code: 'VERIFICATION_UNCONFIRMED',
       retryable: true,
-      message: '认证服务响应超时，请稍后重试',
+      message: '上次认证未能确认，请重新开始',
     });
+    expect(await h.record('slow-1')).toMatchObject({ status: 'unconfirmed', errorCode: 'UPSTREAM_TIMEOUT' });
   });
 });
 
@@ -206,7 +238,7 @@ describe('getResult', () => {
     expect(resultCalls()).toBe(1);
     expect(await h.call<Answer>('getResult', { bizToken })).toEqual(answer);
     expect(resultCalls()).toBe(1);
-    expect(await h.store().getById(bizNo)).toMatchObject({
+    expect(await h.record(bizNo)).toMatchObject({
       status: 'finished',
       result: { outcome: 'passed', resultCode: 1000 },
     });
@@ -230,7 +262,7 @@ describe('getResult', () => {
     const answer = await h.call<Answer>('getResult', { bizToken });
     expect(answer.idcard).toMatchObject({ name: '张*', idcardNumber: '1101**********002X' });
     expect(JSON.stringify(answer)).not.toContain(ID);
-    expect(await h.store().getById(bizNo)).toMatchObject({
+    expect(await h.record(bizNo)).toMatchObject({
       maskedName: '张*',
       maskedIdNumber: '1101**********002X',
     });

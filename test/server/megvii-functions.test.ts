@@ -46,7 +46,7 @@ describe('getBizToken answers the client each product needs', () => {
       provider: 'megvii-lite',
       client: { kind: 'h5', url: `${h.upstream.url}/faceid/lite/do?token=${answer.bizToken}` },
     });
-    expect(await h.store().getById(answer.bizNo)).toMatchObject({
+    expect(await h.record(answer.bizNo)).toMatchObject({
       resultRef: expect.stringMatching(/^\d+,/),
     });
     expect(h.upstream.calls('/faceid/lite/get_token')).toHaveLength(1);
@@ -173,7 +173,7 @@ describe('megvii-lite results: 3 get_result calls a day per verification, never 
       });
     }
     expect(h.upstream.calls('/faceid/lite/get_result')).toHaveLength(1);
-    expect(await h.store().getById(token.bizNo)).toMatchObject({
+    expect(await h.record(token.bizNo)).toMatchObject({
       resultCalls: { count: 1 },
       lastResult: { outcome: 'not_started' },
     });
@@ -233,7 +233,7 @@ describe('megvii-lite notify', () => {
     const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'idcard', ...ID });
     await finishH5(token.client.url, 'NOT_SAME');
     const record = await waitFor(async () => {
-      const r = await h.store().getById(token.bizNo);
+      const r = await h.record(token.bizNo);
       return r?.status === 'finished' ? r : undefined;
     });
     expect(record).toMatchObject({ result: { outcome: 'not_same_person', resultCode: 2000 } });
@@ -249,7 +249,7 @@ describe('megvii-lite notify', () => {
     expect(h.upstream.calls('/faceid/lite/get_result')).toHaveLength(0);
     const good = await post({ data, sign: liteNotifySign(h.sandbox.apiSecret, data) });
     expect(good.status).toBe(200);
-    expect(await h.store().getById(token.bizNo)).toMatchObject({
+    expect(await h.record(token.bizNo)).toMatchObject({
       status: 'issued',
       resultCalls: { count: 1 },
     });

@@ -1,3 +1,4 @@
+import { NOTIFY_READ_INTERVAL_MS } from '../../server/lifecycle';
 import { serveHttpFunction } from '../../tools/local-cloud/http-access';
 import { completeFlow } from '../support/component-driver';
 import { CONSENT, startHarness, type Harness } from '../support/harness';
@@ -40,7 +41,7 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
     });
     await completeFlow(h.sandbox.url, token.bizToken, 'PASS_LIVING_NOT_THE_SAME');
     const record = await waitFor(async () => {
-      const r = await h.store().getById(token.bizNo);
+      const r = await h.record(token.bizNo);
       return r?.status === 'finished' ? r : undefined;
     });
     expect(record).toMatchObject({ result: { outcome: 'not_same_person', resultCode: 2000 } });
@@ -63,16 +64,14 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
     });
     const res = await post(forged.toString());
     expect(res.status).toBe(200);
-    expect(await h.store().getById(token.bizNo)).toMatchObject({ status: 'issued' });
+    expect(await h.record(token.bizNo)).toMatchObject({ status: 'issued' });
     expect((await h.call<Answer>('getResult', { bizToken: token.bizToken })).outcome).toBe('not_started');
   });
 
   it('is idempotent: a repeated notify for a finished record makes no upstream call', async () => {
     const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
     await completeFlow(h.sandbox.url, token.bizToken, 'SUCCESS');
-    await waitFor(async () =>
-      (await h.store().getById(token.bizNo))?.status === 'finished' ? true : undefined,
-    );
+    await waitFor(async () => ((await h.record(token.bizNo))?.status === 'finished' ? true : undefined));
     const calls = h.upstream.calls('/lite/v1/get_result').length;
     const again = new URLSearchParams({
       data: JSON.stringify({ biz_token: token.bizToken, error_code: 1000, error_msg: 'SUCCESS' }),
@@ -99,6 +98,32 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
   });
 });
 
+describe('faceidNotify is bounded', () => {
+  it(`200 notifies of a live token make at most one get_result call per ${NOTIFY_READ_INTERVAL_MS / 1000} s`, async () => {
+    const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    const body = new URLSearchParams({ data: JSON.stringify({ biz_token: token.bizToken }) }).toString();
+    const started = Date.now();
+    const statuses = await Promise.all(Array.from({ length: 200 }, async () => (await post(body)).status));
+    const elapsed = Date.now() - started;
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    const calls = h.upstream.calls('/lite/v1/get_result').length;
+    expect(calls).toBeGreaterThanOrEqual(1);
+    expect(calls).toBeLessThanOrEqual(1 + Math.ceil(elapsed / NOTIFY_READ_INTERVAL_MS));
+    expect(await h.record(token.bizNo)).toMatchObject({ status: 'issued' });
+  });
+
+  it('an unknown token costs one database read and no upstream call', async () => {
+    const body = new URLSearchParams({
+      data: JSON.stringify({ biz_token: 'never-issued-token' }),
+    }).toString();
+    expect((await post(body)).status).toBe(404);
+    h.cloud.cloudbase.resetRequestCounts();
+    expect((await post(body)).status).toBe(404);
+    expect(h.cloud.cloudbase.requestCounts()).toEqual({ 'database.getDocument': 1 });
+    expect(h.upstream.requests).toHaveLength(0);
+  });
+});
+
 describe('faceidNotify from the cloud console', () => {
   it('accepts the README test event (a plain, not base64, body)', async () => {
     const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
@@ -113,7 +138,7 @@ describe('faceidNotify from the cloud console', () => {
       statusCode: 200,
       body: 'success',
     });
-    expect(await h.store().getById(token.bizNo)).toMatchObject({
+    expect(await h.record(token.bizNo)).toMatchObject({
       status: 'finished',
       result: { outcome: 'passed' },
     });

@@ -1,5 +1,6 @@
 import { completeFlow } from '../support/component-driver';
 import { CONSENT, startHarness, type Harness } from '../support/harness';
+import { recordId } from '../../server/lifecycle/states';
 
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const DAY = 24 * 60 * 60 * 1000;
@@ -69,12 +70,12 @@ describe('deleteVerification', () => {
     expect((await h.call<Answer>('deleteVerification', { bizNo: mine.bizNo }, 'o-b')).error.code).toBe(
       'NOT_FOUND',
     );
-    expect(await h.store().getById(mine.bizNo)).toBeDefined();
+    expect(await h.record(mine.bizNo, 'o-a')).toBeDefined();
     expect(await h.call('deleteVerification', { bizNo: mine.bizNo }, 'o-a')).toEqual({
       ok: true,
       deleted: true,
     });
-    expect(await h.store().getById(mine.bizNo)).toBeUndefined();
+    expect(await h.record(mine.bizNo, 'o-a')).toBeUndefined();
     expect((await h.call<Answer>('getResult', { bizToken: mine.bizToken }, 'o-a')).error.code).toBe(
       'NOT_FOUND',
     );
@@ -84,14 +85,18 @@ describe('deleteVerification', () => {
 describe('evidence images and purge', () => {
   it('keeps images only with FACEID_KEEP_IMAGES=1, never returns them, and deletes them with the record', async () => {
     const plain = await verify('o-a');
-    expect(await h.store().getById(plain.bizNo)).not.toHaveProperty('imageFileIDs');
+    expect(await h.record(plain.bizNo, 'o-a')).not.toHaveProperty('imageFileIDs');
 
     process.env.FACEID_KEEP_IMAGES = '1';
     const kept = await verify('o-a');
-    const record = await h.store().getById(kept.bizNo);
+    const record = await h.record(kept.bizNo, 'o-a');
     if (record?.status !== 'finished' || !record.imageFileIDs) throw new Error('no evidence kept');
     expect(record.imageFileIDs).toEqual(
-      expect.arrayContaining([expect.stringContaining(`faceid-evidence/${kept.bizNo}/image_best.jpg`)]),
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(`faceid-evidence/${recordId('o-a', kept.bizNo)}/1-[0-9a-f]{12}/image_best\\.jpg$`),
+        ),
+      ]),
     );
     const stored = h.cloud.cloudbase.readFile(record.imageFileIDs[0]);
     expect(stored?.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
@@ -106,15 +111,15 @@ describe('evidence images and purge', () => {
     process.env.FACEID_KEEP_IMAGES = '1';
     const old = await verify('o-a');
     const fresh = await verify('o-a');
-    const oldRecord = await h.store().getById(old.bizNo);
+    const oldRecord = await h.record(old.bizNo, 'o-a');
     if (oldRecord?.status !== 'finished' || !oldRecord.imageFileIDs) throw new Error('no evidence kept');
-    await h.ageRecord(old.bizNo, { createdAt: Date.now() - 31 * DAY });
-    await h.ageRecord(fresh.bizNo, { createdAt: Date.now() - 29 * DAY });
+    await h.ageRecord(old.bizNo, { createdAt: Date.now() - 31 * DAY }, 'o-a');
+    await h.ageRecord(fresh.bizNo, { createdAt: Date.now() - 29 * DAY }, 'o-a');
 
     expect((await h.call<Answer>('purgeVerifications', {}, 'o-a')).error.code).toBe('FORBIDDEN');
     expect(await h.call<Answer>('purgeVerifications', {}, null)).toMatchObject({ ok: true, deleted: 1 });
-    expect(await h.store().getById(old.bizNo)).toBeUndefined();
-    expect(await h.store().getById(fresh.bizNo)).toBeDefined();
+    expect(await h.record(old.bizNo, 'o-a')).toBeUndefined();
+    expect(await h.record(fresh.bizNo, 'o-a')).toBeDefined();
     expect(h.cloud.cloudbase.readFile(oldRecord.imageFileIDs[0])).toBeUndefined();
 
     process.env.FACEID_RETENTION_DAYS = '7';

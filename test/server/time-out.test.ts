@@ -69,14 +69,16 @@ describe('the declared time-out of a cloud function', () => {
       ok: false,
       error: { code: 'SERVICE_BUSY' },
     });
-    await h.ageRecord('order-stopped', {
-      requestedAt: Date.now() - declarationOf('getBizToken').timeout * 1000 - 1,
-    });
+    await h.ageRecord(
+      'order-stopped',
+      { requestedAt: Date.now() - declarationOf('getBizToken').timeout * 1000 - 1 },
+      'o-slow-3',
+    );
     expect(await h.call('getBizToken', event, 'o-slow-3')).toMatchObject({
       ok: true,
       bizNo: 'order-stopped',
     });
-    expect(await h.store().getById('order-stopped')).toMatchObject({ status: 'issued', attempt: 2 });
+    expect(await h.record('order-stopped', 'o-slow-3')).toMatchObject({ status: 'issued', attempt: 2 });
   });
 
   it('serves the next invocation from a fresh instance', async () => {

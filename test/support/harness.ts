@@ -4,6 +4,7 @@
  * sandbox through a recording proxy.
  */
 import { CONSENT_VERSION } from '../../miniprogram/shared/consent';
+import { recordId } from '../../server/lifecycle/states';
 import { CloudBaseStore } from '../../server/store/cloudbase';
 import {
   VERIFICATIONS_COLLECTION,
@@ -38,12 +39,18 @@ export interface Harness {
   setTimeout(name: string, ms: number | undefined): void;
   /** Sets (or, with undefined, removes) configuration variables of the functions for the rest of the test. */
   setEnv(variables: Record<string, string | undefined>): void;
-  /** Writes a record as it would stand in the database (a state reached earlier, e.g. by a stopped function). */
+  /** A user's record of a bizNo (default `o-user-1`; null: the console's), as the store holds it. */
+  record(bizNo: string, openid?: string | null): Promise<VerificationRecord | undefined>;
+  /**
+   * Writes a record as it would stand in the database (a state reached earlier, e.g. by a stopped function),
+   * under the id its owner and bizNo give it.
+   */
   putRecord(record: VerificationRecord): Promise<void>;
-  /** Moves a record's times, as if they had been set earlier (the functions' clock is the real one). */
+  /** Moves the times of a user's record of a bizNo, as if they had been set earlier (the functions' clock is real). */
   ageRecord(
-    id: string,
+    bizNo: string,
     times: { expiresAt?: number; requestedAt?: number; createdAt?: number },
+    openid?: string | null,
   ): Promise<void>;
   /** Stores a file as the mini-program's wx.cloud.uploadFile would; resolves its fileID. */
   putFile(cloudPath: string, content: Buffer): Promise<string>;
@@ -97,18 +104,19 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
         else process.env[key] = value;
       }
     },
+    record: (bizNo, openid = 'o-user-1') => store.getByBizNo(openid, bizNo),
     async putRecord(record) {
-      const { _id, ...fields } = record;
+      const { _id: _derived, ...fields } = record;
       await sdk
         .database()
         .collection(VERIFICATIONS_COLLECTION)
-        .add({ data: { _id, ...fields } });
+        .add({ data: { _id: recordId(record.openid, record.bizNo), ...fields } });
     },
-    async ageRecord(id, times) {
+    async ageRecord(bizNo, times, openid = 'o-user-1') {
       await sdk
         .database()
         .collection(VERIFICATIONS_COLLECTION)
-        .doc(id)
+        .doc(recordId(openid, bizNo))
         .update({ data: { ...times } });
     },
     putFile: async (cloudPath, content) => cloud.putFile(cloudPath, content),

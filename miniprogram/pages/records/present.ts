@@ -64,6 +64,8 @@ function stateOf(
         reason: item.errorCode ? t.errors[item.errorCode] : r.reasons.failed,
         tone: 'warn',
       };
+    case 'unconfirmed':
+      return { state: r.status.unconfirmed, reason: r.reasons.unconfirmed, tone: 'warn' };
     case 'issued':
       if (now < item.createdAt + TOKEN_LIFETIME_MS)
         return { state: r.inProgress, reason: r.reasons.inProgress, tone: 'info' };
