@@ -3,6 +3,7 @@ import type { Failure } from '../miniprogram/shared/events';
 import { readConfig, type Config, type Env } from './config';
 import { consoleLogger, type Logger } from './log';
 import type { CloudDatabase } from './store/cloudbase';
+import { batchedFiles } from './files';
 import { openStore } from './store';
 import type { VerificationStore } from './store/types';
 
@@ -71,7 +72,14 @@ export function cloudFunction<T extends object>(
       const openid = sdk.getWXContext().OPENID;
       const caller: Caller = { openid: openid ? String(openid) : null };
       const store = openStore(sdk.database());
-      const result = await handler(event, { caller, store, now: Date.now, config, files: sdk, log });
+      const result = await handler(event, {
+        caller,
+        store,
+        now: Date.now,
+        config,
+        files: batchedFiles(sdk),
+        log,
+      });
       log.info({
         fn: name,
         event: 'done',

@@ -7,6 +7,7 @@ import { EXPIRED_COPY } from '../../miniprogram/shared/result-codes';
 import { toClientError } from '../errors';
 import { REQUESTING_STALE_MS, declaredTimeoutMs, readConfig, type Env } from '../config';
 import { canRead, refreshResult } from './get-result';
+import { deleteInBatches } from '../files';
 
 function intField(
   obj: Record<string, unknown>,
@@ -184,7 +185,7 @@ export async function deleteCreatedBefore(
   while (goOn()) {
     const batch = await store.listCreatedBefore(before, PURGE_BATCH);
     const fileList = batch.flatMap(filesOf);
-    if (fileList.length) await deleteFiles(fileList);
+    await deleteInBatches(({ fileList: part }) => deleteFiles(part), fileList);
     removedFiles += fileList.length;
     let round = 0;
     for (const record of batch) if (await store.delete(record._id)) round++;
