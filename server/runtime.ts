@@ -4,6 +4,7 @@ import { readConfig, type Config, type Env } from './config';
 import { consoleLogger, type Logger } from './log';
 import type { CloudDatabase } from './store/cloudbase';
 import { batchedFiles } from './files';
+import { PhotoRegistry } from './photos';
 import { openStore } from './store';
 import type { VerificationStore } from './store/types';
 
@@ -25,10 +26,12 @@ export interface Caller {
   openid: string | null;
 }
 
-/** What a domain function receives: its store, clock, files, configuration and logger. */
+/** What a domain function receives: its store, photo registry, clock, files, configuration and logger. */
 export interface Services {
   caller: Caller;
   store: VerificationStore;
+  /** The reference photos people were let upload, each with its end. */
+  photos: PhotoRegistry;
   now: () => number;
   config: Config;
   files: Pick<CloudSdk, 'downloadFile' | 'uploadFile' | 'deleteFile'>;
@@ -75,6 +78,7 @@ export function cloudFunction<T extends object>(
       const result = await handler(event, {
         caller,
         store,
+        photos: new PhotoRegistry(sdk.database()),
         now: Date.now,
         config,
         files: batchedFiles(sdk),

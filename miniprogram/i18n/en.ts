@@ -123,6 +123,7 @@ export const en: typeof zh = {
     CONFIG_INVALID: 'The check is unavailable right now. Please contact support.',
     INVALID_EVENT: 'Something was not right. Please check and try again.',
     INVALID_IMAGE: 'The photo cannot be used. Please use a JPG or PNG photo.',
+    PHOTO_EXPIRED: 'To protect your privacy, the last photo has been deleted. Please choose a photo again.',
     NOT_FOUND: 'This check was not found.',
     FORBIDDEN: 'This check belongs to someone else.',
     RATE_LIMITED: 'Too many attempts. Please try again later.',

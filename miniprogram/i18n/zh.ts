@@ -179,6 +179,7 @@ export const zh = {
     CONFIG_INVALID: '认证服务暂时无法使用，请联系客服',
     INVALID_EVENT: '提交的信息不正确，请检查后重试',
     INVALID_IMAGE: '照片无效，请换一张 JPG 或 PNG 照片',
+    PHOTO_EXPIRED: '为保护您的隐私，上次的照片已删除，请重新选择一张照片',
     NOT_FOUND: '没有找到这次认证记录',
     FORBIDDEN: '这条认证记录不属于您',
     RATE_LIMITED: '发起次数过多，请稍后再试',

@@ -10,6 +10,7 @@ import {
 } from '../../miniprogram/shared/events';
 import { checkIdNumber, checkName } from '../../miniprogram/shared/idcard';
 import { MAX_IMAGE_SIDE, MAX_REQUEST_BYTES, sniffImage } from '../image';
+import { fileIdPath } from '../photos';
 import { maskIdNumber, maskName } from '../mask';
 import { createProvider } from '../providers';
 import type { FaceIdProvider, IssuedToken, TokenRequest, ValidTokenRequest } from '../providers/types';
@@ -105,10 +106,20 @@ export function parseTokenEvent(event: unknown, now: Date): TokenInput {
   return input;
 }
 
-/** The storage path inside a `cloud://<env>.<bucket>/<path>` fileID. */
-export function fileIdPath(fileID: string): string | undefined {
-  const match = /^cloud:\/\/[^/]+\/(.+)$/.exec(fileID);
-  return match ? match[1] : undefined;
+/** A photo that was deleted (or reached its end) is not a bad file: the person is asked for a new one. */
+function photoExpired(param: string): FaceIdError {
+  return new FaceIdError('PHOTO_EXPIRED', { param, detail: 'the photo was deleted or reached its end' });
+}
+
+/** Cloud storage's "storage file not exists" (STORAGE_FILE_NONEXIST, errCode -503003). */
+function isFileMissing(err: unknown): boolean {
+  const { errCode, errMsg, message } = (err ?? {}) as {
+    errCode?: unknown;
+    errMsg?: unknown;
+    message?: unknown;
+  };
+  const text = [errMsg, message].filter((part): part is string => typeof part === 'string').join(' ');
+  return errCode === -503003 || /file not exist/i.test(text);
 }
 
 async function loadReferenceImages(
@@ -134,11 +145,13 @@ async function loadReferenceImages(
         messageZh: '只能使用您本人上传的照片',
       });
     }
+    if (caller.openid !== null && !(await services.photos.find(fileID))) throw photoExpired(param);
     let data: Buffer;
     try {
       data = (await services.files.downloadFile({ fileID })).fileContent;
     } catch (err) {
       if (err instanceof FaceIdError) throw err;
+      if (isFileMissing(err)) throw photoExpired(param);
       throw new FaceIdError('INVALID_IMAGE', {
         param,
         detail: 'the photo could not be downloaded',
@@ -236,10 +249,14 @@ function mayHaveIssued(err: unknown): boolean {
 }
 
 /** Deletes reference photos once FaceID has them (or the call ended without a token); resolves whether it did. */
-async function deletePhotos(fileIDs: string[] | undefined, { files, log }: Services): Promise<boolean> {
+async function deletePhotos(
+  fileIDs: string[] | undefined,
+  { files, photos, log }: Services,
+): Promise<boolean> {
   if (!fileIDs?.length) return true;
   try {
     await files.deleteFile({ fileList: fileIDs });
+    await photos.forget(fileIDs);
     return true;
   } catch (err) {
     log.warn({ fn: 'getBizToken', event: 'photo-delete-failed', errorName: (err as Error).name });

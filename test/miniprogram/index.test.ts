@@ -54,6 +54,14 @@ const whoamiOk = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+const PREPARED_PATH = `${UPLOAD_DIR}ref-${'0123456789abcdef'.repeat(2)}.jpg`;
+const preparedOk = () => ({
+  ok: true,
+  cloudPath: PREPARED_PATH,
+  fileID: `cloud://test-env.7465-test/${PREPARED_PATH}`,
+  expiresAt: Date.now() + 24 * 3600 * 1000,
+});
+
 beforeEach(() => {
   resetHarness();
   clearFlow();
@@ -61,6 +69,7 @@ beforeEach(() => {
   forgetDeploymentFacts();
   cloudHandlers.getBizToken = () => tokenOk();
   cloudHandlers.whoami = () => whoamiOk();
+  cloudHandlers.preparePhoto = () => preparedOk();
 });
 
 function open(): Mounted {
@@ -266,7 +275,7 @@ describe('entry page: submitting each mode', () => {
     ]);
   });
 
-  test('reference photo: chosen, compressed to ≤ 1 MB and ≤ 1920 px, uploaded under uploadDir, fileID sent', async () => {
+  test('reference photo: chosen, compressed to ≤ 1 MB and ≤ 1920 px, uploaded where preparePhoto registered it, fileID sent', async () => {
     const page = open();
     await consent(page);
     change(page, '#mode', 'reference');
@@ -291,17 +300,16 @@ describe('entry page: submitting each mode', () => {
 
     tap(page, '#submit');
     await until(() => recorded.navigation.length > 0, 2000, 'navigation');
-    expect(recorded.cloud.map((c) => c.name)).toEqual(['whoami', 'whoami', 'getBizToken']);
+    expect(recorded.cloud.map((c) => c.name)).toEqual(['whoami', 'preparePhoto', 'getBizToken']);
     expect(recorded.uploads).toHaveLength(1);
-    expect(recorded.uploads[0].cloudPath).toMatch(new RegExp(`^${UPLOAD_DIR}ref-\\d+-[a-z0-9]+\\.jpg$`));
+    expect(recorded.uploads[0].cloudPath).toBe(PREPARED_PATH);
     expect(recorded.uploads[0].filePath).toBe(page.data.photoPath);
     const event = recorded.cloud[2].data;
     expect(event).toEqual({
       mode: 'reference',
-      imageRef1: expect.any(String),
+      imageRef1: `cloud://test-env.7465-test/${PREPARED_PATH}`,
       consentVersion: CONSENT_VERSION,
     });
-    expect(event.imageRef1).toContain(`/${UPLOAD_DIR}ref-`);
   });
 
   test('reference photo: a photo that cannot be brought under 1 MB is refused with a message', async () => {
@@ -340,7 +348,7 @@ describe('entry page: submitting each mode', () => {
     tap(page, '#submit');
     await until(() => text(page, '#error'), 2000, 'error');
     expect(text(page, '#error')).toBe('照片上传失败，请检查网络后重试');
-    expect(recorded.cloud.map((c) => c.name)).toEqual(['whoami', 'whoami']);
+    expect(recorded.cloud.map((c) => c.name)).toEqual(['whoami', 'preparePhoto']);
     expect(recorded.navigation).toHaveLength(0);
   });
 });
