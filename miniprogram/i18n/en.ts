@@ -64,6 +64,8 @@ export const en: typeof zh = {
     photoUnreadable: 'This photo cannot be used. Please choose another.',
     photoNoAccess: 'The camera or album cannot be opened. Allow access in Settings and try again.',
     photoUploadFailed: 'The photo could not be uploaded. Check your connection and try again.',
+    photoDeleted:
+      'To protect your privacy, the last photo was deleted after the check. Please choose a photo again.',
     start: 'Start face check',
     starting: 'Preparing…',
     startingNote: 'Preparing your check, please wait',
@@ -156,6 +158,7 @@ export const en: typeof zh = {
       retake: 'Take the photos again',
       edit: 'Edit details',
       changePhoto: 'Use another photo',
+      newPhoto: 'Choose a photo and try again',
       restart: 'Start again',
       done: 'Done',
       home: 'Back to start',
