@@ -139,6 +139,9 @@ describe('a fresh environment', () => {
       'collection faceid_verifications: create index openid_createdAt (openid asc, createdAt desc)',
     );
     expect(r.out).toContain('collection faceid_counters: permission (new) → ADMINONLY');
+    expect(r.out).toContain(
+      'storage: permission READONLY → CUSTOM {"read":false,"write":"resource.openid == auth.openid"}',
+    );
     expect(r.out).toMatch(/function getBizToken: create \(Nodejs20\.19, 256 MB, 40 s, code [0-9a-f]{16}\)/);
     expect(r.out).toContain('function getBizToken: set FACEID_APPCODE = (hidden)');
     expect(r.out).toContain('function getBizToken: set FACEID_PROVIDER = fidlite');
@@ -159,8 +162,13 @@ describe('a fresh environment', () => {
     expect(first.out).toMatch(/^\[\s*\d+\.\ds\] environment prod-1a2b3c deployed: \d+ change\(s\)$/m);
 
     const { collections, functions, access } = api.state;
+    expect(api.state.storage).toEqual({
+      acl: 'CUSTOM',
+      rule: JSON.stringify({ read: false, write: 'resource.openid == auth.openid' }),
+    });
     const verifications = collections.get('faceid_verifications')!;
     expect(verifications.acl).toBe('ADMINONLY');
+    expect(collections.get('faceid_uploads')!.acl).toBe('ADMINONLY');
     expect(collections.get('faceid_counters')!.acl).toBe('ADMINONLY');
     expect(verifications.indexes.map((i) => [i.Name, i.Keys.map((k) => `${k.Name}:${k.Direction}`)])).toEqual(
       [
@@ -210,6 +218,28 @@ describe('a fresh environment', () => {
     expect(second.code).toBe(0);
     expect(second.out).toMatch(/environment prod-1a2b3c is up to date: nothing to change/);
     expect(api.writes().length).toBe(writes);
+  });
+});
+
+describe('the storage permission', () => {
+  it('is put back, alone, when someone changed it in the console', async () => {
+    expect((await runDeploy(noEnvFile())).code).toBe(0);
+    api.state.storage = { acl: 'READONLY' };
+    const before = api.writes().length;
+    const plan = await runDeploy(['--plan', ...noEnvFile()]);
+    expect(plan.out.split('\n').filter((l) => l.startsWith('  '))).toEqual([
+      '  storage: permission READONLY → CUSTOM {"read":false,"write":"resource.openid == auth.openid"}',
+    ]);
+    const r = await runDeploy(noEnvFile());
+    expect(r.code).toBe(0);
+    expect(
+      api
+        .writes()
+        .slice(before)
+        .map((c) => [c.action, c.params.AclTag, c.params.Bucket]),
+    ).toEqual([['ModifyStorageSafeRule', 'CUSTOM', `${api.envId}-1250000000`]]);
+    expect(api.state.storage.acl).toBe('CUSTOM');
+    expect((await runDeploy(noEnvFile())).out).toMatch(/is up to date: nothing to change/);
   });
 });
 
