@@ -66,6 +66,47 @@ function runDeploy(args: string[], variables: Record<string, string> = FACEID): 
 
 const noEnvFile = (): string[] => ['--vars', join(work, 'absent.env')];
 
+/** One tcb API call made by the real manager-node in a child process; resolves its answer or its error code. */
+function callTcb(action: string, param: Record<string, unknown>): Promise<{ ok?: unknown; code?: string }> {
+  const script = `
+    const CloudBase = require('@cloudbase/manager-node');
+    const app = new CloudBase({ envId: process.env.TCB_ENV, secretId: process.env.TCB_SECRET_ID,
+      secretKey: process.env.TCB_SECRET_KEY });
+    app.commonService('tcb', '2018-06-08').call({ Action: process.argv[1], Param: JSON.parse(process.argv[2]) })
+      .then((ok) => console.log(JSON.stringify({ ok })), (e) => console.log(JSON.stringify({ code: e.code })));`;
+  return new Promise((done, fail) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--import',
+        './test/support/offline-child.ts',
+        '-e',
+        script,
+        action,
+        JSON.stringify(param),
+      ],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH,
+          http_proxy: api.proxyUrl,
+          NODE_EXTRA_CA_CERTS: api.caFile,
+          TCB_ENV: api.envId,
+          TCB_SECRET_ID: api.secretId,
+          TCB_SECRET_KEY: api.secretKey,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', fail);
+    child.on('close', () => done(JSON.parse(out || '{}') as { ok?: unknown; code?: string }));
+  });
+}
+
 describe('arguments', () => {
   it('prints the usage for --help and exits 0', async () => {
     const lines: string[] = [];
@@ -240,6 +281,33 @@ describe('the storage permission', () => {
     ).toEqual([['ModifyStorageSafeRule', 'CUSTOM', `${api.envId}-1250000000`]]);
     expect(api.state.storage.acl).toBe('CUSTOM');
     expect((await runDeploy(noEnvFile())).out).toMatch(/is up to date: nothing to change/);
+  });
+});
+
+describe('the storage permission API, as the platform answers it', () => {
+  it('refuses a CUSTOM tag without a rule, a rule that is not read/write, an unknown tag, another bucket', async () => {
+    const target = { EnvId: api.envId, Bucket: `${api.envId}-1250000000` };
+    expect(await callTcb('ModifyStorageSafeRule', { ...target, AclTag: 'CUSTOM' })).toEqual({
+      code: 'MissingParameter',
+    });
+    expect(
+      await callTcb('ModifyStorageSafeRule', { ...target, AclTag: 'CUSTOM', Rule: '{"read":1}' }),
+    ).toEqual({ code: 'InvalidParameter' });
+    expect(
+      await callTcb('ModifyStorageSafeRule', { ...target, AclTag: 'CUSTOM', Rule: '{"list":true}' }),
+    ).toEqual({ code: 'InvalidParameter' });
+    expect(await callTcb('ModifyStorageSafeRule', { ...target, AclTag: 'PUBLIC' })).toEqual({
+      code: 'InvalidParameter',
+    });
+    expect(
+      await callTcb('ModifyStorageSafeRule', {
+        ...target,
+        Bucket: 'someone-else-1250000000',
+        AclTag: 'PRIVATE',
+      }),
+    ).toEqual({ code: 'ResourceNotFound' });
+    expect(api.state.storage).toEqual({ acl: 'READONLY' });
+    expect(await callTcb('DescribeStorageSafeRule', target)).toMatchObject({ ok: { AclTag: 'READONLY' } });
   });
 });
 
