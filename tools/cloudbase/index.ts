@@ -67,6 +67,8 @@ export interface CloudBaseStandIn {
   collectionNames(): string[];
   /** Stores a file as the mini-program's wx.cloud.uploadFile would; resolves its fileID. */
   putFile(cloudPath: string, content: Buffer): string;
+  /** The fileID a cloud path has in this environment. */
+  fileIdOf(cloudPath: string): string;
   /** A file's content by fileID, or undefined. */
   readFile(fileID: string): Buffer | undefined;
   /** Deletes a file by fileID; false when there was none. */
@@ -465,6 +467,7 @@ export async function startCloudBase(options: CloudBaseOptions = {}): Promise<Cl
     createCollection: (name) => database.createCollection(name),
     collectionNames: () => database.collectionNames(),
     putFile: (cloudPath, content) => storage.put(cloudPath, content),
+    fileIdOf: (cloudPath) => storage.fileIdOf(cloudPath),
     readFile(fileID) {
       const path = storage.pathOf(fileID);
       return path ? storage.get(path) : undefined;
