@@ -145,7 +145,8 @@ async function loadReferenceImages(
         messageZh: '只能使用您本人上传的照片',
       });
     }
-    if (caller.openid !== null && !(await services.photos.find(fileID))) throw photoExpired(param);
+    if (caller.openid !== null && (await services.photos.find(fileID))?.openid !== caller.openid)
+      throw photoExpired(param);
     let data: Buffer;
     try {
       data = (await services.files.downloadFile({ fileID })).fileContent;
