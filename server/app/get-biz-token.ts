@@ -160,9 +160,12 @@ async function loadReferenceImages(
       });
     }
     const info = sniffImage(data);
-    if (!info) throw new FaceIdError('INVALID_IMAGE', { param });
-    if (info.width > MAX_IMAGE_SIDE || info.height > MAX_IMAGE_SIDE)
-      throw new FaceIdError('INVALID_IMAGE_SIZE', { param });
+    const tooLarge = !!info && (info.width > MAX_IMAGE_SIDE || info.height > MAX_IMAGE_SIDE);
+    if (!info || tooLarge) {
+      // A file that can never be sent goes at once: the person is asked for another one.
+      if (caller.openid !== null) await deletePhotos([fileID], services);
+      throw new FaceIdError(info ? 'INVALID_IMAGE_SIZE' : 'INVALID_IMAGE', { param });
+    }
     total += data.length;
     if (total > MAX_REQUEST_BYTES - 64 * 1024) throw new FaceIdError('REQUEST_TOO_LARGE', { param });
     images[slot] = {

@@ -419,6 +419,31 @@ describe('entry page: a photo that is gone is never offered again', () => {
   });
 });
 
+describe('entry page: a photo refused as a file', () => {
+  test('leaves the form with the reason (the backend deleted it), and 开始 waits for another', async () => {
+    const page = open();
+    await consent(page);
+    change(page, '#mode', 'reference');
+    await flush();
+    mediaQueue.push({
+      type: 'image',
+      tempFiles: [{ tempFilePath: writeTempFile('big.jpg', 1000), size: 1000 }],
+    });
+    tap(page, '#pick-photo');
+    await until(() => page.data.photoPath && !page.data.photoPicking, 2000, 'photo');
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: { code: 'INVALID_IMAGE_SIZE', message: '照片尺寸过大', retryable: false, param: 'image_ref1' },
+    });
+    tap(page, '#submit');
+    await until(() => text(page, '#error'), 2000, 'error');
+    expect(text(page, '#error')).toBe('照片太大，请换一张照片');
+    expect(page.querySelector('#photo-preview')).toBeUndefined();
+    expect(page.querySelector('#photo-deleted')).toBeUndefined();
+    expect(enabled(page, '#submit')).toBe(false);
+  });
+});
+
 describe('entry page: one token per tap, errors shown', () => {
   test('a second tap while the request runs creates no second token', async () => {
     const page = open();

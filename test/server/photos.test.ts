@@ -119,12 +119,17 @@ describe('no face photo outlives 24 hours', () => {
     expect(await h.fileExists(photo)).toBe(false);
   });
 
-  it('a photo over 4096 px', async () => {
-    const photo = await h.uploadPhoto(makePng(4097, 8));
-    const refused = await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: photo });
+  it('a photo over 4096 px, or a file that is no image: deleted at once, since it can never be sent', async () => {
+    const huge = await h.uploadPhoto(makePng(4097, 8));
+    const refused = await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: huge });
     expect(refused.error.code).toBe('INVALID_IMAGE_SIZE');
-    await purgeAfter24Hours(photo);
-    expect(await h.fileExists(photo)).toBe(false);
+    expect(await h.fileExists(huge)).toBe(false);
+    const text = await h.uploadPhoto(Buffer.from('not an image'));
+    expect((await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: text })).error.code).toBe(
+      'INVALID_IMAGE',
+    );
+    expect(await h.fileExists(text)).toBe(false);
+    expect(await registered()).toBe(0);
   });
 
   it('a photo sent with another user’s bizNo', async () => {

@@ -222,10 +222,13 @@ Component({
         photoDeleted: s.photoDeleted,
       });
     },
-    /** The photo on the form was sent to FaceID (and deleted) or has ended: it goes from the form and the draft. */
-    dropPhoto() {
+    /**
+     * The photo on the form is gone from storage (sent to FaceID, ended, or refused as a file): it goes from the
+     * form and the draft; `deleted` says so under the photo.
+     */
+    dropPhoto(deleted: boolean) {
       uploaded.delete(this.data.photoPath);
-      this.update({ photoPath: '', photoDeleted: true });
+      this.update({ photoPath: '', photoDeleted: deleted });
       this.keepDraft();
     },
     blockUntil(retryAt: number) {
@@ -254,7 +257,8 @@ Component({
           return;
         }
         const { error } = started;
-        if (error.code === 'PHOTO_EXPIRED') this.dropPhoto();
+        if (error.code === 'PHOTO_EXPIRED') this.dropPhoto(true);
+        else if (error.code === 'INVALID_IMAGE' || error.code === 'INVALID_IMAGE_SIZE') this.dropPhoto(false);
         if (error.code === 'RATE_LIMITED' && error.retryAt && error.retryAt > Date.now()) {
           this.update({ submitting: false });
           this.blockUntil(error.retryAt);
@@ -267,7 +271,7 @@ Component({
         });
         return;
       }
-      if (event.mode === 'reference') this.dropPhoto();
+      if (event.mode === 'reference') this.dropPhoto(true);
       wx.navigateTo({ url: started.page, complete: () => this.update({ submitting: false }) });
     },
     onRecords() {
