@@ -3,6 +3,8 @@ import type { Failure } from '../miniprogram/shared/events';
 import { readConfig, type Config, type Env } from './config';
 import { consoleLogger, type Logger } from './log';
 import type { CloudDatabase } from './store/cloudbase';
+import { batchedFiles } from './files';
+import { PhotoRegistry } from './photos';
 import { openStore } from './store';
 import type { VerificationStore } from './store/types';
 import { decideCaller, type Caller } from './caller';
@@ -22,12 +24,14 @@ export interface CloudSdk extends Pick<
 
 export type { Caller } from './caller';
 
-/** What a domain function receives: its name, caller, store, clock, files, configuration and logger. */
+/** What a domain function receives: its name, caller, store, photo registry, clock, files, configuration and logger. */
 export interface Services {
   /** The cloud function's name (as declared in cloudbaserc.json), for logs. */
   fn: string;
   caller: Caller;
   store: VerificationStore;
+  /** The reference photos people were let upload, each with its end. */
+  photos: PhotoRegistry;
   now: () => number;
   config: Config;
   files: Pick<CloudSdk, 'downloadFile' | 'uploadFile' | 'deleteFile'>;
@@ -81,9 +85,10 @@ export function cloudFunction<T extends object>(
         fn: name,
         caller,
         store,
+        photos: new PhotoRegistry(sdk.database()),
         now: Date.now,
         config,
-        files: sdk,
+        files: batchedFiles(sdk),
         log,
       });
       log.info({

@@ -51,6 +51,22 @@ export interface CollectionDeclaration {
 /** What every function gets unless its own declaration says otherwise. */
 export type FunctionDefaults = Pick<FunctionDeclaration, 'runtime' | 'handler' | 'installDependency'>;
 
+/** Who may read and write cloud storage from a client (`CUSTOM`: by the rule). Functions and the console always may. */
+export type StorageAcl = 'READONLY' | 'PRIVATE' | 'ADMINWRITE' | 'ADMINONLY' | 'CUSTOM';
+
+/** A storage security rule: each operation allowed always, never, or where the expression holds. */
+export interface StorageRule {
+  read: boolean | string;
+  write: boolean | string;
+}
+
+/** The cloud storage bucket's permission (CloudBase 存储安全规则). */
+export interface StorageDeclaration {
+  acl: StorageAcl;
+  /** With `CUSTOM` only. */
+  rule?: StorageRule;
+}
+
 export interface CloudbaseManifest {
   version: string;
   envId: string;
@@ -59,6 +75,7 @@ export interface CloudbaseManifest {
   /** Each function with the defaults applied. */
   functions: FunctionDeclaration[];
   collections: CollectionDeclaration[];
+  storage: StorageDeclaration;
 }
 
 /** Variables the functions read that a deployment never sets: they exist for local runs and tests. */
@@ -86,6 +103,10 @@ export function readManifest(path = MANIFEST_PATH): CloudbaseManifest {
     envVariables: fn.envVariables ?? {},
   }));
   manifest.collections = manifest.collections ?? [];
+  if (!manifest.storage)
+    throw new Error('cloudbaserc.json: storage (the bucket’s permission) is not declared');
+  if ((manifest.storage.acl === 'CUSTOM') !== (manifest.storage.rule !== undefined))
+    throw new Error('cloudbaserc.json: storage.rule is declared with acl CUSTOM, and only then');
   checkTemplates(manifest);
   return manifest;
 }

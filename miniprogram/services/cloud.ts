@@ -8,6 +8,7 @@ import type {
   GetBizTokenResponse,
   GetResultResponse,
   ListVerificationsResponse,
+  PreparePhotoResponse,
   WhoAmIResponse,
 } from '../shared/events';
 
@@ -55,19 +56,22 @@ export function deleteVerification(bizNo: string): Promise<DeleteVerificationRes
   return call('deleteVerification', { bizNo });
 }
 
-function randomSuffix(): string {
-  return Math.random().toString(36).slice(2, 10);
+/** Registers one reference photo with the backend: where to upload it, and when it is deleted. */
+export function preparePhoto(): Promise<PreparePhotoResponse> {
+  return call('preparePhoto', {});
 }
 
-/** Uploads a reference photo into the caller's own folder; the fileID goes into getBizToken's imageRef1. */
+/**
+ * Uploads a reference photo to the place the backend registered for it (its own folder, deleted within 24
+ * hours); the fileID goes into getBizToken's imageRef1.
+ */
 export async function uploadReferencePhoto(
   filePath: string,
 ): Promise<{ ok: true; fileID: string } | Failure> {
-  const me = await whoami();
-  if (!me.ok) return me;
-  const cloudPath = `${me.uploadDir}ref-${Date.now()}-${randomSuffix()}.jpg`;
+  const prepared = await preparePhoto();
+  if (!prepared.ok) return prepared;
   try {
-    const { fileID } = await wx.cloud.uploadFile({ cloudPath, filePath });
+    const { fileID } = await wx.cloud.uploadFile({ cloudPath: prepared.cloudPath, filePath });
     return { ok: true, fileID };
   } catch {
     return failure('NETWORK_ERROR', '照片上传失败，请检查网络后重试');

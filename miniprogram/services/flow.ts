@@ -103,6 +103,8 @@ export interface Draft {
   name: string;
   idNumber: string;
   photoPath: string;
+  /** The last photo was sent to FaceID and deleted: the form needs a new one (and says why). */
+  photoDeleted?: boolean;
 }
 
 let draft: Draft | undefined;

@@ -30,6 +30,7 @@ export const APP_ERROR_CODES = [
   'CONFIG_INVALID',
   'INVALID_EVENT',
   'INVALID_IMAGE',
+  'PHOTO_EXPIRED',
   'NOT_FOUND',
   'FORBIDDEN',
   'CONSENT_REQUIRED',
@@ -143,6 +144,8 @@ export function errorMessageZh(code: ErrorCode, param?: string): string {
       return p ? `${p}不正确，请检查后重试` : '请求内容不正确，请检查后重试';
     case 'INVALID_IMAGE':
       return p ? `${p}不是有效的图片，请换一张照片` : '照片无效，请换一张 JPG 或 PNG 照片';
+    case 'PHOTO_EXPIRED':
+      return '这张照片已删除，请重新选择一张照片';
     case 'NOT_FOUND':
       return '没有找到这次认证记录';
     case 'FORBIDDEN':

@@ -122,6 +122,19 @@ export interface WhoAmIOk {
 
 export type WhoAmIResponse = WhoAmIOk | Failure;
 
+/** preparePhoto's answer: where the person uploads one reference photo, and when the photo is deleted. */
+export interface PreparePhotoOk {
+  ok: true;
+  /** The cloud path to pass to wx.cloud.uploadFile (in the caller's folder, chosen by the server). */
+  cloudPath: string;
+  /** The fileID the upload creates; the only one getBizToken accepts for it. */
+  fileID: string;
+  /** When the photo is deleted whatever happens (epoch ms): the daily purge deletes it once this has passed. */
+  expiresAt: number;
+}
+
+export type PreparePhotoResponse = PreparePhotoOk | Failure;
+
 /** Cloud-storage folder for a user's reference photos; fileIDs outside it are refused. */
 export function uploadDirFor(openid: string): string {
   return `faceid/${openid}/`;

@@ -11,11 +11,12 @@ import {
 import { CONSENT_VERSION } from '../../miniprogram/shared/consent';
 import { checkIdNumber, checkName } from '../../miniprogram/shared/idcard';
 import { MAX_IMAGE_SIDE, MAX_REQUEST_BYTES, sniffImage } from '../image';
+import { fileIdPath } from '../photos';
 import { maskIdNumber, maskName } from '../mask';
 import { createProvider } from '../providers';
 import type { TokenRequest } from '../providers/types';
 import type { Caller, Services } from '../runtime';
-import { requestToken } from '../lifecycle';
+import { deletePhotos, requestToken } from '../lifecycle';
 import { readConfig, type Config, type Env } from '../config';
 import { eventObject, optionalString, own } from './input';
 
@@ -106,10 +107,20 @@ export function parseTokenEvent(event: unknown, now: Date): TokenInput {
   return input;
 }
 
-/** The storage path inside a `cloud://<env>.<bucket>/<path>` fileID. */
-export function fileIdPath(fileID: string): string | undefined {
-  const match = /^cloud:\/\/[^/]+\/(.+)$/.exec(fileID);
-  return match ? match[1] : undefined;
+/** A photo that was deleted (or reached its end) is not a bad file: the person is asked for a new one. */
+function photoExpired(param: string): FaceIdError {
+  return new FaceIdError('PHOTO_EXPIRED', { param, detail: 'the photo was deleted or reached its end' });
+}
+
+/** Cloud storage's "storage file not exists" (STORAGE_FILE_NONEXIST, errCode -503003). */
+function isFileMissing(err: unknown): boolean {
+  const { errCode, errMsg, message } = (err ?? {}) as {
+    errCode?: unknown;
+    errMsg?: unknown;
+    message?: unknown;
+  };
+  const text = [errMsg, message].filter((part): part is string => typeof part === 'string').join(' ');
+  return errCode === -503003 || /file not exist/i.test(text);
 }
 
 async function loadReferenceImages(
@@ -135,11 +146,14 @@ async function loadReferenceImages(
         messageZh: '只能使用您本人上传的照片',
       });
     }
+    if (caller.kind === 'user' && (await services.photos.find(fileID))?.openid !== caller.openid)
+      throw photoExpired(param);
     let data: Buffer;
     try {
       data = (await services.files.downloadFile({ fileID })).fileContent;
     } catch (err) {
       if (err instanceof FaceIdError) throw err;
+      if (isFileMissing(err)) throw photoExpired(param);
       throw new FaceIdError('INVALID_IMAGE', {
         param,
         detail: 'the photo could not be downloaded',
@@ -147,9 +161,12 @@ async function loadReferenceImages(
       });
     }
     const info = sniffImage(data);
-    if (!info) throw new FaceIdError('INVALID_IMAGE', { param });
-    if (info.width > MAX_IMAGE_SIDE || info.height > MAX_IMAGE_SIDE)
-      throw new FaceIdError('INVALID_IMAGE_SIZE', { param });
+    const tooLarge = !!info && (info.width > MAX_IMAGE_SIDE || info.height > MAX_IMAGE_SIDE);
+    if (!info || tooLarge) {
+      // A file that can never be sent goes at once: the person is asked for another one.
+      if (caller.kind === 'user') await deletePhotos([fileID], services);
+      throw new FaceIdError(info ? 'INVALID_IMAGE_SIZE' : 'INVALID_IMAGE', { param });
+    }
     total += data.length;
     if (total > MAX_REQUEST_BYTES - 64 * 1024) throw new FaceIdError('REQUEST_TOO_LARGE', { param });
     images[slot] = {

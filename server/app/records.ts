@@ -8,6 +8,7 @@ import { declaredTimeoutMs, readConfig, type Env } from '../config';
 import { deadTokens, deleteRecord, settle, shownStatus, staleRequests } from '../lifecycle';
 import { canRead, refreshResult } from './get-result';
 import { ownerOf } from '../caller';
+import { deleteInBatches } from '../files';
 
 function intField(
   obj: Record<string, unknown>,
@@ -86,10 +87,11 @@ function filesOf(record: VerificationRecord): string[] {
   ];
 }
 
-/** Deletes a record's files in cloud storage. */
-async function removeFiles(record: VerificationRecord, { files }: Services): Promise<void> {
+/** Deletes a record's files in cloud storage, and the registrations of its photos. */
+async function removeFiles(record: VerificationRecord, { files, photos }: Services): Promise<void> {
   const fileList = filesOf(record);
   if (fileList.length) await files.deleteFile({ fileList });
+  if (record.photoFileIDs?.length) await photos.forget(record.photoFileIDs);
 }
 
 /**
@@ -155,6 +157,8 @@ export interface PurgeReport {
   settled: number;
   /** Rate-limit counters of ended windows deleted. */
   counters: number;
+  /** Registered reference photos past their end deleted (whatever path they took). */
+  photos: number;
   /** The cut-off: records created before it were deleted. */
   before: number;
 }
@@ -176,7 +180,7 @@ export async function deleteCreatedBefore(
   while (goOn()) {
     const batch = await store.listCreatedBefore(before, PURGE_BATCH);
     const fileList = batch.flatMap(filesOf);
-    if (fileList.length) await deleteFiles(fileList);
+    await deleteInBatches(({ fileList: part }) => deleteFiles(part), fileList);
     removedFiles += fileList.length;
     let round = 0;
     for (const record of batch) if (await store.delete(record._id)) round++;
@@ -207,8 +211,30 @@ export async function purge(services: Services, deadline: number): Promise<Purge
     before,
     () => now() < deadline,
   );
+  const photos = await deleteEndedPhotos(services, at, () => now() < deadline);
   const counters = await store.purgeCounters(at);
-  return { deleted, settled, counters, before };
+  return { deleted, settled, counters, photos, before };
+}
+
+/**
+ * Deletes every registered reference photo whose end is before `at`, with its file, a batch at a time while
+ * `goOn()` holds: the photos no record lists (a refused or abandoned request, a replaced photo) end here too.
+ */
+async function deleteEndedPhotos(
+  { photos, files }: Services,
+  at: number,
+  goOn: () => boolean,
+): Promise<number> {
+  let deleted = 0;
+  while (goOn()) {
+    const ended = await photos.listEnded(at, PURGE_BATCH);
+    if (ended.length === 0) break;
+    await files.deleteFile({ fileList: ended.map((upload) => upload.fileID) });
+    const round = await photos.remove(ended.map((upload) => upload._id));
+    deleted += round;
+    if (round === 0) break;
+  }
+  return deleted;
 }
 
 /**

@@ -97,11 +97,12 @@ function unconfirmed(err: unknown): FaceIdError {
 }
 
 /** Deletes reference photos once FaceID has them (or the call ended without a token); resolves whether it did. */
-async function deletePhotos(fileIDs: string[] | undefined, services: Services): Promise<boolean> {
-  const { files, log } = services;
+export async function deletePhotos(fileIDs: string[] | undefined, services: Services): Promise<boolean> {
+  const { files, photos, log } = services;
   if (!fileIDs?.length) return true;
   try {
     await files.deleteFile({ fileList: fileIDs });
+    await photos.forget(fileIDs);
     return true;
   } catch (err) {
     log.warn({ fn: services.fn, event: 'photo-delete-failed', errorName: (err as Error).name });

@@ -147,6 +147,18 @@ describe('the CloudBase stand-in through the real wx-server-sdk', () => {
     await expect(cloud.sdk.downloadFile({ fileID })).rejects.toThrow('storage file not exists');
   });
 
+  it('refuses a deleteFile naming more than 50 files, as CloudBase does ("一次最多 50 个"), deleting none', async () => {
+    const fileList = Array.from({ length: 51 }, (_, i) =>
+      cloud.cloudbase.putFile(`faceid/o-1/${i}.jpg`, Buffer.from('jpeg')),
+    );
+    await expect(cloud.sdk.deleteFile({ fileList })).rejects.toMatchObject({
+      errMsg: expect.stringContaining('at most 50 files'),
+    });
+    expect(fileList.every((fileID) => cloud.cloudbase.readFile(fileID) !== undefined)).toBe(true);
+    const deleted = (await cloud.sdk.deleteFile({ fileList: fileList.slice(0, 50) })) as Any;
+    expect(deleted.fileList.filter((f: Any) => f.status === 0)).toHaveLength(50);
+  });
+
   it('refuses an unsigned or tampered file URL', async () => {
     cloud.cloudbase.putFile('faceid/o-1/a.jpg', Buffer.from('jpeg'));
     const res = await fetch(

@@ -11,6 +11,7 @@ import {
 } from '../../server/store/types';
 import { deadTokens, staleRequests } from '../../server/lifecycle/states';
 import { readManifest, type CollectionDeclaration } from '../../tools/functions-manifest';
+import { PhotoRegistry, UPLOADS_COLLECTION } from '../../server/photos';
 
 interface Query {
   collection: string;
@@ -155,10 +156,27 @@ const CALLS: Record<string, (store: CloudBaseStore) => Promise<unknown>> = {
 };
 
 describe('the database cloudbaserc.json declares', () => {
-  it("is the store's two collections, readable and writable only by cloud functions", () => {
+  it("is the store's two collections and the photo registry, readable and writable only by cloud functions", () => {
     expect(manifest.collections.map((c) => [c.name, c.acl])).toEqual([
       [VERIFICATIONS_COLLECTION, 'ADMINONLY'],
       [COUNTERS_COLLECTION, 'ADMINONLY'],
+      [UPLOADS_COLLECTION, 'ADMINONLY'],
+    ]);
+  });
+
+  it('has an index for every query the photo registry sends', async () => {
+    const queries: Query[] = [];
+    const photos = new PhotoRegistry(recordingDatabase(queries));
+    const fileID = `cloud://env.7465-env-1/faceid/o-1/ref-${'a'.repeat(32)}.jpg`;
+    await photos.find(fileID);
+    await photos.forget([fileID]);
+    await photos.listEnded(1000, 100);
+    await photos.remove(['a'.repeat(32)]);
+    expect(queries).toHaveLength(4);
+    expect(uncovered(queries, manifest.collections)).toEqual([]);
+    const withoutIndexes = manifest.collections.map((c) => ({ ...c, indexes: [] }));
+    expect(uncovered(queries, withoutIndexes)).toEqual([
+      { collection: UPLOADS_COLLECTION, where: ['expiresAt'], orderBy: ['expiresAt'] },
     ]);
   });
 

@@ -72,6 +72,47 @@ function runDeploy(args: string[], variables: Record<string, string> = FACEID): 
 
 const noEnvFile = (): string[] => ['--vars', join(work, 'absent.env')];
 
+/** One tcb API call made by the real manager-node in a child process; resolves its answer or its error code. */
+function callTcb(action: string, param: Record<string, unknown>): Promise<{ ok?: unknown; code?: string }> {
+  const script = `
+    const CloudBase = require('@cloudbase/manager-node');
+    const app = new CloudBase({ envId: process.env.TCB_ENV, secretId: process.env.TCB_SECRET_ID,
+      secretKey: process.env.TCB_SECRET_KEY });
+    app.commonService('tcb', '2018-06-08').call({ Action: process.argv[1], Param: JSON.parse(process.argv[2]) })
+      .then((ok) => console.log(JSON.stringify({ ok })), (e) => console.log(JSON.stringify({ code: e.code })));`;
+  return new Promise((done, fail) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--import',
+        './test/support/offline-child.ts',
+        '-e',
+        script,
+        action,
+        JSON.stringify(param),
+      ],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH,
+          http_proxy: api.proxyUrl,
+          NODE_EXTRA_CA_CERTS: api.caFile,
+          TCB_ENV: api.envId,
+          TCB_SECRET_ID: api.secretId,
+          TCB_SECRET_KEY: api.secretKey,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', fail);
+    child.on('close', () => done(JSON.parse(out || '{}') as { ok?: unknown; code?: string }));
+  });
+}
+
 describe('arguments', () => {
   it('prints the usage for --help and exits 0', async () => {
     const lines: string[] = [];
@@ -149,6 +190,9 @@ describe('a fresh environment', () => {
         'collection faceid_verifications: create index openid_createdAt (openid asc, createdAt desc)',
       );
       expect(r.out).toContain('collection faceid_counters: permission (new) → ADMINONLY');
+      expect(r.out).toContain(
+        'storage: permission READONLY → CUSTOM {"read":false,"write":"resource.openid == auth.openid"}',
+      );
       expect(r.out).toMatch(/function getBizToken: create \(Nodejs24\.11, 256 MB, 40 s, code [0-9a-f]{16}\)/);
       expect(r.out).toContain('function getBizToken: set FACEID_APPCODE = (hidden)');
       expect(r.out).toContain('function getBizToken: set FACEID_PROVIDER = fidlite');
@@ -173,8 +217,13 @@ describe('a fresh environment', () => {
       expect(first.out).toMatch(/^\[\s*\d+\.\ds\] environment prod-1a2b3c deployed: \d+ change\(s\)$/m);
 
       const { collections, functions, access } = api.state;
+      expect(api.state.storage).toEqual({
+        acl: 'CUSTOM',
+        rule: JSON.stringify({ read: false, write: 'resource.openid == auth.openid' }),
+      });
       const verifications = collections.get('faceid_verifications')!;
       expect(verifications.acl).toBe('ADMINONLY');
+      expect(collections.get('faceid_uploads')!.acl).toBe('ADMINONLY');
       expect(collections.get('faceid_counters')!.acl).toBe('ADMINONLY');
       expect(
         verifications.indexes.map((i) => [i.Name, i.Keys.map((k) => `${k.Name}:${k.Direction}`)]),
@@ -228,6 +277,55 @@ describe('a fresh environment', () => {
     },
     deploys(2),
   );
+});
+
+describe('the storage permission', () => {
+  it('is put back, alone, when someone changed it in the console', async () => {
+    expect((await runDeploy(noEnvFile())).code).toBe(0);
+    api.state.storage = { acl: 'READONLY' };
+    const before = api.writes().length;
+    const plan = await runDeploy(['--plan', ...noEnvFile()]);
+    expect(plan.out.split('\n').filter((l) => l.startsWith('  '))).toEqual([
+      '  storage: permission READONLY → CUSTOM {"read":false,"write":"resource.openid == auth.openid"}',
+    ]);
+    const r = await runDeploy(noEnvFile());
+    expect(r.code).toBe(0);
+    expect(
+      api
+        .writes()
+        .slice(before)
+        .map((c) => [c.action, c.params.AclTag, c.params.Bucket]),
+    ).toEqual([['ModifyStorageSafeRule', 'CUSTOM', `${api.envId}-1250000000`]]);
+    expect(api.state.storage.acl).toBe('CUSTOM');
+    expect((await runDeploy(noEnvFile())).out).toMatch(/is up to date: nothing to change/);
+  });
+});
+
+describe('the storage permission API, as the platform answers it', () => {
+  it('refuses a CUSTOM tag without a rule, a rule that is not read/write, an unknown tag, another bucket', async () => {
+    const target = { EnvId: api.envId, Bucket: `${api.envId}-1250000000` };
+    expect(await callTcb('ModifyStorageSafeRule', { ...target, AclTag: 'CUSTOM' })).toEqual({
+      code: 'MissingParameter',
+    });
+    expect(
+      await callTcb('ModifyStorageSafeRule', { ...target, AclTag: 'CUSTOM', Rule: '{"read":1}' }),
+    ).toEqual({ code: 'InvalidParameter' });
+    expect(
+      await callTcb('ModifyStorageSafeRule', { ...target, AclTag: 'CUSTOM', Rule: '{"list":true}' }),
+    ).toEqual({ code: 'InvalidParameter' });
+    expect(await callTcb('ModifyStorageSafeRule', { ...target, AclTag: 'PUBLIC' })).toEqual({
+      code: 'InvalidParameter',
+    });
+    expect(
+      await callTcb('ModifyStorageSafeRule', {
+        ...target,
+        Bucket: 'someone-else-1250000000',
+        AclTag: 'PRIVATE',
+      }),
+    ).toEqual({ code: 'ResourceNotFound' });
+    expect(api.state.storage).toEqual({ acl: 'READONLY' });
+    expect(await callTcb('DescribeStorageSafeRule', target)).toMatchObject({ ok: { AclTag: 'READONLY' } });
+  });
 });
 
 describe('a deployment that fails half-way', () => {

@@ -54,6 +54,14 @@ const whoamiOk = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+const PREPARED_PATH = `${UPLOAD_DIR}ref-${'0123456789abcdef'.repeat(2)}.jpg`;
+const preparedOk = () => ({
+  ok: true,
+  cloudPath: PREPARED_PATH,
+  fileID: `cloud://test-env.7465-test/${PREPARED_PATH}`,
+  expiresAt: Date.now() + 24 * 3600 * 1000,
+});
+
 beforeEach(() => {
   resetHarness();
   clearFlow();
@@ -61,6 +69,7 @@ beforeEach(() => {
   forgetDeploymentFacts();
   cloudHandlers.getBizToken = () => tokenOk();
   cloudHandlers.whoami = () => whoamiOk();
+  cloudHandlers.preparePhoto = () => preparedOk();
 });
 
 function open(): Mounted {
@@ -304,7 +313,7 @@ describe('entry page: submitting each mode', () => {
     ]);
   });
 
-  test('reference photo: chosen, compressed to ≤ 1 MB and ≤ 1920 px, uploaded under uploadDir, fileID sent', async () => {
+  test('reference photo: chosen, compressed to ≤ 1 MB and ≤ 1920 px, uploaded where preparePhoto registered it, fileID sent', async () => {
     const page = open();
     await consent(page);
     change(page, '#mode', 'reference');
@@ -326,20 +335,20 @@ describe('entry page: submitting each mode', () => {
     expect(recorded.compress.every((c) => c.compressedWidth === 1440)).toBe(true);
     expect(page.querySelector('#photo-preview')).toBeDefined();
     expect(enabled(page, '#submit')).toBe(true);
+    const photoPath = page.data.photoPath;
 
     tap(page, '#submit');
     await until(() => recorded.navigation.length > 0, 2000, 'navigation');
-    expect(recorded.cloud.map((c) => c.name)).toEqual(['whoami', 'whoami', 'getBizToken']);
+    expect(recorded.cloud.map((c) => c.name)).toEqual(['whoami', 'preparePhoto', 'getBizToken']);
     expect(recorded.uploads).toHaveLength(1);
-    expect(recorded.uploads[0].cloudPath).toMatch(new RegExp(`^${UPLOAD_DIR}ref-\\d+-[a-z0-9]+\\.jpg$`));
-    expect(recorded.uploads[0].filePath).toBe(page.data.photoPath);
+    expect(recorded.uploads[0].cloudPath).toBe(PREPARED_PATH);
+    expect(recorded.uploads[0].filePath).toBe(photoPath);
     const event = recorded.cloud[2].data;
     expect(event).toEqual({
       mode: 'reference',
-      imageRef1: expect.any(String),
+      imageRef1: `cloud://test-env.7465-test/${PREPARED_PATH}`,
       consentVersion: CONSENT_VERSION,
     });
-    expect(event.imageRef1).toContain(`/${UPLOAD_DIR}ref-`);
   });
 
   test('reference photo: a photo that cannot be brought under 1 MB is refused with a message', async () => {
@@ -378,8 +387,98 @@ describe('entry page: submitting each mode', () => {
     tap(page, '#submit');
     await until(() => text(page, '#error'), 2000, 'error');
     expect(text(page, '#error')).toBe('照片上传失败，请检查网络后重试');
-    expect(recorded.cloud.map((c) => c.name)).toEqual(['whoami', 'whoami']);
+    expect(recorded.cloud.map((c) => c.name)).toEqual(['whoami', 'preparePhoto']);
     expect(recorded.navigation).toHaveLength(0);
+  });
+});
+
+describe('entry page: a photo that is gone is never offered again', () => {
+  /** The entry page in reference mode with a photo picked. */
+  async function withPhoto(): Promise<Mounted> {
+    const page = open();
+    await consent(page);
+    change(page, '#mode', 'reference');
+    await flush();
+    await pickPhoto(page, 'face.jpg');
+    return page;
+  }
+
+  async function pickPhoto(page: Mounted, name: string): Promise<void> {
+    mediaQueue.push({ type: 'image', tempFiles: [{ tempFilePath: writeTempFile(name, 1000), size: 1000 }] });
+    tap(page, '#pick-photo');
+    await until(() => page.data.photoPath && !page.data.photoPicking, 2000, 'photo');
+  }
+
+  test('back on the form after a started check (更换照片), the sent photo is gone and 开始 waits for a new one', async () => {
+    const first = await withPhoto();
+    tap(first, '#submit');
+    await until(() => recorded.navigation.length > 0, 2000, 'navigation');
+
+    const again = mount(pageId);
+    again.instance.onLoad({ mode: 'reference' });
+    await flush();
+    expect(again.data.mode).toBe('reference');
+    expect(again.querySelector('#photo-preview')).toBeUndefined();
+    expect(text(again, '#photo-deleted')).toBe(
+      '为保护您的隐私，上一张照片在认证后已删除，请重新选择一张照片。',
+    );
+    expect(enabled(again, '#submit')).toBe(false);
+    expect(text(again, '#block-reason')).toBe('请先选择一张本人照片');
+
+    tap(again, '#pick-photo');
+    await until(() => !again.data.photoPicking, 2000, 'picker cancelled');
+    expect(enabled(again, '#submit')).toBe(false);
+    expect(again.querySelector('#photo-preview')).toBeUndefined();
+
+    await pickPhoto(again, 'new-face.jpg');
+    const newPhoto = again.data.photoPath;
+    expect(again.querySelector('#photo-deleted')).toBeUndefined();
+    tap(again, '#submit');
+    await until(() => recorded.navigation.length > 1, 2000, 'second navigation');
+    expect(recorded.uploads).toHaveLength(2);
+    expect(recorded.uploads[1].filePath).toBe(newPhoto);
+    expect(recorded.uploads[0].filePath).not.toBe(newPhoto);
+    expect(recorded.cloud.filter((c) => c.name === 'preparePhoto')).toHaveLength(2);
+  });
+
+  test('PHOTO_EXPIRED is said as a deleted photo, not a bad file, and the photo leaves the form', async () => {
+    const page = await withPhoto();
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: { code: 'PHOTO_EXPIRED', message: '这张照片已删除，请重新选择一张照片', retryable: false },
+    });
+    tap(page, '#submit');
+    await until(() => text(page, '#error'), 2000, 'error');
+    expect(text(page, '#error')).toBe('为保护您的隐私，上次的照片已删除，请重新选择一张照片');
+    expect(text(page, '#error')).not.toContain('JPG');
+    expect(page.querySelector('#photo-preview')).toBeUndefined();
+    expect(enabled(page, '#submit')).toBe(false);
+    expect(text(page, '#block-reason')).toBe('请先选择一张本人照片');
+  });
+});
+
+describe('entry page: a photo refused as a file', () => {
+  test('leaves the form with the reason (the backend deleted it), and 开始 waits for another', async () => {
+    const page = open();
+    await consent(page);
+    change(page, '#mode', 'reference');
+    await flush();
+    mediaQueue.push({
+      type: 'image',
+      tempFiles: [{ tempFilePath: writeTempFile('big.jpg', 1000), size: 1000 }],
+    });
+    tap(page, '#pick-photo');
+    await until(() => page.data.photoPath && !page.data.photoPicking, 2000, 'photo');
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: { code: 'INVALID_IMAGE_SIZE', message: '照片尺寸过大', retryable: false, param: 'image_ref1' },
+    });
+    tap(page, '#submit');
+    await until(() => text(page, '#error'), 2000, 'error');
+    expect(text(page, '#error')).toBe('照片太大，请换一张照片');
+    expect(page.querySelector('#photo-preview')).toBeUndefined();
+    expect(page.querySelector('#photo-deleted')).toBeUndefined();
+    expect(enabled(page, '#submit')).toBe(false);
   });
 });
 

@@ -192,7 +192,7 @@ describe('result page: one title, one sentence, one next step for every outcome'
       'reference',
       '未能确认是本人操作',
       '视频中出现了其他人。请本人独自完成验证。',
-      '再试一次',
+      '重新选择照片再试',
       true,
     ],
     [
@@ -357,6 +357,27 @@ describe('result page: one title, one sentence, one next step for every outcome'
       { kind: 'reLaunch', url: '/pages/index/index?mode=idcard' },
       { kind: 'reLaunch', url: '/pages/index/index?mode=ocr' },
       { kind: 'reLaunch', url: '/pages/index/index' },
+    ]);
+    expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toHaveLength(0);
+  });
+
+  test('after a reference-photo check the next step asks for a new photo: the deleted one is never sent again', async () => {
+    for (const [code, message] of [
+      [4100, 'FAIL_LIVING_FACE_ATTACK'],
+      [4200, 'SR_ERROR'],
+    ] as const) {
+      startFlow(
+        { mode: 'reference', imageRef1: 'cloud://env.b/faceid/o-1/ref-1.jpg', consentVersion: '2026-11-01' },
+        TOKEN,
+      );
+      const page = await open(answer(code, message));
+      expect(text(page, '#primary')).toBe('重新选择照片再试');
+      tap(page, '#primary');
+      await flush();
+    }
+    expect(recorded.navigation).toEqual([
+      { kind: 'reLaunch', url: '/pages/index/index?mode=reference' },
+      { kind: 'reLaunch', url: '/pages/index/index?mode=reference' },
     ]);
     expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toHaveLength(0);
   });

@@ -99,25 +99,25 @@ describe('getBizToken', () => {
   );
 
   it('sends reference photos from cloud storage as multipart, only from the caller’s own folder', async () => {
-    const fileID = h.cloud.putFile('faceid/o-user-1/ref-1.jpg', JPEG_FIXTURE.buffer);
+    const fileID = await h.uploadPhoto(JPEG_FIXTURE.buffer);
     const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: fileID });
     expect(answer.ok).toBe(true);
     const sent = h.upstream.calls('/lite/v1/get_biz_token')[0];
     expect(sent.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
     expect(sent.body.includes(JPEG_FIXTURE.buffer)).toBe(true);
 
-    const other = h.cloud.putFile('faceid/o-user-2/ref-1.jpg', JPEG_FIXTURE.buffer);
+    const other = await h.uploadPhoto(JPEG_FIXTURE.buffer, 'o-user-2');
     const refused = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: other });
     expect(refused.error).toMatchObject({ code: 'FORBIDDEN', message: '只能使用您本人上传的照片' });
     expect(tokenCalls()).toBe(1);
   });
 
   it('refuses a reference file that is not an image, or larger than 4096 px, without calling FaceID', async () => {
-    const text = h.cloud.putFile('faceid/o-user-1/notes.jpg', Buffer.from('not an image at all'));
+    const text = await h.uploadPhoto(Buffer.from('not an image at all'));
     expect(
       (await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: text })).error.code,
     ).toBe('INVALID_IMAGE');
-    const huge = h.cloud.putFile('faceid/o-user-1/huge.png', makePng(4097, 8));
+    const huge = await h.uploadPhoto(makePng(4097, 8));
     expect(
       (await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: huge })).error,
     ).toMatchObject({ code: 'INVALID_IMAGE_SIZE', param: 'image_ref1' });
@@ -269,7 +269,7 @@ describe('getResult', () => {
   });
 
   it('compares against the reference photo', async () => {
-    const fileID = h.cloud.putFile('faceid/o-user-1/ref.jpg', JPEG_FIXTURE.buffer);
+    const fileID = await h.uploadPhoto(JPEG_FIXTURE.buffer);
     const { bizToken } = await issue({ mode: 'reference', imageRef1: fileID });
     await completeFlow(h.sandbox.url, bizToken, 'SUCCESS');
     expect(await h.call<Answer>('getResult', { bizToken })).toMatchObject({

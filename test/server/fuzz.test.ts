@@ -126,6 +126,7 @@ describe.each([
   'getBizToken',
   'getResult',
   'whoami',
+  'preparePhoto',
   'listVerifications',
   'deleteVerification',
   'purgeVerifications',

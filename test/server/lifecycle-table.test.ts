@@ -8,6 +8,7 @@ import { readConfig } from '../../server/config';
 import { toClientError } from '../../server/errors';
 import { consoleLogger } from '../../server/log';
 import type { Services } from '../../server/runtime';
+import { PhotoRegistry } from '../../server/photos';
 import { openStore } from '../../server/store';
 import { VERIFICATIONS_COLLECTION, type VerificationStore } from '../../server/store/types';
 import { PAGE_READER, readResult, recordId, type RequestingRecord } from '../../server/lifecycle';
@@ -58,6 +59,7 @@ function services(fn: string, openid: string | null = USER, files = cloud.sdk): 
     fn,
     caller: openid === null ? { kind: 'operator' } : { kind: 'user', openid },
     store,
+    photos: new PhotoRegistry(cloud.sdk.database()),
     now: () => Date.now() + offset,
     config,
     files,

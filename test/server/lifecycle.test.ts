@@ -343,10 +343,10 @@ describe('reference photos do not outlive their purpose', () => {
     h = await startHarness({ FACEID_RATE_LIMIT: '1000/600' });
   });
 
-  const upload = (name: string) => h.putFile(`faceid/o-user-1/${name}.jpg`, JPEG_FIXTURE.buffer);
+  const upload = () => h.uploadPhoto(JPEG_FIXTURE.buffer);
 
   it('are deleted once FaceID has them', async () => {
-    const ref = await upload('ok');
+    const ref = await upload();
     const issued = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: ref });
     expect(issued.ok).toBe(true);
     expect(await h.fileExists(ref)).toBe(false);
@@ -354,7 +354,7 @@ describe('reference photos do not outlive their purpose', () => {
   });
 
   it('are deleted when the token call failed', async () => {
-    const ref = await upload('failed');
+    const ref = await upload();
     h.sandbox.injectFault({ kind: 'status', status: 500, path: '/lite/v1/get_biz_token' });
     const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: ref });
     expect(answer.ok).toBe(false);
@@ -362,8 +362,8 @@ describe('reference photos do not outlive their purpose', () => {
   });
 
   it('are deleted with the record, by the person and by the purge', async () => {
-    const kept = await upload('kept');
-    const old = await upload('old');
+    const kept = await upload();
+    const old = await upload();
     for (const [id, file, at] of [
       ['order-photo-delete', kept, Date.now()],
       ['order-photo-purge', old, Date.now() - 400 * 24 * 3600 * 1000],

@@ -24,7 +24,7 @@ afterEach(async () => {
   await h.close();
 });
 
-const photo = (): string => h.cloud.putFile('faceid/o-user-1/ref-1.jpg', JPEG_FIXTURE.buffer);
+const photo = (): Promise<string> => h.uploadPhoto(JPEG_FIXTURE.buffer);
 
 /** Polls until the probe answers; the deadline only catches what never comes, far above a loaded machine's delay. */
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
@@ -63,7 +63,11 @@ describe('getBizToken answers the client each product needs', () => {
       ok: true,
       client: { kind: 'h5', url: expect.stringContaining('/idn/faceid/lite/do?token=') },
     });
-    const ref = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: photo() });
+    const ref = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      mode: 'reference',
+      imageRef1: await photo(),
+    });
     expect(ref).toMatchObject({ ok: true, client: { kind: 'h5' } });
   });
 
@@ -80,7 +84,7 @@ describe('getBizToken answers the client each product needs', () => {
       ...CONSENT,
       mode: 'idcard',
       ...ID,
-      image: photo(),
+      image: await photo(),
       options: { livenessType: 'raw_image', faceQualityThreshold: 40 },
     });
     expect(raw).toMatchObject({ ok: true, client: { kind: 'sdk' } });
@@ -98,7 +102,7 @@ describe('getBizToken answers the client each product needs', () => {
     const answer = await h.call<Answer>('getBizToken', {
       ...CONSENT,
       mode: 'reference',
-      imageRef1: photo(),
+      imageRef1: await photo(),
       options: { lifeTime: 10 },
     });
     expect(answer).toMatchObject({ ok: true, client: { kind: 'sdk', token: answer.bizToken } });

@@ -34,7 +34,7 @@ it('logs a full run of every function without a name, an ID number, image data o
   const ocr = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
   await completeFlow(h.sandbox.url, ocr.bizToken, 'SUCCESS');
   await h.call('getResult', { bizToken: ocr.bizToken });
-  const fileID = h.cloud.putFile('faceid/o-user-1/ref.jpg', JPEG_FIXTURE.buffer);
+  const fileID = await h.uploadPhoto(JPEG_FIXTURE.buffer);
   const ref = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: fileID });
   await completeFlow(h.sandbox.url, ref.bizToken, 'PASS_LIVING_NOT_THE_SAME');
   await h.call('getResult', { bizToken: ref.bizToken });

@@ -132,6 +132,35 @@ describe('evidence images and purge', () => {
   });
 });
 
+describe('purge of many records', () => {
+  it('deletes 120 old records with their photos in deleteFile calls of at most 50 files (CloudBase refuses more)', async () => {
+    const old = Date.now() - 31 * DAY;
+    const photos: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const bizNo = `fidold${String(i).padStart(3, '0')}`;
+      const fileID = await h.putFile(`faceid/o-a/${bizNo}.jpg`, Buffer.from([0xff, 0xd8, i]));
+      photos.push(fileID);
+      await h.putRecord({
+        _id: bizNo,
+        bizNo,
+        openid: 'o-a',
+        mode: 'reference',
+        provider: 'fidlite',
+        status: 'failed',
+        errorCode: 'UPSTREAM_ERROR',
+        attempt: 1,
+        createdAt: old,
+        endedAt: old,
+        photoFileIDs: [fileID],
+      });
+    }
+    h.cloud.cloudbase.resetRequestCounts();
+    expect(await h.call<Answer>('purgeVerifications', {}, null)).toMatchObject({ ok: true, deleted: 120 });
+    expect(photos.filter((fileID) => h.cloud.cloudbase.readFile(fileID) !== undefined)).toEqual([]);
+    expect(h.cloud.cloudbase.requestCounts()['storage.batchDeleteFile']).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe('rate limit on getBizToken', () => {
   it('allows FACEID_RATE_LIMIT tokens per user per window, counted in the store, with a clear message', async () => {
     process.env.FACEID_RATE_LIMIT = '2/600';

@@ -5,6 +5,7 @@
  */
 import { CONSENT_VERSION } from '../../miniprogram/shared/consent';
 import { recordId } from '../../server/lifecycle/states';
+import { UPLOADS_COLLECTION } from '../../server/photos';
 import { CloudBaseStore } from '../../server/store/cloudbase';
 import {
   VERIFICATIONS_COLLECTION,
@@ -54,6 +55,15 @@ export interface Harness {
   ): Promise<void>;
   /** Stores a file as the mini-program's wx.cloud.uploadFile would; resolves its fileID. */
   putFile(cloudPath: string, content: Buffer): Promise<string>;
+  /**
+   * Uploads a reference photo as the mini-program does: preparePhoto as the user (default `o-user-1`), then the
+   * upload to the cloud path it named; resolves the fileID.
+   */
+  uploadPhoto(content: Buffer, openid?: string): Promise<string>;
+  /** Moves a registered photo's end, as if it had been registered earlier. */
+  agePhoto(fileID: string, expiresAt: number): Promise<void>;
+  /** How many photos the registry holds. */
+  registeredPhotos(): Promise<number>;
   /** Whether cloud storage still holds the file. */
   fileExists(fileID: string): Promise<boolean>;
   close(): Promise<void>;
@@ -120,6 +130,24 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
         .update({ data: { ...times } });
     },
     putFile: async (cloudPath, content) => cloud.putFile(cloudPath, content),
+    async uploadPhoto(content, openid = 'o-user-1') {
+      const prepared = (await cloud.invoke('preparePhoto', {}, openid)) as {
+        ok: boolean;
+        cloudPath?: string;
+        fileID?: string;
+      };
+      if (!prepared.ok || !prepared.cloudPath) throw new Error(`preparePhoto: ${JSON.stringify(prepared)}`);
+      const fileID = cloud.putFile(prepared.cloudPath, content);
+      if (fileID !== prepared.fileID) throw new Error(`uploaded ${fileID}, registered ${prepared.fileID}`);
+      return fileID;
+    },
+    async agePhoto(fileID, expiresAt) {
+      await sdk.database().collection(UPLOADS_COLLECTION).where({ fileID }).update({ data: { expiresAt } });
+    },
+    async registeredPhotos() {
+      const { data } = await sdk.database().collection(UPLOADS_COLLECTION).limit(1000).get();
+      return data.length;
+    },
     fileExists: async (fileID) => cloud.cloudbase.readFile(fileID) !== undefined,
     async close() {
       await cloud.close();

@@ -62,6 +62,8 @@ export interface StoredRoute {
 
 /** One CloudBase environment as the stand-in keeps it. */
 export interface EnvironmentState {
+  /** The storage bucket's permission: its tag and, for CUSTOM, the rule as sent (a JSON string). */
+  storage: { acl: string; rule?: string };
   collections: Map<string, { indexes: StoredIndex[]; acl: string }>;
   functions: Map<string, StoredFunction>;
   access: { enabled: boolean; domain: string; routes: StoredRoute[] };
@@ -164,7 +166,10 @@ export async function startTencentCloudStandIn(options: {
     ],
     { stdio: 'ignore' },
   );
+  const bucket = `${envId}-1250000000`;
   const state: EnvironmentState = {
+    // A new environment's storage: every user may read, the creator may write (CloudBase's default).
+    storage: { acl: 'READONLY' },
     collections: new Map(),
     functions: new Map(),
     access: { enabled: false, domain: `${envId}-1250000000.ap-shanghai.app.tcloudbase.com`, routes: [] },
@@ -192,6 +197,31 @@ export async function startTencentCloudStandIn(options: {
     if (!found) throw new ApiError('ResourceNotFound', `集合 ${name} 不存在`);
     return found;
   }
+  function storageOf(params: Record<string, unknown>): void {
+    if (params.EnvId !== envId) throw new ApiError('ResourceNotFound', `环境 ${String(params.EnvId)} 不存在`);
+    if (params.Bucket !== bucket)
+      throw new ApiError('ResourceNotFound', `存储桶 ${String(params.Bucket)} 不存在`);
+  }
+  /** A CUSTOM rule as the API takes it: a JSON object of `read` and `write`, each a boolean or an expression. */
+  function storageRule(rule: unknown): string {
+    if (typeof rule !== 'string' || rule === '')
+      throw new ApiError('MissingParameter', 'AclTag 为 CUSTOM 时 Rule 必填');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(rule);
+    } catch {
+      throw new ApiError('InvalidParameter', 'Rule 不是合法的 JSON');
+    }
+    const entries = Object.entries(parsed !== null && typeof parsed === 'object' ? parsed : { '': 0 });
+    if (
+      !entries.length ||
+      entries.some(
+        ([key, value]) => !['read', 'write'].includes(key) || !['boolean', 'string'].includes(typeof value),
+      )
+    )
+      throw new ApiError('InvalidParameter', 'Rule 只能包含 read、write，取值为布尔值或表达式字符串');
+    return rule;
+  }
   function variables(params: Record<string, unknown>): StoredFunction['Environment'] {
     const env = params.Environment as { Variables?: { Key: string; Value: string }[] } | undefined;
     return { Variables: (env?.Variables ?? []).map(({ Key, Value }) => ({ Key, Value: String(Value) })) };
@@ -214,7 +244,7 @@ export async function startTencentCloudStandIn(options: {
               Status: 'NORMAL',
               Region: 'ap-shanghai',
               Databases: [{ InstanceId: `tnt-${envId}`, Region: 'ap-shanghai', Status: 'RUNNING' }],
-              Storages: [{ Region: 'ap-shanghai', Bucket: `${envId}-1250000000`, AppId: '1250000000' }],
+              Storages: [{ Region: 'ap-shanghai', Bucket: bucket, AppId: '1250000000' }],
               Functions: [{ Namespace: namespace, Region: 'ap-shanghai' }],
               LogServices: [{ LogsetId: 'logset-1', TopicId: 'topic-1', Region: 'ap-shanghai' }],
             },
@@ -273,6 +303,22 @@ export async function startTencentCloudStandIn(options: {
             Unique: !!index.MgoKeySchema.MgoIsUnique,
           });
         }
+        return {};
+      },
+      DescribeStorageSafeRule: (p) => {
+        storageOf(p);
+        return { AclTag: state.storage.acl, ...(state.storage.rule ? { Rule: state.storage.rule } : {}) };
+      },
+      ModifyStorageSafeRule: (p) => {
+        storageOf(p);
+        const tag = String(p.AclTag);
+        if (!['READONLY', 'PRIVATE', 'ADMINWRITE', 'ADMINONLY', 'CUSTOM'].includes(tag))
+          throw new ApiError('InvalidParameter', `AclTag ${tag}`);
+        if (tag !== 'CUSTOM') {
+          state.storage = { acl: tag };
+          return {};
+        }
+        state.storage = { acl: tag, rule: storageRule(p.Rule) };
         return {};
       },
       DescribeDatabaseACL: (p) => ({ AclTag: collection(p).acl }),

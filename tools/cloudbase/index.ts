@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { EJSON } from 'bson';
 import { CloudBaseError, Database, requestFailed, type Change, type Doc } from './database';
 import { compactJournal, journalWriter, replayJournal } from './journal';
-import { Storage, validCloudPath } from './storage';
+import { MAX_DELETE_FILES, Storage, validCloudPath } from './storage';
 
 export { CloudBaseError } from './database';
 
@@ -67,6 +67,8 @@ export interface CloudBaseStandIn {
   collectionNames(): string[];
   /** Stores a file as the mini-program's wx.cloud.uploadFile would; resolves its fileID. */
   putFile(cloudPath: string, content: Buffer): string;
+  /** The fileID a cloud path has in this environment. */
+  fileIdOf(cloudPath: string): string;
   /** A file's content by fileID, or undefined. */
   readFile(fileID: string): Buffer | undefined;
   /** Deletes a file by fileID; false when there was none. */
@@ -301,6 +303,12 @@ export async function startCloudBase(options: CloudBaseOptions = {}): Promise<Cl
         const list = params.fileid_list;
         if (!Array.isArray(list) || list.length === 0)
           throw new CloudBaseError('INVALID_PARAM', 'fileid_list must be a nonempty array');
+        // CloudBase deletes at most 50 files per call (deleteFile: "一次最多 50 个") and refuses the whole call.
+        if (list.length > MAX_DELETE_FILES)
+          throw new CloudBaseError(
+            'INVALID_PARAM',
+            `fileid_list has ${list.length} items; at most ${MAX_DELETE_FILES} files can be deleted at a time`,
+          );
         return {
           delete_list: list.map((fileID: unknown) => {
             const path = storage.pathOf(String(fileID));
@@ -459,6 +467,7 @@ export async function startCloudBase(options: CloudBaseOptions = {}): Promise<Cl
     createCollection: (name) => database.createCollection(name),
     collectionNames: () => database.collectionNames(),
     putFile: (cloudPath, content) => storage.put(cloudPath, content),
+    fileIdOf: (cloudPath) => storage.fileIdOf(cloudPath),
     readFile(fileID) {
       const path = storage.pathOf(fileID);
       return path ? storage.get(path) : undefined;

@@ -10,6 +10,9 @@ import { dirname, resolve, sep } from 'node:path';
 /** How long a download URL stays valid (CloudBase's default max_age). */
 const URL_LIFETIME_MS = 600_000;
 
+/** The most files one deleteFile (`storage.batchDeleteFile`) call may name. */
+export const MAX_DELETE_FILES = 50;
+
 /** Cloud paths CloudBase accepts: relative, no `..`, no empty segments. */
 export function validCloudPath(path: string): boolean {
   return (

@@ -113,7 +113,12 @@ export class CloudBaseEnvironment {
         if (api.Name === fn.name)
           routes.push({ apiId: api.APIId, name: api.Name, path: api.Path, auth: !!api.EnableAuth });
     }
+    const storage = (await this.app.storage.getStorageAcl({ withRule: true })) as {
+      acl: string;
+      rule?: unknown;
+    };
     return {
+      storage: { acl: storage.acl, rule: storage.rule },
       collections,
       functions,
       access: { enabled: !!gateway.EnableService, domain: gateway.DefaultDomain ?? '', routes },
@@ -211,6 +216,9 @@ export class CloudBaseEnvironment {
             },
           })),
         });
+        return;
+      case 'set-storage-rule':
+        await this.app.storage.setStorageAcl(change.storage.acl, change.storage.rule);
         return;
       case 'set-acl':
         await this.tcb.call({

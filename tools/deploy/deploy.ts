@@ -195,6 +195,8 @@ export async function deploy(argv: string[], deps: DeployDeps = {}): Promise<num
 
 function subjectOf(change: Change): string {
   switch (change.kind) {
+    case 'set-storage-rule':
+      return 'storage';
     case 'create-collection':
     case 'update-indexes':
     case 'set-acl':
@@ -209,8 +211,8 @@ function subjectOf(change: Change): string {
 }
 
 /**
- * Applies the changes: collections first, then each function's changes in order (functions side by side), then
- * HTTP access (its route needs the function).
+ * Applies the changes: the storage permission and the collections first (locked before any code runs), then each
+ * function's changes in order (functions side by side), then HTTP access (its route needs the function).
  */
 async function applyAll(
   changes: Change[],
@@ -232,7 +234,7 @@ async function applyAll(
   for (const change of changes)
     bySubject.set(subjectOf(change), [...(bySubject.get(subjectOf(change)) ?? []), change]);
   // One phase at a time; within a phase every subject runs to its end, so one failure stops no other.
-  for (const phase of ['collection ', 'function ', 'HTTP access']) {
+  for (const phase of ['storage', 'collection ', 'function ', 'HTTP access']) {
     const results = await Promise.allSettled(
       [...bySubject.entries()].filter(([s]) => s.startsWith(phase)).map(([s, list]) => run(s, list)),
     );

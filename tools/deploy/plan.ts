@@ -5,6 +5,7 @@ import type {
   FunctionDeclaration,
   FunctionTrigger,
   IndexDeclaration,
+  StorageDeclaration,
 } from '../functions-manifest';
 import { shownValue } from './variables';
 
@@ -35,8 +36,15 @@ export interface CurrentRoute {
   auth: boolean;
 }
 
+/** The storage bucket's permission as the cloud has it (`rule` only with CUSTOM). */
+export interface CurrentStorage {
+  acl: string;
+  rule?: unknown;
+}
+
 /** What the environment holds, read before anything changes. */
 export interface CurrentState {
+  storage: CurrentStorage;
   collections: Record<string, CurrentCollection | undefined>;
   functions: Record<string, CurrentFunction | undefined>;
   access: { enabled: boolean; domain: string; routes: CurrentRoute[] };
@@ -54,6 +62,7 @@ export type Change =
   | { kind: 'create-collection'; collection: string }
   | { kind: 'update-indexes'; collection: string; create: IndexDeclaration[]; drop: string[] }
   | { kind: 'set-acl'; collection: string; acl: CollectionAcl; from?: string }
+  | { kind: 'set-storage-rule'; storage: StorageDeclaration; from: CurrentStorage }
   | { kind: 'create-function'; fn: DesiredFunction; replace: boolean }
   | { kind: 'update-function'; fn: DesiredFunction; code: boolean; config: string[] }
   | { kind: 'update-triggers'; fn: DesiredFunction; create: FunctionTrigger[]; drop: string[] }
@@ -71,6 +80,13 @@ export interface Plan {
 /** The description a deployed function carries: it names the code it runs (letters, digits and spaces only). */
 export function descriptionOf(fn: DesiredFunction): string {
   return `FaceID ${fn.declaration.name} code ${fn.codeHash}`;
+}
+
+/** A storage permission as one line: the tag, and the rule of a CUSTOM one (read, then write). */
+function storageText(storage: { acl: string; rule?: unknown }): string {
+  if (storage.acl !== 'CUSTOM') return storage.acl;
+  const rule = (storage.rule ?? {}) as Partial<Record<'read' | 'write', unknown>>;
+  return `CUSTOM ${JSON.stringify({ read: rule.read, write: rule.write })}`;
 }
 
 function sameKeys(a: IndexDeclaration['keys'], b: IndexDeclaration['keys']): boolean {
@@ -128,6 +144,8 @@ export function planDeployment(
   options: { replaceRuntime?: boolean } = {},
 ): Plan {
   const plan: Plan = { changes: [], problems: [] };
+  if (storageText(current.storage) !== storageText(manifest.storage))
+    plan.changes.push({ kind: 'set-storage-rule', storage: manifest.storage, from: current.storage });
   for (const collection of manifest.collections) {
     const have = current.collections[collection.name];
     if (!have) plan.changes.push({ kind: 'create-collection', collection: collection.name });
@@ -195,6 +213,8 @@ export function describeChange(change: Change): string[] {
       ];
     case 'set-acl':
       return [`collection ${change.collection}: permission ${change.from ?? '(new)'} → ${change.acl}`];
+    case 'set-storage-rule':
+      return [`storage: permission ${storageText(change.from)} → ${storageText(change.storage)}`];
     case 'create-function': {
       const d = change.fn.declaration;
       const what = `${d.runtime}, ${d.memorySize} MB, ${d.timeout} s, code ${change.fn.codeHash}`;

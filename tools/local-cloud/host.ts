@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname } from 'node:path';
+import { readManifest, type StorageDeclaration } from '../functions-manifest';
 import { CloudFunctionError } from './functions';
 import type { LocalCloud } from './index';
 
@@ -28,6 +29,38 @@ const CONTENT_TYPES: Record<string, string> = {
 export interface LocalHostOptions {
   cloud: LocalCloud;
   log?: (line: string) => void;
+  /** The storage permission clients get (default: cloudbaserc.json's, as the deploy sets it). */
+  storage?: StorageDeclaration;
+}
+
+type StorageCheck = (operation: 'read' | 'write', owner: string | undefined, openid: string) => boolean;
+
+/**
+ * What a storage permission lets a client do, as CloudBase decides it: the simple tags, and the rule forms this
+ * project declares (a boolean, or `resource.openid == auth.openid`); another expression is refused at start.
+ */
+export function storageCheck(storage: StorageDeclaration): StorageCheck {
+  const own = (owner: string | undefined, openid: string) => owner === openid;
+  switch (storage.acl) {
+    case 'READONLY':
+      return (op, owner, openid) => op === 'read' || own(owner, openid);
+    case 'PRIVATE':
+      return (_op, owner, openid) => own(owner, openid);
+    case 'ADMINWRITE':
+      return (op) => op === 'read';
+    case 'ADMINONLY':
+      return () => false;
+    case 'CUSTOM': {
+      const rule = storage.rule ?? { read: false, write: false };
+      const checks = (['read', 'write'] as const).map((op) => {
+        const value = rule[op];
+        if (typeof value === 'boolean') return () => value;
+        if (value.replace(/\s+/g, ' ').trim() === 'resource.openid == auth.openid') return own;
+        throw new Error(`the local host cannot evaluate the storage rule ${op}: ${value}`);
+      });
+      return (op, owner, openid) => checks[op === 'read' ? 0 : 1](owner, openid);
+    }
+  }
 }
 
 export interface LocalHost {
@@ -96,6 +129,10 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
   const { cloud } = options;
   const log = options.log ?? (() => undefined);
   let requestSeq = 0;
+  const allowed = storageCheck(options.storage ?? readManifest().storage);
+  /** Who uploaded each file through this host (storage's `resource.openid`); files the functions wrote have none. */
+  const owners = new Map<string, string>();
+  const denied = () => new HttpError(403, -503002, 'storage permission denied');
 
   function session(req: IncomingMessage, res: ServerResponse): string {
     const current = cookieValue(req, SESSION_COOKIE);
@@ -134,20 +171,25 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
     const cloudPath = url.searchParams.get('cloudPath') ?? '';
     if (!cloudPath || cloudPath.includes('..')) throw new HttpError(400, -1, 'cloudPath is invalid');
     const content = await readBody(req, FILE_LIMIT);
+    const existing = cloud.cloudbase.fileIdOf(cloudPath);
+    const owner = cloud.cloudbase.readFile(existing) ? owners.get(existing) : openid;
+    if (!allowed('write', owner, openid)) throw denied();
     let fileID: string;
     try {
       fileID = cloud.putFile(cloudPath, content);
     } catch (error) {
       throw new HttpError(400, -1, (error as Error).message);
     }
+    owners.set(fileID, openid);
     log(`uploadFile ${cloudPath} ${content.length} bytes ${openid}`);
     sendJson(res, 200, { fileID });
   }
 
-  async function downloadFile(res: ServerResponse, url: URL): Promise<void> {
+  async function downloadFile(res: ServerResponse, url: URL, openid: string): Promise<void> {
     const fileID = url.searchParams.get('fileID') ?? '';
     const content = cloud.cloudbase.readFile(fileID);
     if (!content) throw new HttpError(404, -503003, 'storage file not exists');
+    if (!allowed('read', owners.get(fileID), openid)) throw denied();
     res.writeHead(200, {
       'content-type': CONTENT_TYPES[extname(fileID).toLowerCase()] ?? 'application/octet-stream',
       'cache-control': 'no-store',
@@ -155,15 +197,19 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
     res.end(content);
   }
 
-  async function deleteFile(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function deleteFile(req: IncomingMessage, res: ServerResponse, openid: string): Promise<void> {
     const body = await readJson(req);
     const fileList = Array.isArray(body.fileList) ? body.fileList.map(String) : [];
     sendJson(res, 200, {
-      fileList: fileList.map((fileID) =>
-        cloud.cloudbase.removeFile(fileID)
-          ? { fileID, status: 0, errMsg: 'ok' }
-          : { fileID, status: -503003, errMsg: 'storage file not exists' },
-      ),
+      fileList: fileList.map((fileID) => {
+        if (!cloud.cloudbase.readFile(fileID))
+          return { fileID, status: -503003, errMsg: 'storage file not exists' };
+        if (!allowed('write', owners.get(fileID), openid))
+          return { fileID, status: -503002, errMsg: 'storage permission denied' };
+        cloud.cloudbase.removeFile(fileID);
+        owners.delete(fileID);
+        return { fileID, status: 0, errMsg: 'ok' };
+      }),
     });
   }
 
@@ -186,8 +232,10 @@ export function createLocalHost(options: LocalHostOptions): LocalHost {
         await callFunction(req, res, session(req, res));
       else if (req.method === 'POST' && path === '/api/uploadFile')
         await uploadFile(req, res, url, session(req, res));
-      else if (req.method === 'GET' && path === '/api/downloadFile') await downloadFile(res, url);
-      else if (req.method === 'POST' && path === '/api/deleteFile') await deleteFile(req, res);
+      else if (req.method === 'GET' && path === '/api/downloadFile')
+        await downloadFile(res, url, session(req, res));
+      else if (req.method === 'POST' && path === '/api/deleteFile')
+        await deleteFile(req, res, session(req, res));
       else throw new HttpError(404, -1, `no such API: ${req.method} ${path}`);
     } catch (error) {
       const e = error instanceof HttpError ? error : new HttpError(500, -1, (error as Error).message);

@@ -2,6 +2,7 @@
  * The cloud on this machine: the CloudBase stand-in (database and storage) and the bundled functions running on
  * it through the real wx-server-sdk, with the project's collections created as the deploy steps create them.
  */
+import { UPLOADS_COLLECTION } from '../../server/photos';
 import { COUNTERS_COLLECTION, VERIFICATIONS_COLLECTION } from '../../server/store/types';
 import { startCloudBase, type CloudBaseStandIn } from '../cloudbase';
 import {
@@ -12,7 +13,7 @@ import {
 } from './functions';
 
 /** The collections the deploy steps create in the console (README, Deploy). */
-export const PROJECT_COLLECTIONS = [VERIFICATIONS_COLLECTION, COUNTERS_COLLECTION];
+export const PROJECT_COLLECTIONS = [VERIFICATIONS_COLLECTION, COUNTERS_COLLECTION, UPLOADS_COLLECTION];
 
 export interface LocalCloudOptions extends Omit<LocalFunctionsOptions, 'cloudEnv'> {
   /** Keep the database and storage in this folder (survives restarts); in memory without it. */

@@ -21,6 +21,8 @@ interface EntryState {
   nameTouched: boolean;
   idTouched: boolean;
   photoPath: string;
+  /** The last photo was deleted once FaceID had it (or reached its end): a new one is needed. */
+  photoDeleted: boolean;
   photoPicking: boolean;
   submitting: boolean;
   /** RATE_LIMITED: no start before this time (epoch ms); 0 when free. */
@@ -70,6 +72,7 @@ const initial: EntryState = {
   nameTouched: false,
   idTouched: false,
   photoPath: '',
+  photoDeleted: false,
   photoPicking: false,
   submitting: false,
   blockedUntil: 0,
@@ -115,7 +118,12 @@ Component({
       setTitle(t.nav.entry);
       const kept = savedDraft();
       const patch: Partial<EntryState> = kept
-        ? { ...kept, nameTouched: kept.name !== '', idTouched: kept.idNumber !== '' }
+        ? {
+            ...kept,
+            photoDeleted: kept.photoDeleted ?? false,
+            nameTouched: kept.name !== '',
+            idTouched: kept.idNumber !== '',
+          }
         : {};
       const mode = query.mode as EntryMode | undefined;
       if (mode && ENTRY_MODES.includes(mode)) patch.mode = mode;
@@ -185,7 +193,7 @@ Component({
       this.update({ photoPicking: true, photoError: '', error: '' });
       const photo = await pickReferencePhoto();
       const t = this.data.t;
-      if (photo.ok) this.update({ photoPicking: false, photoPath: photo.path });
+      if (photo.ok) this.update({ photoPicking: false, photoPath: photo.path, photoDeleted: false });
       else this.update({ photoPicking: false, photoError: photo.cancelled ? '' : t.entry[photo.problem] });
     },
     async buildEvent(): Promise<GetBizTokenEvent | string> {
@@ -222,7 +230,17 @@ Component({
         name: s.name,
         idNumber: s.idNumber,
         photoPath: s.photoPath,
+        photoDeleted: s.photoDeleted,
       });
+    },
+    /**
+     * The photo on the form is gone from storage (sent to FaceID, ended, or refused as a file): it goes from the
+     * form and the draft; `deleted` says so under the photo.
+     */
+    dropPhoto(deleted: boolean) {
+      uploaded.delete(this.data.photoPath);
+      this.update({ photoPath: '', photoDeleted: deleted });
+      this.keepDraft();
     },
     blockUntil(retryAt: number) {
       const previous = unblockTimers.get(this);
@@ -254,6 +272,8 @@ Component({
           this.askConsentAgain();
           return;
         }
+        if (error.code === 'PHOTO_EXPIRED') this.dropPhoto(true);
+        else if (error.code === 'INVALID_IMAGE' || error.code === 'INVALID_IMAGE_SIZE') this.dropPhoto(false);
         if (error.code === 'RATE_LIMITED' && error.retryAt && error.retryAt > Date.now()) {
           this.update({ submitting: false });
           this.blockUntil(error.retryAt);
@@ -266,6 +286,7 @@ Component({
         });
         return;
       }
+      if (event.mode === 'reference') this.dropPhoto(true);
       wx.navigateTo({ url: started.page, complete: () => this.update({ submitting: false }) });
     },
     onRecords() {

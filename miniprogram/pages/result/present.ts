@@ -10,10 +10,20 @@ export type Tone = 'success' | 'warn' | 'info';
 
 /**
  * What a button does: start again at once with the same details (`retry`, `retake`), go back to the form with
- * the details kept (`edit`, `changePhoto`, `restart`), open WeChat's customer service (`contact`), or leave.
+ * the details kept (`edit`, `changePhoto`, `restart`; `newPhoto`: the photo was deleted once FaceID had it, so a
+ * retry needs a new one), open WeChat's customer service (`contact`), or leave.
  */
 export type ResultAction =
-  'retry' | 'retake' | 'edit' | 'changePhoto' | 'restart' | 'contact' | 'refresh' | 'done' | 'backToRecords';
+  | 'retry'
+  | 'retake'
+  | 'edit'
+  | 'changePhoto'
+  | 'newPhoto'
+  | 'restart'
+  | 'contact'
+  | 'refresh'
+  | 'done'
+  | 'backToRecords';
 
 export interface ActionView {
   action: ResultAction;
@@ -86,6 +96,12 @@ function sentence(t: Copy, r: GetResultOk, mode: VerificationMode): string {
 }
 
 function nextStep(outcome: Outcome, mode: VerificationMode, ctx: ResultContext): ResultAction {
+  const step = firstStep(outcome, mode, ctx);
+  // The reference photo was deleted once FaceID had it: the same details cannot be sent again.
+  return mode === 'reference' && (step === 'retry' || step === 'retake') ? 'newPhoto' : step;
+}
+
+function firstStep(outcome: Outcome, mode: VerificationMode, ctx: ResultContext): ResultAction {
   if (ctx.fromRecords) return 'backToRecords';
   if (outcome === 'not_started' && ctx.fromH5) return 'refresh';
   const direct = (action: ResultAction): ResultAction => (ctx.canRestartDirectly ? action : 'restart');
