@@ -84,7 +84,7 @@ describe('anyone else', () => {
   });
 
   it("leaves the user's record as it was (0 leaks, 0 deletions)", async () => {
-    expect(await h.store().getById(issued.bizNo)).toMatchObject({
+    expect(await h.record(issued.bizNo, USER)).toMatchObject({
       status: 'issued',
       openid: USER,
       bizToken: issued.bizToken,
@@ -112,7 +112,7 @@ describe('a user of this mini-program', () => {
       ok: false,
       error: { code: 'NOT_FOUND' },
     });
-    expect(await h.store().getById(someoneElse.bizNo)).toBeDefined();
+    expect(await h.record(someoneElse.bizNo, 'o-user-2')).toBeDefined();
     expect(await h.call<Answer>('purgeVerifications', {}, USER)).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN' },
@@ -167,7 +167,9 @@ describe('the operator (console, CI, timer: no identity)', () => {
       ok: false,
       error: { code: 'FORBIDDEN' },
     });
-    expect(await h.call<Answer>('deleteVerification', { bizNo: theirs.bizNo }, null)).toMatchObject({
+    expect(
+      await h.call<Answer>('deleteVerification', { bizNo: theirs.bizNo, openid: 'o-user-4' }, null),
+    ).toMatchObject({
       ok: true,
       deleted: true,
     });
@@ -179,7 +181,7 @@ describe('the operator (console, CI, timer: no identity)', () => {
       for (let i = 0; i < 3; i++) {
         const answer = await h.call<Answer>('getBizToken', ID, null);
         expect(answer).toMatchObject({ ok: true });
-        const record = await h.store().getById(answer.bizNo);
+        const record = await h.record(answer.bizNo, null);
         expect(record).toMatchObject({ openid: null, status: 'issued' });
         expect(record?.consentVersion).toBeUndefined();
         expect(record?.consentedAt).toBeUndefined();
@@ -204,7 +206,7 @@ describe('faceidNotify (HTTP access: the sender is not consulted)', () => {
       statusCode: 200,
       body: 'success',
     });
-    expect(await h.store().getById(token.bizNo)).toMatchObject({
+    expect(await h.record(token.bizNo, USER)).toMatchObject({
       status: 'finished',
       result: { outcome: 'passed' },
     });
@@ -215,7 +217,7 @@ describe('faceidNotify (HTTP access: the sender is not consulted)', () => {
     async (_n, sender) => {
       const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' }, USER);
       await h.call<Answer>('faceidNotify', notifyEvent(token.bizToken), sender);
-      expect(await h.store().getById(token.bizNo)).toMatchObject({ status: 'issued' });
+      expect(await h.record(token.bizNo, USER)).toMatchObject({ status: 'issued' });
     },
   );
 });

@@ -57,7 +57,7 @@ describe('getBizToken from a person', () => {
     const before = Date.now();
     const answer = await h.call<Answer>('getBizToken', { ...CONSENT, ...ID }, 'o-consent');
     expect(answer).toMatchObject({ ok: true });
-    const record = await h.store().getById(answer.bizNo);
+    const record = await h.record(answer.bizNo, 'o-consent');
     expect(record).toMatchObject({ openid: 'o-consent', consentVersion: CONSENT_VERSION });
     expect(record?.consentedAt).toBeGreaterThanOrEqual(before);
     expect(record?.consentedAt).toBeLessThanOrEqual(record!.createdAt);
@@ -75,7 +75,7 @@ describe('getBizToken from the operator', () => {
     expect(traffic()).toEqual(before);
     const answer = await h.call<Answer>('getBizToken', { ...CONSENT, ...ID }, null);
     expect(answer).toMatchObject({ ok: true });
-    expect(await h.store().getById(answer.bizNo)).toMatchObject({
+    expect(await h.record(answer.bizNo, null)).toMatchObject({
       openid: null,
       consentVersion: CONSENT_VERSION,
     });

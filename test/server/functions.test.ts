@@ -22,6 +22,7 @@ describe('getBizToken', () => {
   it('issues a token for ID-card details and records the verification masked', async () => {
     const answer = await h.call<Answer>('getBizToken', {
       ...CONSENT,
+      ...CONSENT,
       mode: 'idcard',
       idcardName: NAME,
       idcardNumber: '11010519491231002x',
@@ -89,7 +90,7 @@ describe('getBizToken', () => {
     'answers CONFIG_MISSING naming %s, with no upstream call',
     async (name) => {
       delete process.env[name];
-      const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
+      const answer = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' });
       expect(answer).toEqual({
         ok: false,
         error: { code: 'CONFIG_MISSING', param: name, message: expect.any(String), retryable: false },
@@ -100,14 +101,24 @@ describe('getBizToken', () => {
 
   it('sends reference photos from cloud storage as multipart, only from the caller’s own folder', async () => {
     const fileID = await h.uploadPhoto(JPEG_FIXTURE.buffer);
-    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: fileID });
+    const answer = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      ...CONSENT,
+      mode: 'reference',
+      imageRef1: fileID,
+    });
     expect(answer.ok).toBe(true);
     const sent = h.upstream.calls('/lite/v1/get_biz_token')[0];
     expect(sent.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
     expect(sent.body.includes(JPEG_FIXTURE.buffer)).toBe(true);
 
     const other = await h.uploadPhoto(JPEG_FIXTURE.buffer, 'o-user-2');
-    const refused = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: other });
+    const refused = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      ...CONSENT,
+      mode: 'reference',
+      imageRef1: other,
+    });
     expect(refused.error).toMatchObject({ code: 'FORBIDDEN', message: '只能使用您本人上传的照片' });
     expect(tokenCalls()).toBe(1);
   });
@@ -115,11 +126,13 @@ describe('getBizToken', () => {
   it('refuses a reference file that is not an image, or larger than 4096 px, without calling FaceID', async () => {
     const text = await h.uploadPhoto(Buffer.from('not an image at all'));
     expect(
-      (await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: text })).error.code,
+      (await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'reference', imageRef1: text }))
+        .error.code,
     ).toBe('INVALID_IMAGE');
     const huge = await h.uploadPhoto(makePng(4097, 8));
     expect(
-      (await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: huge })).error,
+      (await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'reference', imageRef1: huge }))
+        .error,
     ).toMatchObject({ code: 'INVALID_IMAGE_SIZE', param: 'image_ref1' });
     expect(h.upstream.requests).toHaveLength(0);
   });
@@ -133,7 +146,7 @@ describe('getBizToken', () => {
   });
 
   it('keeps one user’s bizNo from another’s: sending it first neither blocks, reveals nor reaches the owner', async () => {
-    const event = { mode: 'ocr', bizNo: 'order-future-7' };
+    const event = { ...CONSENT, mode: 'ocr', bizNo: 'order-future-7' };
     const other = await h.call<Answer>('getBizToken', event, 'o-user-2');
     expect(other).toMatchObject({ ok: true, bizNo: 'order-future-7' });
     const mine = await h.call<Answer>('getBizToken', event);
@@ -159,21 +172,31 @@ describe('getBizToken', () => {
   });
 
   it('records console calls (no openid) as such', async () => {
-    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' }, null);
+    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' }, null);
     expect(answer.ok).toBe(true);
     expect((await h.record(answer.bizNo, null))?.openid).toBeNull();
   });
 
   it('maps upstream failures to typed errors and marks the record failed', async () => {
     h.sandbox.setAccountStatus('BALANCE_NOT_ENOUGH');
-    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr', bizNo: 'acct-1' });
+    const answer = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      ...CONSENT,
+      mode: 'ocr',
+      bizNo: 'acct-1',
+    });
     expect(answer.error).toMatchObject({ code: 'AUTHORIZATION_ERROR', retryable: false });
     expect(await h.record('acct-1')).toMatchObject({
       status: 'failed',
       errorCode: 'AUTHORIZATION_ERROR',
     });
     h.sandbox.setAccountStatus(null);
-    const retried = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr', bizNo: 'acct-1' });
+    const retried = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      ...CONSENT,
+      mode: 'ocr',
+      bizNo: 'acct-1',
+    });
     expect(retried.ok).toBe(true);
   });
 
@@ -188,7 +211,11 @@ describe('getBizToken', () => {
     [{ kind: 'reset' }, 'NETWORK_ERROR', 'unconfirmed'],
   ])('turns fault %j (%s) into a %s record', async (fault, code, status) => {
     h.sandbox.injectFault({ ...(fault as object), path: '/lite/v1/get_biz_token', times: 1 } as never);
-    const answer = await h.call<Answer>('getBizToken', { mode: 'ocr', bizNo: `fault-${code}-${status}` });
+    const answer = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      mode: 'ocr',
+      bizNo: `fault-${code}-${status}`,
+    });
     expect(answer.error).toMatchObject(
       status === 'failed'
         ? { code }
@@ -200,7 +227,7 @@ describe('getBizToken', () => {
   it('gives up after FACEID_TIMEOUT_MS, and says the verification could not be confirmed', async () => {
     process.env.FACEID_TIMEOUT_MS = '200';
     h.sandbox.injectFault({ kind: 'latency', ms: 1500, path: '/lite/v1/get_biz_token', times: 1 } as never);
-    const answer = await h.call<Answer>('getBizToken', { mode: 'ocr', bizNo: 'slow-1' });
+    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr', bizNo: 'slow-1' });
     expect(answer.error).toMatchObject({
       code: 'VERIFICATION_UNCONFIRMED',
       retryable: true,
@@ -212,7 +239,7 @@ describe('getBizToken', () => {
 
 describe('getResult', () => {
   async function issue(event: object, openid = 'o-user-1'): Promise<Answer> {
-    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, ...event }, openid);
+    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, ...event }, openid);
     expect(answer.ok).toBe(true);
     return answer;
   }
@@ -341,7 +368,12 @@ describe('whoami', () => {
 
 describe('getResult by bizNo (FaceID H5 returns carry only biz_no)', () => {
   it('serves the caller’s own record by bizNo, never another user’s', async () => {
-    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr', bizNo: 'h5-return-1' });
+    const token = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      ...CONSENT,
+      mode: 'ocr',
+      bizNo: 'h5-return-1',
+    });
     await completeFlow(h.sandbox.url, token.bizToken, 'SUCCESS');
     expect(await h.call<Answer>('getResult', { bizNo: 'h5-return-1' })).toMatchObject({
       ok: true,

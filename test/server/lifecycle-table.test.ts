@@ -17,6 +17,7 @@ import { getResult } from '../../server/app/get-result';
 import { deleteVerification, listVerifications, purgeVerifications } from '../../server/app/records';
 import { faceidNotify } from '../../server/app/notify';
 import { completeFlow } from '../support/component-driver';
+import { CONSENT } from '../support/harness';
 import { sdkOverStandIn, type SdkOverStandIn } from '../support/cloudbase';
 import { useSandboxUpstream } from '../support/recording-upstream';
 
@@ -24,7 +25,13 @@ type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-
 
 const USER = 'o-table';
 const BIZ_NO = 'order-table';
-const ID = { mode: 'idcard', idcardName: '张三', idcardNumber: '11010519491231002X', bizNo: BIZ_NO };
+const ID = {
+  ...CONSENT,
+  mode: 'idcard',
+  idcardName: '张三',
+  idcardNumber: '11010519491231002X',
+  bizNo: BIZ_NO,
+};
 const HOUR = 60 * 60_000;
 const STALE = 5 * 60_000;
 

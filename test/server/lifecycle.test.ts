@@ -54,7 +54,7 @@ describe('one paid token per bizNo', () => {
     h.sandbox.injectFault({ kind: 'latency', ms: 200, path: '/lite/v1/get_biz_token' });
     const answers = await Promise.all(
       Array.from({ length: 50 }, () =>
-        h.call<Answer>('getBizToken', { ...CONSENT, ...ID, bizNo: 'order-50-fresh' }),
+        h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, ...ID, bizNo: 'order-50-fresh' }),
       ),
     );
     expect(tokenCalls()).toBe(1);
@@ -70,13 +70,18 @@ describe('one paid token per bizNo', () => {
 
   it('50 concurrent retries of a bizNo whose first attempt failed make one upstream call', async () => {
     h.sandbox.injectFault({ kind: 'status', status: 500, path: '/lite/v1/get_biz_token' });
-    const first = await h.call<Answer>('getBizToken', { ...CONSENT, ...ID, bizNo: 'order-50-retry' });
+    const first = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      ...CONSENT,
+      ...ID,
+      bizNo: 'order-50-retry',
+    });
     expect(first).toMatchObject({ ok: false });
     expect(await h.record('order-50-retry')).toMatchObject({ status: 'failed', attempt: 1 });
     h.sandbox.injectFault({ kind: 'latency', ms: 200, path: '/lite/v1/get_biz_token' });
     const answers = await Promise.all(
       Array.from({ length: 50 }, () =>
-        h.call<Answer>('getBizToken', { ...CONSENT, ...ID, bizNo: 'order-50-retry' }),
+        h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, ...ID, bizNo: 'order-50-retry' }),
       ),
     );
     expect(tokenCalls()).toBe(2);
@@ -93,10 +98,20 @@ describe('one paid token per bizNo', () => {
   });
 
   it('a repeated bizNo of an ended verification is refused without a call', async () => {
-    const issued = await h.call<Answer>('getBizToken', { ...CONSENT, ...ID, bizNo: 'order-ended' });
+    const issued = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      ...CONSENT,
+      ...ID,
+      bizNo: 'order-ended',
+    });
     await completeFlow(h.sandbox.url, issued.bizToken);
     await h.call<Answer>('getResult', { bizToken: issued.bizToken });
-    const again = await h.call<Answer>('getBizToken', { ...CONSENT, ...ID, bizNo: 'order-ended' });
+    const again = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      ...CONSENT,
+      ...ID,
+      bizNo: 'order-ended',
+    });
     expect(again).toMatchObject({ ok: false, error: { code: 'INVALID_EVENT', param: 'bizNo' } });
     expect(tokenCalls()).toBe(1);
   });
@@ -125,6 +140,7 @@ describe('the rate limit counts tokens only', () => {
   it('upstream refusals and invalid input never use up the limit', async () => {
     for (let i = 0; i < 6; i++) {
       const bad = await h.call<Answer>('getBizToken', {
+        ...CONSENT,
         ...CONSENT,
         ...ID,
         idcardNumber: '110105194912310021',
@@ -167,10 +183,11 @@ describe('money: an answer lost after the request left may have bought a token',
       h.upstream.loseNext(path, how);
     h.upstream.loseNext(path, 'late', 4, 1500);
     const lost = [];
-    for (let i = 0; i < 8; i++) lost.push(await h.call<Answer>('getBizToken', { ...ID, bizNo: `lost-${i}` }));
+    for (let i = 0; i < 8; i++)
+      lost.push(await h.call<Answer>('getBizToken', { ...CONSENT, ...ID, bizNo: `lost-${i}` }));
     const clean = [];
     for (let i = 0; i < 6; i++)
-      clean.push(await h.call<Answer>('getBizToken', { ...ID, bizNo: `clean-${i}` }));
+      clean.push(await h.call<Answer>('getBizToken', { ...CONSENT, ...ID, bizNo: `clean-${i}` }));
     expect(tokensIssued()).toBeLessThanOrEqual(5);
     expect(tokensIssued()).toBe(5);
     expect(lost.slice(0, 5).map((a) => a.error.code)).toEqual(Array(5).fill('VERIFICATION_UNCONFIRMED'));
@@ -183,17 +200,18 @@ describe('money: an answer lost after the request left may have bought a token',
   it('a retry of an unconfirmed bizNo is a new, counted attempt with its own evidence', async () => {
     h.setEnv({ FACEID_RATE_LIMIT: '2/600' });
     h.upstream.loseNext('/lite/v1/get_biz_token', 'reset');
-    const event = { ...ID, bizNo: 'order-lost', consentVersion: 'v1' };
+    const event = { ...ID, bizNo: 'order-lost' };
+    const firstConsent = Date.now();
     expect((await h.call<Answer>('getBizToken', event)).error.code).toBe('VERIFICATION_UNCONFIRMED');
     // The result page (FaceID's H5 return names the bizNo) says the same.
     expect(await h.call<Answer>('getResult', { bizNo: 'order-lost' })).toMatchObject({
       error: { code: 'VERIFICATION_UNCONFIRMED', message: '上次认证未能确认，请重新开始' },
     });
     const retried = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
       ...event,
       idcardName: '李四',
       idcardNumber: '110101199003077715',
-      consentVersion: 'v2',
     });
     expect(retried).toMatchObject({ ok: true, bizNo: 'order-lost' });
     expect(await h.record('order-lost')).toMatchObject({
@@ -201,8 +219,10 @@ describe('money: an answer lost after the request left may have bought a token',
       attempt: 2,
       maskedName: '李*',
       maskedIdNumber: '1101**********7715',
-      consentVersion: 'v2',
+      consentVersion: CONSENT.consentVersion,
     });
+    // The consent kept is the retry's own: accepted by the server after the first attempt's.
+    expect((await h.record('order-lost'))?.consentedAt).toBeGreaterThan(firstConsent);
     expect(tokensIssued()).toBe(2);
     expect((await h.call<Answer>('getBizToken', ID)).error.code).toBe('RATE_LIMITED');
   });
@@ -306,7 +326,12 @@ describe('every record ends in a state a person can read', () => {
 
   it('a token request left "requesting" by a stopped function is taken over after the time-out as a new attempt', async () => {
     await h.putRecord(leftRequesting('order-stuck'));
-    const retried = await h.call<Answer>('getBizToken', { ...CONSENT, ...ID, bizNo: 'order-stuck' });
+    const retried = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      ...CONSENT,
+      ...ID,
+      bizNo: 'order-stuck',
+    });
     expect(retried).toMatchObject({ ok: true, bizNo: 'order-stuck' });
     expect(await h.record('order-stuck')).toMatchObject({ status: 'issued', attempt: 2 });
   });
@@ -347,7 +372,12 @@ describe('reference photos do not outlive their purpose', () => {
 
   it('are deleted once FaceID has them', async () => {
     const ref = await upload();
-    const issued = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: ref });
+    const issued = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      ...CONSENT,
+      mode: 'reference',
+      imageRef1: ref,
+    });
     expect(issued.ok).toBe(true);
     expect(await h.fileExists(ref)).toBe(false);
     expect(await h.record(issued.bizNo)).not.toHaveProperty('photoFileIDs');
@@ -356,7 +386,12 @@ describe('reference photos do not outlive their purpose', () => {
   it('are deleted when the token call failed', async () => {
     const ref = await upload();
     h.sandbox.injectFault({ kind: 'status', status: 500, path: '/lite/v1/get_biz_token' });
-    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: ref });
+    const answer = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      ...CONSENT,
+      mode: 'reference',
+      imageRef1: ref,
+    });
     expect(answer.ok).toBe(false);
     expect(await h.fileExists(ref)).toBe(false);
   });

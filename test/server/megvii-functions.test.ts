@@ -40,7 +40,7 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_00
 describe('getBizToken answers the client each product needs', () => {
   it('megvii-lite: an H5 address, biz_id kept as the result handle', async () => {
     await withProvider('megvii-lite');
-    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'idcard', ...ID });
+    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'idcard', ...ID });
     expect(answer).toMatchObject({
       ok: true,
       provider: 'megvii-lite',
@@ -56,6 +56,7 @@ describe('getBizToken answers the client each product needs', () => {
     await withProvider('megvii-overseas', '/idn');
     const answer = await h.call<Answer>('getBizToken', {
       ...CONSENT,
+      ...CONSENT,
       mode: 'liveness',
       options: { language: 'en' },
     });
@@ -64,6 +65,7 @@ describe('getBizToken answers the client each product needs', () => {
       client: { kind: 'h5', url: expect.stringContaining('/idn/faceid/lite/do?token=') },
     });
     const ref = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
       ...CONSENT,
       mode: 'reference',
       imageRef1: await photo(),
@@ -75,12 +77,14 @@ describe('getBizToken answers the client each product needs', () => {
     await withProvider('megvii-app');
     const answer = await h.call<Answer>('getBizToken', {
       ...CONSENT,
+      ...CONSENT,
       mode: 'idcard',
       ...ID,
       options: { livenessType: 'still' },
     });
     expect(answer).toMatchObject({ ok: true, client: { kind: 'sdk', token: answer.bizToken } });
     const raw = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
       ...CONSENT,
       mode: 'idcard',
       ...ID,
@@ -101,6 +105,7 @@ describe('getBizToken answers the client each product needs', () => {
     const before = Date.now();
     const answer = await h.call<Answer>('getBizToken', {
       ...CONSENT,
+      ...CONSENT,
       mode: 'reference',
       imageRef1: await photo(),
       options: { lifeTime: 10 },
@@ -120,7 +125,7 @@ describe('what is refused before any call', () => {
     ['megvii-overseas', { mode: 'idcard', ...ID }, '/idn'],
   ])('%s refuses %j with INVALID_EVENT:mode', async (provider, event, prefix) => {
     await withProvider(provider, prefix);
-    expect((await h.call<Answer>('getBizToken', { ...CONSENT, ...event })).error).toMatchObject({
+    expect((await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, ...event })).error).toMatchObject({
       code: 'INVALID_EVENT',
       param: 'mode',
     });
@@ -129,7 +134,8 @@ describe('what is refused before any call', () => {
 
   it('options: unknown keys, keys of another product and wrong types are INVALID_EVENT; bad values the seed code', async () => {
     await withProvider('megvii-lite');
-    const call = (options: unknown) => h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr', options });
+    const call = (options: unknown) =>
+      h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr', options });
     expect((await call({ colour: 1 })).error).toMatchObject({
       code: 'INVALID_EVENT',
       param: 'options.colour',
@@ -157,7 +163,9 @@ describe('what is refused before any call', () => {
   it.each(['FACEID_API_KEY', 'FACEID_API_SECRET'])('CONFIG_MISSING naming %s, with no call', async (name) => {
     await withProvider('megvii-app');
     delete process.env[name];
-    expect((await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'idcard', ...ID })).error).toMatchObject({
+    expect(
+      (await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'idcard', ...ID })).error,
+    ).toMatchObject({
       code: 'CONFIG_MISSING',
       param: name,
     });
@@ -168,7 +176,7 @@ describe('what is refused before any call', () => {
 describe('megvii-lite results: 3 get_result calls a day per verification, never more', () => {
   it('polling 10 times before the end makes one call: the answer is shared while it is fresh', async () => {
     await withProvider('megvii-lite');
-    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' });
     for (let i = 0; i < 10; i++) {
       expect(await h.call<Answer>('getResult', { bizToken: token.bizToken })).toMatchObject({
         ok: true,
@@ -185,7 +193,7 @@ describe('megvii-lite results: 3 get_result calls a day per verification, never 
 
   it('a final answer is stored: polled 10 times after the end, one call', async () => {
     await withProvider('megvii-lite');
-    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'idcard', ...ID });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'idcard', ...ID });
     await finishH5(token.client.url, 'PASS');
     for (let i = 0; i < 10; i++) {
       expect(await h.call<Answer>('getResult', { bizToken: token.bizToken })).toMatchObject({
@@ -199,7 +207,7 @@ describe('megvii-lite results: 3 get_result calls a day per verification, never 
 
   it('a failing call counts too (no retries inside the budget); with nothing stored the answer is RATE_LIMITED', async () => {
     await withProvider('megvii-lite');
-    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' });
     h.sandbox.injectFault({
       kind: 'status',
       status: 500,
@@ -234,7 +242,7 @@ describe('megvii-lite notify', () => {
     });
 
   it('the sandbox’s signed notify updates the record (outcome read with get_result)', async () => {
-    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'idcard', ...ID });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'idcard', ...ID });
     await finishH5(token.client.url, 'NOT_SAME');
     const record = await waitFor(async () => {
       const r = await h.record(token.bizNo);
@@ -245,7 +253,7 @@ describe('megvii-lite notify', () => {
   });
 
   it('a notify with a bad signature is refused with 403 and changes nothing', async () => {
-    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' });
     const record = await h.store().getByBizToken(token.bizToken);
     const data = JSON.stringify({ status: 'OK', biz_info: { biz_id: record?.resultRef } });
     expect((await post({ data, sign: liteNotifySign('wrong-secret', data) })).status).toBe(403);

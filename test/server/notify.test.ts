@@ -35,6 +35,7 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
   it('updates the record when the sandbox notifies the end of a flow, even if the user closed the mini-program', async () => {
     const token = await h.call<Answer>('getBizToken', {
       ...CONSENT,
+      ...CONSENT,
       mode: 'idcard',
       idcardName: '王五',
       idcardNumber: '11010519491231002X',
@@ -58,7 +59,7 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
   });
 
   it('never takes the outcome from the body: a forged notify cannot change a record', async () => {
-    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' });
     const forged = new URLSearchParams({
       data: JSON.stringify({ biz_token: token.bizToken, error_code: 1000, error_msg: 'SUCCESS' }),
     });
@@ -69,7 +70,7 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
   });
 
   it('is idempotent: a repeated notify for a finished record makes no upstream call', async () => {
-    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' });
     await completeFlow(h.sandbox.url, token.bizToken, 'SUCCESS');
     await waitFor(async () => ((await h.record(token.bizNo))?.status === 'finished' ? true : undefined));
     const calls = h.upstream.calls('/lite/v1/get_result').length;
@@ -91,7 +92,7 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
 
   it('answers 405 to GET and 503 when FaceID is down, so FaceID tries again later', async () => {
     expect((await fetch(`${notify.url}/notify`)).status).toBe(405);
-    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' });
     h.sandbox.injectFault({ kind: 'status', status: 500, path: '/lite/v1/get_result', times: 3 } as never);
     const body = new URLSearchParams({ data: JSON.stringify({ biz_token: token.bizToken }) });
     expect((await post(body.toString())).status).toBe(503);
@@ -100,7 +101,7 @@ describe('faceidNotify (fidlite, end to end through the sandbox)', () => {
 
 describe('faceidNotify is bounded', () => {
   it(`200 notifies of a live token make at most one get_result call per ${NOTIFY_READ_INTERVAL_MS / 1000} s`, async () => {
-    const token = await h.call<Answer>('getBizToken', { mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
     const body = new URLSearchParams({ data: JSON.stringify({ biz_token: token.bizToken }) }).toString();
     const started = Date.now();
     const statuses = await Promise.all(Array.from({ length: 200 }, async () => (await post(body)).status));
@@ -126,7 +127,7 @@ describe('faceidNotify is bounded', () => {
 
 describe('faceidNotify from the cloud console', () => {
   it('accepts the README test event (a plain, not base64, body)', async () => {
-    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' });
     await completeFlow(h.sandbox.url, token.bizToken, 'SUCCESS');
     const event = {
       httpMethod: 'POST',

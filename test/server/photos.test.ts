@@ -5,7 +5,7 @@
  */
 import { JPEG_FIXTURE, makePng } from '../../tools/sandbox/fixtures';
 import { PHOTOS_PER_WINDOW } from '../../server/photos';
-import { startHarness, type Harness } from '../support/harness';
+import { CONSENT, startHarness, type Harness } from '../support/harness';
 
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const HOUR = 60 * 60 * 1000;
@@ -58,7 +58,7 @@ describe('getBizToken takes only registered photos', () => {
   it('refuses a photo put in the caller’s folder without preparePhoto, before any download or paid call', async () => {
     const stray = await h.putFile('faceid/o-user-1/ref-stray.jpg', JPEG_FIXTURE.buffer);
     h.cloud.cloudbase.resetRequestCounts();
-    const answer = await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: stray });
+    const answer = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: stray });
     expect(answer.error).toMatchObject({ code: 'PHOTO_EXPIRED', param: 'image_ref1' });
     expect(h.cloud.cloudbase.requestCounts()['cos.get']).toBeUndefined();
     expect(tokenCalls()).toBe(0);
@@ -66,9 +66,11 @@ describe('getBizToken takes only registered photos', () => {
 
   it('answers PHOTO_EXPIRED, not a bad file, for a photo already deleted; INVALID_IMAGE only for a bad file', async () => {
     const photo = await h.uploadPhoto(JPEG_FIXTURE.buffer);
-    expect((await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: photo })).ok).toBe(true);
+    expect(
+      (await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: photo })).ok,
+    ).toBe(true);
     expect(await h.fileExists(photo)).toBe(false);
-    const again = await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: photo });
+    const again = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: photo });
     expect(again.error).toMatchObject({
       code: 'PHOTO_EXPIRED',
       message: '这张照片已删除，请重新选择一张照片',
@@ -76,13 +78,14 @@ describe('getBizToken takes only registered photos', () => {
 
     const vanished = await h.uploadPhoto(JPEG_FIXTURE.buffer);
     h.cloud.cloudbase.removeFile(vanished);
-    expect((await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: vanished })).error.code).toBe(
-      'PHOTO_EXPIRED',
-    );
+    expect(
+      (await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: vanished })).error
+        .code,
+    ).toBe('PHOTO_EXPIRED');
     const text = await h.uploadPhoto(Buffer.from('not an image'));
-    expect((await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: text })).error.code).toBe(
-      'INVALID_IMAGE',
-    );
+    expect(
+      (await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: text })).error.code,
+    ).toBe('INVALID_IMAGE');
     expect(tokenCalls()).toBe(1);
   });
 });
@@ -99,9 +102,9 @@ describe('no face photo outlives 24 hours', () => {
 
   it('a photo sent with a rate-limited request', async () => {
     h.setEnv({ FACEID_RATE_LIMIT: '1/600' });
-    expect((await h.call<Answer>('getBizToken', { mode: 'ocr' })).ok).toBe(true);
+    expect((await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' })).ok).toBe(true);
     const photo = await h.uploadPhoto(JPEG_FIXTURE.buffer);
-    const refused = await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: photo });
+    const refused = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: photo });
     expect(refused.error.code).toBe('RATE_LIMITED');
     await purgeAfter24Hours(photo);
     expect(await h.fileExists(photo)).toBe(false);
@@ -110,6 +113,7 @@ describe('no face photo outlives 24 hours', () => {
   it('a photo sent with an option refused after the download', async () => {
     const photo = await h.uploadPhoto(JPEG_FIXTURE.buffer);
     const refused = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
       mode: 'reference',
       imageRef1: photo,
       options: { livenessRetryCount: 6 },
@@ -121,28 +125,29 @@ describe('no face photo outlives 24 hours', () => {
 
   it('a photo over 4096 px, or a file that is no image: deleted at once, since it can never be sent', async () => {
     const huge = await h.uploadPhoto(makePng(4097, 8));
-    const refused = await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: huge });
+    const refused = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: huge });
     expect(refused.error.code).toBe('INVALID_IMAGE_SIZE');
     expect(await h.fileExists(huge)).toBe(false);
     const text = await h.uploadPhoto(Buffer.from('not an image'));
-    expect((await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: text })).error.code).toBe(
-      'INVALID_IMAGE',
-    );
+    expect(
+      (await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: text })).error.code,
+    ).toBe('INVALID_IMAGE');
     expect(await h.fileExists(text)).toBe(false);
     expect(await registered()).toBe(0);
   });
 
-  it('a photo sent with another user’s bizNo', async () => {
-    expect((await h.call<Answer>('getBizToken', { mode: 'ocr', bizNo: 'order-7' }, 'o-user-2')).ok).toBe(
-      true,
-    );
+  it('a photo sent with a bizNo another user has (a bizNo is its caller’s own, so this is the sender’s own verification)', async () => {
+    expect(
+      (await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr', bizNo: 'order-7' }, 'o-user-2')).ok,
+    ).toBe(true);
     const photo = await h.uploadPhoto(JPEG_FIXTURE.buffer);
-    const refused = await h.call<Answer>('getBizToken', {
+    const own = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
       mode: 'reference',
       imageRef1: photo,
       bizNo: 'order-7',
     });
-    expect(refused.ok).toBe(false);
+    expect(own.ok).toBe(true);
     await purgeAfter24Hours(photo);
     expect(await h.fileExists(photo)).toBe(false);
   });
@@ -150,6 +155,7 @@ describe('no face photo outlives 24 hours', () => {
   it('a photo sent with the same bizNo while its token is live', async () => {
     const first = await h.uploadPhoto(JPEG_FIXTURE.buffer);
     const issued = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
       mode: 'reference',
       imageRef1: first,
       bizNo: 'order-8',
@@ -157,6 +163,7 @@ describe('no face photo outlives 24 hours', () => {
     expect(issued.ok).toBe(true);
     const second = await h.uploadPhoto(JPEG_FIXTURE.buffer);
     const reused = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
       mode: 'reference',
       imageRef1: second,
       bizNo: 'order-8',
@@ -171,10 +178,18 @@ describe('no face photo outlives 24 hours', () => {
     const first = await h.uploadPhoto(JPEG_FIXTURE.buffer);
     h.sandbox.injectFault({ kind: 'status', status: 500, path: '/lite/v1/get_biz_token' });
     expect(
-      (await h.call<Answer>('getBizToken', { mode: 'reference', imageRef1: first, bizNo: 'order-9' })).ok,
+      (
+        await h.call<Answer>('getBizToken', {
+          ...CONSENT,
+          mode: 'reference',
+          imageRef1: first,
+          bizNo: 'order-9',
+        })
+      ).ok,
     ).toBe(false);
     const second = await h.uploadPhoto(JPEG_FIXTURE.buffer);
     const retried = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
       mode: 'reference',
       imageRef1: second,
       bizNo: 'order-9',

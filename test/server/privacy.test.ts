@@ -25,28 +25,41 @@ afterAll(async () => {
 it('logs a full run of every function without a name, an ID number, image data or a secret', async () => {
   const idcard = await h.call<Answer>('getBizToken', {
     ...CONSENT,
+    ...CONSENT,
     mode: 'idcard',
     idcardName: NAME,
     idcardNumber: ID,
   });
   await completeFlow(h.sandbox.url, idcard.bizToken, 'SUCCESS');
   await h.call('getResult', { bizToken: idcard.bizToken });
-  const ocr = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
+  const ocr = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' });
   await completeFlow(h.sandbox.url, ocr.bizToken, 'SUCCESS');
   await h.call('getResult', { bizToken: ocr.bizToken });
   const fileID = await h.uploadPhoto(JPEG_FIXTURE.buffer);
-  const ref = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'reference', imageRef1: fileID });
+  const ref = await h.call<Answer>('getBizToken', {
+    ...CONSENT,
+    ...CONSENT,
+    mode: 'reference',
+    imageRef1: fileID,
+  });
   await completeFlow(h.sandbox.url, ref.bizToken, 'PASS_LIVING_NOT_THE_SAME');
   await h.call('getResult', { bizToken: ref.bizToken });
   await h.call('getBizToken', {
+    ...CONSENT,
     ...CONSENT,
     mode: 'idcard',
     idcardName: NAME,
     idcardNumber: '110105194912310021',
   });
-  await h.call('getBizToken', { ...CONSENT, mode: 'idcard', idcardName: NAME.repeat(10), idcardNumber: ID });
+  await h.call('getBizToken', {
+    ...CONSENT,
+    ...CONSENT,
+    mode: 'idcard',
+    idcardName: NAME.repeat(10),
+    idcardNumber: ID,
+  });
   h.sandbox.injectFault({ kind: 'status', status: 500, path: '/lite/v1/get_biz_token', times: 1 } as never);
-  await h.call('getBizToken', { ...CONSENT, mode: 'idcard', idcardName: NAME, idcardNumber: ID });
+  await h.call('getBizToken', { ...CONSENT, ...CONSENT, mode: 'idcard', idcardName: NAME, idcardNumber: ID });
   await h.call('listVerifications', {});
   await h.call('deleteVerification', { bizNo: idcard.bizNo });
   await h.call('purgeVerifications', {}, null);

@@ -165,13 +165,19 @@ describe('rate limit on getBizToken', () => {
   it('allows FACEID_RATE_LIMIT tokens per user per window, counted in the store, with a clear message', async () => {
     process.env.FACEID_RATE_LIMIT = '2/600';
     for (let i = 0; i < 2; i++)
-      expect((await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' }, 'o-a')).ok).toBe(true);
-    const third = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' }, 'o-a');
+      expect((await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' }, 'o-a')).ok).toBe(
+        true,
+      );
+    const third = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' }, 'o-a');
     expect(third.error).toMatchObject({ code: 'RATE_LIMITED', retryable: true });
     expect(third.error.message).toMatch(/^发起认证过于频繁，请 \d+ 分钟后再试$/);
     expect(h.upstream.calls('/lite/v1/get_biz_token')).toHaveLength(2);
-    expect((await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' }, 'o-b')).ok).toBe(true);
-    expect((await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' }, null)).ok).toBe(true);
+    expect((await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' }, 'o-b')).ok).toBe(
+      true,
+    );
+    expect((await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' }, null)).ok).toBe(
+      true,
+    );
   });
 
   it('defaults to 5 per 600 s and does not count a repeated bizNo or invalid input', async () => {
@@ -184,18 +190,23 @@ describe('rate limit on getBizToken', () => {
       );
     for (let i = 0; i < 3; i++)
       expect(
-        (await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr', bizNo: 'same-1' }, 'o-a')).ok,
+        (await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr', bizNo: 'same-1' }, 'o-a'))
+          .ok,
       ).toBe(true);
     for (let i = 0; i < 4; i++)
-      expect((await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' }, 'o-a')).ok).toBe(true);
-    expect((await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' }, 'o-a')).error.code).toBe(
-      'RATE_LIMITED',
-    );
+      expect((await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' }, 'o-a')).ok).toBe(
+        true,
+      );
+    expect(
+      (await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' }, 'o-a')).error.code,
+    ).toBe('RATE_LIMITED');
   });
 
   it('refuses a malformed FACEID_RATE_LIMIT as configuration', async () => {
     process.env.FACEID_RATE_LIMIT = 'lots';
-    expect((await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' }, 'o-a')).error).toMatchObject({
+    expect(
+      (await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' }, 'o-a')).error,
+    ).toMatchObject({
       code: 'CONFIG_INVALID',
       param: 'FACEID_RATE_LIMIT',
     });

@@ -104,7 +104,7 @@ describe('getResult through faults (sandbox)', () => {
     [{ kind: 'reset' }],
     [{ kind: 'malformed' }],
   ])('retries get_result after %j and still reports the right outcome', async (fault) => {
-    const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr' });
+    const token = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' });
     await completeFlow(h.sandbox.url, token.bizToken, 'SUCCESS');
     h.sandbox.injectFault({ ...(fault as object), path: '/lite/v1/get_result', times: 2 } as never);
     const answer = await h.call<Answer>('getResult', { bizToken: token.bizToken });
