@@ -66,6 +66,8 @@ export interface Harness {
   registeredPhotos(): Promise<number>;
   /** Whether cloud storage still holds the file. */
   fileExists(fileID: string): Promise<boolean>;
+  /** What the functions have asked of the database, storage and FaceID so far. */
+  traffic(): { cloudbase: number; faceid: number };
   close(): Promise<void>;
 }
 
@@ -149,6 +151,10 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
       return data.length;
     },
     fileExists: async (fileID) => cloud.cloudbase.readFile(fileID) !== undefined,
+    traffic: () => ({
+      cloudbase: Object.values(cloud.cloudbase.requestCounts()).reduce((sum, n) => sum + n, 0),
+      faceid: upstream.requests.length,
+    }),
     async close() {
       await cloud.close();
       restore();
