@@ -58,6 +58,7 @@ describe('anyone else', () => {
     ['listVerifications', () => ({})],
     ['deleteVerification', () => ({ bizNo: issued.bizNo })],
     ['purgeVerifications', () => ({})],
+    ['preparePhoto', () => ({})],
   ];
 
   describe.each(OTHERS)('%s', (_name, caller) => {
