@@ -600,6 +600,35 @@ describe('result page in English (WeChat language en)', () => {
     expect(screen(page)).not.toMatch(/[\u4e00-\u9fff]/);
   });
 
+  test('ID-number mode, account, service fault, unknown token and rate limit speak English too', async () => {
+    wechat.language = 'en';
+    const photo = await openAfterFlow(answer(3100, 'IDCARD_PHOTO_FRONTSIDE'), 'idcard');
+    expect(text(photo, '#title')).toBe('The ID photo cannot be compared');
+    expect(text(photo, '#primary')).toBe('Start again');
+    const account = await openAfterFlow(answer(5000, 'BALANCE_NOT_ENOUGH'));
+    expect(text(account, '#detail')).toBe(
+      'The check service is unavailable right now. This is not your fault. Please contact support.',
+    );
+    const fault = await openAfterFlow(answer(4200, 'VIDEO_INTERNAL_ERROR'));
+    expect(text(fault, '#title')).toBe('The check service had a problem');
+    const unknown = await open({ ok: false, error: { code: 'NOT_FOUND', message: 'x', retryable: false } });
+    expect(text(unknown, '#new-verification')).toBe('Start a new check');
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: {
+        code: 'RATE_LIMITED',
+        message: 'x',
+        retryable: true,
+        retryAt: new Date(2030, 0, 2, 14, 5).getTime(),
+      },
+    });
+    const limited = await openAfterFlow(answer(4200, 'SR_ERROR'));
+    tap(limited, '#primary');
+    await until(() => limited.data.blockedUntil, 2000, 'blocked');
+    expect(text(limited, '#primary')).toBe('Try again after 2030-01-02 14:05');
+    expect(screen(limited) + text(unknown, '#error')).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
   test('reference mode speaks of the uploaded photo', async () => {
     wechat.language = 'en';
     const page = await openAfterFlow(
