@@ -156,6 +156,12 @@ export const en: typeof zh = {
     identityTitle: 'Identity checked',
     nameLabel: 'Name: {name}',
     idLabel: 'ID number: {id}',
+    retryAt: 'Try again after {time}',
+    newVerification: 'Start a new check',
+    serviceFault: {
+      title: 'The check service had a problem',
+      detail: 'This is not your fault: the check service had a problem. Please try again shortly.',
+    },
     actions: {
       retry: 'Try again',
       retake: 'Take the photos again',
@@ -189,11 +195,21 @@ export const en: typeof zh = {
       idcard_error: {
         title: 'The ID card photo is not clear',
         detail: 'Lay the card flat in good light with all four corners in view, then take the photo again.',
+        noPhoto: {
+          title: 'The ID photo cannot be compared',
+          detail:
+            'The ID photo on record cannot be used for the comparison right now. This is not your fault. Start again with "Photograph your ID card", or contact support.',
+        },
       },
       fake_idcard: {
         title: 'The card was not accepted',
         detail:
           'The card did not pass the authenticity check. Photograph your original ID card, not a copy or a screen.',
+        noPhoto: {
+          title: 'The card was not accepted',
+          detail:
+            'The card of this ID number did not pass the check. Check the number and start again, or contact support.',
+        },
       },
       liveness_attack: {
         title: 'We could not confirm it was you',
@@ -207,8 +223,7 @@ export const en: typeof zh = {
       },
       account_error: {
         title: 'Service unavailable',
-        detail:
-          'The check service is unavailable right now. This is not your fault. Try later or contact support.',
+        detail: 'The check service is unavailable right now. This is not your fault. Please contact support.',
       },
       cancelled: {
         title: 'You left the check',
@@ -250,7 +265,6 @@ export const en: typeof zh = {
       VIDEO_FORMAT_UNSUPPORTED:
         'Your WeChat cannot record the video needed. Please update WeChat and try again.',
       VIDEO_MANY_TIMES: 'All recording attempts are used. Start again and read the digits as shown.',
-      VIDEO_INTERNAL_ERROR: 'The check service had a problem. Please try again shortly.',
       VIDEO_OK: 'The check did not finish. Please try again.',
     },
   },

@@ -12,6 +12,8 @@ export interface OutcomeCopy {
   detail: string;
   ocr?: string;
   reference?: string;
+  /** Title and sentence in name + ID-number mode, where no ID-card photo was taken. */
+  noPhoto?: { title: string; detail: string };
 }
 
 type EntryMode = Exclude<VerificationMode, 'liveness'>;
@@ -35,10 +37,19 @@ const OUTCOMES: Record<Outcome, OutcomeCopy> = {
   idcard_error: {
     title: '身份证没有拍清楚',
     detail: '请在光线充足处，将身份证平放、拍全四角后重新拍摄。',
+    noPhoto: {
+      title: '证件照无法用于比对',
+      detail:
+        '权威数据源中的证件照暂时无法用于比对，这不是您的原因。请改用“拍摄身份证”重新开始，或联系客服。',
+    },
   },
   fake_idcard: {
     title: '证件未通过核验',
     detail: '拍摄的证件没有通过真实性核验。请使用本人身份证原件重新拍摄，不要用复印件或翻拍。',
+    noPhoto: {
+      title: '证件未通过核验',
+      detail: '这个身份证号的证件没有通过核验。请核对身份证号后重新开始，或联系客服。',
+    },
   },
   liveness_attack: {
     title: '未能确认是本人操作',
@@ -50,7 +61,7 @@ const OUTCOMES: Record<Outcome, OutcomeCopy> = {
   },
   account_error: {
     title: '服务暂时不可用',
-    detail: '认证服务暂时无法使用，这不是您的原因。请稍后再试或联系客服。',
+    detail: '认证服务暂时无法使用，这不是您的原因。请联系客服。',
   },
   cancelled: {
     title: '您已退出验证',
@@ -210,6 +221,13 @@ export const zh = {
     identityTitle: '核验的身份',
     nameLabel: '姓名：{name}',
     idLabel: '身份证号：{id}',
+    retryAt: '{time} 后可再试',
+    newVerification: '开始新的认证',
+    /** A FaceID result message that means its own service failed, not the person's video. */
+    serviceFault: {
+      title: '验证服务暂时出错',
+      detail: '这不是您的原因，验证服务暂时出了问题。请稍后再试一次。',
+    },
     actions: {
       retry: '再试一次',
       retake: '重新拍摄',
@@ -243,7 +261,6 @@ export const zh = {
       NO_AUDIO: '视频没有声音。请允许微信使用麦克风后再试。',
       VIDEO_FORMAT_UNSUPPORTED: '您的微信无法录制所需的视频。请更新微信后再试。',
       VIDEO_MANY_TIMES: '录制次数已用完。请重新开始，并按提示读出数字。',
-      VIDEO_INTERNAL_ERROR: '验证服务暂时出错。请稍后再试。',
       VIDEO_OK: '验证没有走完。请再试一次。',
     } as Record<string, string>,
   },

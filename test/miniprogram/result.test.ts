@@ -105,7 +105,7 @@ describe('result page: one title, one sentence, one next step for every outcome'
     page.instance.onLoad({ bizToken: encodeURIComponent(TOKEN) });
     await flush();
     expect(text(page, '#loading')).toBe('正在查询认证结果…');
-    held.resolve(answer(1000, 'SUCCESS'));
+    held.resolve(answer(4200, 'SR_ERROR'));
     await until(() => !page.data.loading, 2000, 'result');
     expect(recorded.cloud).toEqual([{ name: 'getResult', data: { bizToken: TOKEN } }]);
   });
@@ -178,6 +178,33 @@ describe('result page: one title, one sentence, one next step for every outcome'
       true,
     ],
     [
+      3100,
+      'IDCARD_PHOTO_FRONTSIDE',
+      'idcard',
+      '证件照无法用于比对',
+      '权威数据源中的证件照暂时无法用于比对，这不是您的原因。请改用“拍摄身份证”重新开始，或联系客服。',
+      '重新开始',
+      true,
+    ],
+    [
+      3200,
+      'FAIL_OCR_FAKE_IDCARD',
+      'idcard',
+      '证件未通过核验',
+      '这个身份证号的证件没有通过核验。请核对身份证号后重新开始，或联系客服。',
+      '重新开始',
+      true,
+    ],
+    [
+      4200,
+      'VIDEO_INTERNAL_ERROR',
+      'idcard',
+      '验证服务暂时出错',
+      '这不是您的原因，验证服务暂时出了问题。请稍后再试一次。',
+      '再试一次',
+      false,
+    ],
+    [
       4100,
       'FAIL_LIVING_FACE_ATTACK',
       'idcard',
@@ -227,7 +254,7 @@ describe('result page: one title, one sentence, one next step for every outcome'
       'BALANCE_NOT_ENOUGH',
       'idcard',
       '服务暂时不可用',
-      '认证服务暂时无法使用，这不是您的原因。请稍后再试或联系客服。',
+      '认证服务暂时无法使用，这不是您的原因。请联系客服。',
       '联系客服',
       false,
     ],
@@ -298,6 +325,112 @@ describe('result page: one title, one sentence, one next step for every outcome'
   test('every result shows the support reference: the last 8 characters of the bizNo', async () => {
     const page = await openAfterFlow(answer(4100, 'FAIL_LIVING_FACE_ATTACK'));
     expect(text(page, '#support-ref')).toBe(`客服查询编号：${BIZ_NO.slice(-8)}`);
+  });
+
+  test('no photo words where no photo was taken: a 31xx/32xx in name + ID-number mode never asks to retake a photo', async () => {
+    for (const [code, message] of [
+      [3100, 'IDCARD_PHOTO_FRONTSIDE'],
+      [3100, 'NO_FACE_FOUND_IDCARD'],
+      [3100, 'SOME_NEW_3100_MESSAGE'],
+      [3200, 'FAIL_OCR_FAKE_IDCARD'],
+    ] as const) {
+      const page = await openAfterFlow(answer(code, message), 'idcard');
+      expect(screen(page)).not.toMatch(/拍清楚|拍摄人像面|重新拍摄|翻拍|复印件/);
+      expect(text(page, '#primary')).toBe('重新开始');
+      tap(page, '#primary');
+      await flush();
+    }
+    expect(recorded.navigation.every((n) => n.url === '/pages/index/index?mode=idcard')).toBe(true);
+    expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toHaveLength(0);
+  });
+
+  test('VIDEO_INTERNAL_ERROR blames the service in its title and sentence, and its next step is to try again', async () => {
+    const page = await openAfterFlow(answer(4200, 'VIDEO_INTERNAL_ERROR'));
+    expect(text(page, '#title')).toBe('验证服务暂时出错');
+    expect(text(page, '#outcome')).not.toMatch(/视频验证未通过|光线|读出/);
+    expect(text(page, '#primary')).toBe('再试一次');
+  });
+
+  test('account problems: the sentence asks for customer service, the one next step it offers', async () => {
+    for (const message of ['NON_ENTERPRISE_CERTIFICATION', 'BALANCE_NOT_ENOUGH', 'ACCOUNT_DISABLED']) {
+      const page = await openAfterFlow(answer(5000, message));
+      expect(text(page, '#detail')).toContain('联系客服');
+      expect(text(page, '#detail')).not.toContain('稍后再试');
+      expect(text(page, '#actions')).not.toContain('再试');
+      expect(text(page, '#primary')).toBe('联系客服');
+    }
+  });
+
+  test('an unknown token offers no 重新查询: its one next step starts a new verification', async () => {
+    const page = await open({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: '没有找到这次认证', retryable: false },
+    });
+    expect(text(page, '#error-message')).toBe('没有找到这次认证记录');
+    expect(page.querySelector('#reload')).toBeUndefined();
+    expect(page.querySelector('#home')).toBeUndefined();
+    expect(text(page, '#error')).not.toContain('重新查询');
+    expect(text(page, '#new-verification')).toBe('开始新的认证');
+    tap(page, '#new-verification');
+    await flush();
+    expect(recorded.navigation).toEqual([{ kind: 'reLaunch', url: '/pages/index/index' }]);
+    expect(recorded.cloud).toHaveLength(1);
+  });
+
+  test('while rate limited, 再试一次 is disabled and says until when; it is enabled again once retryAt passes', async () => {
+    const retryAt = Date.now() + 1500;
+    const time = new Date(retryAt);
+    const clock = `${String(time.getHours()).padStart(2, '0')}:${String(time.getMinutes()).padStart(2, '0')}`;
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: { code: 'RATE_LIMITED', message: '发起认证过于频繁，请稍后再试', retryable: true, retryAt },
+    });
+    const page = await openAfterFlow(answer(4200, 'NO_FACE_FOUND'));
+    tap(page, '#primary');
+    await until(() => page.data.blockedUntil, 2000, 'blocked');
+    expect(text(page, '#primary')).toBe(`${clock} 后可再试`);
+    expect(attr(page, '#primary', 'disabled')).toBe(true);
+    tap(page, '#primary');
+    await flush();
+    expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toHaveLength(1);
+    await until(() => !page.data.blockedUntil, 3000, 'unblocked');
+    expect(text(page, '#primary')).toBe('再试一次');
+    expect(attr(page, '#primary', 'disabled')).toBe(false);
+  });
+
+  test("passed in ID-number mode shows the masked name and number of the person's record (getResult has none)", async () => {
+    cloudHandlers.listVerifications = () => ({
+      ok: true,
+      page: 0,
+      pageSize: 20,
+      hasMore: false,
+      items: [
+        {
+          bizNo: 'other',
+          mode: 'idcard',
+          provider: 'fidlite',
+          status: 'finished',
+          maskedName: '李*',
+          createdAt: 2,
+        },
+        {
+          bizNo: BIZ_NO,
+          mode: 'idcard',
+          provider: 'fidlite',
+          status: 'finished',
+          outcome: 'passed',
+          maskedName: '张*',
+          maskedIdNumber: '1101**********002X',
+          createdAt: 1,
+        },
+      ],
+    });
+    const passed = await openAfterFlow(answer(1000, 'SUCCESS'), 'idcard');
+    expect(text(passed, '#identity')).toBe('姓名：张*身份证号：1101**********002X');
+    expect(JSON.stringify(passed.data)).not.toContain(INPUT.idcardNumber!);
+    const failed = await openAfterFlow(answer(4200, 'SR_ERROR'), 'idcard');
+    expect(failed.querySelector('#identity')).toBeUndefined();
+    expect(recorded.cloud.filter((c) => c.name === 'listVerifications')).toHaveLength(1);
   });
 
   test('passed in ID-card mode shows the masked identity it confirmed; a failed OCR lists no identity fields', async () => {
@@ -423,7 +556,7 @@ describe('result page: one title, one sentence, one next step for every outcome'
     tap(page, '#reload');
     await until(() => page.data.view, 2000, 'result after retry');
     expect(text(page, '#title')).toBe('认证通过');
-    expect(recorded.cloud).toHaveLength(2);
+    expect(recorded.cloud.filter((c) => c.name === 'getResult')).toHaveLength(2);
   });
 
   test('a result that cannot be read because of the service comes with the customer-service button', async () => {
@@ -467,6 +600,35 @@ describe('result page in English (WeChat language en)', () => {
     expect(screen(page)).not.toMatch(/[\u4e00-\u9fff]/);
   });
 
+  test('ID-number mode, account, service fault, unknown token and rate limit speak English too', async () => {
+    wechat.language = 'en';
+    const photo = await openAfterFlow(answer(3100, 'IDCARD_PHOTO_FRONTSIDE'), 'idcard');
+    expect(text(photo, '#title')).toBe('The ID photo cannot be compared');
+    expect(text(photo, '#primary')).toBe('Start again');
+    const account = await openAfterFlow(answer(5000, 'BALANCE_NOT_ENOUGH'));
+    expect(text(account, '#detail')).toBe(
+      'The check service is unavailable right now. This is not your fault. Please contact support.',
+    );
+    const fault = await openAfterFlow(answer(4200, 'VIDEO_INTERNAL_ERROR'));
+    expect(text(fault, '#title')).toBe('The check service had a problem');
+    const unknown = await open({ ok: false, error: { code: 'NOT_FOUND', message: 'x', retryable: false } });
+    expect(text(unknown, '#new-verification')).toBe('Start a new check');
+    cloudHandlers.getBizToken = () => ({
+      ok: false,
+      error: {
+        code: 'RATE_LIMITED',
+        message: 'x',
+        retryable: true,
+        retryAt: new Date(2030, 0, 2, 14, 5).getTime(),
+      },
+    });
+    const limited = await openAfterFlow(answer(4200, 'SR_ERROR'));
+    tap(limited, '#primary');
+    await until(() => limited.data.blockedUntil, 2000, 'blocked');
+    expect(text(limited, '#primary')).toBe('Try again after 2030-01-02 14:05');
+    expect(screen(limited) + text(unknown, '#error')).not.toMatch(/[\u4e00-\u9fff]/);
+  });
+
   test('reference mode speaks of the uploaded photo', async () => {
     wechat.language = 'en';
     const page = await openAfterFlow(
@@ -492,7 +654,7 @@ describe('result page: how it is reached', () => {
     clearFlow();
   }
 
-  async function openWith(query: Record<string, string>, result: unknown = answer(1000, 'SUCCESS')) {
+  async function openWith(query: Record<string, string>, result: unknown = answer(4200, 'SR_ERROR')) {
     cloudHandlers.getResult = () => result;
     const page = mount(pageId);
     page.instance.onLoad(query);

@@ -54,7 +54,15 @@ export interface ResultContext {
   fromRecords: boolean;
   /** Opened by an H5 product's return: its result may still be on its way. */
   fromH5: boolean;
+  /** The masked name and ID number the record of this verification keeps, when the answer has none. */
+  identity?: { maskedName?: string; maskedIdNumber?: string };
 }
+
+/** FaceID result messages that mean its own service failed, not the person's video. */
+const SERVICE_FAULT_MESSAGES: ReadonlySet<string> = new Set(['VIDEO_INTERNAL_ERROR']);
+
+/** Outcomes about an ID-card photo, which name + ID-number mode never takes (FaceID compares the photo on record). */
+const PHOTO_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>(['idcard_error', 'fake_idcard']);
 
 /** Outcomes where a person could do nothing wrong themselves, or where support may need to look. */
 const CONTACT_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>([
@@ -85,6 +93,14 @@ export function modeOf(r: GetResultOk, known?: VerificationMode): VerificationMo
   return 'idcard';
 }
 
+/** The title and sentence of an answer: the service's fault, the words of a mode without photos, or the outcome's. */
+function words(t: Copy, r: GetResultOk, mode: VerificationMode): { title: string; detail: string } {
+  if (SERVICE_FAULT_MESSAGES.has(r.resultMessage)) return t.result.serviceFault;
+  const copy = t.result.outcomes[r.outcome];
+  if (mode === 'idcard' && copy.noPhoto) return copy.noPhoto;
+  return { title: copy.title, detail: sentence(t, r, mode) };
+}
+
 function sentence(t: Copy, r: GetResultOk, mode: VerificationMode): string {
   const copy = t.result.outcomes[r.outcome];
   const hint = t.result.hints[r.resultMessage];
@@ -96,6 +112,7 @@ function sentence(t: Copy, r: GetResultOk, mode: VerificationMode): string {
 }
 
 function nextStep(outcome: Outcome, mode: VerificationMode, ctx: ResultContext): ResultAction {
+  if (mode === 'idcard' && PHOTO_OUTCOMES.has(outcome) && !ctx.fromRecords) return 'restart';
   const step = firstStep(outcome, mode, ctx);
   // The reference photo was deleted once FaceID had it: the same details cannot be sent again.
   return mode === 'reference' && (step === 'retry' || step === 'retake') ? 'newPhoto' : step;
@@ -133,26 +150,29 @@ function actionLabel(t: Copy, action: ResultAction): string {
   return t.result.actions[action];
 }
 
+/** Whether a result shows the masked identity it confirmed: every passed check of an ID card (not a photo's). */
+export function showsIdentity(r: GetResultOk, mode: VerificationMode): boolean {
+  return r.outcome === 'passed' && mode !== 'reference' && mode !== 'liveness';
+}
+
 /** Everything the result page renders for one answer, in the copy's locale. */
 export function presentResult(r: GetResultOk, t: Copy, ctx: ResultContext): ResultView {
   const mode = modeOf(r, ctx.mode);
   const t0 = tone(r.outcome);
   const primary = nextStep(r.outcome, mode, ctx);
-  const showIdentity = r.outcome === 'passed' && mode !== 'reference';
+  const showIdentity = showsIdentity(r, mode);
+  const name = r.idcard?.name || ctx.identity?.maskedName;
+  const idNumber = r.idcard?.idcardNumber || ctx.identity?.maskedIdNumber;
+  const photoInIdcardMode = mode === 'idcard' && PHOTO_OUTCOMES.has(r.outcome);
   return {
     outcome: r.outcome,
     tone: t0,
     icon: t0,
-    title: t.result.outcomes[r.outcome].title,
-    detail: sentence(t, r, mode),
+    ...words(t, r, mode),
     primary: { action: primary, label: actionLabel(t, primary) },
-    contact: primary !== 'contact' && CONTACT_OUTCOMES.has(r.outcome),
+    contact: primary !== 'contact' && (CONTACT_OUTCOMES.has(r.outcome) || photoInIdcardMode),
     supportRef: fill(t.support.reference, { ref: supportReference(r.bizNo) }),
-    maskedName:
-      showIdentity && r.idcard?.name ? fill(t.result.nameLabel, { name: r.idcard.name }) : undefined,
-    maskedIdNumber:
-      showIdentity && r.idcard?.idcardNumber
-        ? fill(t.result.idLabel, { id: r.idcard.idcardNumber })
-        : undefined,
+    maskedName: showIdentity && name ? fill(t.result.nameLabel, { name }) : undefined,
+    maskedIdNumber: showIdentity && idNumber ? fill(t.result.idLabel, { id: idNumber }) : undefined,
   };
 }

@@ -1,11 +1,18 @@
 import type { GetBizTokenEvent, VerificationMode } from '../../shared/events';
 import { VERIFICATION_MODES } from '../../shared/events';
 import { copyFor, fill, formatClock, setTitle } from '../../i18n/index';
-import { getResult } from '../../services/cloud';
+import { getResult, listVerifications } from '../../services/cloud';
 import { bizTokenFor, clearDraft, clearFlow, currentFlow, lastH5BizToken } from '../../services/flow';
 import { startVerification } from '../../services/start';
 import { callSupport, needsSupport, SUPPORT_CONFIG } from '../../services/support';
-import { presentResult, type ResultAction, type ResultView } from './present';
+import {
+  modeOf,
+  presentResult,
+  showsIdentity,
+  type ResultAction,
+  type ResultContext,
+  type ResultView,
+} from './present';
 
 /** A query value as given, or decoded once when it was URL-encoded (pages pass it encoded, web-view may not). */
 function queryValue(value: string | undefined): string {
@@ -20,6 +27,18 @@ function queryValue(value: string | undefined): string {
 /** The details of the verification just run, per page: a retry sends them again (memory only, never page data). */
 const retryInputs = new WeakMap<object, GetBizTokenEvent>();
 
+/** The timer that enables 再试一次 again once the rate limit's retryAt has passed, per page. */
+const unblockTimers = new WeakMap<object, ReturnType<typeof setTimeout>>();
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
+/** The masked name and ID number the person's record of this verification keeps (getResult has them only for OCR). */
+async function recordedIdentity(bizNo: string): Promise<ResultContext['identity']> {
+  const res = await listVerifications(0, 20);
+  if (!res.ok) return undefined;
+  const item = res.items.find((i) => i.bizNo === bizNo);
+  return item && { maskedName: item.maskedName, maskedIdNumber: item.maskedIdNumber };
+}
+
 type ActionEvent = WechatMiniprogram.CustomEvent<
   Record<string, never>,
   Record<string, never>,
@@ -32,6 +51,8 @@ Component({
     bizToken: '',
     loading: true,
     error: '',
+    /** The error was NOT_FOUND: there is nothing to ask again for. */
+    errorNotFound: false,
     errorContact: false,
     view: null as ResultView | null,
     mode: '' as VerificationMode | '',
@@ -39,6 +60,9 @@ Component({
     fromH5: false,
     starting: false,
     actionError: '',
+    /** 再试一次 is refused by the rate limit until then (epoch ms); 0 when not. */
+    blockedUntil: 0,
+    blockedLabel: '',
     supportPhone: '',
     callLabel: '',
   },
@@ -78,25 +102,29 @@ Component({
         this.setData({
           loading: false,
           error: t.errors[res.error.code] ?? res.error.message,
+          errorNotFound: res.error.code === 'NOT_FOUND',
           errorContact: needsSupport(res.error.code),
         });
         return;
       }
       if (res.outcome === 'passed' && !this.data.fromRecords) clearDraft();
-      const view = presentResult(res, t, {
+      const ctx: ResultContext = {
         mode: this.data.mode || undefined,
         canRestartDirectly: retryInputs.has(this),
         fromRecords: this.data.fromRecords,
         fromH5: this.data.fromH5,
-      });
-      this.setData({ loading: false, view });
+      };
+      const identityMissing =
+        showsIdentity(res, modeOf(res, ctx.mode)) && !res.idcard?.name && !res.idcard?.idcardNumber;
+      if (identityMissing) ctx.identity = await recordedIdentity(res.bizNo);
+      this.setData({ loading: false, view: presentResult(res, t, ctx) });
     },
     onReload() {
       if (!this.data.loading) void this.load();
     },
     onAction(e: ActionEvent) {
       const action = e.currentTarget.dataset.action;
-      if (!action || this.data.starting) return;
+      if (!action || this.data.starting || this.data.blockedUntil > 0) return;
       if (action === 'retry' || action === 'retake') void this.startAgain();
       else if (action === 'refresh') void this.load();
       else if (action === 'backToRecords')
@@ -125,6 +153,9 @@ Component({
       let actionError = t.entry.sdkOnly;
       if (!('sdkOnly' in started)) {
         const { error } = started;
+        if (error.code === 'RATE_LIMITED' && error.retryAt && error.retryAt > Date.now()) {
+          this.blockUntil(error.retryAt);
+        }
         actionError =
           error.code === 'RATE_LIMITED'
             ? error.retryAt
@@ -133,6 +164,30 @@ Component({
             : (t.errors[error.code] ?? error.message);
       }
       this.setData({ starting: false, actionError });
+    },
+    /** Disables 再试一次 until the rate limit's retryAt, saying when, and enables it again then. */
+    blockUntil(retryAt: number) {
+      const previous = unblockTimers.get(this);
+      if (previous !== undefined) clearTimeout(previous);
+      const delay = Math.max(0, retryAt - Date.now()) + 500;
+      // setTimeout fires at once for delays past 2^31 - 1 ms: a limit that far off stays until the page closes.
+      if (delay <= MAX_TIMER_DELAY) {
+        unblockTimers.set(
+          this,
+          setTimeout(() => this.setData({ blockedUntil: 0, blockedLabel: '', actionError: '' }), delay),
+        );
+      }
+      this.setData({
+        blockedUntil: retryAt,
+        blockedLabel: fill(this.data.t.result.retryAt, { time: formatClock(retryAt) }),
+      });
+    },
+    onUnload() {
+      const timer = unblockTimers.get(this);
+      if (timer !== undefined) clearTimeout(timer);
+    },
+    onNewVerification() {
+      void wx.reLaunch({ url: '/pages/index/index' });
     },
     onCall() {
       callSupport();
