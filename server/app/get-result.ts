@@ -94,7 +94,12 @@ export function toResultAnswer(record: TokenRecord, result: ProviderResult): Get
   };
   const verification = summarize(result);
   if (verification) answer.verification = verification;
-  const idcard = maskedIdcard(result);
+  // A passed check shows the identity it confirmed: what FaceID recognised (OCR), else what the person typed.
+  const idcard =
+    maskedIdcard(result) ??
+    (row.outcome === 'passed' && (record.maskedName || record.maskedIdNumber)
+      ? { name: record.maskedName, idcardNumber: record.maskedIdNumber }
+      : undefined);
   if (idcard) answer.idcard = idcard;
   return answer;
 }

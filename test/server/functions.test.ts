@@ -259,7 +259,10 @@ describe('getResult', () => {
       retryable: false,
       finished: true,
       verification: { against: 'idcard', level: '1e-6' },
+      // The identity it confirmed, masked: what the person typed (FaceID recognises nothing in this mode).
+      idcard: { name: '张*', idcardNumber: '1101**********002X' },
     });
+    expect(JSON.stringify(answer)).not.toContain(ID);
     expect(answer.verification.confidence).toBeGreaterThan(answer.verification.thresholds['1e-6']);
     expect(JSON.stringify(answer)).not.toMatch(/image_best|base64|\/9j\//);
     expect(resultCalls()).toBe(1);
@@ -271,10 +274,11 @@ describe('getResult', () => {
     });
   });
 
-  it('reports not-the-same-person with a band below 1e-3', async () => {
+  it('reports not-the-same-person with a band below 1e-3, and no identity it did not confirm', async () => {
     const { bizToken } = await issue({ mode: 'idcard', idcardName: NAME, idcardNumber: ID });
     await completeFlow(h.sandbox.url, bizToken, 'PASS_LIVING_NOT_THE_SAME');
     const answer = await h.call<Answer>('getResult', { bizToken });
+    expect(answer.idcard).toBeUndefined();
     expect(answer).toMatchObject({
       outcome: 'not_same_person',
       resultCode: 2000,

@@ -55,7 +55,6 @@ export interface ResultContext {
   /** Opened by an H5 product's return: its result may still be on its way. */
   fromH5: boolean;
   /** The masked name and ID number the record of this verification keeps, when the answer has none. */
-  identity?: { maskedName?: string; maskedIdNumber?: string };
 }
 
 /** FaceID result messages that mean its own service failed, not the person's video. */
@@ -87,7 +86,7 @@ function tone(outcome: Outcome): Tone {
 }
 
 /** The mode a result speaks of: as known, else from what the face was compared with. */
-export function modeOf(r: GetResultOk, known?: VerificationMode): VerificationMode {
+function modeOf(r: GetResultOk, known?: VerificationMode): VerificationMode {
   if (known) return known;
   if (r.verification?.against === 'ref1' || r.verification?.against === 'ref2') return 'reference';
   return 'idcard';
@@ -151,7 +150,7 @@ function actionLabel(t: Copy, action: ResultAction): string {
 }
 
 /** Whether a result shows the masked identity it confirmed: every passed check of an ID card (not a photo's). */
-export function showsIdentity(r: GetResultOk, mode: VerificationMode): boolean {
+function showsIdentity(r: GetResultOk, mode: VerificationMode): boolean {
   return r.outcome === 'passed' && mode !== 'reference' && mode !== 'liveness';
 }
 
@@ -161,8 +160,8 @@ export function presentResult(r: GetResultOk, t: Copy, ctx: ResultContext): Resu
   const t0 = tone(r.outcome);
   const primary = nextStep(r.outcome, mode, ctx);
   const showIdentity = showsIdentity(r, mode);
-  const name = r.idcard?.name || ctx.identity?.maskedName;
-  const idNumber = r.idcard?.idcardNumber || ctx.identity?.maskedIdNumber;
+  const name = r.idcard?.name;
+  const idNumber = r.idcard?.idcardNumber;
   const photoInIdcardMode = mode === 'idcard' && PHOTO_OUTCOMES.has(r.outcome);
   return {
     outcome: r.outcome,

@@ -1,18 +1,11 @@
 import type { GetBizTokenEvent, VerificationMode } from '../../shared/events';
 import { VERIFICATION_MODES } from '../../shared/events';
 import { copyFor, fill, formatClock, setTitle } from '../../i18n/index';
-import { getResult, listVerifications } from '../../services/cloud';
+import { getResult } from '../../services/cloud';
 import { bizTokenFor, clearDraft, clearFlow, currentFlow, lastH5BizToken } from '../../services/flow';
 import { startVerification } from '../../services/start';
 import { callSupport, needsSupport, SUPPORT_CONFIG } from '../../services/support';
-import {
-  modeOf,
-  presentResult,
-  showsIdentity,
-  type ResultAction,
-  type ResultContext,
-  type ResultView,
-} from './present';
+import { presentResult, type ResultAction, type ResultContext, type ResultView } from './present';
 
 /** A query value as given, or decoded once when it was URL-encoded (pages pass it encoded, web-view may not). */
 function queryValue(value: string | undefined): string {
@@ -30,14 +23,6 @@ const retryInputs = new WeakMap<object, GetBizTokenEvent>();
 /** The timer that enables 再试一次 again once the rate limit's retryAt has passed, per page. */
 const unblockTimers = new WeakMap<object, ReturnType<typeof setTimeout>>();
 const MAX_TIMER_DELAY = 2 ** 31 - 1;
-
-/** The masked name and ID number the person's record of this verification keeps (getResult has them only for OCR). */
-async function recordedIdentity(bizNo: string): Promise<ResultContext['identity']> {
-  const res = await listVerifications(0, 20);
-  if (!res.ok) return undefined;
-  const item = res.items.find((i) => i.bizNo === bizNo);
-  return item && { maskedName: item.maskedName, maskedIdNumber: item.maskedIdNumber };
-}
 
 type ActionEvent = WechatMiniprogram.CustomEvent<
   Record<string, never>,
@@ -114,9 +99,6 @@ Component({
         fromRecords: this.data.fromRecords,
         fromH5: this.data.fromH5,
       };
-      const identityMissing =
-        showsIdentity(res, modeOf(res, ctx.mode)) && !res.idcard?.name && !res.idcard?.idcardNumber;
-      if (identityMissing) ctx.identity = await recordedIdentity(res.bizNo);
       this.setData({ loading: false, view: presentResult(res, t, ctx) });
     },
     onReload() {
