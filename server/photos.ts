@@ -60,10 +60,8 @@ export class PhotoRegistry {
 
   /** Forgets the registrations of photos whose files are deleted. */
   async forget(fileIDs: string[]): Promise<void> {
-    for (const fileID of fileIDs) {
-      const id = PHOTO_PATH.exec(fileIdPath(fileID) ?? '')?.[1];
-      if (id) await this.collection.where({ _id: id }).remove();
-    }
+    const ids = fileIDs.flatMap((fileID) => PHOTO_PATH.exec(fileIdPath(fileID) ?? '')?.[1] ?? []);
+    await this.remove(ids);
   }
 
   /** Up to `limit` registrations whose end is before `at`, oldest first. */
@@ -78,9 +76,9 @@ export class PhotoRegistry {
 
   /** Deletes registrations by id; resolves how many existed. */
   async remove(ids: string[]): Promise<number> {
-    let removed = 0;
-    for (const id of ids) removed += (await this.collection.where({ _id: id }).remove()).stats.removed;
-    return removed;
+    if (!ids.length) return 0;
+    const { stats } = await this.collection.where({ _id: this.db.command.in(ids) }).remove();
+    return stats.removed;
   }
 }
 

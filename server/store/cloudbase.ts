@@ -27,6 +27,7 @@ export interface CloudDatabase {
   command: {
     lt(value: number): unknown;
     neq(value: unknown): unknown;
+    in(values: unknown[]): unknown;
     exists(value: boolean): unknown;
     inc(value: number): unknown;
     set(value: unknown): unknown;

@@ -60,6 +60,7 @@ function recordingDatabase(queries: Query[]): CloudDatabase {
     command: {
       lt: (value: number) => ({ $lt: value }),
       neq: (value: unknown) => ({ $ne: value }),
+      in: (values: unknown[]) => ({ $in: values }),
       exists: (value: boolean) => ({ $exists: value }),
       inc: (value: number) => ({ $inc: value }),
       set: (value: unknown) => ({ $set: value }),
