@@ -7,3 +7,4 @@ export * from './states';
 export * from './buy';
 export * from './read';
 export * from './settle';
+export * from './notice';

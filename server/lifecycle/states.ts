@@ -33,6 +33,8 @@ export interface AttemptFields {
   maskedIdNumber?: string;
   /** Cloud-storage fileIDs of the reference photos sent with the token request, until they are deleted. */
   photoFileIDs?: string[];
+  /** The business's own reference for this verification (getBizToken's `externalRef`); never logged. */
+  externalRef?: string;
 }
 
 /** What every record carries, whatever its state: masked personal data only. */
