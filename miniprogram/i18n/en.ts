@@ -354,4 +354,45 @@ export const en: typeof zh = {
       'Records are deleted automatically when their time is up; names and ID numbers are stored masked. Nothing about you stays on your phone.',
     version: 'Version {version}',
   },
+  access: {
+    camera: {
+      title: 'Camera needed',
+      detail:
+        'The face check films your face and ID card. Turn on "Camera" in Settings; you will carry on from here.',
+      action: 'Open Settings',
+    },
+    record: {
+      title: 'Microphone needed',
+      detail:
+        'The face check records your voice reading digits. Turn on "Microphone" in Settings; you will carry on from here.',
+      action: 'Open Settings',
+    },
+    unagreed: {
+      title: 'Please agree to the privacy guide',
+      detail:
+        'The camera, microphone and photos can be used for the face check only once you agree; then you carry on.',
+      action: 'Agree and continue',
+    },
+    undeclared: {
+      title: 'The camera cannot be used now',
+      detail: 'This is a setup problem of this service, not something you did. Please contact support.',
+      action: 'Contact support',
+    },
+    back: 'Back',
+    guide: 'Read the {guide}',
+    guideName: 'privacy guide',
+    popup: {
+      title: 'Please agree to the privacy guide first',
+      detail:
+        'The face check uses the camera, the microphone and the photo you choose. Agree to carry on; if you do not, nothing is used.',
+      agree: 'Agree and continue',
+      disagree: 'Do not agree',
+    },
+    upgrade: {
+      title: 'Please update WeChat',
+      detail:
+        'This version of WeChat is too old for the face check. Update WeChat in your app store, then open this again.',
+    },
+    agreeAll: 'I agree to the above and the {guide}',
+  },
 };

@@ -1,5 +1,7 @@
 /** Taking a reference photo and shrinking it to what the backend accepts (≤ 1 MB, ≤ 1920 px long side). */
 
+import { accessProblemOf, type AccessProblem } from './access';
+
 export const MAX_PHOTO_BYTES = 1024 * 1024;
 export const MAX_PHOTO_SIDE = 1920;
 const QUALITIES = [80, 60, 40, 20];
@@ -8,7 +10,8 @@ const QUALITIES = [80, 60, 40, 20];
 export type PhotoProblem = 'photoTooLarge' | 'photoUnreadable' | 'photoNoAccess';
 
 export type PhotoResult =
-  { ok: true; path: string; size: number } | { ok: false; cancelled: boolean; problem: PhotoProblem };
+  | { ok: true; path: string; size: number }
+  | { ok: false; cancelled: boolean; problem: PhotoProblem; access?: AccessProblem };
 
 function fileSize(filePath: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -61,6 +64,9 @@ export async function pickReferencePhoto(): Promise<PhotoResult> {
     });
     src = res.tempFiles[0].tempFilePath;
   } catch (err) {
+    // Refused by WeChat (privacy errno 104/112, the camera said no to): the page shows what to do next.
+    const access = accessProblemOf(err);
+    if (access) return { ok: false, cancelled: false, problem: 'photoNoAccess', access };
     return { ok: false, cancelled: isCancel(err), problem: 'photoNoAccess' };
   }
   return compressPhoto(src);

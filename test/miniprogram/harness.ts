@@ -108,6 +108,36 @@ export const imageBehaviour: {
   height: 4000,
 };
 export const storage = new Map<string, unknown>();
+
+/**
+ * WeChat's privacy authorization and permissions as the fake wx models them (PrivacyAuthorize.html, wx.authorize,
+ * wx.openSetting): a privacy-scoped call before agreement raises onNeedPrivacyAuthorization and, without an agree
+ * from a tapped agreePrivacyAuthorization button, fails with errno 104; one the guide lacks fails with errno 112;
+ * a scope said no to fails `…:fail auth deny` until the settings page (opened only from a tap) turns it on.
+ */
+export const platform = {
+  privacyAgreed: true,
+  privacyDeclared: true,
+  contractName: '《实名人脸核身隐私保护指引》',
+  sdkVersion: '3.8.12',
+  /** Scopes asked before, as wx.getSetting answers: true allowed, false said no to; absent never asked. */
+  authSetting: {} as Record<string, boolean>,
+  /** What the person answers when WeChat asks for a scope (wx.authorize, a first camera use): true allows. */
+  promptAnswer: true,
+  /** What the person switches on (true) or off in WeChat's settings page, by scope. */
+  settings: {} as Record<string, boolean>,
+  /** Privacy-scoped calls that raised onNeedPrivacyAuthorization, by interface. */
+  privacyRequests: [] as string[],
+  /** Scopes WeChat asked the person for, in order. */
+  prompts: [] as string[],
+  openSettingCalls: 0,
+  privacyContractOpened: 0,
+};
+/** The ids of agreePrivacyAuthorization buttons tapped (WeChat checks resolve's buttonId against them). */
+const agreeButtonsTapped = new Set<string>();
+let privacyListener: ((resolve: (answer: AnyObject) => void, info: AnyObject) => void) | undefined;
+/** True while a tap's handlers run: wx.openSetting works only then. */
+let inTap = false;
 export const app: { globalData: AnyObject } = { globalData: {} };
 
 let cloudUploadFails = false;
@@ -137,6 +167,19 @@ export function resetHarness(): void {
   imageBehaviour.sizeFor = undefined;
   storage.clear();
   app.globalData = {};
+  Object.assign(platform, {
+    privacyAgreed: true,
+    privacyDeclared: true,
+    sdkVersion: '3.8.12',
+    authSetting: {},
+    promptAnswer: true,
+    settings: {},
+    privacyRequests: [],
+    prompts: [],
+    openSettingCalls: 0,
+    privacyContractOpened: 0,
+  });
+  agreeButtonsTapped.clear();
   cloudUploadFails = false;
 }
 
@@ -150,6 +193,12 @@ type Callbacks = {
 /** A failed WeChat API call as WeChat rejects it: a plain object, not an Error. */
 interface WxFailure {
   errMsg: string;
+  errno?: number;
+}
+
+/** A failure in WeChat's shape, with its errno when WeChat gives one. */
+function wxFailure(errMsg: string, errno?: number): WxFailure {
+  return errno === undefined ? { errMsg } : { errMsg, errno };
 }
 
 function asyncApi<P extends AnyObject>(name: string, impl: (params: P) => Promise<AnyObject> | AnyObject) {
@@ -159,6 +208,7 @@ function asyncApi<P extends AnyObject>(name: string, impl: (params: P) => Promis
       .then(
         (r) => ({ errMsg: `${name}:ok`, ...r }),
         (e: unknown) => {
+          if (e && typeof e === 'object' && typeof (e as WxFailure).errMsg === 'string') throw e;
           const failure: WxFailure = { errMsg: `${name}:fail ${e instanceof Error ? e.message : String(e)}` };
           throw failure;
         },
@@ -178,6 +228,39 @@ function asyncApi<P extends AnyObject>(name: string, impl: (params: P) => Promis
     }
     return result;
   };
+}
+
+/** WeChat's privacy check before a privacy-scoped interface runs. */
+async function privacyGate(api: string): Promise<void> {
+  if (!platform.privacyDeclared)
+    throw wxFailure(`${api}:fail api scope is not declared in the privacy agreement`, 112);
+  if (platform.privacyAgreed) return;
+  platform.privacyRequests.push(api);
+  const listener = privacyListener;
+  if (listener) {
+    const answer = await new Promise<AnyObject>((resolve) =>
+      listener(
+        (a) => {
+          if (a.event !== 'exposureAuthorization') resolve(a);
+        },
+        { referrer: api },
+      ),
+    );
+    if (answer.event === 'agree' && agreeButtonsTapped.has(String(answer.buttonId))) {
+      platform.privacyAgreed = true;
+      return;
+    }
+  }
+  throw wxFailure(`${api}:fail privacy permission is not authorized`, 104);
+}
+
+/** A scope's permission: said no to fails at once; never asked, the person is asked (promptAnswer). */
+function scopeGate(api: string, scope: string): void {
+  if (platform.authSetting[scope] === undefined) {
+    platform.prompts.push(scope);
+    platform.authSetting[scope] = platform.promptAnswer;
+  }
+  if (!platform.authSetting[scope]) throw wxFailure(`${api}:fail auth deny`);
 }
 
 let tempCounter = 0;
@@ -288,7 +371,37 @@ const fileSystemManager = {
 
 const shims: AnyObject = {
   env: { USER_DATA_PATH: userDataPath },
-  getAppBaseInfo: () => ({ language: wechat.language, SDKVersion: '3.7.0', theme: 'light' }),
+  getAppBaseInfo: () => ({ language: wechat.language, SDKVersion: platform.sdkVersion, theme: 'light' }),
+  getPrivacySetting: asyncApi('getPrivacySetting', () => ({
+    needAuthorization: !platform.privacyAgreed,
+    privacyContractName: platform.contractName,
+  })),
+  openPrivacyContract: asyncApi('openPrivacyContract', () => {
+    platform.privacyContractOpened++;
+    return {};
+  }),
+  onNeedPrivacyAuthorization: (listener: typeof privacyListener) => {
+    privacyListener = listener;
+  },
+  requirePrivacyAuthorize: asyncApi('requirePrivacyAuthorize', async () => {
+    await privacyGate('requirePrivacyAuthorize');
+    return {};
+  }),
+  getSetting: asyncApi('getSetting', () => ({ authSetting: { ...platform.authSetting } })),
+  authorize: asyncApi('authorize', async (p: AnyObject) => {
+    await privacyGate('authorize');
+    scopeGate('authorize', String(p.scope));
+    return {};
+  }),
+  openSetting: (p: AnyObject & Callbacks = {}) => {
+    const fromTap = inTap;
+    return asyncApi('openSetting', () => {
+      if (!fromTap) throw wxFailure('openSetting:fail can only be invoked by user TAP gesture.');
+      platform.openSettingCalls++;
+      Object.assign(platform.authSetting, platform.settings);
+      return { authSetting: { ...platform.authSetting } };
+    })(p);
+  },
   setNavigationBarTitle: asyncApi('setNavigationBarTitle', (p: AnyObject) => {
     recorded.titles.push(p.title);
     return {};
@@ -320,7 +433,14 @@ const shims: AnyObject = {
       return { fileID: `cloud://test-env.7465-test/${p.cloudPath}`, statusCode: 200 };
     }),
   },
-  chooseMedia: asyncApi('chooseMedia', () => {
+  chooseMedia: asyncApi('chooseMedia', async (p: AnyObject) => {
+    await privacyGate('chooseMedia');
+    const sources = (p.sourceType as string[] | undefined) ?? ['album', 'camera'];
+    const types = (p.mediaType as string[] | undefined) ?? ['image', 'video'];
+    if (sources.includes('camera')) {
+      scopeGate('chooseMedia', 'scope.camera');
+      if (types.includes('video')) scopeGate('chooseMedia', 'scope.record');
+    }
     const next = mediaQueue.shift();
     if (!next) throw new Error('cancel');
     return next;
@@ -508,11 +628,30 @@ export function enabled(root: Mounted, selector: string): boolean {
   return !disabled || disabled.value === false || disabled.value === 'false' || disabled.value === '';
 }
 
-/** Taps the selected element (it must exist). */
+/** A property of a rendered element (camelCase, as j-component lists it), '' when absent. */
+function attr(node: Mounted, name: string): string {
+  const found = node.toJSON().attrs.find((a) => a.name === name);
+  return found === undefined ? '' : String(found.value);
+}
+
+/**
+ * Taps the selected element (it must exist), as a user gesture. A button with open-type="agreePrivacyAuthorization"
+ * agrees to the privacy guide first, then fires its agreeprivacyauthorization event, as WeChat does.
+ */
 export function tap(root: Mounted, selector: string): void {
   const node = root.querySelector(selector);
   if (!node) throw new Error(`nothing matches ${selector}`);
+  inTap = true;
   node.dispatchEvent('tap');
+  if (attr(node, 'openType') === 'agreePrivacyAuthorization') {
+    platform.privacyAgreed = true;
+    agreeButtonsTapped.add(attr(node, 'id'));
+    node.dispatchEvent('agreeprivacyauthorization', { detail: {} });
+  }
+  // j-component delivers the events in a microtask: the gesture ends once their handlers have run.
+  void Promise.resolve().then(() => {
+    inTap = false;
+  });
 }
 
 /** Fires an input event with the given value. */

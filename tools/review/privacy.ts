@@ -109,8 +109,8 @@ export interface DeclaredItem {
 }
 
 /**
- * What this product declares. Camera and Record are needed by Megvii's component, which replaces the stand-in in
- * a release (its video step records the person's face and voice); the ID number is typed by the person, not
+ * What this product declares. Camera and Record: the pages ask for them (wx.authorize) before the reference photo
+ * and before Megvii's component, whose video step records the person's face and voice; the ID number is typed by the person, not
  * collected through an interface, so it is one of the guide's own items (EXIDNumber).
  */
 export const DECLARED_ITEMS: readonly DeclaredItem[] = [
@@ -124,13 +124,15 @@ export const DECLARED_ITEMS: readonly DeclaredItem[] = [
     key: 'Camera',
     label: '摄像头',
     purpose: '录制本人朗读数字的人脸视频，完成人脸核身',
-    neededBy: "Megvii's FaceID component (video step)",
+    neededBy:
+      "miniprogram/services/access.ts (wx.authorize before the reference photo and the component), Megvii's FaceID component (video step)",
   },
   {
     key: 'Record',
     label: '麦克风',
     purpose: '录制人脸视频中朗读数字的声音，确认是本人操作',
-    neededBy: "Megvii's FaceID component (video step)",
+    neededBy:
+      "miniprogram/services/access.ts (wx.authorize before the component), Megvii's FaceID component (video step)",
   },
   {
     key: 'EXIDNumber',

@@ -3,10 +3,13 @@ import type { ClientError } from '../../shared/errors';
 import type { GetBizTokenEvent, VerificationMode } from '../../shared/events';
 import { checkIdNumber, checkName, normalizeIdNumber } from '../../shared/idcard';
 import { copyFor, fill, formatClock, setTitle, type Copy } from '../../i18n/index';
+import { ensureAccess, PHOTO_SCOPES, type AccessProblem } from '../../services/access';
+import { needsNewerWeChat } from '../../services/base-library';
 import { uploadReferencePhoto } from '../../services/cloud';
 import { deploymentFacts } from '../../services/deployment';
 import { saveDraft, savedDraft } from '../../services/flow';
 import { pickReferencePhoto } from '../../services/photo';
+import { answerPrivacyRequests, guideNameOf, openPrivacyGuide, privacySetting } from '../../services/privacy';
 import { startVerification } from '../../services/start';
 import { needsSupport, openPrivacyPolicy } from '../../services/support';
 
@@ -111,6 +114,15 @@ Component({
     /** The error sends the person to support: WeChat's customer-service button is shown with it. */
     errorContact: false,
     photoError: '',
+    /** WeChat needs the person's agreement to its privacy guide: the consent's agree button gives both at once. */
+    privacyNeeded: false,
+    agreeAllText: '',
+    /** The link to WeChat's page of the privacy guide; '' when this WeChat has none. */
+    guideLink: '',
+    /** A step WeChat stopped (camera said no to, privacy not agreed or not declared): its screen; '' when none. */
+    access: '' as AccessProblem | '',
+    /** This WeChat is too old for the package: the person is asked to update it. */
+    upgrade: false,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -127,8 +139,13 @@ Component({
         : {};
       const mode = query.mode as EntryMode | undefined;
       if (mode && ENTRY_MODES.includes(mode)) patch.mode = mode;
-      this.setData({ t, consentVersion: fill(t.consent.version, { version: CONSENT_VERSION }) });
+      this.setData({
+        t,
+        consentVersion: fill(t.consent.version, { version: CONSENT_VERSION }),
+        upgrade: needsNewerWeChat(),
+      });
       this.update(patch);
+      void this.loadPrivacy();
       if (query.consent === 'required') this.askConsentAgain();
       else if (kept) this.scrollToForm();
       void this.loadFacts();
@@ -141,6 +158,26 @@ Component({
       const facts = await deploymentFacts();
       const t = this.data.t;
       this.setData({ keepText: keepSentence(t, facts?.retentionDays, facts?.keepsImages ?? false) });
+    },
+    async loadPrivacy() {
+      const { needAuthorization, contractName } = await privacySetting();
+      const t = this.data.t;
+      const guide = guideNameOf(contractName);
+      this.setData({
+        privacyNeeded: needAuthorization,
+        agreeAllText: fill(t.access.agreeAll, { guide }),
+        guideLink: contractName ? fill(t.access.guide, { guide }) : '',
+      });
+      if (needAuthorization && this.data.consented) this.update({ consented: false });
+    },
+    /** One tap agreed to the consent above and to WeChat's privacy guide (agreePrivacyAuthorization). */
+    onAgreeAll() {
+      answerPrivacyRequests(true, 'consent-agree');
+      this.setData({ privacyNeeded: false });
+      this.update({ consented: true });
+    },
+    onGuide() {
+      openPrivacyGuide();
     },
     scrollToForm() {
       try {
@@ -191,10 +228,27 @@ Component({
     async onPickPhoto() {
       if (this.data.photoPicking || this.data.submitting || !this.data.consented) return;
       this.update({ photoPicking: true, photoError: '', error: '' });
+      const access = await ensureAccess(PHOTO_SCOPES);
+      if (!access.ok) {
+        this.update({ photoPicking: false });
+        this.setData({ access: access.problem });
+        return;
+      }
       const photo = await pickReferencePhoto();
       const t = this.data.t;
-      if (photo.ok) this.update({ photoPicking: false, photoPath: photo.path, photoDeleted: false });
+      if (!photo.ok && photo.access) {
+        this.update({ photoPicking: false });
+        this.setData({ access: photo.access });
+      } else if (photo.ok) this.update({ photoPicking: false, photoPath: photo.path, photoDeleted: false });
       else this.update({ photoPicking: false, photoError: photo.cancelled ? '' : t.entry[photo.problem] });
+    },
+    /** The person can go on (permission back, privacy agreed): the photo step continues where it stopped. */
+    onAccessRetry() {
+      this.setData({ access: '' });
+      void this.onPickPhoto();
+    },
+    onAccessBack() {
+      this.setData({ access: '' });
     },
     async buildEvent(): Promise<GetBizTokenEvent | string> {
       const s = this.data as unknown as EntryState;

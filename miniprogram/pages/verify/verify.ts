@@ -1,4 +1,5 @@
 import { copyFor, setTitle } from '../../i18n/index';
+import { ensureAccess, FACE_CHECK_SCOPES, type AccessProblem } from '../../services/access';
 import { getBizToken } from '../../services/cloud';
 import { clearComponentStorage } from '../../services/component-storage';
 import { clearFlow, currentFlow, replaceToken } from '../../services/flow';
@@ -7,7 +8,7 @@ import { withLanguage } from '../../services/start';
 /** Fresh tokens asked for after tokenError before the page gives up; never more. */
 const MAX_TOKEN_REFRESHES = 2;
 
-type Phase = 'verifying' | 'refreshing' | 'failed' | 'finishing';
+type Phase = 'checking' | 'access' | 'verifying' | 'refreshing' | 'failed' | 'finishing';
 
 /** Pages already unloaded: an answer that arrives afterwards must not touch them or navigate. */
 const unloaded = new WeakSet<object>();
@@ -26,6 +27,8 @@ Component({
     error: '',
     canRetry: false,
     refreshes: 0,
+    /** Why the camera or microphone cannot be used yet (phase `access`); '' otherwise. */
+    access: '' as AccessProblem | '',
   },
   methods: {
     onLoad() {
@@ -36,7 +39,22 @@ Component({
         this.setData({ t, phase: 'failed', error: t.verify.noFlow, canRetry: false });
         return;
       }
-      this.setData({ t, token: flow.token, phase: 'verifying' });
+      this.setData({ t, phase: 'checking' });
+      void this.checkAccess();
+    },
+    /** The camera and microphone before the component starts filming: granted mounts it, else the screen. */
+    async checkAccess() {
+      const access = await ensureAccess(FACE_CHECK_SCOPES);
+      const flow = currentFlow();
+      if (unloaded.has(this) || this.data.phase !== 'checking' || !flow) return;
+      if (access.ok) this.setData({ token: flow.token, phase: 'verifying', access: '' });
+      else this.setData({ phase: 'access', access: access.problem });
+    },
+    /** Back from the settings or the agreement: the same verification continues. */
+    onAccessRetry() {
+      if (this.data.phase !== 'access') return;
+      this.setData({ phase: 'checking' });
+      void this.checkAccess();
     },
     onFinish(e: WechatMiniprogram.CustomEvent<FinishDetail>) {
       const flow = currentFlow();
