@@ -5,6 +5,7 @@
  */
 import { textOf } from './text';
 import { objectUrl } from './fs';
+import { agreeByButton } from './privacy';
 import * as router from './router';
 import type { Dict, MethodCaller } from './types';
 import { showInputSheet, showSheet, showToast } from './ui';
@@ -581,6 +582,15 @@ export function onControlClick(e: MouseEvent): void {
   if (path.some((n) => n instanceof HTMLElement && n.matches('wx-button[disabled]'))) return;
   if (path.some((n) => n instanceof HTMLElement && n.matches('wx-button[open-type="contact"]'))) {
     showToast({ title: '微信客服会话（预览中无法打开）', icon: 'none', duration: 2000 });
+    return;
+  }
+  const agree = path.find(
+    (n): n is HTMLElement =>
+      n instanceof HTMLElement && n.matches('wx-button[open-type="agreePrivacyAuthorization"]'),
+  );
+  if (agree) {
+    agreeByButton(agree.id);
+    fire(agree, 'agreeprivacyauthorization', {});
     return;
   }
   const box = hostIn(path, 'wx-checkbox') ?? hostIn(path, 'wx-radio');

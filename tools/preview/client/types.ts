@@ -7,6 +7,8 @@ export type Dict = Record<string, unknown>;
 export interface WxFailure {
   errMsg: string;
   errCode?: unknown;
+  /** WeChat's error number where it gives one (104, 112: privacy authorization). */
+  errno?: number;
 }
 
 /** An exparser node as j-component exposes it (only what the runtime touches). */

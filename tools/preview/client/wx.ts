@@ -1,6 +1,7 @@
 /** The `wx` object of the preview: what the pages and the stand-in component call, in a browser. */
 import { textOf } from './text';
 import { blobOf, fileSystemManager, getFile, objectUrl, putFile, tempPath, USER_DATA_PATH } from './fs';
+import { guardMedia, privacyApis, sdkVersion } from './privacy';
 import * as router from './router';
 import { hideToast, showModal, showSheet, showToast } from './ui';
 import type { Dict, WxFailure } from './types';
@@ -119,7 +120,7 @@ function systemInfo(): Dict {
     system: 'Browser',
     platform: 'devtools',
     fontSizeSetting: Math.round(16 * fontScale()),
-    SDKVersion: '3.7.0',
+    SDKVersion: sdkVersion(),
     theme: 'light',
     enableDebug: false,
     safeArea: { left: 0, right: width, top: 20, bottom: height, width, height: height - 20 },
@@ -426,6 +427,7 @@ function wantsCameraOnly(o: Options): boolean {
 }
 
 const chooseMedia = asyncApi('chooseMedia', async (o) => {
+  await guardMedia('chooseMedia', o);
   const types = (o.mediaType as string[] | undefined) ?? ['image', 'video'];
   const accept = [types.includes('image') ? 'image/*' : '', types.includes('video') ? 'video/*' : '']
     .filter(Boolean)
@@ -438,6 +440,7 @@ const chooseMedia = asyncApi('chooseMedia', async (o) => {
 });
 
 const chooseImage = asyncApi('chooseImage', async (o) => {
+  await guardMedia('chooseImage', o);
   const count = typeof o.count === 'number' ? o.count : 9;
   const files = await choose('chooseImage', 'image/*', count > 1, wantsCameraOnly(o));
   const tempFiles = await Promise.all(files.slice(0, count).map(storeChosen));
@@ -448,6 +451,7 @@ const chooseImage = asyncApi('chooseImage', async (o) => {
 });
 
 const chooseVideo = asyncApi('chooseVideo', async (o) => {
+  await guardMedia('chooseVideo', o);
   const [file] = await choose('chooseVideo', 'video/*', false, wantsCameraOnly(o));
   return storeChosen(file);
 });
@@ -587,7 +591,7 @@ export function createWx(base: Dict): Dict {
       pixelRatio: window.devicePixelRatio || 2,
     }),
     getAppBaseInfo: () => ({
-      SDKVersion: '3.7.0',
+      SDKVersion: sdkVersion(),
       language: wechatLanguage(),
       fontSizeSetting: Math.round(16 * fontScale()),
       version: '8.0.50',
@@ -611,11 +615,7 @@ export function createWx(base: Dict): Dict {
     getEnterOptionsSync: () => ({ path: router.firstPage(), query: {}, scene: 1001, referrerInfo: {} }),
     login: asyncApi('login', () => ({ code: `local-code-${++loginSeq}` })),
     checkSession: asyncApi('checkSession', () => undefined),
-    getSetting: asyncApi('getSetting', () => ({
-      authSetting: { 'scope.camera': true, 'scope.record': true, 'scope.writePhotosAlbum': true },
-    })),
-    authorize: asyncApi('authorize', () => undefined),
-    openSetting: asyncApi('openSetting', () => ({ authSetting: {} })),
+    ...privacyApis(asyncApi as (api: string, impl: (o: Dict) => unknown) => unknown),
     makePhoneCall: asyncApi('makePhoneCall', (o) => {
       showToast({ title: `拨打 ${String(o.phoneNumber)}（预览中不拨号）`, icon: 'none' });
     }),
