@@ -1,7 +1,8 @@
 /**
  * `npm run screenshots`: PNGs of the pages into docs/screenshots/, taken from the browser preview of `npm start`
  * (the real pages, FaceID answered by the sandbox): the entry page in each mode, the stand-in, the result page of
- * every outcome family, the records and the privacy policy, in Chinese, and the main ones in English.
+ * every outcome family, the records and the privacy policy, in Chinese, and the main ones in English; the
+ * privacy-authorization, camera and update-WeChat screens in both.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,10 @@ const WORDS = {
     modes: { idcard: '填写身份证信息', ocr: '拍摄身份证', reference: '使用参考照片' },
     pick: '拍摄或选择照片',
     records: '我的认证记录',
+    agreeAll: '同意以上说明和《实名人脸核身隐私保护指引》',
+    camera: '需要使用摄像头',
+    undeclared: '暂时无法使用摄像头',
+    upgrade: '请升级微信',
   },
   en: {
     agree: 'I have read and agree',
@@ -44,6 +49,10 @@ const WORDS = {
     },
     pick: 'Take or choose a photo',
     records: 'My checks',
+    agreeAll: 'I agree to the above and the privacy guide',
+    camera: 'Camera needed',
+    undeclared: 'The camera cannot be used now',
+    upgrade: 'Please update WeChat',
   },
 } as const;
 type Language = keyof typeof WORDS;
@@ -67,10 +76,10 @@ async function scrollToBottom(page: Page): Promise<void> {
     .evaluate((el: ScrollableElement) => el.scrollTo({ top: el.scrollHeight }));
 }
 
-/** The entry page with consent ticked and the mode's input given. */
-async function fillEntry(page: Page, language: Language, mode: Mode): Promise<void> {
+/** The entry page with consent ticked (unless `agreed` already) and the mode's input given. */
+async function fillEntry(page: Page, language: Language, mode: Mode, agreed = false): Promise<void> {
   const w = WORDS[language];
-  await visible(page, w.agree).tap();
+  if (!agreed) await visible(page, w.agree).tap();
   if (mode !== 'idcard') await visible(page, w.modes[mode]).tap();
   if (mode === 'idcard') {
     await page.getByRole('textbox', { name: w.name }).fill('张三');
@@ -192,6 +201,33 @@ async function entryShots(s: Shooter, language: Language): Promise<void> {
   }
 }
 
+/** WeChat's privacy authorization and permissions, each state set through the preview's address. */
+async function accessShots(s: Shooter, language: Language): Promise<void> {
+  const suffix = language === 'zh' ? '' : '-en';
+  const w = WORDS[language];
+  let page = await s.open(language, '&privacy=unagreed');
+  await visible(page, w.agreeAll).waitFor();
+  await shot(page, `entry-privacy${suffix}`);
+  await page.close();
+  for (const [query, name, title] of [
+    ['&camera=denied', 'access-camera', w.camera],
+    ['&privacy=undeclared&camera=ask', 'access-undeclared', w.undeclared],
+  ] as const) {
+    page = await s.open(language, query);
+    if (query.includes('privacy')) await visible(page, w.agreeAll).tap();
+    await fillEntry(page, language, 'idcard', query.includes('privacy'));
+    await scrollToBottom(page);
+    await visible(page, w.start).tap();
+    await visible(page, title).waitFor();
+    await shot(page, `${name}${suffix}`);
+    await page.close();
+  }
+  page = await s.open(language, '&sdk=2.30.4');
+  await visible(page, w.upgrade).waitFor();
+  await shot(page, `upgrade${suffix}`);
+  await page.close();
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'faceid-shots-'));
@@ -215,7 +251,9 @@ async function main(): Promise<void> {
     await s.result('result-cancelled', 'zh', 'idcard', 'USER_CANCEL', '您已退出验证');
     await s.resultOf('result-not-started', 'zh', await s.leftToken('zh'), '验证没有开始');
 
+    await accessShots(s, 'zh');
     await entryShots(s, 'en');
+    await accessShots(s, 'en');
     await s.result('result-passed-en', 'en', 'idcard', 'SUCCESS', 'Check passed');
     await s.result(
       'result-liveness-failed-en',
