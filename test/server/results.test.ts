@@ -257,6 +257,29 @@ describe('the business reference in getBizToken', () => {
     expect(h.traffic()).toEqual(before);
   });
 
+  it("stores a retry's own reference with its attempt", async () => {
+    h.sandbox.injectFault({ kind: 'status', status: 500, path: '/lite/v1/get_biz_token', times: 1 } as never);
+    const bizNo = 'retry-ref-1';
+    const first = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      mode: 'ocr',
+      bizNo,
+      externalRef: 'first',
+    });
+    expect(first.ok).toBe(false);
+    expect(await h.record(bizNo)).toMatchObject({ attempt: 1, externalRef: 'first' });
+    const second = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      mode: 'ocr',
+      bizNo,
+      externalRef: 'second',
+    });
+    expect(second.ok).toBe(true);
+    expect(await h.record(bizNo)).toMatchObject({ attempt: 2, status: 'issued', externalRef: 'second' });
+    expect((await query({ externalRef: 'second' })).body).toMatchObject({ bizNo, status: 'in_progress' });
+    expect((await query({ externalRef: 'first' })).status).toBe(404);
+  });
+
   it('keeps 128 characters of every allowed kind as they are', async () => {
     const ref = `Ab9_.:-${'z'.repeat(121)}`;
     const token = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr', externalRef: ref });
