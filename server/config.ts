@@ -75,6 +75,18 @@ function wholeNumber(min: number, max: number, fallback: number) {
   };
 }
 
+/** A `<count>/<seconds>` budget (1..100000 per 1..86400 s). */
+function countPerWindow(fallback: string) {
+  return (value: string | undefined, name: string): { count: number; windowMs: number } => {
+    const match = /^(\d+)\/(\d+)$/.exec(value ?? fallback);
+    const count = match ? Number(match[1]) : NaN;
+    const seconds = match ? Number(match[2]) : NaN;
+    if (!(count >= 1 && count <= 100_000 && seconds >= 1 && seconds <= 86_400))
+      throw invalid(name, 'must be <count>/<seconds>');
+    return { count, windowMs: seconds * 1000 };
+  };
+}
+
 /** Every FACEID_* variable the functions read. README's Configuration section lists the same (a test checks). */
 export const VARIABLES = {
   FACEID_PROVIDER: {
@@ -113,14 +125,22 @@ export const VARIABLES = {
   FACEID_RATE_LIMIT: {
     doc: 'tokens per user per window, <count>/<seconds>',
     default: '5/600',
-    read: (value: string | undefined, name: string): { count: number; windowMs: number } => {
-      const match = /^(\d+)\/(\d+)$/.exec(value ?? '5/600');
-      const count = match ? Number(match[1]) : NaN;
-      const seconds = match ? Number(match[2]) : NaN;
-      if (!(count >= 1 && count <= 100_000 && seconds >= 1 && seconds <= 86_400))
-        throw invalid(name, 'must be <count>/<seconds>');
-      return { count, windowMs: seconds * 1000 };
+    read: countPerWindow('5/600'),
+  },
+  FACEID_API_KEYS_SHA256: {
+    doc: "SHA-256 hex hashes of the query API's keys, comma-separated (several during a rotation)",
+    read: (value: string | undefined, name: string): string[] | undefined => {
+      if (value === undefined) return undefined;
+      const hashes = value.split(',').map((hash) => hash.trim().toLowerCase());
+      if (!hashes.every((hash) => /^[0-9a-f]{64}$/.test(hash)))
+        throw invalid(name, 'must be SHA-256 hex hashes (64 hex digits each), comma-separated');
+      return hashes;
     },
+  },
+  FACEID_API_RATE_LIMIT: {
+    doc: 'query API requests per key per window, <count>/<seconds>',
+    default: '60/60',
+    read: countPerWindow('60/60'),
   },
   FACEID_MINIPROGRAM_APPID: {
     doc: "this mini-program's AppID: a WeChat call carrying another APPID is refused",

@@ -132,6 +132,10 @@ export const en: typeof zh = {
     RATE_LIMITED: 'Too many attempts. Please try again later.',
     VERIFICATION_IN_PROGRESS: 'This check is still being set up. Please delete it a little later.',
     VERIFICATION_UNCONFIRMED: 'The last check could not be confirmed. Please start again.',
+    INVALID_EXTERNAL_REF:
+      'The reference the business gave is not valid. Please go back and open the check again.',
+    UNAUTHORIZED: 'The query key is missing or wrong.',
+    AMBIGUOUS: 'Several verifications use this reference.',
     INTERNAL: 'Something went wrong. Please try again shortly.',
   },
   verify: {

@@ -198,6 +198,9 @@ export const zh = {
     RATE_LIMITED: '发起次数过多，请稍后再试',
     VERIFICATION_IN_PROGRESS: '认证正在创建中，请稍后再删除',
     VERIFICATION_UNCONFIRMED: '上次认证未能确认，请重新开始',
+    INVALID_EXTERNAL_REF: '业务方提供的认证编号不正确，请返回业务方重新进入',
+    UNAUTHORIZED: '查询密钥缺失或不正确',
+    AMBIGUOUS: '多条认证记录使用了这个编号',
     INTERNAL: '系统出错了，请稍后重试',
   } satisfies Record<ErrorCode, string>,
   verify: {

@@ -123,3 +123,15 @@ export function savedDraft(): Draft | undefined {
 export function clearDraft(): void {
   draft = undefined;
 }
+
+let businessRef: string | undefined;
+
+/** Keeps the business's reference the entry page was opened with, for this app session (undefined: none). */
+export function keepExternalRef(ref: string | undefined): void {
+  businessRef = ref;
+}
+
+/** The business's reference of this app session, sent with every getBizToken; undefined when none was given. */
+export function keptExternalRef(): string | undefined {
+  return businessRef;
+}

@@ -37,6 +37,9 @@ export const APP_ERROR_CODES = [
   'RATE_LIMITED',
   'VERIFICATION_IN_PROGRESS',
   'VERIFICATION_UNCONFIRMED',
+  'INVALID_EXTERNAL_REF',
+  'UNAUTHORIZED',
+  'AMBIGUOUS',
   'INTERNAL',
 ] as const;
 
@@ -158,6 +161,12 @@ export function errorMessageZh(code: ErrorCode, param?: string): string {
       return '认证正在创建中，请稍后再删除';
     case 'VERIFICATION_UNCONFIRMED':
       return '上次认证未能确认，请重新开始';
+    case 'INVALID_EXTERNAL_REF':
+      return '业务方的认证编号不正确（最多 128 位字母、数字或 _ . : -），请返回业务方重新进入';
+    case 'UNAUTHORIZED':
+      return '查询密钥缺失或不正确';
+    case 'AMBIGUOUS':
+      return '多条认证记录使用了这个业务流水号，请改用业务方认证编号查询';
     case 'INTERNAL':
       return '系统出错了，请稍后重试';
   }

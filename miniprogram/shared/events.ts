@@ -26,6 +26,8 @@ export interface GetBizTokenEvent {
   bizNo?: string;
   /** Version of the consent text the person accepted. */
   consentVersion?: string;
+  /** The business's own reference for this verification (`isExternalRef`), from the entry page's query. */
+  externalRef?: string;
   options?: TokenOptions;
 }
 

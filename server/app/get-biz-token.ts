@@ -10,6 +10,7 @@ import {
 } from '../../miniprogram/shared/events';
 import { CONSENT_VERSION } from '../../miniprogram/shared/consent';
 import { checkIdNumber, checkName } from '../../miniprogram/shared/idcard';
+import { isExternalRef, MAX_EXTERNAL_REF_LENGTH } from '../../miniprogram/shared/external-ref';
 import { MAX_IMAGE_SIDE, MAX_REQUEST_BYTES, sniffImage } from '../image';
 import { fileIdPath } from '../photos';
 import { maskIdNumber, maskName } from '../mask';
@@ -33,6 +34,8 @@ export interface TokenInput {
   uuid?: string;
   bizNo?: string;
   consentVersion?: string;
+  /** The business's own reference for this verification. */
+  externalRef?: string;
   options: TokenOptions;
 }
 
@@ -84,6 +87,15 @@ export function parseTokenEvent(event: unknown, now: Date): TokenInput {
       param: 'bizNo',
       detail: 'bizNo allows letters, digits, _ and -',
     });
+  }
+  const externalRef = own(obj, 'externalRef');
+  if (externalRef !== undefined && externalRef !== null && externalRef !== '') {
+    if (!isExternalRef(externalRef))
+      throw new FaceIdError('INVALID_EXTERNAL_REF', {
+        param: 'externalRef',
+        detail: `externalRef allows at most ${MAX_EXTERNAL_REF_LENGTH} letters, digits, _ . : and -`,
+      });
+    input.externalRef = externalRef;
   }
   if (input.mode === 'idcard') {
     const name = checkName(own(obj, 'idcardName'));
@@ -249,6 +261,7 @@ export async function getBizToken(event: unknown, services: Services): Promise<G
         maskedName: input.idcard ? maskName(input.idcard.name) : undefined,
         maskedIdNumber: input.idcard ? maskIdNumber(input.idcard.number) : undefined,
         photoFileIDs: photoFileIDs.length ? photoFileIDs : undefined,
+        externalRef: input.externalRef,
       },
     },
     services,

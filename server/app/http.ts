@@ -1,4 +1,4 @@
-import { FaceIdError } from '../errors';
+import { FaceIdError, toClientError } from '../errors';
 import type { Services } from '../runtime';
 
 /** The event CloudBase HTTP access passes to a function. */
@@ -6,6 +6,8 @@ export interface HttpEvent {
   httpMethod: string;
   path: string;
   headers: Record<string, string>;
+  /** The query string's parameters (`queryStringParameters`). */
+  query: Record<string, string>;
   body: string;
 }
 
@@ -27,6 +29,20 @@ export function textAnswer(statusCode: number, body: string): HttpAnswer {
   };
 }
 
+/** A JSON HTTP answer. */
+export function jsonAnswer(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpAnswer {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
+  };
+}
+
 /** Reads CloudBase's HTTP access event (headers lower-cased, base64 bodies decoded). */
 export function readHttpEvent(event: unknown): HttpEvent {
   if (!event || typeof event !== 'object')
@@ -39,9 +55,14 @@ export function readHttpEvent(event: unknown): HttpEvent {
     for (const [k, v] of Object.entries(e.headers as Record<string, unknown>))
       if (typeof v === 'string') headers[k.toLowerCase()] = v;
   }
+  const query = Object.create(null) as Record<string, string>;
+  if (e.queryStringParameters && typeof e.queryStringParameters === 'object') {
+    for (const [k, v] of Object.entries(e.queryStringParameters as Record<string, unknown>))
+      if (typeof v === 'string') query[k] = v;
+  }
   let body = typeof e.body === 'string' ? e.body : '';
   if (e.isBase64Encoded === true) body = Buffer.from(body, 'base64').toString('utf8');
-  return { httpMethod: method, path: typeof e.path === 'string' ? e.path : '/', headers, body };
+  return { httpMethod: method, path: typeof e.path === 'string' ? e.path : '/', headers, query, body };
 }
 
 /** Form fields of a url-encoded or JSON body; at most 64 KB are read. */
@@ -69,8 +90,12 @@ const STATUS_BY_CODE: Record<string, number> = {
   INVALID_EVENT: 400,
   MISSING_ARGUMENTS: 400,
   BAD_ARGUMENTS: 400,
+  INVALID_EXTERNAL_REF: 400,
+  UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
+  AMBIGUOUS: 409,
+  RATE_LIMITED: 429,
   REQUEST_TOO_LARGE: 413,
   CONFIG_MISSING: 500,
   CONFIG_INVALID: 500,
@@ -88,6 +113,30 @@ export function httpHandler(handler: (http: HttpEvent, services: Services) => Pr
       const code = err instanceof FaceIdError ? err.code : 'INTERNAL';
       services.log.warn({ fn: 'http', event: 'failed', code });
       return textAnswer(STATUS_BY_CODE[code] ?? 503, code);
+    }
+  };
+}
+
+/**
+ * Adapts a handler to CloudBase HTTP access for a business's backend: every failure becomes its status code with
+ * a JSON body `{ error: { code, message } }` (the stable code and its Chinese message, no details).
+ */
+export function jsonHttpHandler(handler: (http: HttpEvent, services: Services) => Promise<HttpAnswer>) {
+  return async (event: unknown, services: Services): Promise<HttpAnswer> => {
+    try {
+      return await handler(readHttpEvent(event), services);
+    } catch (err) {
+      const error = toClientError(err);
+      services.log.warn({ fn: services.fn, event: 'failed', code: error.code });
+      const headers: Record<string, string> =
+        error.retryAt !== undefined
+          ? { 'retry-after': String(Math.max(1, Math.ceil((error.retryAt - services.now()) / 1000))) }
+          : {};
+      return jsonAnswer(
+        STATUS_BY_CODE[error.code] ?? 503,
+        { error: { code: error.code, message: error.message, param: error.param } },
+        headers,
+      );
     }
   };
 }

@@ -147,6 +147,7 @@ export class CloudBaseStore implements VerificationStore {
       maskedName: attempt.maskedName,
       maskedIdNumber: attempt.maskedIdNumber,
       photoFileIDs: attempt.photoFileIDs,
+      externalRef: attempt.externalRef,
       attempt: record.attempt + 1,
       status: 'requesting',
       requestedAt: at,
@@ -255,6 +256,15 @@ export class CloudBaseStore implements VerificationStore {
 
   async listByBizNo(bizNo: string, limit: number): Promise<VerificationRecord[]> {
     const { data } = await this.collection.where({ bizNo }).orderBy('createdAt', 'desc').limit(limit).get();
+    return data as unknown as VerificationRecord[];
+  }
+
+  async listByExternalRef(externalRef: string, limit: number): Promise<VerificationRecord[]> {
+    const { data } = await this.collection
+      .where({ externalRef })
+      .orderBy('createdAt', 'desc')
+      .limit(limit)
+      .get();
     return data as unknown as VerificationRecord[];
   }
 

@@ -79,6 +79,8 @@ export interface VerificationStore {
   getByBizNo(openid: string | null, bizNo: string): Promise<VerificationRecord | undefined>;
   /** Every owner's records of a bizNo (operators only). */
   listByBizNo(bizNo: string, limit: number): Promise<VerificationRecord[]>;
+  /** Every owner's records carrying the business's reference, newest first. */
+  listByExternalRef(externalRef: string, limit: number): Promise<VerificationRecord[]>;
   getByBizToken(bizToken: string): Promise<TokenRecord | undefined>;
   /** The record whose provider handle (Megvii Lite's biz_id) is `resultRef`. */
   getByResultRef(resultRef: string): Promise<TokenRecord | undefined>;

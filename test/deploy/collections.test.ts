@@ -147,6 +147,7 @@ const CALLS: Record<string, (store: CloudBaseStore) => Promise<unknown>> = {
   getByResultRef: (s) => s.getByResultRef('ref-1'),
   listByOpenid: (s) => s.listByOpenid('o-1', { limit: 20, skip: 0 }),
   listRecent: (s) => s.listRecent({ limit: 20, skip: 0 }),
+  listByExternalRef: (s) => s.listByExternalRef('order-1', 20),
   listCreatedBefore: (s) => s.listCreatedBefore(100, 50),
   listUnsettled: (s) => s.listUnsettled(deadTokens(100), staleRequests(50), 10),
   delete: (s) => s.delete('biz-1'),
@@ -205,6 +206,13 @@ describe('the database cloudbaserc.json declares', () => {
     }));
     expect(uncovered(queries, withoutOpenidIndex)).toEqual([
       { collection: VERIFICATIONS_COLLECTION, where: ['openid'], orderBy: ['createdAt'] },
+    ]);
+    const withoutExternalRefIndex = manifest.collections.map((c) => ({
+      ...c,
+      indexes: c.indexes.filter((i) => i.name !== 'externalRef_createdAt'),
+    }));
+    expect(uncovered(queries, withoutExternalRefIndex)).toEqual([
+      { collection: VERIFICATIONS_COLLECTION, where: ['externalRef'], orderBy: ['createdAt'] },
     ]);
   });
 });

@@ -15,7 +15,14 @@ const ROOT = resolve(__dirname, '..', '..');
 const manifest = readManifest();
 const APPCODE = 'appcode-0123456789abcdef-secret';
 const RETURN_URL = 'https://static.example.com/faceid-return.html';
-const FACEID = { FACEID_PROVIDER: 'fidlite', FACEID_APPCODE: APPCODE, FACEID_RETURN_URL: RETURN_URL };
+/** The query API's key hashes (SHA-256 of two keys, during a rotation). */
+const KEYS_SHA256 = `${'1a'.repeat(32)},${'2b'.repeat(32)}`;
+const FACEID = {
+  FACEID_PROVIDER: 'fidlite',
+  FACEID_APPCODE: APPCODE,
+  FACEID_RETURN_URL: RETURN_URL,
+  FACEID_API_KEYS_SHA256: KEYS_SHA256,
+};
 
 let api: TencentCloudStandIn;
 let work: string;
@@ -144,6 +151,31 @@ describe('arguments', () => {
   });
 });
 
+describe('the query API keys', () => {
+  it('are refused offline, unprinted, when FACEID_API_KEYS_SHA256 holds a key instead of its hash', async () => {
+    const errors: string[] = [];
+    const lines: string[] = [];
+    const key = 'qk_live_0123456789abcdef0123456789';
+    const code = await deploy(noEnvFile(), {
+      env: {
+        TCB_ENV: api.envId,
+        TCB_SECRET_ID: api.secretId,
+        TCB_SECRET_KEY: api.secretKey,
+        ...FACEID,
+        FACEID_API_KEYS_SHA256: key,
+      },
+      err: (l) => errors.push(l),
+      out: (l) => lines.push(l),
+      build: async () => undefined,
+    });
+    expect(code).toBe(2);
+    expect(errors.join('\n')).toContain('deploy: FACEID_API_KEYS_SHA256: ');
+    expect(errors.join('\n')).toContain('must be SHA-256 hex hashes');
+    expect([...errors, ...lines].join('\n')).not.toContain(key);
+    expect(api.calls).toEqual([]);
+  });
+});
+
 describe('the code about to be uploaded', () => {
   it('is refused, before any request, when a bundle carries the value of a secret variable', async () => {
     const root = join(work, 'project');
@@ -198,6 +230,9 @@ describe('a fresh environment', () => {
       expect(r.out).toContain('function getBizToken: set FACEID_PROVIDER = fidlite');
       expect(r.out).toContain('function purgeVerifications: timer dailyPurge (0 0 3 * * * *)');
       expect(r.out).toContain('HTTP access: route /faceid/notify → faceidNotify');
+      expect(r.out).toContain('HTTP access: route /faceidResults → faceidResults');
+      expect(r.out).toContain('function faceidResults: set FACEID_API_KEYS_SHA256 = (hidden)');
+      expect(r.out).not.toContain('1a1a1a1a');
       expect(r.out).toContain(`FACEID_NOTIFY_URL = https://${api.state.access.domain}/faceid/notify`);
       expect(r.out).toContain('--plan: nothing was changed');
       expect(r.out).not.toContain(APPCODE);
@@ -235,6 +270,7 @@ describe('a fresh environment', () => {
         ['createdAt', ['createdAt:-1']],
         ['status_expiresAt', ['status:1', 'expiresAt:1']],
         ['status_requestedAt', ['status:1', 'requestedAt:1']],
+        ['externalRef_createdAt', ['externalRef:1', 'createdAt:-1']],
       ]);
       expect([...functions.keys()].sort()).toEqual(manifest.functions.map((f) => f.name).sort());
       for (const declared of manifest.functions) {
@@ -267,6 +303,10 @@ describe('a fresh environment', () => {
       expect(access.enabled).toBe(true);
       expect(access.routes.map((r) => [r.Path, r.Name, r.EnableAuth])).toEqual([
         ['/faceid/notify', 'faceidNotify', false],
+        ['/faceidResults', 'faceidResults', false],
+      ]);
+      expect(functions.get('faceidResults')!.Environment.Variables).toEqual([
+        { Key: 'FACEID_API_KEYS_SHA256', Value: KEYS_SHA256 },
       ]);
 
       const writes = api.writes().length;
@@ -390,7 +430,7 @@ describe('an environment that drifted', () => {
         '  function listVerifications: change FACEID_APPCODE to (hidden)',
         '  function purgeVerifications: change FACEID_APPCODE to (hidden)',
         '  function faceidNotify: change FACEID_APPCODE to (hidden)',
-        '  HTTP access: route /faceid/notify → faceidNotify without sign-in (FaceID calls it)',
+        '  HTTP access: route /faceid/notify → faceidNotify without sign-in (called from outside CloudBase)',
       ]);
       expect(api.writes().length).toBe(before);
 
@@ -494,8 +534,9 @@ describe('an environment that drifted', () => {
       );
       expect(api.state.functions.get('faceidNotify')!.Runtime).toBe('Nodejs24.11');
       expect(api.state.functions.get('faceidNotify')!.InstallDependency).toBe('FALSE');
-      expect(api.state.access.routes.map((r) => [r.Path, r.Name, r.EnableAuth])).toEqual([
+      expect(api.state.access.routes.map((r) => [r.Path, r.Name, r.EnableAuth]).sort()).toEqual([
         ['/faceid/notify', 'faceidNotify', false],
+        ['/faceidResults', 'faceidResults', false],
       ]);
       expect((await runDeploy(noEnvFile())).out).toContain('is up to date');
     },

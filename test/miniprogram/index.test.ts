@@ -25,7 +25,13 @@ import {
 import { CONSENT_VERSION } from '../../miniprogram/shared/consent';
 import { uploadDirFor } from '../../miniprogram/shared/events';
 import { forgetDeploymentFacts } from '../../miniprogram/services/deployment';
-import { clearDraft, clearFlow, currentFlow, savedDraft } from '../../miniprogram/services/flow';
+import {
+  clearDraft,
+  clearFlow,
+  currentFlow,
+  keepExternalRef,
+  savedDraft,
+} from '../../miniprogram/services/flow';
 
 const VALID_ID = '11010519491231002X';
 const UPLOAD_DIR = uploadDirFor('o-test-user');
@@ -66,6 +72,7 @@ beforeEach(() => {
   resetHarness();
   clearFlow();
   clearDraft();
+  keepExternalRef(undefined);
   forgetDeploymentFacts();
   cloudHandlers.getBizToken = () => tokenOk();
   cloudHandlers.whoami = () => whoamiOk();
@@ -570,6 +577,64 @@ describe('entry page: one token per tap, errors shown', () => {
     const page = mount(pageId);
     page.instance.onLoad({ mode: 'reference' });
     expect(page.data.mode).toBe('reference');
+  });
+});
+
+describe("entry page: the business's reference (externalRef in the page query)", () => {
+  const tokenEvents = () => recorded.cloud.filter((c) => c.name === 'getBizToken').map((c) => c.data);
+
+  test('is sent with getBizToken, decoded, kept in the flow, and again after the page is opened without it', async () => {
+    const page = mount(pageId);
+    page.instance.onLoad({ externalRef: encodeURIComponent('order:2026-12-01.0042') });
+    await consent(page);
+    change(page, '#mode', 'ocr');
+    await flush();
+    tap(page, '#submit');
+    await until(() => recorded.navigation.length > 0, 2000, 'navigation');
+    expect(tokenEvents()).toEqual([
+      { mode: 'ocr', consentVersion: CONSENT_VERSION, externalRef: 'order:2026-12-01.0042' },
+    ]);
+    expect(currentFlow()?.input.externalRef).toBe('order:2026-12-01.0042');
+
+    const again = mount(pageId);
+    again.instance.onLoad({ mode: 'ocr' });
+    await consent(again);
+    tap(again, '#submit');
+    await until(() => tokenEvents().length === 2, 2000, 'second getBizToken');
+    expect(tokenEvents()[1]).toEqual({
+      mode: 'ocr',
+      consentVersion: CONSENT_VERSION,
+      externalRef: 'order:2026-12-01.0042',
+    });
+  });
+
+  test.each([
+    ['a space', 'order 1'],
+    ['129 characters', 'r'.repeat(129)],
+    ['Chinese', '订单1'],
+    ['a broken escape', '%E4%'],
+  ])('with %s starts nothing and says why', async (_name, ref) => {
+    const page = mount(pageId);
+    page.instance.onLoad({ externalRef: ref });
+    await consent(page);
+    change(page, '#mode', 'ocr');
+    await flush();
+    expect(enabled(page, '#submit')).toBe(false);
+    expect(text(page, '#block-reason')).toBe('业务方提供的认证编号不正确，请返回业务方重新进入');
+    tap(page, '#submit');
+    await flush();
+    expect(tokenEvents()).toEqual([]);
+    expect(recorded.navigation).toEqual([]);
+  });
+
+  test('is not sent when the page was opened without one', async () => {
+    const page = open();
+    await consent(page);
+    change(page, '#mode', 'ocr');
+    await flush();
+    tap(page, '#submit');
+    await until(() => recorded.navigation.length > 0, 2000, 'navigation');
+    expect(tokenEvents()).toEqual([{ mode: 'ocr', consentVersion: CONSENT_VERSION }]);
   });
 });
 

@@ -59,6 +59,16 @@ describe('anyone else', () => {
     ['deleteVerification', () => ({ bizNo: issued.bizNo })],
     ['purgeVerifications', () => ({})],
     ['preparePhoto', () => ({})],
+    [
+      'faceidResults',
+      () => ({
+        httpMethod: 'GET',
+        path: '/faceidResults',
+        headers: { authorization: 'Bearer any-key' },
+        queryStringParameters: { bizNo: issued.bizNo },
+        body: '',
+      }),
+    ],
   ];
 
   describe.each(OTHERS)('%s', (_name, caller) => {

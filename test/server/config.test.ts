@@ -65,6 +65,9 @@ describe('the configuration table (server/config.ts)', () => {
     ['FACEID_TIMEOUT_MS', '0'],
     ['FACEID_RATE_LIMIT', '5 per minute'],
     ['FACEID_RETENTION_DAYS', '3651'],
+    ['FACEID_API_KEYS_SHA256', 'my-api-key'],
+    ['FACEID_API_KEYS_SHA256', `${'a'.repeat(64)},${'b'.repeat(63)}`],
+    ['FACEID_API_RATE_LIMIT', '60 a minute'],
   ])('refuses %s=%s as CONFIG_INVALID naming it', (name, value) => {
     const config = readConfig({ [name]: value }) as unknown as Record<string, unknown>;
     expect(() => config[name]).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', param: name }));

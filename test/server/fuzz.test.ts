@@ -131,6 +131,7 @@ describe.each([
   'deleteVerification',
   'purgeVerifications',
   'faceidNotify',
+  'faceidResults',
 ])('%s with generated events', (name) => {
   const runs = RUNS_BY_FUNCTION[name] ?? RUNS;
   it(

@@ -112,12 +112,13 @@ describe('cloudbaserc.json declares every cloud function', () => {
     for (const fn of callers) expect(fn.timeout).toBeGreaterThanOrEqual(WORST_FACEID_WAIT_S + 5);
   });
 
-  it('runs the purge daily at 03:00 and routes HTTP access to faceidNotify', () => {
+  it('runs the purge daily at 03:00 and routes HTTP access to faceidNotify and faceidResults', () => {
     const purge = manifest.functions.find((f) => f.name === 'purgeVerifications')!;
     expect(purge.triggers).toEqual([{ name: 'dailyPurge', type: 'timer', config: '0 0 3 * * * *' }]);
     expect(purge.timeout).toBe(60);
     expect(manifest.functions.filter((f) => f.path).map((f) => [f.name, f.path])).toEqual([
       ['faceidNotify', '/faceid/notify'],
+      ['faceidResults', '/faceidResults'],
     ]);
   });
 

@@ -17,6 +17,9 @@ import { UsageError } from '../cli';
 
 const ROOT = resolve(__dirname, '..', '..');
 
+/** The function behind FACEID_NOTIFY_URL: its HTTP access route is the notify's address. */
+const NOTIFY_FUNCTION = 'faceidNotify';
+
 export const USAGE = `usage: npm run deploy [-- --plan] [--replace-runtime] [--vars <path>]
   --plan             print what would change and change nothing
   --replace-runtime  delete and re-create a function whose runtime differs from cloudbaserc.json
@@ -106,7 +109,7 @@ export async function deploy(argv: string[], deps: DeployDeps = {}): Promise<num
     env = operatorEnv(deps.env ?? process.env, readDotEnv(resolve(root, args.envFile)));
     const manifest = readManifest(join(root, 'cloudbaserc.json'));
     const credentials = credentialsFrom(env, envIdVariable(manifest));
-    const routed = manifest.functions.find((fn) => fn.path);
+    const routed = manifest.functions.find((fn) => fn.name === NOTIFY_FUNCTION && fn.path);
     const needsNotifyUrl = manifest.functions.some((fn) => 'FACEID_NOTIFY_URL' in fn.envVariables);
     const notifyFromRoute = !env.FACEID_NOTIFY_URL && needsNotifyUrl && routed !== undefined;
     // Everything that can be checked offline is checked before any network call, and named at once.

@@ -247,6 +247,8 @@ export function describeChange(change: Change): string[] {
     case 'delete-route':
       return [`HTTP access: delete route ${change.path} → ${change.name}`];
     case 'open-route':
-      return [`HTTP access: route ${change.path} → ${change.name} without sign-in (FaceID calls it)`];
+      return [
+        `HTTP access: route ${change.path} → ${change.name} without sign-in (called from outside CloudBase)`,
+      ];
   }
 }

@@ -126,6 +126,8 @@ export function checkConfiguration(manifest: CloudbaseManifest, env: Env): Confi
   if (declared.has('FACEID_RATE_LIMIT')) attempt(() => rateLimitFromEnv(values));
   if (declared.has('FACEID_RETENTION_DAYS')) attempt(() => retentionDays(values));
   if (declared.has('FACEID_MINIPROGRAM_APPID')) attempt(() => readConfig(values).FACEID_MINIPROGRAM_APPID);
+  if (declared.has('FACEID_API_KEYS_SHA256')) attempt(() => readConfig(values).FACEID_API_KEYS_SHA256);
+  if (declared.has('FACEID_API_RATE_LIMIT')) attempt(() => readConfig(values).FACEID_API_RATE_LIMIT);
   if (declared.has('FACEID_TIMEOUT_MS'))
     attempt(() => {
       const needS = Math.ceil(worstFaceIdWaitMs(timeoutFromEnv(values)) / 1000) + FUNCTION_WORK_MARGIN_S;

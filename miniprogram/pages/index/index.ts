@@ -7,7 +7,8 @@ import { ensureAccess, PHOTO_SCOPES, type AccessProblem } from '../../services/a
 import { needsNewerWeChat } from '../../services/base-library';
 import { uploadReferencePhoto } from '../../services/cloud';
 import { deploymentFacts } from '../../services/deployment';
-import { saveDraft, savedDraft } from '../../services/flow';
+import { isExternalRef } from '../../shared/external-ref';
+import { keepExternalRef, keptExternalRef, saveDraft, savedDraft } from '../../services/flow';
 import { pickReferencePhoto } from '../../services/photo';
 import { answerPrivacyRequests, guideNameOf, openPrivacyGuide, privacySetting } from '../../services/privacy';
 import { startVerification } from '../../services/start';
@@ -30,6 +31,8 @@ interface EntryState {
   submitting: boolean;
   /** RATE_LIMITED: no start before this time (epoch ms); 0 when free. */
   blockedUntil: number;
+  /** The page was opened with an `externalRef` the business's rule refuses: nothing may start. */
+  refInvalid: boolean;
 }
 
 interface Derived {
@@ -57,7 +60,8 @@ function derive(s: EntryState, t: Copy, now: number = Date.now()): Derived {
   } else if (s.idTouched && !id.ok) idError = t.idProblems.empty;
   const b = t.entry.blocked;
   let blockReason = '';
-  if (!s.consented) blockReason = b.consent;
+  if (s.refInvalid) blockReason = t.errors.INVALID_EXTERNAL_REF;
+  else if (!s.consented) blockReason = b.consent;
   else if (s.mode === 'idcard' && !name.ok) blockReason = s.name.trim() === '' ? b.name : b.nameInvalid;
   else if (s.mode === 'idcard' && !id.ok) blockReason = s.idNumber === '' ? b.id : b.idInvalid;
   else if (s.mode === 'reference' && s.photoPicking) blockReason = b.busy;
@@ -79,7 +83,24 @@ const initial: EntryState = {
   photoPicking: false,
   submitting: false,
   blockedUntil: 0,
+  refInvalid: false,
 };
+
+/**
+ * The business's reference in the entry page's query, decoded (a caller may have URL-encoded it): the reference,
+ * or null when it breaks the shared rule; undefined when the query has none.
+ */
+function queriedExternalRef(query: Record<string, string | undefined>): string | null | undefined {
+  const raw = query.externalRef;
+  if (raw === undefined) return undefined;
+  let ref: string;
+  try {
+    ref = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  return isExternalRef(ref) ? ref : null;
+}
 
 /** Reference photos already uploaded in this app session, by local path. */
 const uploaded = new Map<string, string>();
@@ -139,6 +160,12 @@ Component({
         : {};
       const mode = query.mode as EntryMode | undefined;
       if (mode && ENTRY_MODES.includes(mode)) patch.mode = mode;
+      const ref = queriedExternalRef(query);
+      if (ref !== undefined) {
+        // Opened by the business: its reference (or none, when the one it gave is refused) replaces an earlier one.
+        keepExternalRef(ref ?? undefined);
+        patch.refInvalid = ref === null;
+      }
       this.setData({
         t,
         consentVersion: fill(t.consent.version, { version: CONSENT_VERSION }),
@@ -251,6 +278,11 @@ Component({
       this.setData({ access: '' });
     },
     async buildEvent(): Promise<GetBizTokenEvent | string> {
+      const event = await this.formEvent();
+      const externalRef = keptExternalRef();
+      return typeof event === 'string' || externalRef === undefined ? event : { ...event, externalRef };
+    },
+    async formEvent(): Promise<GetBizTokenEvent | string> {
       const s = this.data as unknown as EntryState;
       const t = this.data.t;
       if (s.mode === 'idcard') {
