@@ -243,7 +243,7 @@ export class CloudBaseStore implements VerificationStore {
 
   async listDueDeliveries(at: number, limit: number): Promise<VerificationRecord[]> {
     const { data } = await this.collection
-      .where({ delivery: { state: 'pending', due: this._.lt(at + 1) } })
+      .where({ 'delivery.state': 'pending', 'delivery.due': this._.lt(at + 1) })
       .orderBy('delivery.due', 'asc')
       .limit(limit)
       .get();
@@ -252,8 +252,8 @@ export class CloudBaseStore implements VerificationStore {
 
   async listDeliveries(state: DeliveryState, limit: number): Promise<VerificationRecord[]> {
     const { data } = await this.collection
-      .where({ delivery: { state } })
-      .orderBy('createdAt', 'desc')
+      .where({ 'delivery.state': state })
+      .orderBy('delivery.due', 'asc')
       .limit(limit)
       .get();
     return data as unknown as VerificationRecord[];

@@ -84,7 +84,7 @@ export interface VerificationStore {
   requeueDelivery(record: VerificationRecord, delivery: Delivery): Promise<boolean>;
   /** Up to `limit` records whose delivery is pending and due at `at`, the longest due first. */
   listDueDeliveries(at: number, limit: number): Promise<VerificationRecord[]>;
-  /** Up to `limit` records whose delivery is in the state, newest first. */
+  /** Up to `limit` records whose delivery is in the state, the longest due first. */
   listDeliveries(state: DeliveryState, limit: number): Promise<VerificationRecord[]>;
   /** Up to `limit` `issued` records created before `createdBefore` and not read since `readBefore`, oldest first. */
   listUnread(readBefore: number, createdBefore: number, limit: number): Promise<IssuedRecord[]>;
