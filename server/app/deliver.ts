@@ -8,6 +8,8 @@ import { settleOne } from './records';
 
 /** A live token not read for this long is read again by the timer (a product without a daily budget). */
 export const REPULL_INTERVAL_MS = 5 * 60 * 1000;
+/** The same for a product with a daily budget of get_result calls (Megvii Lite's 3). */
+export const REPULL_BUDGETED_INTERVAL_MS = 30 * 60 * 1000;
 /** A live token is left to the person and the notify for this long before the timer reads it. */
 export const REPULL_AFTER_MS = 5 * 60 * 1000;
 const BATCH = 50;
@@ -27,7 +29,7 @@ export interface DeliverReport {
 /**
  * Brings records whose flow may have ended without a notify to their end state: dead tokens and stale requests
  * (as the purge does), and live tokens nobody read lately, within the product's rules (a budgeted product's live
- * token is read once, by the page reader's policy, which leaves the day's last call to the notify).
+ * token less often, by the page reader's policy, which leaves the day's last call to the notify).
  */
 async function repull(services: Services, report: DeliverReport, deadline: number): Promise<void> {
   const { store, now } = services;
@@ -38,7 +40,7 @@ async function repull(services: Services, report: DeliverReport, deadline: numbe
     if (after.status !== record.status) report.settled++;
   }
   const perDay = createProvider({ config: services.config, now, purpose: 'result' }).resultCallsPerDay;
-  const readBefore = perDay === undefined ? at - REPULL_INTERVAL_MS : 1;
+  const readBefore = at - (perDay === undefined ? REPULL_INTERVAL_MS : REPULL_BUDGETED_INTERVAL_MS);
   for (const record of await store.listUnread(readBefore, at - REPULL_AFTER_MS, BATCH)) {
     if (now() >= deadline) return;
     report.repulled++;

@@ -50,7 +50,7 @@ export interface Harness {
   /** Moves the times of a user's record of a bizNo, as if they had been set earlier (the functions' clock is real). */
   ageRecord(
     bizNo: string,
-    times: { expiresAt?: number; requestedAt?: number; createdAt?: number },
+    times: { expiresAt?: number; requestedAt?: number; createdAt?: number; lastReadAt?: number },
     openid?: string | null,
   ): Promise<void>;
   /**
