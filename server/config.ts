@@ -142,6 +142,25 @@ export const VARIABLES = {
     default: '60/60',
     read: countPerWindow('60/60'),
   },
+  FACEID_WEBHOOK_URL: {
+    doc: "the business's receiver of every final result (https; http only to a loopback address)",
+    read: (value: string | undefined, name: string): URL | undefined => {
+      if (value === undefined) return undefined;
+      const url = URL.canParse(value) ? new URL(value) : undefined;
+      const loopback = url !== undefined && /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/.test(url.hostname);
+      if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback)))
+        throw invalid(name, 'must be an https:// URL (http:// only to a loopback address)');
+      return url;
+    },
+  },
+  FACEID_WEBHOOK_SECRET: {
+    doc: "the key of the webhook's HMAC-SHA256 signature, at least 16 characters (secret)",
+    read: (value: string | undefined, name: string): string => {
+      const secret = required(value, name);
+      if (secret.length < 16) throw invalid(name, 'must be at least 16 characters');
+      return secret;
+    },
+  },
   FACEID_MINIPROGRAM_APPID: {
     doc: "this mini-program's AppID: a WeChat call carrying another APPID is refused",
     read: (value: string | undefined, name: string): string | undefined => {

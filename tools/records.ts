@@ -1,5 +1,6 @@
 /**
- * `npm run records -- list | show <bizNo | reference> | export [--since <date>] | purge --before <date> [--yes]`: the
+ * `npm run records -- list | show <bizNo | reference> | export [--since <date>] | purge --before <date> [--yes] |
+ * deliveries | redeliver <bizNo | reference>`: the
  * operators' view of verification records, through wx-server-sdk: in CloudBase (TCB_ENV, TCB_SECRET_ID,
  * TCB_SECRET_KEY) or in the CloudBase stand-in data of `npm start` (`--data-dir`, else DATA_DIR, else .data, as
  * `npm start` reads them).
@@ -9,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deleteCreatedBefore } from '../server/app/records';
+import { deliveryId, isNoticeRecord } from '../server/lifecycle';
 import { maskIdNumber, maskName } from '../server/mask';
 import type { CloudSdk } from '../server/runtime';
 import { openStore } from '../server/store';
@@ -31,6 +33,8 @@ export const USAGE = `usage: npm run records -- <command> [--json] [--data-dir <
                                     (客服查询编号, the bizNo's last 8 characters) the result page shows
   export [--since <ISO date>]       every record created since the date, as JSON lines
   purge --before <ISO date> [--yes] delete records created before the date, and their stored images
+  deliveries [--limit <1..1000>]    webhook deliveries pending (not yet received) and dead (given up)
+  redeliver <bizNo | reference>     queue a record's webhook delivery again (deliverResults sends it within a minute)
   --data-dir <dir>                  npm start's data folder when TCB_ENV is not set (default DATA_DIR, else .data)
   --help                            this text`;
 
@@ -155,6 +159,11 @@ export function publicView(record: VerificationRecord): Record<string, string | 
     idcardNumber: r?.idcard?.idcardNumber && maskIdNumber(r.idcard.idcardNumber),
     images: record.status === 'finished' ? (record.imageFileIDs?.length ?? 0) : 0,
     photos: record.photoFileIDs?.length ?? 0,
+    delivery: record.delivery?.state,
+    deliveryTries: record.delivery?.tries,
+    deliveryDue: record.delivery?.state === 'pending' ? iso(record.delivery.due) : undefined,
+    deliveryLast: record.delivery?.lastResult,
+    deliveredAt: iso(record.delivery?.deliveredAt),
   };
   return Object.fromEntries(Object.entries(view).filter(([, v]) => v !== undefined && v !== ''));
 }
@@ -181,7 +190,17 @@ function parseDate(flag: string, value: string | undefined): number {
   return ms;
 }
 
-const COMMANDS = ['list', 'show', 'export', 'purge'] as const;
+const DELIVERY_COLUMNS = [
+  'bizNo',
+  'ref',
+  'status',
+  'delivery',
+  'deliveryTries',
+  'deliveryDue',
+  'deliveryLast',
+];
+
+const COMMANDS = ['list', 'show', 'export', 'purge', 'deliveries', 'redeliver'] as const;
 
 interface Parsed {
   command: (typeof COMMANDS)[number];
@@ -211,6 +230,8 @@ const TAKES: Record<(typeof COMMANDS)[number], readonly string[]> = {
   show: ['json', 'data-dir'],
   export: ['json', 'since', 'data-dir'],
   purge: ['json', 'before', 'yes', 'data-dir'],
+  deliveries: ['json', 'limit', 'data-dir'],
+  redeliver: ['json', 'data-dir'],
 };
 
 /** Parses the command line (`--help` anywhere asks for the usage); throws a usage error naming the problem. */
@@ -248,9 +269,9 @@ export function parseRecordsArgs(argv: string[]): Parsed | { command: 'help' } {
     }
   }
   const operands = positional.slice(1);
-  if (command === 'show') {
+  if (command === 'show' || command === 'redeliver') {
     if (operands.length !== 1 || !operands[0]?.trim())
-      throw new UsageError('show needs exactly one bizNo or support reference');
+      throw new UsageError(`${command} needs exactly one bizNo or support reference`);
     parsed.bizNo = operands[0].trim();
   } else if (operands.length) throw new UsageError(`${command} takes no ${operands[0]}`);
   if (command === 'purge' && parsed.before === undefined)
@@ -296,13 +317,13 @@ async function findRecord(store: VerificationStore, bizNoOrReference: string): P
 
 async function execute(args: Parsed, backend: RecordsBackend, out: (line: string) => void): Promise<number> {
   const { store } = backend;
-  const print = (views: Record<string, string | number | undefined>[]): void => {
+  const print = (views: Record<string, string | number | undefined>[], columns = LIST_COLUMNS): void => {
     if (args.json) views.forEach((v) => out(JSON.stringify(v)));
     else
       out(
         markdownTable(
-          LIST_COLUMNS,
-          views.map((v) => LIST_COLUMNS.map((c) => String(v[c] ?? ''))),
+          columns,
+          views.map((v) => columns.map((c) => String(v[c] ?? ''))),
         ),
       );
   };
@@ -335,6 +356,53 @@ async function execute(args: Parsed, backend: RecordsBackend, out: (line: string
             Object.entries(view).map(([k, v]) => [k, String(v)]),
           ),
         );
+      return 0;
+    }
+    case 'deliveries': {
+      const [pending, dead] = await Promise.all([
+        store.listDeliveries('pending', args.limit),
+        store.listDeliveries('dead', args.limit),
+      ]);
+      print([...pending, ...dead].map(publicView), DELIVERY_COLUMNS);
+      if (!args.json) out(`${pending.length} pending, ${dead.length} dead in ${backend.describe}`);
+      return 0;
+    }
+    case 'redeliver': {
+      if (args.bizNo === undefined)
+        throw new UsageError('redeliver needs exactly one bizNo or support reference');
+      const found = await findRecord(store, args.bizNo);
+      if (found.length !== 1) {
+        if (found.length) print(found.map(publicView));
+        out(
+          found.length
+            ? `${found.length} records end with ${args.bizNo}; redeliver one by its bizNo`
+            : `no record ${args.bizNo} in ${backend.describe}`,
+        );
+        return 1;
+      }
+      const [record] = found;
+      if (!isNoticeRecord(record)) {
+        out(`${record.bizNo} has not ended (${stateInWords(record)}): nothing to deliver yet`);
+        return 1;
+      }
+      const at = Date.now();
+      const queued = await store.requeueDelivery(record, {
+        id: record.delivery?.id ?? deliveryId(record),
+        state: 'pending',
+        tries: 0,
+        due: at,
+        since: at,
+        claimedUntil: 0,
+      });
+      if (!queued) {
+        out(`${record.bizNo} changed meanwhile; run redeliver again`);
+        return 1;
+      }
+      out(
+        args.json
+          ? JSON.stringify({ bizNo: record.bizNo, queued: true })
+          : `queued the delivery of ${record.bizNo}; deliverResults sends it within a minute`,
+      );
       return 0;
     }
     case 'export': {

@@ -14,11 +14,14 @@ import { startLocalCloud, type LocalCloud } from './local-cloud';
 import { LOCAL_APPID } from './local-cloud/functions';
 import { createPreviewHandler } from './preview/server';
 import { BANNER, startSandbox, type Sandbox } from './sandbox';
+import { deliveryLine, startWebhookReceiver, type WebhookReceiver } from './local-cloud/webhook-receiver';
 
 const ROOT = resolve(__dirname, '..');
 const HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8780;
 const LOCAL_APPCODE = 'local-preview-appcode';
+/** How often `npm start` runs the deliverResults timer, as cloudbaserc.json's trigger does in the cloud. */
+export const DELIVER_EVERY_MS = 60_000;
 /** The rate limit `npm start` gives each browser session (production's default is 5/600). */
 export const LOCAL_RATE_LIMIT = '100/600';
 
@@ -40,6 +43,8 @@ export interface RunningApp {
   readonly sandbox: Sandbox;
   /** The CloudBase stand-in and the functions running on it. */
   readonly cloud: LocalCloud;
+  /** The sample receiver the webhook points at, with every delivery it verified. */
+  readonly receiver: WebhookReceiver;
   /** Stops the server, the functions, the stand-in and the sandbox. */
   close(): Promise<void>;
 }
@@ -91,6 +96,8 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   mkdirSync(dataDir, { recursive: true });
   const log = options.quiet ? () => undefined : (line: string) => console.log(`[local] ${line}`);
   const sandbox = await startSandbox({ port: 0, appcode: LOCAL_APPCODE, quiet: true });
+  // Printed whatever --quiet says: seeing a result arrive is what the receiver is for.
+  const receiver = await startWebhookReceiver((delivery) => console.log(`[local] ${deliveryLine(delivery)}`));
   // The functions' configuration refers to the app's own URL, known once the server listens.
   const env: Record<string, string> = {};
   const cloud = await startLocalCloud({ dataDir: standInDataDir(dataDir), env: () => env });
@@ -132,8 +139,17 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     FACEID_MINIPROGRAM_APPID: LOCAL_APPID,
     // Someone evaluating the preview starts many verifications in minutes; production keeps 5/600.
     FACEID_RATE_LIMIT: process.env.FACEID_RATE_LIMIT ?? LOCAL_RATE_LIMIT,
+    FACEID_WEBHOOK_URL: receiver.url,
+    FACEID_WEBHOOK_SECRET: receiver.secret,
     ...(process.env.FACEID_LOG ? { FACEID_LOG: process.env.FACEID_LOG } : {}),
   });
+
+  const timer = setInterval(() => {
+    cloud.invoke('deliverResults', {}, null).catch((error: unknown) => {
+      log(`deliverResults failed: ${(error as Error).message}`);
+    });
+  }, DELIVER_EVERY_MS);
+  timer.unref();
 
   let closed = false;
   return {
@@ -142,15 +158,18 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     dataDir,
     sandbox,
     cloud,
+    receiver,
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(timer);
       await new Promise<void>((done) => {
         server.close(() => done());
         server.closeAllConnections();
       });
       await cloud.close();
       await sandbox.close();
+      await receiver.close();
     },
   };
 }
@@ -191,6 +210,7 @@ async function main(argv: string[]): Promise<void> {
     `${BANNER} inside (not the real FaceID); CloudBase stand-in data in ${standInDataDir(app.dataDir)}`,
   );
   console.log(`Open ${app.url}`);
+  console.log(`Results go to a sample webhook receiver at ${app.receiver.url} (docs/webhook.md)`);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

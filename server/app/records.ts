@@ -73,7 +73,7 @@ export function summarizeRecord(record: VerificationRecord, at: number): Verific
 }
 
 /** Settles a record left live (see the lifecycle's settle), then deletes the files of a stopped token request. */
-async function settleOne(record: VerificationRecord, services: Services): Promise<VerificationRecord> {
+export async function settleOne(record: VerificationRecord, services: Services): Promise<VerificationRecord> {
   const after = await settle(record, services, (r) => refreshResult(r, services));
   if (record.status === 'requesting' && after.status !== 'requesting') await removeFiles(record, services);
   return after;

@@ -7,6 +7,7 @@ import type { GetBizTokenOk } from '../../miniprogram/shared/events';
 import type { FaceIdProvider, IssuedToken, ValidTokenRequest } from '../providers/types';
 import type { Services } from '../runtime';
 import { ownerOf } from '../caller';
+import { newDelivery, tryFirstDelivery } from './outbox';
 import {
   isRetryable,
   isStaleRequest,
@@ -18,6 +19,7 @@ import {
   type RequestingRecord,
   type TokenFields,
   type TokenRecord,
+  type UnconfirmedRecord,
 } from './states';
 
 /** What one token request brings: the bizNo, the attempt's own fields, the checked request and its product. */
@@ -139,13 +141,25 @@ async function buyToken(
   } catch (err) {
     const code = err instanceof FaceIdError ? err.code : 'INTERNAL';
     const nothingBought = provesNothingBought(err);
-    const [, , photosGone] = await Promise.all([
-      nothingBought ? store.fail(record, code, now()) : store.unconfirm(record, code, now()),
+    const endedAt = now();
+    const delivery = newDelivery(record, services, endedAt);
+    const [wonEnd, , photosGone] = await Promise.all([
+      nothingBought ? store.fail(record, code, endedAt) : store.unconfirm(record, code, endedAt, delivery),
       nothingBought ? giveBack() : undefined,
       deletePhotos(record.photoFileIDs, services),
     ]);
     if (photosGone && record.photoFileIDs?.length) await store.forgetPhotos(record);
     if (nothingBought) throw err;
+    if (wonEnd) {
+      const ended: UnconfirmedRecord = {
+        ...record,
+        status: 'unconfirmed',
+        errorCode: code,
+        endedAt,
+        delivery,
+      };
+      await tryFirstDelivery(ended, services);
+    }
     log.warn({ fn: services.fn, event: 'token-unconfirmed', bizNo: record.bizNo, code });
     throw unconfirmed(err);
   }

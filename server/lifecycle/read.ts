@@ -10,6 +10,7 @@ import { declaredTimeoutMs } from '../config';
 import { DEFAULT_RETRY } from '../providers/resilience';
 import type { Services } from '../runtime';
 import type { ClaimRequest } from '../store/types';
+import { newDelivery, tryFirstDelivery } from './outbox';
 import { isTokenDead, type IssuedRecord, type TokenRecord, type VerificationRecord } from './states';
 
 /** How a reader treats a result it did not read itself. */
@@ -205,6 +206,7 @@ async function readIssued(
   let answer = reading.answer;
   const { ok: _ok, ...stored } = answer;
   let won: boolean;
+  let ended: VerificationRecord | undefined;
   if (answer.finished) {
     let imageFileIDs: string[] | undefined;
     try {
@@ -213,18 +215,27 @@ async function readIssued(
       // The final answer is kept whatever happens to the images: nobody reads FaceID again for it.
       log.warn({ fn: services.fn, event: 'evidence-failed', errorName: (err as Error).name });
     }
-    won = await store.finish(claimed, {
-      status: answer.outcome === 'cancelled' ? 'cancelled' : 'finished',
+    const at = now();
+    const ending = {
+      status: answer.outcome === 'cancelled' ? ('cancelled' as const) : ('finished' as const),
       result: stored,
-      endedAt: now(),
+      endedAt: at,
       imageFileIDs,
       maskedName: claimed.maskedName ?? answer.idcard?.name,
       maskedIdNumber: claimed.maskedIdNumber ?? answer.idcard?.idcardNumber,
-    });
+      delivery: newDelivery(claimed, services, at),
+    };
+    won = await store.finish(claimed, ending);
     if (!won && imageFileIDs?.length) await services.files.deleteFile({ fileList: imageFileIDs });
+    if (won) ended = { ...claimed, ...ending };
   } else if (isTokenDead(claimed, now())) {
-    won = await store.expire(claimed, now());
-    if (won) answer = expiredAnswer(claimed);
+    const at = now();
+    const delivery = newDelivery(claimed, services, at);
+    won = await store.expire(claimed, at, delivery);
+    if (won) {
+      answer = expiredAnswer(claimed);
+      ended = { ...claimed, status: 'expired', endedAt: at, delivery };
+    }
   } else {
     await store.releaseRead(claimed, stored, now());
     won = true;
@@ -234,6 +245,7 @@ async function readIssued(
     const winner = sameToken(fresh, claimed) ? storedAnswer(fresh) : undefined;
     if (winner) return winner;
   }
+  if (ended) await tryFirstDelivery(ended, services);
   log.info({
     fn: services.fn,
     event: 'result',

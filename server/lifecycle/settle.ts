@@ -2,6 +2,7 @@
 import { FaceIdError, toClientError } from '../errors';
 import type { GetResultOk, VerificationStatus } from '../../miniprogram/shared/events';
 import type { Services } from '../runtime';
+import { tryFirstDelivery, newDelivery } from './outbox';
 import { isStaleRequest, isTokenDead, type TokenRecord, type VerificationRecord } from './states';
 
 /** Reads an `issued` record's result (a page reader's getResult). */
@@ -33,7 +34,11 @@ export async function settle(
       return record;
     }
   } else if (record.status === 'requesting' && isStaleRequest(record, at)) {
-    await store.unconfirm(record, 'UPSTREAM_TIMEOUT', at);
+    if (await store.unconfirm(record, 'UPSTREAM_TIMEOUT', at, newDelivery(record, services, at))) {
+      const ended = await store.getById(record._id);
+      if (ended) await tryFirstDelivery(ended, services);
+      return ended ?? record;
+    }
   } else {
     return record;
   }

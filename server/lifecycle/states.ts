@@ -48,6 +48,30 @@ interface RecordBase extends AttemptFields {
   createdAt: number;
   /** Which token request of this bizNo the record is on (1, then 2 after an ended first attempt, …). */
   attempt: number;
+  /** The webhook delivery of this attempt's end, written with the transition that ended it (see outbox.ts). */
+  delivery?: Delivery;
+}
+
+/** Where a webhook delivery stands: waiting to be sent (again), received by the business, or given up. */
+export type DeliveryState = 'pending' | 'delivered' | 'dead';
+
+/** One attempt's webhook delivery, kept in its record (the outbox): what is due, and who is sending it. */
+export interface Delivery {
+  /** Stable across retries: the receiver's key for ignoring one it has seen. */
+  id: string;
+  state: DeliveryState;
+  /** Sends tried so far. */
+  tries: number;
+  /** When the next send is due (epoch ms). */
+  due: number;
+  /** When the delivery was recorded (epoch ms): it is given up 24 hours later. */
+  since: number;
+  /** Until when (epoch ms) one sender holds the right to send it; 0 when nobody does. */
+  claimedUntil: number;
+  /** What the last send met: an HTTP status (`200`, `500`) or `timeout`, `refused`, `unreachable`. */
+  lastResult?: string;
+  /** When the receiver answered 2xx (epoch ms). */
+  deliveredAt?: number;
 }
 
 /** What FaceID issued: kept from `issued` on, so a repeated request gets the same token. */
@@ -135,6 +159,8 @@ export interface Ending {
   imageFileIDs?: string[];
   maskedName?: string;
   maskedIdNumber?: string;
+  /** The webhook delivery of this end (see outbox.ts). */
+  delivery?: Delivery;
 }
 
 /** One verification as stored, by state: each state carries exactly its fields. */

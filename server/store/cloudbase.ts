@@ -1,5 +1,6 @@
 import { type ErrorCode } from '../../miniprogram/shared/errors';
 import { FaceIdError } from '../errors';
+import type { Delivery, DeliveryState } from '../lifecycle/states';
 import {
   COUNTERS_COLLECTION,
   VERIFICATIONS_COLLECTION,
@@ -154,7 +155,12 @@ export class CloudBaseStore implements VerificationStore {
     };
     const { _id: _unchanged, ...fields } = next;
     // Every field of the attempt is the new one's (what it lacks, the record no longer has).
-    const won = await this.transition(filter, { ...fields, errorCode: undefined, endedAt: undefined });
+    const won = await this.transition(filter, {
+      ...fields,
+      errorCode: undefined,
+      endedAt: undefined,
+      delivery: undefined,
+    });
     return won ? next : undefined;
   }
 
@@ -172,10 +178,15 @@ export class CloudBaseStore implements VerificationStore {
     );
   }
 
-  unconfirm(record: RequestingRecord, errorCode: ErrorCode, at: number): Promise<boolean> {
+  unconfirm(
+    record: RequestingRecord,
+    errorCode: ErrorCode,
+    at: number,
+    delivery?: Delivery,
+  ): Promise<boolean> {
     return this.transition(
       { _id: record._id, status: 'requesting', attempt: record.attempt },
-      { status: 'unconfirmed', errorCode, endedAt: at, requestedAt: undefined },
+      { status: 'unconfirmed', errorCode, endedAt: at, requestedAt: undefined, delivery },
     );
   }
 
@@ -193,11 +204,69 @@ export class CloudBaseStore implements VerificationStore {
     return this.transition(this.issuedAs(record), { ...ending, ...CloudBaseStore.CLAIM_GONE });
   }
 
-  expire(record: IssuedRecord, at: number): Promise<boolean> {
+  expire(record: IssuedRecord, at: number, delivery?: Delivery): Promise<boolean> {
     return this.transition(
       { ...this.issuedAs(record), ...this.rule(deadTokens(at)) },
-      { status: 'expired', endedAt: at, ...CloudBaseStore.CLAIM_GONE },
+      { status: 'expired', endedAt: at, delivery, ...CloudBaseStore.CLAIM_GONE },
     );
+  }
+
+  async claimDelivery(record: VerificationRecord, at: number, claimedUntil: number): Promise<boolean> {
+    if (!record.delivery) return false;
+    const { stats } = await this.collection
+      .where({
+        _id: record._id,
+        attempt: record.attempt,
+        delivery: {
+          id: record.delivery.id,
+          state: 'pending',
+          due: this._.lt(at + 1),
+          claimedUntil: this._.lt(at),
+        },
+      })
+      .update({ data: { delivery: { claimedUntil } } });
+    return stats.updated > 0;
+  }
+
+  endSend(record: VerificationRecord, claimedUntil: number, delivery: Delivery): Promise<boolean> {
+    return this.transition(
+      { _id: record._id, attempt: record.attempt, delivery: { id: delivery.id, claimedUntil } },
+      { delivery: defined(delivery) },
+    );
+  }
+
+  requeueDelivery(record: VerificationRecord, delivery: Delivery): Promise<boolean> {
+    return this.transition(
+      { _id: record._id, status: record.status, attempt: record.attempt },
+      { delivery: defined(delivery) },
+    );
+  }
+
+  async listDueDeliveries(at: number, limit: number): Promise<VerificationRecord[]> {
+    const { data } = await this.collection
+      .where({ 'delivery.state': 'pending', 'delivery.due': this._.lt(at + 1) })
+      .orderBy('delivery.due', 'asc')
+      .limit(limit)
+      .get();
+    return data as unknown as VerificationRecord[];
+  }
+
+  async listDeliveries(state: DeliveryState, limit: number): Promise<VerificationRecord[]> {
+    const { data } = await this.collection
+      .where({ 'delivery.state': state })
+      .orderBy('delivery.due', 'asc')
+      .limit(limit)
+      .get();
+    return data as unknown as VerificationRecord[];
+  }
+
+  async listUnread(readBefore: number, createdBefore: number, limit: number): Promise<IssuedRecord[]> {
+    const { data } = await this.collection
+      .where({ status: 'issued', lastReadAt: this._.lt(readBefore), createdAt: this._.lt(createdBefore) })
+      .orderBy('lastReadAt', 'asc')
+      .limit(limit)
+      .get();
+    return data as unknown as IssuedRecord[];
   }
 
   async claimRead(record: IssuedRecord, claim: ClaimRequest): Promise<boolean> {

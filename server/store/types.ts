@@ -1,5 +1,7 @@
 import type { ErrorCode } from '../../miniprogram/shared/errors';
 import type {
+  Delivery,
+  DeliveryState,
   Ending,
   IssuedRecord,
   ReadClaim,
@@ -60,12 +62,32 @@ export interface VerificationStore {
   issue(record: RequestingRecord, token: TokenFields, claim: ReadClaim): Promise<boolean>;
   /** `requesting` (this attempt) → `failed`. */
   fail(record: RequestingRecord, errorCode: ErrorCode, at: number): Promise<boolean>;
-  /** `requesting` (this attempt) → `unconfirmed`. */
-  unconfirm(record: RequestingRecord, errorCode: ErrorCode, at: number): Promise<boolean>;
-  /** `issued` (this attempt and token) → `finished` or `cancelled`, with the final answer. */
+  /** `requesting` (this attempt) → `unconfirmed`, with its webhook delivery in the same write. */
+  unconfirm(
+    record: RequestingRecord,
+    errorCode: ErrorCode,
+    at: number,
+    delivery?: Delivery,
+  ): Promise<boolean>;
+  /** `issued` (this attempt and token) → `finished` or `cancelled`, with the final answer and its delivery. */
   finish(record: IssuedRecord, ending: Ending): Promise<boolean>;
-  /** `issued` (this attempt and token) whose token is dead at `at` (`deadTokens`) → `expired`. */
-  expire(record: IssuedRecord, at: number): Promise<boolean>;
+  /** `issued` (this attempt and token) whose token is dead at `at` (`deadTokens`) → `expired`, with its delivery. */
+  expire(record: IssuedRecord, at: number, delivery?: Delivery): Promise<boolean>;
+  /**
+   * Takes the right to send the record's delivery until `claimedUntil`: only while it is pending, due at `at`
+   * and nobody else holds it.
+   */
+  claimDelivery(record: VerificationRecord, at: number, claimedUntil: number): Promise<boolean>;
+  /** Records what a send did, only while this sender's claim (`claimedUntil`) is the delivery's. */
+  endSend(record: VerificationRecord, claimedUntil: number, delivery: Delivery): Promise<boolean>;
+  /** Makes the record's delivery pending and due at `at` again, tries from 0 (the operator's redeliver). */
+  requeueDelivery(record: VerificationRecord, delivery: Delivery): Promise<boolean>;
+  /** Up to `limit` records whose delivery is pending and due at `at`, the longest due first. */
+  listDueDeliveries(at: number, limit: number): Promise<VerificationRecord[]>;
+  /** Up to `limit` records whose delivery is in the state, the longest due first. */
+  listDeliveries(state: DeliveryState, limit: number): Promise<VerificationRecord[]>;
+  /** Up to `limit` `issued` records created before `createdBefore` and not read since `readBefore`, oldest first. */
+  listUnread(readBefore: number, createdBefore: number, limit: number): Promise<IssuedRecord[]>;
   /** Takes the right to call get_result for an `issued` record (this attempt and token); false when not free. */
   claimRead(record: IssuedRecord, claim: ClaimRequest): Promise<boolean>;
   /** Gives an `issued` record written without a read claim (an older version) a free one. */

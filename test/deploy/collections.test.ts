@@ -6,6 +6,8 @@ import { CloudBaseStore, type CloudDatabase } from '../../server/store/cloudbase
 import {
   COUNTERS_COLLECTION,
   VERIFICATIONS_COLLECTION,
+  type Delivery,
+  type FinishedRecord,
   type IssuedRecord,
   type RequestingRecord,
 } from '../../server/store/types';
@@ -119,6 +121,9 @@ const result = {
   finished: true,
 };
 
+const finished: FinishedRecord = { ...record, ...token, status: 'finished', result, endedAt: 3 };
+const delivery: Delivery = { id: 'd-1', state: 'pending', tries: 0, due: 3, since: 3, claimedUntil: 0 };
+
 /** Every method of the store, called once. */
 const CALLS: Record<string, (store: CloudBaseStore) => Promise<unknown>> = {
   begin: (s) => s.begin(record),
@@ -155,6 +160,12 @@ const CALLS: Record<string, (store: CloudBaseStore) => Promise<unknown>> = {
   take: (s) => s.take('token:o-1', 5, 1000, 600_000),
   giveBack: (s) => s.giveBack('token:o-1', 1000, 600_000),
   purgeCounters: (s) => s.purgeCounters(1000),
+  claimDelivery: (s) => s.claimDelivery({ ...finished, delivery }, 10, 20),
+  endSend: (s) => s.endSend({ ...finished, delivery }, 20, { ...delivery, tries: 1 }),
+  requeueDelivery: (s) => s.requeueDelivery(finished, delivery),
+  listDueDeliveries: (s) => s.listDueDeliveries(100, 50),
+  listDeliveries: (s) => s.listDeliveries('dead', 50),
+  listUnread: (s) => s.listUnread(100, 50, 50),
 };
 
 describe('the database cloudbaserc.json declares', () => {

@@ -229,6 +229,10 @@ describe('a fresh environment', () => {
       expect(r.out).toContain('function getBizToken: set FACEID_APPCODE = (hidden)');
       expect(r.out).toContain('function getBizToken: set FACEID_PROVIDER = fidlite');
       expect(r.out).toContain('function purgeVerifications: timer dailyPurge (0 0 3 * * * *)');
+      expect(r.out).toMatch(
+        /function deliverResults: create \(Nodejs24\.11, 256 MB, 60 s, code [0-9a-f]{16}\)/,
+      );
+      expect(r.out).toContain('function deliverResults: timer everyMinute (0 */1 * * * * *)');
       expect(r.out).toContain('HTTP access: route /faceid/notify → faceidNotify');
       expect(r.out).toContain('HTTP access: route /faceidResults → faceidResults');
       expect(r.out).toContain('function faceidResults: set FACEID_API_KEYS_SHA256 = (hidden)');
@@ -271,6 +275,8 @@ describe('a fresh environment', () => {
         ['status_expiresAt', ['status:1', 'expiresAt:1']],
         ['status_requestedAt', ['status:1', 'requestedAt:1']],
         ['externalRef_createdAt', ['externalRef:1', 'createdAt:-1']],
+        ['delivery_state_due', ['delivery.state:1', 'delivery.due:1']],
+        ['status_lastReadAt_createdAt', ['status:1', 'lastReadAt:1', 'createdAt:1']],
       ]);
       expect([...functions.keys()].sort()).toEqual(manifest.functions.map((f) => f.name).sort());
       for (const declared of manifest.functions) {
@@ -299,6 +305,9 @@ describe('a fresh environment', () => {
       ]);
       expect(functions.get('purgeVerifications')!.Triggers).toEqual([
         { TriggerName: 'dailyPurge', Type: 'timer', TriggerDesc: '{"cron":"0 0 3 * * * *"}' },
+      ]);
+      expect(functions.get('deliverResults')!.Triggers).toEqual([
+        { TriggerName: 'everyMinute', Type: 'timer', TriggerDesc: '{"cron":"0 */1 * * * * *"}' },
       ]);
       expect(access.enabled).toBe(true);
       expect(access.routes.map((r) => [r.Path, r.Name, r.EnableAuth])).toEqual([
@@ -429,6 +438,7 @@ describe('an environment that drifted', () => {
         '  function getResult: change FACEID_APPCODE to (hidden)',
         '  function listVerifications: change FACEID_APPCODE to (hidden)',
         '  function purgeVerifications: change FACEID_APPCODE to (hidden)',
+        '  function deliverResults: change FACEID_APPCODE to (hidden)',
         '  function faceidNotify: change FACEID_APPCODE to (hidden)',
         '  HTTP access: route /faceid/notify → faceidNotify without sign-in (called from outside CloudBase)',
       ]);
@@ -449,6 +459,7 @@ describe('an environment that drifted', () => {
       ).toEqual([
         'ModifyCloudBaseGWAPIPrivilegeBatch ',
         'ModifyDatabaseACL faceid_counters',
+        'UpdateFunctionConfiguration deliverResults',
         'UpdateFunctionConfiguration faceidNotify',
         'UpdateFunctionConfiguration getBizToken',
         'UpdateFunctionConfiguration getResult',
@@ -567,6 +578,63 @@ describe('the operator’s values', () => {
       });
     },
     deploys(1),
+  );
+
+  it(
+    'give the webhook to every function that ends a record, its secret never printed',
+    async () => {
+      const secret = 'whsec-deploy-0123456789abcdef';
+      const r = await runDeploy(noEnvFile(), {
+        ...FACEID,
+        FACEID_WEBHOOK_URL: 'https://erp.example.com/faceid/results',
+        FACEID_WEBHOOK_SECRET: secret,
+      });
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.out).toContain('function deliverResults: set FACEID_WEBHOOK_SECRET = (hidden)');
+      expect(r.out).not.toContain(secret);
+      const variables = (name: string) => api.state.functions.get(name)!.Environment.Variables;
+      for (const name of [
+        'getBizToken',
+        'getResult',
+        'listVerifications',
+        'purgeVerifications',
+        'faceidNotify',
+        'deliverResults',
+      ])
+        expect(variables(name)).toEqual(
+          expect.arrayContaining([
+            { Key: 'FACEID_WEBHOOK_URL', Value: 'https://erp.example.com/faceid/results' },
+            { Key: 'FACEID_WEBHOOK_SECRET', Value: secret },
+          ]),
+        );
+      expect(variables('whoami').map((v) => v.Key)).not.toContain('FACEID_WEBHOOK_SECRET');
+    },
+    deploys(1),
+  );
+
+  it(
+    'refuse a webhook without its secret, or over http to another host',
+    async () => {
+      const missing = await runDeploy(noEnvFile(), {
+        ...FACEID,
+        FACEID_WEBHOOK_URL: 'https://erp.example.com/faceid/results',
+      });
+      expect(missing.code).toBe(2);
+      expect(missing.err).toContain('FACEID_WEBHOOK_SECRET');
+      const plain = await runDeploy(noEnvFile(), {
+        ...FACEID,
+        FACEID_WEBHOOK_URL: 'http://erp.example.com/faceid/results',
+        FACEID_WEBHOOK_SECRET: 'whsec-deploy-0123456789abcdef',
+      });
+      expect(plain.code).toBe(2);
+      expect(plain.err).toContain(
+        'FACEID_WEBHOOK_URL: FACEID_WEBHOOK_URL must be an https:// URL (http:// only to a loopback address)',
+      );
+      expect(plain.err).not.toContain('whsec-deploy');
+      expect(api.writes()).toEqual([]);
+    },
+    deploys(2),
   );
 
   it(

@@ -374,6 +374,84 @@ describe('show by the support reference the result page shows (客服查询编�
   });
 });
 
+describe('webhook deliveries', () => {
+  const MINUTE = 60_000;
+  let dataDir: string;
+  const withDir = (argv: string[]): string[] => [...argv, '--data-dir', dataDir];
+  const delivery = (state: 'pending' | 'delivered' | 'dead', tries: number) => ({
+    id: `delivery-${state}`,
+    state,
+    tries,
+    due: T0 + 5 * MINUTE,
+    since: T0,
+    claimedUntil: 0,
+    lastResult: state === 'delivered' ? '200' : '500',
+  });
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'records-deliveries-'));
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const standIn = await startCloudBase({
+      dataDir: join(dataDir, 'cloudbase'),
+      collections: PROJECT_COLLECTIONS,
+    });
+    cleanup.push(() => standIn.close());
+    const { sdk, restore } = useSdkInThisProcess(standIn.sdkEnvironment());
+    try {
+      const db = sdk.database();
+      const rows = [
+        record(1, { delivery: delivery('pending', 2) }),
+        record(2, { delivery: delivery('delivered', 1) }),
+        record(3, { delivery: delivery('dead', 13) }),
+        record(4),
+      ];
+      for (const row of rows) await db.collection(VERIFICATIONS_COLLECTION).add({ data: { ...row } });
+    } finally {
+      restore();
+    }
+  });
+
+  it('lists the pending and the dead ones, never one the receiver took', async () => {
+    const r = await run(withDir(['deliveries', '--json']), { env: {} });
+    expect(r.code).toBe(0);
+    const rows = r.out.split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(rows.map((row) => [row.bizNo, row.delivery, row.deliveryTries, row.deliveryLast])).toEqual([
+      ['biz-1', 'pending', 2, '500'],
+      ['biz-3', 'dead', 13, '500'],
+    ]);
+    expectNothingSecret(r.out);
+    const table = await run(withDir(['deliveries']), { env: {} });
+    expect(table.out).toContain('1 pending, 1 dead');
+  });
+
+  it('redeliver queues a dead delivery again, due now, under the same id', async () => {
+    const before = Date.now();
+    const r = await run(withDir(['redeliver', 'biz-3']), { env: {} });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('queued the delivery of biz-3; deliverResults sends it within a minute');
+    const shown = JSON.parse((await run(withDir(['show', 'biz-3', '--json']), { env: {} })).out) as Record<
+      string,
+      string | number
+    >;
+    expect(shown).toMatchObject({ delivery: 'pending', deliveryTries: 0 });
+    expect(Date.parse(String(shown.deliveryDue))).toBeGreaterThanOrEqual(before - 1000);
+    const listed = await run(withDir(['deliveries', '--json']), { env: {} });
+    expect(listed.out).not.toContain('"dead"');
+  });
+
+  it('redeliver records a delivery for an ended record that has none (the webhook came later)', async () => {
+    const r = await run(withDir(['redeliver', 'biz-4']), { env: {} });
+    expect(r.code).toBe(0);
+    const listed = await run(withDir(['deliveries', '--json']), { env: {} });
+    expect(listed.out).toContain('"bizNo":"biz-4"');
+  });
+
+  it('redeliver refuses a bizNo it does not know, and needs one', async () => {
+    expect((await run(withDir(['redeliver', 'nobody-here']), { env: {} })).code).toBe(1);
+    expect((await run(withDir(['redeliver']), { env: {} })).code).toBe(2);
+  });
+});
+
 describe('help', () => {
   it.each([[['--help']], [['-h']], [['show', '--help']]])(
     '%j prints the usage and exits 0 without opening any database',

@@ -174,6 +174,34 @@ describe('what is refused before any call', () => {
 });
 
 describe('megvii-lite results: 3 get_result calls a day per verification, never more', () => {
+  it("the deliverResults timer re-pulls a flow that ended without a notify, and never spends the notify's call", async () => {
+    await withProvider('megvii-lite');
+    const ended = await h.call<Answer>('getBizToken', {
+      ...CONSENT,
+      mode: 'idcard',
+      ...ID,
+      bizNo: 'lite-ended',
+    });
+    await finishH5(ended.client.url, 'PASS');
+    const open = await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr', bizNo: 'lite-open' });
+    const earlier = Date.now() - 60 * 60 * 1000;
+    for (const bizNo of ['lite-ended', 'lite-open']) await h.ageRecord(bizNo, { createdAt: earlier });
+    for (let run = 0; run < 4; run++) {
+      await h.call<Answer>('deliverResults', {}, null);
+      // As if the timer's next runs came half an hour apart.
+      if ((await h.record('lite-open'))?.status === 'issued')
+        await h.ageRecord('lite-open', { lastReadAt: earlier });
+    }
+    expect(await h.record('lite-ended')).toMatchObject({ status: 'finished', result: { outcome: 'passed' } });
+    expect(await h.record('lite-open')).toMatchObject({
+      status: 'issued',
+      resultCalls: { count: 2 },
+      lastResult: { outcome: 'not_started' },
+    });
+    expect(h.upstream.calls('/faceid/lite/get_result')).toHaveLength(3);
+    expect(open.bizToken).toBeDefined();
+  });
+
   it('polling 10 times before the end makes one call: the answer is shared while it is fresh', async () => {
     await withProvider('megvii-lite');
     const token = await h.call<Answer>('getBizToken', { ...CONSENT, ...CONSENT, mode: 'ocr' });

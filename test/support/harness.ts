@@ -50,9 +50,14 @@ export interface Harness {
   /** Moves the times of a user's record of a bizNo, as if they had been set earlier (the functions' clock is real). */
   ageRecord(
     bizNo: string,
-    times: { expiresAt?: number; requestedAt?: number; createdAt?: number },
+    times: { expiresAt?: number; requestedAt?: number; createdAt?: number; lastReadAt?: number },
     openid?: string | null,
   ): Promise<void>;
+  /**
+   * Moves a record's webhook delivery on, as if time had passed: due now (or at `due`), its claim's hold over,
+   * recorded `earlierBy` ms earlier (the functions' clock is real).
+   */
+  moveDelivery(bizNo: string, earlierBy?: number, openid?: string | null): Promise<void>;
   /** Stores a file as the mini-program's wx.cloud.uploadFile would; resolves its fileID. */
   putFile(cloudPath: string, content: Buffer): Promise<string>;
   /**
@@ -130,6 +135,19 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
         .collection(VERIFICATIONS_COLLECTION)
         .doc(recordId(openid, bizNo))
         .update({ data: { ...times } });
+    },
+    async moveDelivery(bizNo, earlierBy = 0, openid = 'o-user-1') {
+      const record = await store.getByBizNo(openid, bizNo);
+      if (!record?.delivery) throw new Error(`${bizNo} has no delivery`);
+      await sdk
+        .database()
+        .collection(VERIFICATIONS_COLLECTION)
+        .where({ _id: record._id })
+        .update({
+          data: {
+            delivery: { due: Date.now() - 1, claimedUntil: 0, since: record.delivery.since - earlierBy },
+          },
+        });
     },
     putFile: async (cloudPath, content) => cloud.putFile(cloudPath, content),
     async uploadPhoto(content, openid = 'o-user-1') {

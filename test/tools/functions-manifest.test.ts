@@ -102,6 +102,7 @@ describe('cloudbaserc.json declares every cloud function', () => {
   it('gives every function that calls FaceID a time-out well above its worst wait on FaceID', () => {
     const callers = manifest.functions.filter((fn) => variablesOf(fn).includes('FACEID_TIMEOUT_MS'));
     expect(callers.map((fn) => fn.name).sort()).toEqual([
+      'deliverResults',
       'faceidNotify',
       'getBizToken',
       'getResult',
@@ -165,14 +166,17 @@ describe('the files generated from the declaration', () => {
     },
   );
 
-  it('puts the purge timer into purgeVerifications/config.json and no trigger anywhere else', () => {
+  it('puts the purge timer into purgeVerifications/config.json, the delivery timer into deliverResults/config.json, and no trigger anywhere else', () => {
     const triggers = folders.map((name) => {
       const config = JSON.parse(readFileSync(join(ROOT, 'cloudfunctions', name, 'config.json'), 'utf8')) as {
         triggers?: unknown[];
       };
       return [name, config.triggers?.length ?? 0];
     });
-    expect(triggers.filter(([, n]) => n !== 0)).toEqual([['purgeVerifications', 1]]);
+    expect(triggers.filter(([, n]) => n !== 0).sort()).toEqual([
+      ['deliverResults', 1],
+      ['purgeVerifications', 1],
+    ]);
   });
 });
 

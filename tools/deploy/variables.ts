@@ -128,6 +128,11 @@ export function checkConfiguration(manifest: CloudbaseManifest, env: Env): Confi
   if (declared.has('FACEID_MINIPROGRAM_APPID')) attempt(() => readConfig(values).FACEID_MINIPROGRAM_APPID);
   if (declared.has('FACEID_API_KEYS_SHA256')) attempt(() => readConfig(values).FACEID_API_KEYS_SHA256);
   if (declared.has('FACEID_API_RATE_LIMIT')) attempt(() => readConfig(values).FACEID_API_RATE_LIMIT);
+  if (declared.has('FACEID_WEBHOOK_URL') && values.FACEID_WEBHOOK_URL?.trim()) {
+    attempt(() => readConfig(values).FACEID_WEBHOOK_URL);
+    if (!values.FACEID_WEBHOOK_SECRET?.trim()) problems.missing.push('FACEID_WEBHOOK_SECRET');
+    else attempt(() => readConfig(values).FACEID_WEBHOOK_SECRET);
+  }
   if (declared.has('FACEID_TIMEOUT_MS'))
     attempt(() => {
       const needS = Math.ceil(worstFaceIdWaitMs(timeoutFromEnv(values)) / 1000) + FUNCTION_WORK_MARGIN_S;
