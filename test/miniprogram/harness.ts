@@ -91,6 +91,21 @@ export const recorded: Recorded = {
 };
 /** WeChat's language setting as the pages read it from wx.getAppBaseInfo(); zh_CN unless a test sets it. */
 export const wechat = { language: 'zh_CN' };
+/**
+ * WeChat's own face verification as a test chooses it: the base library, whether the device supports it, the
+ * errCode of each wx.requestFacialVerify (queued; empty: 0), what wx.openSetting answers, and what was called.
+ */
+export const facial = {
+  sdkVersion: '3.7.0',
+  supported: true,
+  results: [] as number[],
+  /** What the person leaves switched on in wx.openSetting. */
+  settings: { 'scope.camera': true, 'scope.record': true } as Record<string, boolean>,
+  verifyIds: [] as string[],
+  openedSettings: 0,
+  /** Runs when wx.requestFacialVerify is called (a test points its sandbox's outcome at the verify_id). */
+  onVerify: undefined as ((verifyId: string) => void) | undefined,
+};
 /** What the person taps in the next wx.showModal dialogs (true: confirm); an empty queue means cancel. */
 export const modalAnswers: boolean[] = [];
 
@@ -129,6 +144,15 @@ export function resetHarness(): void {
   recorded.scrolls.length = 0;
   recorded.calls.length = 0;
   wechat.language = 'zh_CN';
+  Object.assign(facial, {
+    sdkVersion: '3.7.0',
+    supported: true,
+    results: [],
+    settings: { 'scope.camera': true, 'scope.record': true },
+    verifyIds: [],
+    openedSettings: 0,
+    onVerify: undefined,
+  });
   modalAnswers.length = 0;
   for (const key of Object.keys(cloudHandlers)) delete cloudHandlers[key];
   mediaQueue.length = 0;
@@ -288,7 +312,24 @@ const fileSystemManager = {
 
 const shims: AnyObject = {
   env: { USER_DATA_PATH: userDataPath },
-  getAppBaseInfo: () => ({ language: wechat.language, SDKVersion: '3.7.0', theme: 'light' }),
+  getAppBaseInfo: () => ({ language: wechat.language, SDKVersion: facial.sdkVersion, theme: 'light' }),
+  checkIsSupportFacialRecognition: (o: AnyObject) => {
+    if (facial.supported) o.success?.({ errMsg: 'checkIsSupportFacialRecognition:ok', errCode: 0 });
+    else o.fail?.({ errMsg: 'checkIsSupportFacialRecognition:fail No front camera', errCode: 10001 });
+  },
+  requestFacialVerify: (o: AnyObject) => {
+    facial.verifyIds.push(o.verifyId);
+    facial.onVerify?.(o.verifyId);
+    const errCode = facial.results.shift() ?? 0;
+    setTimeout(() => {
+      if (errCode === 0) o.success?.({ errMsg: 'requestFacialVerify:ok', errCode });
+      else o.fail?.({ errMsg: 'requestFacialVerify:fail', errCode });
+    }, 0);
+  },
+  openSetting: asyncApi('openSetting', () => {
+    facial.openedSettings++;
+    return { authSetting: { ...facial.settings } };
+  }),
   setNavigationBarTitle: asyncApi('setNavigationBarTitle', (p: AnyObject) => {
     recorded.titles.push(p.title);
     return {};
