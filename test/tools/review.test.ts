@@ -43,7 +43,7 @@ describe("the privacy guide's items, from the compiled package", () => {
     const withoutCamera = DECLARED_ITEMS.filter((item) => item.key !== 'Camera');
     expect(undeclared(scanPackage(planted), withoutCamera).map((t) => [t.key, t.uses, t.files])).toEqual([
       ['Location', ['wx.getLocation'], ['pages/index/index.js']],
-      ['Camera', ['<camera'], ['pages/records/records.wxml']],
+      ['Camera', ['<camera', 'scope.camera'], ['pages/records/records.wxml', 'services/facial.js']],
     ]);
   });
 
