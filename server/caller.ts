@@ -15,6 +15,8 @@ import type { VerificationRecord } from './store/types';
 export interface UserCaller {
   kind: 'user';
   openid: string;
+  /** The mini-program's AppID the call came from (`APPID`), when the context carries it. */
+  appid?: string;
 }
 
 /** The operator: the cloud console, CI or the timer. */
@@ -84,7 +86,10 @@ export function decideCaller(wx: WxContext, env: Env, appid: string | undefined)
       detail: `caller refused: ${why}`,
       messageZh: '请在本小程序中使用',
     });
-  return present(wx.OPENID) ? { kind: 'user', openid: text(wx.OPENID) } : { kind: 'operator' };
+  if (!present(wx.OPENID)) return { kind: 'operator' };
+  return present(wx.APPID)
+    ? { kind: 'user', openid: text(wx.OPENID), appid: text(wx.APPID) }
+    : { kind: 'user', openid: text(wx.OPENID) };
 }
 
 /** The openid a record is kept under: the user's, or null for the operator's own verifications. */

@@ -90,13 +90,17 @@ function countPerWindow(fallback: string) {
 /** Every FACEID_* variable the functions read. README's Configuration section lists the same (a test checks). */
 export const VARIABLES = {
   FACEID_PROVIDER: {
-    doc: 'the FaceID product: fidlite, megvii-lite, megvii-app, megvii-overseas or megvii-raw',
+    doc: 'the FaceID product: fidlite, megvii-lite, megvii-app, megvii-overseas, megvii-raw or wechat',
     default: 'fidlite',
     read: oneOf(Object.keys(PRODUCTS) as ProductName[], 'fidlite'),
   },
   FACEID_APPCODE: { doc: 'Aliyun market AppCode for fidlite (secret)', read: required },
   FACEID_API_KEY: { doc: 'api_key of the Megvii products (secret)', read: required },
   FACEID_API_SECRET: { doc: 'api_secret of the Megvii products (secret)', read: required },
+  FACEID_WECHAT_APPSECRET: {
+    doc: "the mini-program's AppSecret for WeChat 人脸核身 2.0's access token (secret)",
+    read: required,
+  },
   FACEID_BASE_URL: {
     doc: "overrides the active product's FaceID host",
     read: (value: string | undefined, name: string): string | undefined => {

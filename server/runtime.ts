@@ -8,6 +8,8 @@ import { PhotoRegistry } from './photos';
 import { openStore } from './store';
 import type { VerificationStore } from './store/types';
 import { decideCaller, type Caller } from './caller';
+import { CloudAccessTokenStore } from './store/access-tokens';
+import type { AccessTokenStore } from './providers/wechat';
 
 type WxServerSdk = typeof import('wx-server-sdk');
 
@@ -36,6 +38,8 @@ export interface Services {
   config: Config;
   files: Pick<CloudSdk, 'downloadFile' | 'uploadFile' | 'deleteFile'>;
   log: Logger;
+  /** WeChat's access tokens (collection faceid_tokens), shared by instances. */
+  accessTokens?: AccessTokenStore;
 }
 
 let cloudSdk: CloudSdk | undefined;
@@ -90,6 +94,7 @@ export function cloudFunction<T extends object>(
         config,
         files: batchedFiles(sdk),
         log,
+        accessTokens: new CloudAccessTokenStore(sdk.database()),
       });
       log.info({
         fn: name,

@@ -7,13 +7,13 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { commandLine, dataDirFrom, parseOptions, portFrom, standInDataDir } from './cli';
+import { commandLine, dataDirFrom, parseOptions, portFrom, standInDataDir, UsageError } from './cli';
 import { buildFunctions, functionNames } from './build-functions';
 import { createLocalHost } from './local-cloud/host';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
 import { LOCAL_APPID } from './local-cloud/functions';
 import { createPreviewHandler } from './preview/server';
-import { BANNER, startSandbox, type Sandbox } from './sandbox';
+import { BANNER, DEFAULT_WECHAT_SECRET, startSandbox, type Sandbox } from './sandbox';
 import { deliveryLine, startWebhookReceiver, type WebhookReceiver } from './local-cloud/webhook-receiver';
 
 const ROOT = resolve(__dirname, '..');
@@ -32,7 +32,13 @@ export interface AppOptions {
   dataDir?: string;
   /** No request log. */
   quiet?: boolean;
+  /** The FaceID product the functions use: fidlite (default) or wechat (WeChat 人脸核身 2.0's double). */
+  provider?: PreviewProvider;
 }
+
+/** The products `npm start` can run against the sandbox without any credentials of their own. */
+export const PREVIEW_PROVIDERS = ['fidlite', 'wechat'] as const;
+export type PreviewProvider = (typeof PREVIEW_PROVIDERS)[number];
 
 export interface RunningApp {
   /** `http://127.0.0.1:<port>` */
@@ -130,8 +136,10 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const url = `http://${HOST}:${port}`;
 
   Object.assign(env, {
-    FACEID_PROVIDER: 'fidlite',
+    FACEID_PROVIDER: options.provider ?? 'fidlite',
     FACEID_APPCODE: LOCAL_APPCODE,
+    // WeChat's double knows the local mini-program (LOCAL_APPID) with this AppSecret.
+    ...(options.provider === 'wechat' ? { FACEID_WECHAT_APPSECRET: DEFAULT_WECHAT_SECRET } : {}),
     FACEID_BASE_URL: sandbox.url,
     FACEID_NOTIFY_URL: `${url}/api/notify`,
     FACEID_RETURN_URL: `${url}/`,
@@ -174,8 +182,9 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   };
 }
 
-export const USAGE = `usage: npm start [-- --port <port>] [--data-dir <dir>] [--quiet]
+export const USAGE = `usage: npm start [-- --port <port>] [--data-dir <dir>] [--provider <name>] [--quiet]
   --port <port>     port on 127.0.0.1, 0 picks a free one (default PORT, else ${DEFAULT_PORT})
+  --provider <name> the FaceID product: fidlite (default) or wechat (default FACEID_PROVIDER, else fidlite)
   --data-dir <dir>  where the CloudBase stand-in keeps its data, under cloudbase/ (default DATA_DIR, else .data);
                     npm run records -- --data-dir <dir> reads the same data
   --quiet           no request log (QUIET=1 does the same; without either, requests are logged)
@@ -189,13 +198,18 @@ export function parseStartArgs(
   const values = parseOptions(argv, {
     port: { type: 'string' },
     'data-dir': { type: 'string' },
+    provider: { type: 'string' },
     quiet: { type: 'boolean' },
   });
   if (values.help) return { help: true };
   const port = portFrom(values.port, 'PORT', env, DEFAULT_PORT);
+  const provider = values.provider ?? env.FACEID_PROVIDER ?? 'fidlite';
+  if (!(PREVIEW_PROVIDERS as readonly string[]).includes(provider))
+    throw new UsageError(`--provider must be ${PREVIEW_PROVIDERS.join(' or ')}`);
   return {
     help: false,
     port,
+    provider: provider as PreviewProvider,
     dataDir: dataDirFrom(values['data-dir'], env),
     quiet: values.quiet ?? env.QUIET === '1',
   };

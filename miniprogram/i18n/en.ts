@@ -270,6 +270,17 @@ export const en: typeof zh = {
         'Your WeChat cannot record the video needed. Please update WeChat and try again.',
       VIDEO_MANY_TIMES: 'All recording attempts are used. Start again and read the digits as shown.',
       VIDEO_OK: 'The check did not finish. Please try again.',
+      CAMERA_DENIED: 'WeChat may not use the camera. Allow it in Settings and try again.',
+      MICROPHONE_DENIED: 'WeChat may not use the microphone. Allow it in Settings and try again.',
+      CAMERA_MICROPHONE_DENIED:
+        'WeChat may not use the camera and microphone. Allow them in Settings and try again.',
+      DEVICE_UNSUPPORTED:
+        'This phone cannot use WeChat face verification yet. Update WeChat, use another phone, or choose another way.',
+      WECHAT_NETWORK_ERROR:
+        'The network was unstable and the check did not finish. Try again with a better connection.',
+      FACE_DATA_INVALID:
+        'No usable picture of your face was taken. In good light, face the phone and try again.',
+      VERIFY_TIMEOUT: 'The check took too long. Follow the prompts on screen and try again.',
     },
   },
   records: {
@@ -322,6 +333,26 @@ export const en: typeof zh = {
     more: 'Load more',
     loadingMore: 'Loading…',
     end: 'No more records',
+  },
+  wechatVerify: {
+    checking: 'Opening WeChat face verification…',
+    verifying: "Follow WeChat's prompts to finish the face check",
+    reading: 'Done. Getting your result…',
+    updateTitle: 'Please update WeChat first',
+    updateDetail:
+      'Your WeChat is too old for WeChat face verification. Update WeChat to the latest version in your app store and come back, or choose another way.',
+    deviceTitle: 'This phone cannot use WeChat face verification',
+    deviceDetail:
+      'This phone cannot use WeChat face verification for now. Use another phone, or choose another way.',
+    permissionTitle: 'The camera and microphone are needed',
+    permissionDetail:
+      'The face check films your face. Tap the button below and turn on Camera and Microphone in Settings; the check starts again when you come back.',
+    openSetting: 'Allow in Settings',
+    stillDenied: 'The camera and microphone are still off. Turn them on in Settings and try again.',
+    failedTitle: 'The check cannot finish right now',
+    noFlow: 'There is no check in progress. Please go back and start again.',
+    retry: 'Try again',
+    back: 'Back to start',
   },
   webview: {
     failedTitle: 'The check cannot continue',

@@ -10,7 +10,7 @@ export interface Flow {
   readonly input: GetBizTokenEvent;
   /** The token getResult is asked about. */
   bizToken: string;
-  /** The token handed to the FaceID component (the same biz_token for the mini-program component). */
+  /** The token handed to the FaceID component (the same biz_token for the mini-program component; WeChat's verify_id). */
   token: string;
   /** The FaceID H5 page (Megvii Lite / overseas products), opened in web-view instead of the component. */
   url?: string;
@@ -18,6 +18,7 @@ export interface Flow {
 
 export const VERIFY_PAGE = '/pages/verify/verify';
 export const WEBVIEW_PAGE = '/pages/webview/webview';
+export const WECHAT_VERIFY_PAGE = '/pages/wechat-verify/wechat-verify';
 
 let current: Flow | undefined;
 
@@ -58,6 +59,10 @@ export function startIssuedFlow(
   if (client.kind === 'component') {
     startFlow(input, bizToken, client.token, { bizNo });
     return { ok: true, page: VERIFY_PAGE };
+  }
+  if (client.kind === 'wechat') {
+    startFlow(input, bizToken, client.verifyId, { bizNo });
+    return { ok: true, page: WECHAT_VERIFY_PAGE };
   }
   if (client.kind === 'h5') {
     startFlow(input, bizToken, bizToken, { bizNo, url: client.url });

@@ -31,9 +31,15 @@ export interface GetBizTokenEvent {
   options?: TokenOptions;
 }
 
-/** How the client starts the flow: the mini-program component, an H5 page, or a native/JS SDK. */
+/**
+ * How the client starts the flow: the mini-program component, an H5 page, a native/JS SDK, or WeChat's own face
+ * verification (`wx.requestFacialVerify` with the verify_id).
+ */
 export type TokenClient =
-  { kind: 'component'; token: string } | { kind: 'h5'; url: string } | { kind: 'sdk'; token: string };
+  | { kind: 'component'; token: string }
+  | { kind: 'h5'; url: string }
+  | { kind: 'sdk'; token: string }
+  | { kind: 'wechat'; verifyId: string };
 
 export interface GetBizTokenOk {
   ok: true;

@@ -265,6 +265,120 @@ export const RESULT_CODES: readonly ResultCodeRow[] = [
   },
 ];
 
+/** A WeChat 人脸核身 2.0 result: the `verify_ret` values it stands for, on the family code of the table above. */
+export interface WechatResultRow extends ResultCodeRow {
+  verifyRets: readonly number[];
+}
+
+/**
+ * Every `verify_ret` of queryVerifyInfo (developers.weixin.qq.com/miniprogram/dev/server/API/face/api_queryverifyinfo)
+ * on the outcome families above; passed only for 10000 with errcode 0.
+ */
+export const WECHAT_RESULTS: readonly WechatResultRow[] = [
+  {
+    verifyRets: [10000],
+    code: 1000,
+    message: 'SUCCESS',
+    outcome: 'passed',
+    title: '认证通过',
+    detail: '您的人脸与身份信息一致，认证已完成。',
+    retryable: false,
+  },
+  {
+    verifyRets: [90002, 90003, 90004, 90005, 90006],
+    code: 6000,
+    message: 'USER_CANCEL',
+    outcome: 'cancelled',
+    title: '您已退出验证',
+    detail: '验证没有完成。需要时可以重新开始。',
+    retryable: true,
+  },
+  {
+    verifyRets: [90008],
+    code: 4200,
+    message: 'CAMERA_DENIED',
+    outcome: 'liveness_failed',
+    title: '没有摄像头权限',
+    detail: '微信没有使用摄像头的权限。请在设置中允许后重试。',
+    retryable: true,
+  },
+  {
+    verifyRets: [90009],
+    code: 4200,
+    message: 'MICROPHONE_DENIED',
+    outcome: 'liveness_failed',
+    title: '没有麦克风权限',
+    detail: '微信没有使用麦克风的权限。请在设置中允许后重试。',
+    retryable: true,
+  },
+  {
+    verifyRets: [90010],
+    code: 4200,
+    message: 'CAMERA_MICROPHONE_DENIED',
+    outcome: 'liveness_failed',
+    title: '没有摄像头和麦克风权限',
+    detail: '微信没有使用摄像头和麦克风的权限。请在设置中允许后重试。',
+    retryable: true,
+  },
+  {
+    verifyRets: [90001, 90109],
+    code: 4200,
+    message: 'DEVICE_UNSUPPORTED',
+    outcome: 'liveness_failed',
+    title: '这部手机不支持人脸核身',
+    detail: '这部手机暂不支持微信人脸核身。请更新微信，或换一部手机，或使用其他方式办理。',
+    retryable: false,
+  },
+  {
+    verifyRets: [90007, 90012],
+    code: 4200,
+    message: 'WECHAT_NETWORK_ERROR',
+    outcome: 'liveness_failed',
+    title: '网络出错',
+    detail: '网络不稳定，验证没有完成。请检查网络后重试。',
+    retryable: true,
+  },
+  {
+    verifyRets: [90018, 90104, 90105, 90106, 90110, 90199],
+    code: 4200,
+    message: 'WECHAT_SYSTEM_ERROR',
+    outcome: 'liveness_failed',
+    title: '验证服务出错',
+    detail: '微信人脸核身暂时出错。请稍后重试。',
+    retryable: true,
+  },
+  {
+    verifyRets: [90011, 90013, 90014],
+    code: 4200,
+    message: 'FACE_DATA_INVALID',
+    outcome: 'liveness_failed',
+    title: '人脸采集未成功',
+    detail: `没有采集到可用的人脸画面。${VIDEO_RETRY}`,
+    retryable: true,
+  },
+  {
+    verifyRets: [90017, 90107],
+    code: 4200,
+    message: 'VERIFY_TIMEOUT',
+    outcome: 'liveness_failed',
+    title: '验证超时',
+    detail: '验证超过了时间仍未完成。请按提示重新验证。',
+    retryable: true,
+  },
+];
+
+/** The WeChat result of a `verify_ret`, or undefined for a value the document does not list. */
+export function wechatResult(verifyRet: number): WechatResultRow | undefined {
+  return WECHAT_RESULTS.find((row) => row.verifyRets.includes(verifyRet));
+}
+
+/** WeChat results whose one next step is to allow the camera (and microphone) in WeChat's settings. */
+export const WECHAT_PERMISSION_MESSAGES: ReadonlySet<string> = new Set([
+  'CAMERA_DENIED',
+  'MICROPHONE_DENIED',
+  'CAMERA_MICROPHONE_DENIED',
+]);
+
 const FAMILY_FALLBACK: Record<number, Outcome> = {
   1000: 'passed',
   2000: 'not_same_person',
@@ -296,7 +410,9 @@ export function isFinalOutcome(outcome: Outcome): boolean {
 export function describeResult(code: number | string, message?: string): ResultCodeRow | undefined {
   const numeric = typeof code === 'string' ? Number(code) : code;
   if (!Number.isFinite(numeric)) return undefined;
-  const exact = RESULT_CODES.find((row) => row.code === numeric && row.message === message);
+  const exact =
+    RESULT_CODES.find((row) => row.code === numeric && row.message === message) ??
+    WECHAT_RESULTS.find((row) => row.code === numeric && row.message === message);
   if (exact) return exact;
   if (!(numeric in FAMILY_FALLBACK)) return undefined;
   const first = RESULT_CODES.find((row) => row.code === numeric);

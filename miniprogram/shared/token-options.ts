@@ -257,6 +257,11 @@ export const PRODUCTS = {
       },
     },
   },
+  // WeChat 人脸核身 2.0 (getVerifyId → wx.requestFacialVerify → queryVerifyInfo): name and ID number only, no options
+  wechat: {
+    modes: ['idcard'],
+    options: {},
+  },
 } as const satisfies Record<string, ProductSpec>;
 
 type Products = typeof PRODUCTS;

@@ -235,7 +235,13 @@ export async function getBizToken(event: unknown, services: Services): Promise<G
   const { caller, now } = services;
   const input = parseTokenEvent(event, new Date(now()));
   const consent = acceptedConsent(input, caller, now());
-  const provider = createProvider({ config: services.config, now, purpose: 'token' });
+  const provider = createProvider({
+    config: services.config,
+    now,
+    purpose: 'token',
+    appid: caller.kind === 'user' ? caller.appid : undefined,
+    accessTokens: services.accessTokens,
+  });
   const bizNo = input.bizNo ?? newBizNo(now());
   const images = await loadReferenceImages(input, caller, services);
   const request = provider.validate({
@@ -245,6 +251,7 @@ export async function getBizToken(event: unknown, services: Services): Promise<G
     images,
     uuid:
       input.mode === 'reference' || input.mode === 'liveness' ? (input.uuid ?? uuidFor(caller)) : input.uuid,
+    openid: caller.kind === 'user' ? caller.openid : undefined,
     options: input.options,
   });
   const photoFileIDs = [...input.imageRefs, ...(input.image ? [input.image] : [])];

@@ -74,7 +74,7 @@ export function toResultAnswer(record: TokenRecord, result: ProviderResult): Get
     throw new FaceIdError('BAD_UPSTREAM_RESPONSE', { detail: `unknown result_code ${result.resultCode}` });
   }
   const needed = requiredComparison(record);
-  if (row.outcome === 'passed' && needed && !result.verification?.[needed]) {
+  if (row.outcome === 'passed' && needed && !result.verification?.[needed] && !result.comparedByProvider) {
     throw new FaceIdError('BAD_UPSTREAM_RESPONSE', {
       detail: `a passed ${record.mode} result without the ${needed} comparison`,
       messageZh: '认证结果暂不完整，请稍后再查看',
@@ -134,11 +134,18 @@ function resultReader(services: Services): ResultReader {
     config: services.config,
     now: services.now,
     purpose: 'result',
+    appid: services.caller.kind === 'user' ? services.caller.appid : undefined,
+    accessTokens: services.accessTokens,
   });
   return {
     perDay: provider.resultCallsPerDay,
     async read(record) {
-      const result = await provider.fetchResult({ bizToken: record.bizToken, resultRef: record.resultRef });
+      const result = await provider.fetchResult({
+        bizToken: record.bizToken,
+        resultRef: record.resultRef,
+        bizNo: record.bizNo,
+        openid: record.openid,
+      });
       return {
         answer: toResultAnswer(record, result),
         keepEvidence: () => keepEvidence(record, result, services),

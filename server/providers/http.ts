@@ -10,6 +10,8 @@ export interface UpstreamRequest {
   /** Form fields; sent multipart when any value is a file or `multipart` is set, otherwise url-encoded. */
   form?: Record<string, FormValue>;
   multipart?: boolean;
+  /** A JSON body (WeChat's APIs), sent instead of a form. */
+  json?: Record<string, unknown>;
   timeoutMs: number;
 }
 
@@ -58,7 +60,10 @@ const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNRE
 export async function callUpstream(req: UpstreamRequest): Promise<UpstreamResponse> {
   const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
   let body: string | FormData | undefined;
-  if (req.form && req.method === 'POST') {
+  if (req.json && req.method === 'POST') {
+    body = JSON.stringify(req.json);
+    headers['Content-Type'] = 'application/json; charset=utf-8';
+  } else if (req.form && req.method === 'POST') {
     const encoded = encodeBody(req.form, req.multipart);
     body = encoded.body;
     if (encoded.contentType) headers['Content-Type'] = encoded.contentType;

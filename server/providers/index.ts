@@ -9,13 +9,24 @@ import { createMegviiOverseasProvider, OVERSEAS_DEFAULT_BASE_URL } from './megvi
 import { createMegviiRawProvider, RAW_DEFAULT_BASE_URL } from './megvii-raw';
 import { resilient } from './resilience';
 import type { FaceIdProvider, ProviderName } from './types';
+import { createWechatProvider, WECHAT_DEFAULT_BASE_URL, type AccessTokenStore } from './wechat';
 
 export interface ProviderContext {
   config: Config;
   now: () => number;
   /** Whether tokens will be issued (needs return/notify URLs), or only results read. */
   purpose: 'token' | 'result';
+  /** The calling mini-program's AppID (the caller's `APPID`), for WeChat's access token. */
+  appid?: string;
+  /** Where WeChat's access tokens are kept (the functions' database). */
+  accessTokens?: AccessTokenStore;
 }
+
+/** Stands for the access-token store where none was given (the operator's deploy checks build providers only). */
+const NO_ACCESS_TOKENS: AccessTokenStore = {
+  read: () => Promise.reject(new FaceIdError('INTERNAL', { detail: 'no access-token store' })),
+  write: () => Promise.reject(new FaceIdError('INTERNAL', { detail: 'no access-token store' })),
+};
 
 type ProviderFactory = (ctx: ProviderContext) => FaceIdProvider;
 
@@ -35,6 +46,25 @@ const FACTORIES: Partial<Record<ProviderName, ProviderFactory>> = {
     createMegviiOverseasProvider(h5Config(config, now, purpose, OVERSEAS_DEFAULT_BASE_URL)),
   'megvii-app': ({ config, now }) => createMegviiAppProvider(megviiConfig(config, now, APP_DEFAULT_BASE_URL)),
   'megvii-raw': ({ config, now }) => createMegviiRawProvider(megviiConfig(config, now, RAW_DEFAULT_BASE_URL)),
+  wechat: ({ config, now, appid, accessTokens }) => {
+    const secret = config.FACEID_WECHAT_APPSECRET;
+    return createWechatProvider({
+      appid: () => {
+        const chosen = appid ?? config.FACEID_MINIPROGRAM_APPID;
+        if (!chosen)
+          throw new FaceIdError('CONFIG_MISSING', {
+            param: 'FACEID_MINIPROGRAM_APPID',
+            detail: 'a call without APPID needs FACEID_MINIPROGRAM_APPID for WeChat',
+          });
+        return chosen;
+      },
+      secret: () => secret,
+      baseUrl: config.FACEID_BASE_URL ?? WECHAT_DEFAULT_BASE_URL,
+      timeoutMs: config.FACEID_TIMEOUT_MS,
+      accessTokens: accessTokens ?? NO_ACCESS_TOKENS,
+      now,
+    });
+  },
 };
 
 /** Registers a provider factory (one module per FaceID product). */
@@ -54,5 +84,13 @@ export function createProvider(
   const factory = FACTORIES[name];
   if (!factory)
     throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_PROVIDER', detail: `${name} is not available` });
-  return resilient(factory({ config, now: ctx.now, purpose: ctx.purpose }));
+  return resilient(
+    factory({
+      config,
+      now: ctx.now,
+      purpose: ctx.purpose,
+      appid: ctx.appid,
+      accessTokens: ctx.accessTokens,
+    }),
+  );
 }

@@ -18,6 +18,8 @@ export interface TokenRequest {
   idcard?: { name: string; number: string };
   images?: { ref1?: ImageFile; ref2?: ImageFile; image?: ImageFile };
   uuid?: string;
+  /** The person's openid, for a product that binds the verification to them (WeChat); none for the operator. */
+  openid?: string;
   options: TokenOptions;
 }
 
@@ -58,6 +60,17 @@ export interface ProviderResult {
   idcard?: IdcardFields;
   /** Base64 evidence images by name; never returned to the client. */
   images?: Record<string, string>;
+  /** The product compared the face with the identity itself and reports no confidence (WeChat's verify_ret 10000). */
+  comparedByProvider?: true;
+}
+
+/** What get_result is asked about: the token, the provider's own handle, and the record's bizNo and owner. */
+export interface ResultRef {
+  bizToken: string;
+  resultRef?: string;
+  bizNo?: string;
+  /** The record's openid (null for the operator's own). */
+  openid?: string | null;
 }
 
 /** One FaceID product behind the common interface: validate offline, issue a token, read a result. */
@@ -72,7 +85,7 @@ export interface FaceIdProvider {
   validate(req: TokenRequest): ValidTokenRequest;
   /** Buys a token for a validated request (one upstream call, no second check). */
   issueToken(req: ValidTokenRequest): Promise<IssuedToken>;
-  fetchResult(ref: { bizToken: string; resultRef?: string }): Promise<ProviderResult>;
+  fetchResult(ref: ResultRef): Promise<ProviderResult>;
   /**
    * Reads a notify callback's form fields: which verification it is about. Verifies the signature where the
    * product signs its notifies (throws FORBIDDEN when it does not match). The outcome is never taken from it.

@@ -14,6 +14,7 @@ import {
 import { deadTokens, staleRequests } from '../../server/lifecycle/states';
 import { readManifest, type CollectionDeclaration } from '../../tools/functions-manifest';
 import { PhotoRegistry, UPLOADS_COLLECTION } from '../../server/photos';
+import { CloudAccessTokenStore, TOKENS_COLLECTION } from '../../server/store/access-tokens';
 
 interface Query {
   collection: string;
@@ -169,12 +170,22 @@ const CALLS: Record<string, (store: CloudBaseStore) => Promise<unknown>> = {
 };
 
 describe('the database cloudbaserc.json declares', () => {
-  it("is the store's two collections and the photo registry, readable and writable only by cloud functions", () => {
+  it("is the store's two collections, the photo registry and WeChat's access tokens, readable and writable only by cloud functions", () => {
     expect(manifest.collections.map((c) => [c.name, c.acl])).toEqual([
       [VERIFICATIONS_COLLECTION, 'ADMINONLY'],
       [COUNTERS_COLLECTION, 'ADMINONLY'],
       [UPLOADS_COLLECTION, 'ADMINONLY'],
+      [TOKENS_COLLECTION, 'ADMINONLY'],
     ]);
+  });
+
+  it('has an index for every query the access-token store sends (by _id only)', async () => {
+    const queries: Query[] = [];
+    const tokens = new CloudAccessTokenStore(recordingDatabase(queries));
+    await tokens.read('wx0123456789abcdef');
+    await tokens.write('wx0123456789abcdef', { accessToken: 't', expiresAt: 1 });
+    expect(queries.length).toBeGreaterThanOrEqual(2);
+    expect(uncovered(queries, manifest.collections)).toEqual([]);
   });
 
   it('has an index for every query the photo registry sends', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { CHROMIUM_PATH, hasChromium, launchChromium, PHONE_CONTEXT } from '../../tools/browser';
-import { startApp, type RunningApp } from '../../tools/start';
+import { startApp, type PreviewProvider, type RunningApp } from '../../tools/start';
 
 export const FIXTURES = join(__dirname, 'fixtures');
 export const VALID_NAME = '张三';
@@ -36,6 +36,8 @@ export interface SuiteOptions {
   rateLimit?: string;
   /** The browser's language, which the preview reports as WeChat's (default zh-CN). */
   locale?: string;
+  /** The FaceID product `npm start` runs with (default fidlite). */
+  provider?: PreviewProvider;
 }
 
 /** Starts the app and one browser for the file, a fresh tab per test; closes everything afterwards. */
@@ -52,7 +54,7 @@ export function useSuite(options: SuiteOptions = {}): Suite {
       log(...args);
     });
     suite.dataDir = mkdtempSync(join(tmpdir(), 'faceid-e2e-'));
-    suite.app = await startApp({ port: 0, dataDir: suite.dataDir, quiet: true });
+    suite.app = await startApp({ port: 0, dataDir: suite.dataDir, quiet: true, provider: options.provider });
     suite.browser = await launchChromium();
     suite.context = await suite.browser.newContext({
       ...PHONE_CONTEXT,

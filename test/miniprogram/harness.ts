@@ -91,6 +91,18 @@ export const recorded: Recorded = {
 };
 /** WeChat's language setting as the pages read it from wx.getAppBaseInfo(); zh_CN unless a test sets it. */
 export const wechat = { language: 'zh_CN' };
+/**
+ * WeChat's own face verification as a test chooses it: whether the device supports it, the errCode of each
+ * wx.requestFacialVerify (queued; empty: 0), and what was called (the base library and the settings page are
+ * `platform`'s).
+ */
+export const facial = {
+  supported: true,
+  results: [] as number[],
+  verifyIds: [] as string[],
+  /** Runs when wx.requestFacialVerify is called (a test points its sandbox's outcome at the verify_id). */
+  onVerify: undefined as ((verifyId: string) => void) | undefined,
+};
 /** What the person taps in the next wx.showModal dialogs (true: confirm); an empty queue means cancel. */
 export const modalAnswers: boolean[] = [];
 
@@ -159,6 +171,12 @@ export function resetHarness(): void {
   recorded.scrolls.length = 0;
   recorded.calls.length = 0;
   wechat.language = 'zh_CN';
+  Object.assign(facial, {
+    supported: true,
+    results: [],
+    verifyIds: [],
+    onVerify: undefined,
+  });
   modalAnswers.length = 0;
   for (const key of Object.keys(cloudHandlers)) delete cloudHandlers[key];
   mediaQueue.length = 0;
@@ -401,6 +419,19 @@ const shims: AnyObject = {
       Object.assign(platform.authSetting, platform.settings);
       return { authSetting: { ...platform.authSetting } };
     })(p);
+  },
+  checkIsSupportFacialRecognition: (o: AnyObject) => {
+    if (facial.supported) o.success?.({ errMsg: 'checkIsSupportFacialRecognition:ok', errCode: 0 });
+    else o.fail?.({ errMsg: 'checkIsSupportFacialRecognition:fail No front camera', errCode: 10001 });
+  },
+  requestFacialVerify: (o: AnyObject) => {
+    facial.verifyIds.push(o.verifyId);
+    facial.onVerify?.(o.verifyId);
+    const errCode = facial.results.shift() ?? 0;
+    setTimeout(() => {
+      if (errCode === 0) o.success?.({ errMsg: 'requestFacialVerify:ok', errCode });
+      else o.fail?.({ errMsg: 'requestFacialVerify:fail', errCode });
+    }, 0);
   },
   setNavigationBarTitle: asyncApi('setNavigationBarTitle', (p: AnyObject) => {
     recorded.titles.push(p.title);

@@ -64,13 +64,20 @@ describe('options and the variables they stand for', () => {
       port: 9000,
       dataDir: '/tmp/from-env',
       quiet: true,
+      provider: 'fidlite',
     });
     expect(parseStartArgs(['--port', '0', '--data-dir', '/tmp/x'], { PORT: '9000' })).toEqual({
       help: false,
       port: 0,
       dataDir: '/tmp/x',
       quiet: false,
+      provider: 'fidlite',
     });
+    expect(parseStartArgs(['--provider', 'wechat'], {})).toMatchObject({ provider: 'wechat' });
+    expect(parseStartArgs([], { FACEID_PROVIDER: 'wechat' })).toMatchObject({ provider: 'wechat' });
+    expect(() => parseStartArgs(['--provider', 'megvii-lite'], {})).toThrow(
+      '--provider must be fidlite or wechat',
+    );
     expect(parseStartArgs([], {})).toMatchObject({
       port: 8780,
       dataDir: join(__dirname, '..', '..', '.data'),

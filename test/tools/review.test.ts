@@ -102,3 +102,14 @@ describe('the domain lists, from the configuration', () => {
     ]);
   });
 });
+
+describe('the domain lists for WeChat 人脸核身 2.0', () => {
+  it('need no domain: api.weixin.qq.com is server-side only and the face check is WeChat’s own', () => {
+    expect(domainLists({ FACEID_PROVIDER: 'wechat' }, '')).toEqual({
+      request: [],
+      uploadFile: [],
+      downloadFile: [],
+      business: [],
+    });
+  });
+});

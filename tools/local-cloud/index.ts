@@ -4,6 +4,7 @@
  */
 import { UPLOADS_COLLECTION } from '../../server/photos';
 import { COUNTERS_COLLECTION, VERIFICATIONS_COLLECTION } from '../../server/store/types';
+import { TOKENS_COLLECTION } from '../../server/store/access-tokens';
 import { startCloudBase, type CloudBaseStandIn } from '../cloudbase';
 import {
   createLocalFunctions,
@@ -13,7 +14,12 @@ import {
 } from './functions';
 
 /** The collections the deploy steps create in the console (README, Deploy). */
-export const PROJECT_COLLECTIONS = [VERIFICATIONS_COLLECTION, COUNTERS_COLLECTION, UPLOADS_COLLECTION];
+export const PROJECT_COLLECTIONS = [
+  VERIFICATIONS_COLLECTION,
+  COUNTERS_COLLECTION,
+  UPLOADS_COLLECTION,
+  TOKENS_COLLECTION,
+];
 
 export interface LocalCloudOptions extends Omit<LocalFunctionsOptions, 'cloudEnv'> {
   /** Keep the database and storage in this folder (survives restarts); in memory without it. */

@@ -71,6 +71,9 @@ export function domainLists(env: Env, privacyPolicy: string): DomainLists {
     case 'megvii-raw':
       // App SDK products: the mini-program pages never open them, so they need no domain.
       break;
+    case 'wechat':
+      // api.weixin.qq.com is called by the cloud functions only; wx.requestFacialVerify is WeChat's own: none.
+      break;
   }
   if (/^https:\/\//.test(privacyPolicy)) add('business', privacyPolicy, 'the full privacy policy (web-view)');
   for (const list of Object.values(lists) as Domain[][])

@@ -12,6 +12,8 @@ export interface ControlDeps {
   flows: FlowStore;
   notifier: Notifier;
   clock: SandboxClock;
+  /** Resets what other modules keep (WeChat's double). */
+  onReset?: () => void;
 }
 
 class ControlError extends Error {
@@ -118,6 +120,7 @@ export function registerControl(routes: { route(def: Route): void }, deps: Contr
     flows.reset();
     server.clearFaults();
     notifier.reset();
+    deps.onReset?.();
     return { ok: true };
   });
 }

@@ -12,6 +12,13 @@ import { FlowStore, type AccountStatus } from './flows';
 import { Notifier, type NotifyRecord } from './notify';
 import type { SandboxProvider } from './provider';
 import { HOST, SandboxServer, validateFault, type QueuedFaultInput } from './server';
+import {
+  DEFAULT_WECHAT_APPID,
+  DEFAULT_WECHAT_SECRET,
+  WechatSandbox,
+  wechatProvider,
+  type WechatCalls,
+} from './wechat';
 
 export type { SandboxClock } from './clock';
 export type { AccountStatus } from './flows';
@@ -19,6 +26,8 @@ export type { NotifyRecord } from './notify';
 export type { QueuedFaultInput } from './server';
 export type { SandboxProvider } from './provider';
 export * from './fixtures';
+export { DEFAULT_WECHAT_APPID, DEFAULT_WECHAT_SECRET, sandboxCertHash } from './wechat';
+export type { WechatCalls } from './wechat';
 
 /** The banner the sandbox prints when it starts. */
 export const BANNER = 'FaceID SANDBOX (test double)';
@@ -35,6 +44,7 @@ export const PROVIDERS: readonly SandboxProvider[] = [
   megviiAppProvider,
   megviiRawProvider,
   megviiControlProvider,
+  wechatProvider,
 ];
 
 export interface SandboxOptions {
@@ -50,6 +60,8 @@ export interface SandboxOptions {
   quiet?: boolean;
   /** Start the sandbox clock at this instant (ms since the epoch). */
   now?: number;
+  /** The mini-program WeChat's double knows (default `wx00000000000local` / `sandbox-wechat-appsecret`). */
+  wechatApp?: { appid: string; secret: string };
 }
 
 export interface Sandbox {
@@ -78,6 +90,16 @@ export interface Sandbox {
   notifies(): NotifyRecord[];
   /** Resolves once no callback is in flight. */
   settleNotifies(): Promise<void>;
+  /** WeChat's double: the verify_ret of the next check (or of one verify_id); null: 10000. */
+  setWechatOutcome(verifyRet: number | null, verifyId?: string): void;
+  /** The person's wx.requestFacialVerify for a verify_id: the check runs with the chosen outcome. */
+  wechatVerify(verifyId: string): { errCode: number; verifyRet: number };
+  /** Makes the current WeChat access tokens answer 40001 (`invalid`) or 42001 (`expired`). */
+  spoilWechatTokens(how: 'invalid' | 'expired'): number;
+  /** How many times each WeChat API was answered since the start or the last reset. */
+  wechatCalls(): WechatCalls;
+  /** A WeChat verification's state (no personal data), or undefined for an unknown verify_id. */
+  wechatVerification(verifyId: string): Record<string, unknown> | undefined;
 }
 
 /** Starts a sandbox on 127.0.0.1. */
@@ -97,8 +119,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const notifier = new Notifier(clock, log);
   const flows = new FlowStore(clock, notifier);
   const server = new SandboxServer({ clock, log });
-  for (const provider of PROVIDERS) provider.register(server, { flows, clock, appcode, apiKey, apiSecret });
-  registerControl(server, { server, flows, notifier, clock });
+  const wechat = new WechatSandbox(
+    clock,
+    options.wechatApp ?? { appid: DEFAULT_WECHAT_APPID, secret: DEFAULT_WECHAT_SECRET },
+  );
+  for (const provider of PROVIDERS)
+    provider.register(server, { flows, clock, appcode, apiKey, apiSecret, wechat });
+  registerControl(server, { server, flows, notifier, clock, onReset: () => wechat.reset() });
   const boundPort = await server.listen(port);
 
   return {
@@ -122,6 +149,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       flows.reset();
       server.clearFaults();
       notifier.reset();
+      wechat.reset();
     },
     flow(bizToken) {
       const flow = flows.find(bizToken);
@@ -129,5 +157,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     notifies: () => notifier.list(),
     settleNotifies: () => notifier.settle(),
+    setWechatOutcome: (verifyRet, verifyId) => wechat.setOutcome(verifyRet, verifyId),
+    wechatVerify: (verifyId) => wechat.verify(verifyId),
+    spoilWechatTokens: (how) => wechat.spoilTokens(how),
+    wechatCalls: () => ({ ...wechat.calls }),
+    wechatVerification: (verifyId) => wechat.snapshot(verifyId),
   };
 }

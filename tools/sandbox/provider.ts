@@ -2,6 +2,7 @@
 import type { SandboxClock } from './clock';
 import type { FlowStore } from './flows';
 import type { RouteRegistry } from './server';
+import type { WechatSandbox } from './wechat';
 
 export interface ProviderDeps {
   flows: FlowStore;
@@ -10,6 +11,8 @@ export interface ProviderDeps {
   /** The api_key / api_secret pair the Megvii products require (docs/providers.md#vendor-documents). */
   apiKey: string;
   apiSecret: string;
+  /** WeChat 人脸核身 2.0's state: apps, access tokens, verifications. */
+  wechat: WechatSandbox;
 }
 
 export interface SandboxProvider {

@@ -58,7 +58,7 @@ export interface ResultContext {
 }
 
 /** FaceID result messages that mean its own service failed, not the person's video. */
-const SERVICE_FAULT_MESSAGES: ReadonlySet<string> = new Set(['VIDEO_INTERNAL_ERROR']);
+const SERVICE_FAULT_MESSAGES: ReadonlySet<string> = new Set(['VIDEO_INTERNAL_ERROR', 'WECHAT_SYSTEM_ERROR']);
 
 /** Outcomes about an ID-card photo, which name + ID-number mode never takes (FaceID compares the photo on record). */
 const PHOTO_OUTCOMES: ReadonlySet<Outcome> = new Set<Outcome>(['idcard_error', 'fake_idcard']);

@@ -104,6 +104,55 @@ export function fontScale(): number {
   return Number.isFinite(scale) && scale >= 1 && scale <= 3 ? scale : 1;
 }
 
+/** The verify_ret values the preview's stand-in of WeChat's face check offers (its own list, from WeChat's table). */
+const FACIAL_OUTCOMES: readonly [number, string][] = [
+  [10000, '识别成功'],
+  [90004, '用户在识别过程中取消'],
+  [90008, '相机权限未授权'],
+  [90010, '相机和麦克风权限都未授权'],
+  [90109, '设备不支持人脸检测'],
+  [90007, '网络错误'],
+  [90011, '人脸数据采集无效'],
+  [90017, '识别过程超时'],
+  [90018, '系统错误'],
+];
+
+async function sandboxPost(path: string, body: Dict): Promise<Dict> {
+  const res = await fetch(absoluteUrl(`/__sandbox/wechat/${path}`), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const answer = (await res.json()) as Dict;
+  if (!res.ok)
+    throw wxError(
+      'requestFacialVerify',
+      typeof answer.error === 'string' ? answer.error : String(res.status),
+    );
+  return answer;
+}
+
+/**
+ * wx.requestFacialVerify in the preview: a sheet picks the verify_ret, the sandbox's WeChat double runs the check
+ * with it, so getResult reads that outcome; closing the sheet is the person cancelling (90004).
+ */
+async function facialVerify(o: Options): Promise<void> {
+  const verifyId = typeof o.verifyId === 'string' ? o.verifyId : '';
+  const index = await showSheet(
+    FACIAL_OUTCOMES.map(([code, label]) => `${code} ${label}`),
+    { title: '微信人脸核身（沙箱替身）：选择结果' },
+  );
+  const verifyRet = FACIAL_OUTCOMES[index]?.[0] ?? 90004;
+  try {
+    await sandboxPost('outcome', { verify_ret: verifyRet, verify_id: verifyId });
+    const { errCode } = await sandboxPost('verify', { verify_id: verifyId });
+    if (errCode === 0) o.success?.({ errMsg: 'requestFacialVerify:ok', errCode });
+    else o.fail?.({ errMsg: 'requestFacialVerify:fail', errCode });
+  } catch (error) {
+    o.fail?.({ ...(error as Dict), errCode: 90007 });
+  }
+}
+
 function systemInfo(): Dict {
   const { width, height, pageHeight } = frameSize();
   return {
@@ -616,6 +665,15 @@ export function createWx(base: Dict): Dict {
     login: asyncApi('login', () => ({ code: `local-code-${++loginSeq}` })),
     checkSession: asyncApi('checkSession', () => undefined),
     ...privacyApis(asyncApi as (api: string, impl: (o: Dict) => unknown) => unknown),
+    // WeChat 人脸核身 2.0: supported unless the address says `?facial=unsupported`.
+    checkIsSupportFacialRecognition: (o: Options = {}) => {
+      if (new URLSearchParams(location.search).get('facial') === 'unsupported')
+        o.fail?.({ errMsg: 'checkIsSupportFacialRecognition:fail No front camera', errCode: 10001 });
+      else o.success?.({ errMsg: 'checkIsSupportFacialRecognition:ok', errCode: 0 });
+    },
+    requestFacialVerify: (o: Options = {}) => {
+      void facialVerify(o);
+    },
     makePhoneCall: asyncApi('makePhoneCall', (o) => {
       showToast({ title: `拨打 ${String(o.phoneNumber)}（预览中不拨号）`, icon: 'none' });
     }),
