@@ -120,6 +120,10 @@ function callTcb(action: string, param: Record<string, unknown>): Promise<{ ok?:
   });
 }
 
+// Every test runs whole deployments (a process, manager-node, every function's calls to the API stand-in): four of
+// them take longer than jest's default on a busy 2-core machine.
+jest.setTimeout(120_000);
+
 describe('arguments', () => {
   it('prints the usage for --help and exits 0', async () => {
     const lines: string[] = [];
