@@ -270,29 +270,20 @@ export interface WechatResultRow extends ResultCodeRow {
   verifyRets: readonly number[];
 }
 
+/** The table's row of a code and message (the same words for every product that reports it). */
+function tableRow(code: number, message: string): ResultCodeRow {
+  const row = RESULT_CODES.find((r) => r.code === code && r.message === message);
+  if (!row) throw new Error(`no result-code row ${code} ${message}`);
+  return row;
+}
+
 /**
  * Every `verify_ret` of queryVerifyInfo (developers.weixin.qq.com/miniprogram/dev/server/API/face/api_queryverifyinfo)
  * on the outcome families above; passed only for 10000 with errcode 0.
  */
 export const WECHAT_RESULTS: readonly WechatResultRow[] = [
-  {
-    verifyRets: [10000],
-    code: 1000,
-    message: 'SUCCESS',
-    outcome: 'passed',
-    title: '认证通过',
-    detail: '您的人脸与身份信息一致，认证已完成。',
-    retryable: false,
-  },
-  {
-    verifyRets: [90002, 90003, 90004, 90005, 90006],
-    code: 6000,
-    message: 'USER_CANCEL',
-    outcome: 'cancelled',
-    title: '您已退出验证',
-    detail: '验证没有完成。需要时可以重新开始。',
-    retryable: true,
-  },
+  { verifyRets: [10000], ...tableRow(1000, 'SUCCESS') },
+  { verifyRets: [90002, 90003, 90004, 90005, 90006], ...tableRow(6000, 'USER_CANCEL') },
   {
     verifyRets: [90008],
     code: 4200,
