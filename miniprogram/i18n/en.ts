@@ -146,6 +146,9 @@ export const en: typeof zh = {
     retry: 'Try again',
     restart: 'Go back and start again',
     finishing: 'Done. Getting your result…',
+    leaveConfirm:
+      'If you go back now, this check is kept as "Not finished" and you can continue it from "My checks" while it is valid. Go back?',
+    resumeEnded: 'This check can no longer be continued. Please go back and start again.',
   },
   result: {
     loading: 'Getting your result…',
@@ -296,7 +299,7 @@ export const en: typeof zh = {
     inProgress: 'In progress',
     reasons: {
       requesting: 'The check was still being prepared; nothing was verified.',
-      issued: 'The check was not finished. You can start again.',
+      issued: 'You left the check. You can continue it until {time}.',
       inProgress: 'This check is not finished yet.',
       failed: 'Something went wrong while preparing; nothing was verified. You can start again.',
       unconfirmed: 'The last check could not be confirmed. Please start again.',
@@ -307,6 +310,10 @@ export const en: typeof zh = {
     name: 'Name: {name}',
     id: 'ID number: {id}',
     view: 'View result',
+    resume: 'Continue',
+    resumeLabel: 'Continue the check of {when}',
+    restart: 'Start again',
+    restartLabel: 'Start a new check in place of the one of {when}',
     delete: 'Delete',
     deleteLabel: 'Delete the check of {when}',
     deleting: 'Deleting…',

@@ -211,6 +211,8 @@ export const zh = {
     retry: '再试一次',
     restart: '返回重新开始',
     finishing: '验证已结束，正在查询结果…',
+    leaveConfirm: '现在返回，这次认证会记为“未完成”，有效期内可在“我的认证记录”中继续。确定返回吗？',
+    resumeEnded: '这次认证已不能继续，请返回重新开始。',
   },
   result: {
     loading: '正在查询认证结果…',
@@ -291,7 +293,7 @@ export const zh = {
     inProgress: '进行中',
     reasons: {
       requesting: '认证还在准备中，没有进行验证。',
-      issued: '验证没有完成。可以重新开始。',
+      issued: '您中途离开了验证，{time} 前可以继续。',
       inProgress: '这次验证还没有完成。',
       failed: '准备认证时出错，没有进行验证。可以重新开始。',
       unconfirmed: '上次认证未能确认，请重新开始。',
@@ -302,6 +304,10 @@ export const zh = {
     name: '姓名：{name}',
     id: '身份证号：{id}',
     view: '查看结果',
+    resume: '继续',
+    resumeLabel: '继续 {when} 的认证',
+    restart: '重新开始',
+    restartLabel: '重新开始一次认证，代替 {when} 的认证',
     delete: '删除',
     deleteLabel: '删除 {when} 的认证记录',
     deleting: '正在删除…',

@@ -166,6 +166,12 @@ export interface VerificationSummaryItem {
   createdAt: number;
   /** When the record reached its final state. */
   finishedAt?: number;
+  /** When the token dies (epoch ms, the server's): a left flow can be resumed until then. */
+  expiresAt?: number;
+  /** When the person left the verify step without an answer (epoch ms); the flow is 未完成, not in progress. */
+  leftAt?: number;
+  /** The token the FaceID component resumes a left flow with (component products only). */
+  resumeToken?: string;
 }
 
 export interface ListVerificationsEvent {
@@ -188,5 +194,19 @@ export type ListVerificationsResponse = ListVerificationsOk | Failure;
 export interface DeleteVerificationEvent {
   bizNo: string;
 }
+
+export interface LeaveVerificationEvent {
+  bizToken: string;
+}
+
+/** leaveVerification's answer: the record as it now stands (`issued` with `leftAt` while its token lives). */
+export interface LeaveVerificationOk {
+  ok: true;
+  bizNo: string;
+  status: VerificationStatus;
+  leftAt?: number;
+}
+
+export type LeaveVerificationResponse = LeaveVerificationOk | Failure;
 
 export type DeleteVerificationResponse = { ok: true; deleted: boolean } | Failure;

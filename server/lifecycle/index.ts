@@ -8,3 +8,4 @@ export * from './buy';
 export * from './read';
 export * from './settle';
 export * from './notice';
+export * from './leave';

@@ -64,6 +64,8 @@ export interface VerificationStore {
   unconfirm(record: RequestingRecord, errorCode: ErrorCode, at: number): Promise<boolean>;
   /** `issued` (this attempt and token) → `finished` or `cancelled`, with the final answer. */
   finish(record: IssuedRecord, ending: Ending): Promise<boolean>;
+  /** `issued` (this attempt and token) stays `issued`, marked left at `at` (the person left the verify step). */
+  leave(record: IssuedRecord, at: number): Promise<boolean>;
   /** `issued` (this attempt and token) whose token is dead at `at` (`deadTokens`) → `expired`. */
   expire(record: IssuedRecord, at: number): Promise<boolean>;
   /** Takes the right to call get_result for an `issued` record (this attempt and token); false when not free. */

@@ -257,7 +257,7 @@ describe('entry page: submitting each mode', () => {
     expect(recorded.navigation).toEqual([{ kind: 'navigateTo', url: '/pages/verify/verify' }]);
     const flow = currentFlow();
     expect(flow?.token).toBe(tokenOk().bizToken);
-    expect(flow?.input.idcardNumber).toBe(VALID_ID);
+    expect(flow?.input?.idcardNumber).toBe(VALID_ID);
   });
 
   test('refused for its consent (CONSENT_REQUIRED): the consent is unticked and asked for again, the details kept', async () => {

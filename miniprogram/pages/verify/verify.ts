@@ -1,5 +1,5 @@
 import { copyFor, setTitle } from '../../i18n/index';
-import { getBizToken } from '../../services/cloud';
+import { getBizToken, leaveVerification } from '../../services/cloud';
 import { clearComponentStorage } from '../../services/component-storage';
 import { clearFlow, currentFlow, replaceToken } from '../../services/flow';
 import { withLanguage } from '../../services/start';
@@ -37,6 +37,12 @@ Component({
         return;
       }
       this.setData({ t, token: flow.token, phase: 'verifying' });
+      this.askBeforeLeaving(true);
+    },
+    /** While the component runs, WeChat's back arrow (and Android's back key) asks before leaving the flow. */
+    askBeforeLeaving(ask: boolean) {
+      if (ask) wx.enableAlertBeforeUnload({ message: this.data.t.verify.leaveConfirm });
+      else wx.disableAlertBeforeUnload();
     },
     onFinish(e: WechatMiniprogram.CustomEvent<FinishDetail>) {
       const flow = currentFlow();
@@ -48,12 +54,19 @@ Component({
         return;
       }
       this.setData({ phase: 'finishing' });
+      this.askBeforeLeaving(false);
       void wx.redirectTo({ url: `/pages/result/result?bizToken=${encodeURIComponent(flow.bizToken)}` });
     },
     async refresh() {
       const flow = currentFlow();
       if (!flow) return;
       const t = this.data.t;
+      this.askBeforeLeaving(false);
+      if (!flow.input) {
+        // A resumed flow keeps no input to ask for another token with: the person starts again.
+        this.setData({ token: '', phase: 'failed', canRetry: false, error: t.verify.resumeEnded });
+        return;
+      }
       if (this.data.refreshes >= MAX_TOKEN_REFRESHES) {
         this.setData({ token: '', phase: 'failed', canRetry: false, error: t.verify.tooMany });
         return;
@@ -75,6 +88,7 @@ Component({
       }
       replaceToken(res.bizToken, res.client.token, res.bizNo);
       this.setData({ token: res.client.token, phase: 'verifying' });
+      this.askBeforeLeaving(true);
     },
     onRetry() {
       if (this.data.phase === 'failed' && this.data.canRetry) void this.refresh();
@@ -82,6 +96,9 @@ Component({
     onUnload() {
       unloaded.add(this);
       clearComponentStorage();
+      const flow = currentFlow();
+      // Left mid-flow (back arrow, the page closed): the record says 未完成, resumable while the token lives.
+      if (this.data.phase === 'verifying' && this.data.token && flow) void leaveVerification(flow.bizToken);
       if (this.data.phase !== 'finishing') clearFlow();
     },
     onBack() {
