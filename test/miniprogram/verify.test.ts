@@ -438,29 +438,38 @@ describe('verify page: leaving mid-flow', () => {
     'If you go back now, this check is kept as "Not finished" and you can continue it from "My checks" while it is valid. Go back?';
 
   beforeEach(() => {
-    cloudHandlers.leaveVerification = (data) => ({ ok: true, bizNo: 'b', status: 'issued', leftAt: 1, ...data });
+    cloudHandlers.leaveVerification = (data) => ({
+      ok: true,
+      bizNo: 'b',
+      status: 'issued',
+      leftAt: 1,
+      ...data,
+    });
   });
 
   test.each([
     ['zh_CN', LEAVE_ZH],
     ['en', LEAVE_EN],
-  ])('%s: the back arrow asks first; staying keeps the component, leaving tells the server', async (language, message) => {
-    wechat.language = language;
-    const { page, token } = open();
-    await flush();
-    expect(unloadAlert.message).toBe(message);
+  ])(
+    '%s: the back arrow asks first; staying keeps the component, leaving tells the server',
+    async (language, message) => {
+      wechat.language = language;
+      const { page, token } = open();
+      await flush();
+      expect(unloadAlert.message).toBe(message);
 
-    expect(await pressBack(page)).toBe(false);
-    expect(recorded.modals).toEqual([{ content: message }]);
-    expect(live()).toHaveLength(1);
-    expect(recorded.cloud).toEqual([]);
+      expect(await pressBack(page)).toBe(false);
+      expect(recorded.modals).toEqual([{ content: message }]);
+      expect(live()).toHaveLength(1);
+      expect(recorded.cloud).toEqual([]);
 
-    modalAnswers.push(true);
-    expect(await pressBack(page)).toBe(true);
-    await flush();
-    expect(recorded.cloud).toEqual([{ name: 'leaveVerification', data: { bizToken: token } }]);
-    expect(currentFlow()).toBeUndefined();
-  });
+      modalAnswers.push(true);
+      expect(await pressBack(page)).toBe(true);
+      await flush();
+      expect(recorded.cloud).toEqual([{ name: 'leaveVerification', data: { bizToken: token } }]);
+      expect(currentFlow()).toBeUndefined();
+    },
+  );
 
   test('a finished flow asks nothing and is not marked left: the result page reads it', async () => {
     const { page } = open();
