@@ -27,6 +27,7 @@ export const en: typeof zh = {
       reference:
         'Reference photo: your photo and the video, compared with that photo only; identity not checked.',
     },
+    operator: 'Operator ("we"): {name}, contact: {contact}.',
     processor: 'Processor: Megvii (FaceID).',
     keep: 'Kept: deleted after {days} days, name and ID number masked; nothing stays on your phone.',
     keepImages:
@@ -359,6 +360,12 @@ export const en: typeof zh = {
     ],
     keepUnknown:
       'Records are deleted automatically when their time is up; names and ID numbers are stored masked. Nothing about you stays on your phone.',
+    operator: {
+      heading: 'Who we are',
+      body: 'This service is provided by {name} ("we" in this policy). For questions about your information, corrections, deletion or complaints, contact {contact}.',
+      unknown:
+        'The operator’s details cannot be loaded right now. Open this page again later, or contact support.',
+    },
     version: 'Version {version}',
   },
 };

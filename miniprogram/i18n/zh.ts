@@ -101,6 +101,7 @@ export const zh = {
       ocr: '拍摄身份证：身份证正反面照片和人脸视频，比对方式同上；',
       reference: '参考照片：您上传的照片和人脸视频，只与这张照片比对，不核验身份。',
     } satisfies Record<EntryMode, string>,
+    operator: '运营方（“我们”）：{name}，联系方式：{contact}。',
     processor: '处理方：旷视科技（FaceID）。',
     keep: '保存：记录保存 {days} 天后自动删除，姓名和证件号打码保存；手机上不留存。',
     keepImages: '保存：记录和验证照片保存 {days} 天后自动删除，姓名和证件号打码保存；手机上不留存。',
@@ -352,6 +353,11 @@ export const zh = {
     ],
     keepUnknown:
       '认证记录到期后自动删除，姓名和身份证号只以打码形式保存。您的手机上不保留姓名、身份证号或照片。',
+    operator: {
+      heading: '我们是谁',
+      body: '本服务由{name}（本政策中的“我们”）提供。对您的信息有疑问、需要更正、删除或投诉，请联系：{contact}。',
+      unknown: '运营方信息暂时无法加载，请稍后再打开本页，或联系客服。',
+    },
     version: '版本 {version}',
   },
 };

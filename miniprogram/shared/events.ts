@@ -118,6 +118,8 @@ export interface WhoAmIOk {
   provider: string;
   /** Whether FaceID's evidence images are kept with the record (FACEID_KEEP_IMAGES=1). */
   keepsImages: boolean;
+  /** Who "我们" is in the privacy policy, and how a person reaches them (FACEID_OPERATOR_NAME, _CONTACT). */
+  operator: { name: string; contact: string };
 }
 
 export type WhoAmIResponse = WhoAmIOk | Failure;
