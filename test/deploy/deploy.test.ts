@@ -311,25 +311,29 @@ describe('a fresh environment', () => {
 });
 
 describe('the storage permission', () => {
-  it('is put back, alone, when someone changed it in the console', async () => {
-    expect((await runDeploy(noEnvFile())).code).toBe(0);
-    api.state.storage = { acl: 'READONLY' };
-    const before = api.writes().length;
-    const plan = await runDeploy(['--plan', ...noEnvFile()]);
-    expect(plan.out.split('\n').filter((l) => l.startsWith('  '))).toEqual([
-      '  storage: permission READONLY → CUSTOM {"read":false,"write":"resource.openid == auth.openid"}',
-    ]);
-    const r = await runDeploy(noEnvFile());
-    expect(r.code).toBe(0);
-    expect(
-      api
-        .writes()
-        .slice(before)
-        .map((c) => [c.action, c.params.AclTag, c.params.Bucket]),
-    ).toEqual([['ModifyStorageSafeRule', 'CUSTOM', `${api.envId}-1250000000`]]);
-    expect(api.state.storage.acl).toBe('CUSTOM');
-    expect((await runDeploy(noEnvFile())).out).toMatch(/is up to date: nothing to change/);
-  });
+  it(
+    'is put back, alone, when someone changed it in the console',
+    async () => {
+      expect((await runDeploy(noEnvFile())).code).toBe(0);
+      api.state.storage = { acl: 'READONLY' };
+      const before = api.writes().length;
+      const plan = await runDeploy(['--plan', ...noEnvFile()]);
+      expect(plan.out.split('\n').filter((l) => l.startsWith('  '))).toEqual([
+        '  storage: permission READONLY → CUSTOM {"read":false,"write":"resource.openid == auth.openid"}',
+      ]);
+      const r = await runDeploy(noEnvFile());
+      expect(r.code).toBe(0);
+      expect(
+        api
+          .writes()
+          .slice(before)
+          .map((c) => [c.action, c.params.AclTag, c.params.Bucket]),
+      ).toEqual([['ModifyStorageSafeRule', 'CUSTOM', `${api.envId}-1250000000`]]);
+      expect(api.state.storage.acl).toBe('CUSTOM');
+      expect((await runDeploy(noEnvFile())).out).toMatch(/is up to date: nothing to change/);
+    },
+    deploys(4),
+  );
 });
 
 describe('the storage permission API, as the platform answers it', () => {
