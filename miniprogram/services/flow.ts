@@ -70,9 +70,12 @@ export function startIssuedFlow(
 }
 
 /** Resumes a flow the person left (from "my verifications"), with its live token on the verify page. */
-export function resumeFlow(
-  left: { bizToken: string; token: string; bizNo: string; mode: VerificationMode },
-): Flow {
+export function resumeFlow(left: {
+  bizToken: string;
+  token: string;
+  bizNo: string;
+  mode: VerificationMode;
+}): Flow {
   const { bizToken, token, bizNo, mode } = left;
   current = { bizToken, token, mode };
   rememberIssued(bizNo, bizToken);
