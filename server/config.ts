@@ -57,6 +57,17 @@ function requiredUrl(value: string | undefined, name: string): string {
   return url;
 }
 
+/** A required one-line text of at most `max` characters. */
+function requiredText(max: number) {
+  return (value: string | undefined, name: string): string => {
+    const text = required(value, name);
+    // eslint-disable-next-line no-control-regex
+    if (text.length > max || /[\u0000-\u001f]/.test(text))
+      throw invalid(name, `must be one line of at most ${max} characters`);
+    return text;
+  };
+}
+
 function oneOf<T extends string>(allowed: readonly T[], fallback: T) {
   return (value: string | undefined, name: string): T => {
     const chosen = value ?? fallback;
@@ -181,6 +192,14 @@ export const VARIABLES = {
   FACEID_KEEP_IMAGES: {
     doc: "1 keeps get_result's evidence images in cloud storage",
     read: (value: string | undefined): boolean => value === '1',
+  },
+  FACEID_OPERATOR_NAME: {
+    doc: 'who the privacy policy\'s "我们" is: the operator\'s legal name (at most 100 characters)',
+    read: requiredText(100),
+  },
+  FACEID_OPERATOR_CONTACT: {
+    doc: 'how a person reaches the operator about their data: phone, e-mail or address (at most 200 characters)',
+    read: requiredText(200),
   },
   FACEID_LOG: {
     doc: "off silences the functions' JSON log lines",

@@ -120,7 +120,9 @@ export function stateInWords(record: VerificationRecord): string {
     case 'unconfirmed':
       return `answer lost, a token may have been bought: ${record.errorCode}`;
     case 'issued':
-      return `in progress until ${iso(record.expiresAt) ?? '?'}`;
+      return record.leftAt === undefined
+        ? `in progress until ${iso(record.expiresAt) ?? '?'}`
+        : `left unfinished at ${iso(record.leftAt) ?? '?'}, resumable until ${iso(record.expiresAt) ?? '?'}`;
     case 'finished':
       return `finished: ${record.result.outcome}`;
     case 'cancelled':
@@ -139,6 +141,7 @@ export function publicView(record: VerificationRecord): Record<string, string | 
     createdAt: iso(record.createdAt),
     finishedAt: 'endedAt' in record ? iso(record.endedAt) : undefined,
     expiresAt: 'expiresAt' in record ? iso(record.expiresAt) : undefined,
+    leftAt: 'leftAt' in record ? iso(record.leftAt) : undefined,
     user: hashOpenid(record.openid),
     mode: record.mode,
     provider: record.provider,
@@ -174,6 +177,7 @@ const LIST_COLUMNS = [
   'user',
   'mode',
   'status',
+  'leftAt',
   'outcome',
   'resultCode',
   'maskedName',

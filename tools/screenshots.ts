@@ -1,8 +1,9 @@
 /**
  * `npm run screenshots`: PNGs of the pages into docs/screenshots/, taken from the browser preview of `npm start`
  * (the real pages, FaceID answered by the sandbox): the entry page in each mode, the stand-in, the result page of
- * every outcome family, the records and the privacy policy, in Chinese, and the main ones in English; the
- * privacy-authorization, camera and update-WeChat screens in both.
+ * every outcome family, a flow left half-way (the back confirmation, 未完成 in the records), the records and the
+ * privacy policy, in Chinese, and the main ones in English; the privacy-authorization, camera and update-WeChat
+ * screens in both.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -173,6 +174,23 @@ class Shooter {
     return token;
   }
 
+  /** The back arrow mid-flow asks first (taken); confirmed, the flow is 未完成 with 继续 in my verifications. */
+  async leftMidFlow(): Promise<void> {
+    const page = await this.open('zh');
+    await fillEntry(page, 'zh', 'idcard');
+    await scrollToBottom(page);
+    await visible(page, WORDS.zh.start).tap();
+    await visible(page, 'SANDBOX / 沙箱').waitFor();
+    await page.locator('#nav-back').tap();
+    await page.locator('.wx-modal-content').waitFor();
+    await shot(page, 'verify-leave-confirm');
+    await page.locator('.wx-modal-confirm').tap();
+    await visible(page, WORDS.zh.records).tap();
+    await visible(page, '未完成').waitFor();
+    await shot(page, 'records-left');
+    await page.close();
+  }
+
   async resultOf(name: string, language: Language, token: string, title: string): Promise<void> {
     const page = await this.open(language, `#/pages/result/result?bizToken=${encodeURIComponent(token)}`);
     await visible(page, title).waitFor();
@@ -250,6 +268,7 @@ async function main(): Promise<void> {
     await s.result('result-account-error', 'zh', 'idcard', 'BALANCE_NOT_ENOUGH', '服务暂时不可用');
     await s.result('result-cancelled', 'zh', 'idcard', 'USER_CANCEL', '您已退出验证');
     await s.resultOf('result-not-started', 'zh', await s.leftToken('zh'), '验证没有开始');
+    await s.leftMidFlow();
 
     await accessShots(s, 'zh');
     await entryShots(s, 'en');

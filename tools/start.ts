@@ -24,6 +24,8 @@ const LOCAL_APPCODE = 'local-preview-appcode';
 export const DELIVER_EVERY_MS = 60_000;
 /** The rate limit `npm start` gives each browser session (production's default is 5/600). */
 export const LOCAL_RATE_LIMIT = '100/600';
+/** The operator `npm start`'s privacy policy names unless FACEID_OPERATOR_NAME / _CONTACT say otherwise. */
+export const LOCAL_OPERATOR = { name: '本地预览（示例运营方）', contact: 'privacy@example.invalid' };
 
 export interface AppOptions {
   /** Port on 127.0.0.1; 0 picks a free one (default: PORT or 8780). */
@@ -149,6 +151,9 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     FACEID_RATE_LIMIT: process.env.FACEID_RATE_LIMIT ?? LOCAL_RATE_LIMIT,
     FACEID_WEBHOOK_URL: receiver.url,
     FACEID_WEBHOOK_SECRET: receiver.secret,
+    // Who the privacy policy's 我们 is; a deployment names its own (deploy requires both).
+    FACEID_OPERATOR_NAME: process.env.FACEID_OPERATOR_NAME ?? LOCAL_OPERATOR.name,
+    FACEID_OPERATOR_CONTACT: process.env.FACEID_OPERATOR_CONTACT ?? LOCAL_OPERATOR.contact,
     ...(process.env.FACEID_LOG ? { FACEID_LOG: process.env.FACEID_LOG } : {}),
   });
 

@@ -27,6 +27,7 @@ export const en: typeof zh = {
       reference:
         'Reference photo: your photo and the video, compared with that photo only; identity not checked.',
     },
+    operator: 'Operator ("we"): {name}, contact: {contact}.',
     processor: 'Processor: Megvii (FaceID).',
     keep: 'Kept: deleted after {days} days, name and ID number masked; nothing stays on your phone.',
     keepImages:
@@ -150,6 +151,9 @@ export const en: typeof zh = {
     retry: 'Try again',
     restart: 'Go back and start again',
     finishing: 'Done. Getting your result…',
+    leaveConfirm:
+      'If you go back now, this check is kept as "Not finished" and you can continue it from "My checks" while it is valid. Go back?',
+    resumeEnded: 'This check can no longer be continued. Please go back and start again.',
   },
   result: {
     loading: 'Getting your result…',
@@ -311,7 +315,7 @@ export const en: typeof zh = {
     inProgress: 'In progress',
     reasons: {
       requesting: 'The check was still being prepared; nothing was verified.',
-      issued: 'The check was not finished. You can start again.',
+      issued: 'You left the check. You can continue it until {time}.',
       inProgress: 'This check is not finished yet.',
       failed: 'Something went wrong while preparing; nothing was verified. You can start again.',
       unconfirmed: 'The last check could not be confirmed. Please start again.',
@@ -322,6 +326,10 @@ export const en: typeof zh = {
     name: 'Name: {name}',
     id: 'ID number: {id}',
     view: 'View result',
+    resume: 'Continue',
+    resumeLabel: 'Continue the check of {when}',
+    restart: 'Start again',
+    restartLabel: 'Start a new check in place of the one of {when}',
     delete: 'Delete',
     deleteLabel: 'Delete the check of {when}',
     deleting: 'Deleting…',
@@ -387,6 +395,12 @@ export const en: typeof zh = {
     ],
     keepUnknown:
       'Records are deleted automatically when their time is up; names and ID numbers are stored masked. Nothing about you stays on your phone.',
+    operator: {
+      heading: 'Who we are',
+      body: 'This service is provided by {name} ("we" in this policy). For questions about your information, corrections, deletion or complaints, contact {contact}.',
+      unknown:
+        'The operator’s details cannot be loaded right now. Open this page again later, or contact support.',
+    },
     version: 'Version {version}',
   },
   access: {

@@ -101,6 +101,7 @@ export const zh = {
       ocr: '拍摄身份证：身份证正反面照片和人脸视频，比对方式同上；',
       reference: '参考照片：您上传的照片和人脸视频，只与这张照片比对，不核验身份。',
     } satisfies Record<EntryMode, string>,
+    operator: '运营方（“我们”）：{name}，联系方式：{contact}。',
     processor: '处理方：旷视科技（FaceID）。',
     keep: '保存：记录保存 {days} 天后自动删除，姓名和证件号打码保存；手机上不留存。',
     keepImages: '保存：记录和验证照片保存 {days} 天后自动删除，姓名和证件号打码保存；手机上不留存。',
@@ -214,6 +215,8 @@ export const zh = {
     retry: '再试一次',
     restart: '返回重新开始',
     finishing: '验证已结束，正在查询结果…',
+    leaveConfirm: '现在返回，这次认证会记为“未完成”，有效期内可在“我的认证记录”中继续。确定返回吗？',
+    resumeEnded: '这次认证已不能继续，请返回重新开始。',
   },
   result: {
     loading: '正在查询认证结果…',
@@ -301,7 +304,7 @@ export const zh = {
     inProgress: '进行中',
     reasons: {
       requesting: '认证还在准备中，没有进行验证。',
-      issued: '验证没有完成。可以重新开始。',
+      issued: '您中途离开了验证，{time} 前可以继续。',
       inProgress: '这次验证还没有完成。',
       failed: '准备认证时出错，没有进行验证。可以重新开始。',
       unconfirmed: '上次认证未能确认，请重新开始。',
@@ -312,6 +315,10 @@ export const zh = {
     name: '姓名：{name}',
     id: '身份证号：{id}',
     view: '查看结果',
+    resume: '继续',
+    resumeLabel: '继续 {when} 的认证',
+    restart: '重新开始',
+    restartLabel: '重新开始一次认证，代替 {when} 的认证',
     delete: '删除',
     deleteLabel: '删除 {when} 的认证记录',
     deleting: '正在删除…',
@@ -375,6 +382,11 @@ export const zh = {
     ],
     keepUnknown:
       '认证记录到期后自动删除，姓名和身份证号只以打码形式保存。您的手机上不保留姓名、身份证号或照片。',
+    operator: {
+      heading: '我们是谁',
+      body: '本服务由{name}（本政策中的“我们”）提供。对您的信息有疑问、需要更正、删除或投诉，请联系：{contact}。',
+      unknown: '运营方信息暂时无法加载，请稍后再打开本页，或联系客服。',
+    },
     version: '版本 {version}',
   },
   access: {

@@ -7,6 +7,7 @@ import type {
   GetBizTokenEvent,
   GetBizTokenResponse,
   GetResultResponse,
+  LeaveVerificationResponse,
   ListVerificationsResponse,
   PreparePhotoResponse,
   WhoAmIResponse,
@@ -49,6 +50,11 @@ export function whoami(): Promise<WhoAmIResponse> {
 /** One page (zero-based) of the caller's own verification records, newest first, masked. */
 export function listVerifications(page: number, pageSize: number): Promise<ListVerificationsResponse> {
   return call('listVerifications', { page, pageSize });
+}
+
+/** Tells the backend the person left the verify step of their own verification without an answer. */
+export function leaveVerification(bizToken: string): Promise<LeaveVerificationResponse> {
+  return call('leaveVerification', { bizToken });
 }
 
 /** Deletes one of the caller's own verification records. */

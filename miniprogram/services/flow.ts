@@ -3,11 +3,13 @@
  * storage (the FaceID component removes several storage keys when it exits, and storage outlives the flow).
  */
 
-import type { GetBizTokenEvent, GetBizTokenOk } from '../shared/events';
+import type { GetBizTokenEvent, GetBizTokenOk, VerificationMode } from '../shared/events';
 
 export interface Flow {
-  /** What getBizToken was called with; kept to ask for a fresh token after a tokenError. */
-  readonly input: GetBizTokenEvent;
+  /** What getBizToken was called with; kept to ask for a fresh token after a tokenError (none when resumed). */
+  readonly input?: GetBizTokenEvent;
+  /** How the person proves who they are in this flow. */
+  readonly mode: VerificationMode;
   /** The token getResult is asked about. */
   bizToken: string;
   /** The token handed to the FaceID component (the same biz_token for the mini-program component; WeChat's verify_id). */
@@ -45,7 +47,7 @@ export function startFlow(
   token: string = bizToken,
   extra: { bizNo?: string; url?: string } = {},
 ): Flow {
-  current = { input: { ...input }, bizToken, token, url: extra.url };
+  current = { input: { ...input }, mode: input.mode, bizToken, token, url: extra.url };
   rememberIssued(extra.bizNo, bizToken);
   return current;
 }
@@ -70,6 +72,19 @@ export function startIssuedFlow(
     return { ok: true, page: WEBVIEW_PAGE };
   }
   return { ok: false };
+}
+
+/** Resumes a flow the person left (from "my verifications"), with its live token on the verify page. */
+export function resumeFlow(left: {
+  bizToken: string;
+  token: string;
+  bizNo: string;
+  mode: VerificationMode;
+}): Flow {
+  const { bizToken, token, bizNo, mode } = left;
+  current = { bizToken, token, mode };
+  rememberIssued(bizNo, bizToken);
+  return current;
 }
 
 /** The flow in progress, if any. */

@@ -126,6 +126,8 @@ export interface WhoAmIOk {
   provider: string;
   /** Whether FaceID's evidence images are kept with the record (FACEID_KEEP_IMAGES=1). */
   keepsImages: boolean;
+  /** Who "我们" is in the privacy policy, and how a person reaches them (FACEID_OPERATOR_NAME, _CONTACT). */
+  operator: { name: string; contact: string };
 }
 
 export type WhoAmIResponse = WhoAmIOk | Failure;
@@ -174,6 +176,12 @@ export interface VerificationSummaryItem {
   createdAt: number;
   /** When the record reached its final state. */
   finishedAt?: number;
+  /** When the token dies (epoch ms, the server's): a left flow can be resumed until then. */
+  expiresAt?: number;
+  /** When the person left the verify step without an answer (epoch ms); the flow is 未完成, not in progress. */
+  leftAt?: number;
+  /** The token the FaceID component resumes a left flow with (component products only). */
+  resumeToken?: string;
 }
 
 export interface ListVerificationsEvent {
@@ -196,5 +204,19 @@ export type ListVerificationsResponse = ListVerificationsOk | Failure;
 export interface DeleteVerificationEvent {
   bizNo: string;
 }
+
+export interface LeaveVerificationEvent {
+  bizToken: string;
+}
+
+/** leaveVerification's answer: the record as it now stands (`issued` with `leftAt` while its token lives). */
+export interface LeaveVerificationOk {
+  ok: true;
+  bizNo: string;
+  status: VerificationStatus;
+  leftAt?: number;
+}
+
+export type LeaveVerificationResponse = LeaveVerificationOk | Failure;
 
 export type DeleteVerificationResponse = { ok: true; deleted: boolean } | Failure;

@@ -49,13 +49,18 @@ export function summarizeRecord(record: VerificationRecord, at: number): Verific
       break;
     case 'issued':
       item.bizToken = record.bizToken;
+      item.expiresAt = record.expiresAt;
+      item.leftAt = record.leftAt;
       if (item.status === 'expired') {
         item.outcome = 'expired';
         item.title = EXPIRED_COPY.title;
+      } else if (record.client.kind === 'component') {
+        item.resumeToken = record.client.token;
       }
       break;
     case 'expired':
       item.bizToken = record.bizToken;
+      item.leftAt = record.leftAt;
       item.outcome = 'expired';
       item.title = EXPIRED_COPY.title;
       item.finishedAt = record.endedAt;
@@ -63,6 +68,7 @@ export function summarizeRecord(record: VerificationRecord, at: number): Verific
     case 'finished':
     case 'cancelled':
       item.bizToken = record.bizToken;
+      item.leftAt = record.leftAt;
       item.outcome = record.result.outcome;
       item.resultCode = record.result.resultCode;
       item.title = record.result.title;

@@ -4,7 +4,8 @@ import type { Services } from '../runtime';
 
 /**
  * The caller's openid and upload folder, and what the consent screen must state about this deployment: how long
- * records are kept (the purge's own FACEID_RETENTION_DAYS), the FaceID product, and whether images are kept.
+ * records are kept (the purge's own FACEID_RETENTION_DAYS), the FaceID product, whether images are kept, and who
+ * the operator is (the privacy policy's 我们) with its contact.
  */
 export async function whoami(_event: unknown, { caller, config }: Services): Promise<WhoAmIOk> {
   if (caller.kind !== 'user') {
@@ -20,5 +21,6 @@ export async function whoami(_event: unknown, { caller, config }: Services): Pro
     retentionDays: config.FACEID_RETENTION_DAYS,
     provider: config.FACEID_PROVIDER,
     keepsImages: config.FACEID_KEEP_IMAGES,
+    operator: { name: config.FACEID_OPERATOR_NAME, contact: config.FACEID_OPERATOR_CONTACT },
   };
 }

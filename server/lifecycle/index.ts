@@ -9,3 +9,4 @@ export * from './read';
 export * from './settle';
 export * from './notice';
 export * from './outbox';
+export * from './leave';

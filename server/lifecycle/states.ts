@@ -124,13 +124,19 @@ export interface ReadClaim {
   resultCalls?: ResultCalls;
 }
 
-/** The person may go through FaceID's flow with the token. */
-export interface IssuedRecord extends RecordBase, TokenFields, ReadClaim {
+/** When the person left the verify step without an answer (the page's leaveVerification); kept once ended. */
+export interface LeftFields {
+  /** Epoch milliseconds; absent while nobody left. */
+  leftAt?: number;
+}
+
+/** The person may go through FaceID's flow with the token (again, after leaving it, while the token lives). */
+export interface IssuedRecord extends RecordBase, TokenFields, ReadClaim, LeftFields {
   status: 'issued';
 }
 
 /** FaceID gave a final result (passed or not). */
-export interface FinishedRecord extends RecordBase, TokenFields {
+export interface FinishedRecord extends RecordBase, TokenFields, LeftFields {
   status: 'finished';
   result: StoredResult;
   endedAt: number;
@@ -139,14 +145,14 @@ export interface FinishedRecord extends RecordBase, TokenFields {
 }
 
 /** The person left the flow (FaceID's USER_CANCEL). */
-export interface CancelledRecord extends RecordBase, TokenFields {
+export interface CancelledRecord extends RecordBase, TokenFields, LeftFields {
   status: 'cancelled';
   result: StoredResult;
   endedAt: number;
 }
 
 /** The token died without a final result. */
-export interface ExpiredRecord extends RecordBase, TokenFields {
+export interface ExpiredRecord extends RecordBase, TokenFields, LeftFields {
   status: 'expired';
   endedAt: number;
 }

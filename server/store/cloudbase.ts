@@ -204,6 +204,10 @@ export class CloudBaseStore implements VerificationStore {
     return this.transition(this.issuedAs(record), { ...ending, ...CloudBaseStore.CLAIM_GONE });
   }
 
+  leave(record: IssuedRecord, at: number): Promise<boolean> {
+    return this.transition(this.issuedAs(record), { leftAt: at });
+  }
+
   expire(record: IssuedRecord, at: number, delivery?: Delivery): Promise<boolean> {
     return this.transition(
       { ...this.issuedAs(record), ...this.rule(deadTokens(at)) },

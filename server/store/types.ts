@@ -71,6 +71,8 @@ export interface VerificationStore {
   ): Promise<boolean>;
   /** `issued` (this attempt and token) → `finished` or `cancelled`, with the final answer and its delivery. */
   finish(record: IssuedRecord, ending: Ending): Promise<boolean>;
+  /** `issued` (this attempt and token) stays `issued`, marked left at `at` (the person left the verify step). */
+  leave(record: IssuedRecord, at: number): Promise<boolean>;
   /** `issued` (this attempt and token) whose token is dead at `at` (`deadTokens`) → `expired`, with its delivery. */
   expire(record: IssuedRecord, at: number, delivery?: Delivery): Promise<boolean>;
   /**

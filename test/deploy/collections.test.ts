@@ -135,6 +135,7 @@ const CALLS: Record<string, (store: CloudBaseStore) => Promise<unknown>> = {
   unconfirm: (s) => s.unconfirm(record, 'UPSTREAM_TIMEOUT', 2),
   finish: (s) => s.finish(issued, { status: 'finished', result, endedAt: 3 }),
   expire: (s) => s.expire(issued, 20),
+  leave: (s) => s.leave(issued, 20),
   claimRead: (s) =>
     s.claimRead(issued, {
       at: 5,

@@ -17,11 +17,13 @@ const APPCODE = 'appcode-0123456789abcdef-secret';
 const RETURN_URL = 'https://static.example.com/faceid-return.html';
 /** The query API's key hashes (SHA-256 of two keys, during a rotation). */
 const KEYS_SHA256 = `${'1a'.repeat(32)},${'2b'.repeat(32)}`;
+const OPERATOR = { FACEID_OPERATOR_NAME: '示例科技有限公司', FACEID_OPERATOR_CONTACT: 'privacy@example.com' };
 const FACEID = {
   FACEID_PROVIDER: 'fidlite',
   FACEID_APPCODE: APPCODE,
   FACEID_RETURN_URL: RETURN_URL,
   FACEID_API_KEYS_SHA256: KEYS_SHA256,
+  ...OPERATOR,
 };
 
 let api: TencentCloudStandIn;
@@ -207,8 +209,31 @@ describe('a fresh environment', () => {
     async () => {
       const r = await runDeploy(noEnvFile(), { FACEID_PROVIDER: 'fidlite' });
       expect(r.code).toBe(2);
-      expect(r.err).toContain('deploy: set FACEID_APPCODE, FACEID_RETURN_URL');
+      expect(r.err).toContain(
+        'deploy: set FACEID_APPCODE, FACEID_RETURN_URL, FACEID_OPERATOR_NAME, FACEID_OPERATOR_CONTACT',
+      );
       expect(r.err).toContain('nothing was changed');
+      expect(api.calls).toEqual([]);
+    },
+    deploys(1),
+  );
+
+  it(
+    '--plan requires the operator the privacy policy names (FACEID_OPERATOR_NAME, _CONTACT), offline, naming both',
+    async () => {
+      const { FACEID_OPERATOR_NAME: _name, FACEID_OPERATOR_CONTACT: _contact, ...withoutOperator } = FACEID;
+      const r = await runDeploy(['--plan', ...noEnvFile()], withoutOperator);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('deploy: set FACEID_OPERATOR_NAME, FACEID_OPERATOR_CONTACT');
+      expect(api.calls).toEqual([]);
+      const long = await runDeploy(['--plan', ...noEnvFile()], {
+        ...FACEID,
+        FACEID_OPERATOR_NAME: '长'.repeat(101),
+      });
+      expect(long.code).toBe(2);
+      expect(long.err).toContain(
+        'deploy: FACEID_OPERATOR_NAME: FACEID_OPERATOR_NAME must be one line of at most 100',
+      );
       expect(api.calls).toEqual([]);
     },
     deploys(1),
@@ -305,6 +330,8 @@ describe('a fresh environment', () => {
       ]);
       expect(functions.get('deleteVerification')!.Environment.Variables).toEqual([]);
       expect(functions.get('whoami')!.Environment.Variables).toEqual([
+        { Key: 'FACEID_OPERATOR_CONTACT', Value: OPERATOR.FACEID_OPERATOR_CONTACT },
+        { Key: 'FACEID_OPERATOR_NAME', Value: OPERATOR.FACEID_OPERATOR_NAME },
         { Key: 'FACEID_PROVIDER', Value: 'fidlite' },
       ]);
       expect(functions.get('purgeVerifications')!.Triggers).toEqual([
@@ -333,25 +360,29 @@ describe('a fresh environment', () => {
 });
 
 describe('the storage permission', () => {
-  it('is put back, alone, when someone changed it in the console', async () => {
-    expect((await runDeploy(noEnvFile())).code).toBe(0);
-    api.state.storage = { acl: 'READONLY' };
-    const before = api.writes().length;
-    const plan = await runDeploy(['--plan', ...noEnvFile()]);
-    expect(plan.out.split('\n').filter((l) => l.startsWith('  '))).toEqual([
-      '  storage: permission READONLY → CUSTOM {"read":false,"write":"resource.openid == auth.openid"}',
-    ]);
-    const r = await runDeploy(noEnvFile());
-    expect(r.code).toBe(0);
-    expect(
-      api
-        .writes()
-        .slice(before)
-        .map((c) => [c.action, c.params.AclTag, c.params.Bucket]),
-    ).toEqual([['ModifyStorageSafeRule', 'CUSTOM', `${api.envId}-1250000000`]]);
-    expect(api.state.storage.acl).toBe('CUSTOM');
-    expect((await runDeploy(noEnvFile())).out).toMatch(/is up to date: nothing to change/);
-  });
+  it(
+    'is put back, alone, when someone changed it in the console',
+    async () => {
+      expect((await runDeploy(noEnvFile())).code).toBe(0);
+      api.state.storage = { acl: 'READONLY' };
+      const before = api.writes().length;
+      const plan = await runDeploy(['--plan', ...noEnvFile()]);
+      expect(plan.out.split('\n').filter((l) => l.startsWith('  '))).toEqual([
+        '  storage: permission READONLY → CUSTOM {"read":false,"write":"resource.openid == auth.openid"}',
+      ]);
+      const r = await runDeploy(noEnvFile());
+      expect(r.code).toBe(0);
+      expect(
+        api
+          .writes()
+          .slice(before)
+          .map((c) => [c.action, c.params.AclTag, c.params.Bucket]),
+      ).toEqual([['ModifyStorageSafeRule', 'CUSTOM', `${api.envId}-1250000000`]]);
+      expect(api.state.storage.acl).toBe('CUSTOM');
+      expect((await runDeploy(noEnvFile())).out).toMatch(/is up to date: nothing to change/);
+    },
+    deploys(4),
+  );
 });
 
 describe('the storage permission API, as the platform answers it', () => {
@@ -566,7 +597,7 @@ describe('the operator’s values', () => {
       const envFile = join(work, 'deploy.env');
       writeFileSync(
         envFile,
-        `FACEID_PROVIDER=fidlite\nFACEID_APPCODE=from-the-env-file-1234\nFACEID_RETURN_URL=${RETURN_URL}\nFACEID_RETENTION_DAYS=7\n`,
+        `FACEID_PROVIDER=fidlite\nFACEID_APPCODE=from-the-env-file-1234\nFACEID_RETURN_URL=${RETURN_URL}\nFACEID_RETENTION_DAYS=7\nFACEID_OPERATOR_NAME=示例科技有限公司\nFACEID_OPERATOR_CONTACT=400-000-0000\n`,
       );
       const r = await runDeploy(['--vars', envFile], { FACEID_RETENTION_DAYS: '14' });
       expect(r.code).toBe(0);

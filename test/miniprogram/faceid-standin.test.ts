@@ -140,6 +140,18 @@ describe('FaceID stand-in against the sandbox', () => {
     expect(recorded.requests.filter((r) => r.method === 'UPLOAD')).toHaveLength(1);
   });
 
+  test('VIDEO_INTERNAL_ERROR (4200) blames the service, not the light, and lets the person record again', async () => {
+    const token = await issueToken(sandbox().url, 'idcard');
+    const { component: c, finishes } = start(token);
+    change(c, '#outcome', OUTCOME_INDEX('VIDEO_INTERNAL_ERROR'));
+    await agreeAndStart(c);
+    await recordAfterCountdown(c);
+    await until(() => c.data.attempt === 2 && c.data.code, 3000, 'retry');
+    expect(finishes).toHaveLength(0);
+    expect(text(c, '#message')).toBe('验证服务暂时出错，不是您的问题。请读出新的数字后重新录制');
+    expect(text(c, '#message')).not.toContain('光线');
+  });
+
   test('a 4200 answer shows new digits and lets the person record again', async () => {
     const token = await issueToken(sandbox().url, 'idcard');
     const { component: c, finishes } = start(token);

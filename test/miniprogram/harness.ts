@@ -106,6 +106,9 @@ export const facial = {
 /** What the person taps in the next wx.showModal dialogs (true: confirm); an empty queue means cancel. */
 export const modalAnswers: boolean[] = [];
 
+/** The back-arrow question wx.enableAlertBeforeUnload set (undefined while off or after disableAlertBeforeUnload). */
+export const unloadAlert: { message?: string } = {};
+
 /** Answers for wx.cloud.callFunction by function name; a handler that throws makes callFunction fail. */
 export const cloudHandlers: Record<string, (data: AnyObject) => unknown> = {};
 /** Queued results of wx.chooseMedia; an empty queue means the user cancelled. */
@@ -178,6 +181,7 @@ export function resetHarness(): void {
     onVerify: undefined,
   });
   modalAnswers.length = 0;
+  unloadAlert.message = undefined;
   for (const key of Object.keys(cloudHandlers)) delete cloudHandlers[key];
   mediaQueue.length = 0;
   imageBehaviour.width = 3000;
@@ -507,6 +511,25 @@ const shims: AnyObject = {
     const confirm = modalAnswers.shift() ?? false;
     return { confirm, cancel: !confirm };
   }),
+  // Callbacks only (no Promise style, as documented); `message` is required.
+  enableAlertBeforeUnload(p: AnyObject & Callbacks) {
+    if (typeof p.message !== 'string' || p.message === '') {
+      const e = { errMsg: 'enableAlertBeforeUnload:fail parameter error: message should be String' };
+      p.fail?.(e);
+      p.complete?.(e);
+      return;
+    }
+    unloadAlert.message = p.message;
+    const r = { errMsg: 'enableAlertBeforeUnload:ok' };
+    p.success?.(r);
+    p.complete?.(r);
+  },
+  disableAlertBeforeUnload(p: Callbacks = {}) {
+    unloadAlert.message = undefined;
+    const r = { errMsg: 'disableAlertBeforeUnload:ok' };
+    p.success?.(r);
+    p.complete?.(r);
+  },
   getStorageSync: (key: string) => (storage.has(key) ? storage.get(key) : ''),
   removeStorageSync: (key: string) => void storage.delete(key),
   clearStorageSync: () => storage.clear(),
@@ -616,6 +639,23 @@ export function mount(id: string, properties?: AnyObject): Mounted {
   const component = simulate.render(id, properties) as unknown as Mounted;
   component.attach(g.document.createElement('parent-wrapper'));
   return component;
+}
+
+/**
+ * The person taps WeChat's back arrow on `page` (not a page's own navigateBack): with an alert enabled WeChat first
+ * asks with its message (a dialog answered from modalAnswers), and only a confirmed back unloads the page.
+ * Resolves whether the page was left.
+ */
+export async function pressBack(page: Mounted): Promise<boolean> {
+  if (unloadAlert.message !== undefined) {
+    recorded.modals.push({ content: unloadAlert.message });
+    await Promise.resolve();
+    if (!(modalAnswers.shift() ?? false)) return false;
+  }
+  unloadAlert.message = undefined;
+  recorded.navigation.push({ kind: 'navigateBack' });
+  page.instance.onUnload();
+  return true;
 }
 
 /** Lets pending promises, timers of 0 ms and setData run. */

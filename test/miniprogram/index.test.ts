@@ -57,6 +57,7 @@ const whoamiOk = (extra: Record<string, unknown> = {}) => ({
   retentionDays: 30,
   provider: 'fidlite',
   keepsImages: false,
+  operator: { name: '示例科技有限公司', contact: 'privacy@example.com' },
   ...extra,
 });
 
@@ -101,6 +102,9 @@ describe('entry page: consent and validation', () => {
     expect(consentText).toContain('与权威身份数据源的证件照比对');
     expect(consentText).toContain('身份证正反面照片');
     expect(consentText).toContain('只与这张照片比对，不核验身份');
+    expect(text(page, '#consent-operator')).toBe(
+      '运营方（“我们”）：示例科技有限公司，联系方式：privacy@example.com。',
+    );
     expect(consentText).toContain('处理方：旷视科技（FaceID）');
     expect(consentText).toContain('记录保存 7 天后自动删除');
     expect(consentText).toContain('可随时在“我的认证记录”中删除记录');
@@ -121,6 +125,7 @@ describe('entry page: consent and validation', () => {
     expect(text(offline, '#consent-keep')).toBe(
       '保存：记录到期后自动删除，姓名和证件号打码保存；手机上不留存。',
     );
+    expect(offline.querySelector('#consent-operator')).toBeUndefined();
   });
 
   test('the full privacy policy is one tap away', async () => {
@@ -264,7 +269,7 @@ describe('entry page: submitting each mode', () => {
     expect(recorded.navigation).toEqual([{ kind: 'navigateTo', url: '/pages/verify/verify' }]);
     const flow = currentFlow();
     expect(flow?.token).toBe(tokenOk().bizToken);
-    expect(flow?.input.idcardNumber).toBe(VALID_ID);
+    expect(flow?.input?.idcardNumber).toBe(VALID_ID);
   });
 
   test('refused for its consent (CONSENT_REQUIRED): the consent is unticked and asked for again, the details kept', async () => {
@@ -594,7 +599,7 @@ describe("entry page: the business's reference (externalRef in the page query)",
     expect(tokenEvents()).toEqual([
       { mode: 'ocr', consentVersion: CONSENT_VERSION, externalRef: 'order:2026-12-01.0042' },
     ]);
-    expect(currentFlow()?.input.externalRef).toBe('order:2026-12-01.0042');
+    expect(currentFlow()?.input?.externalRef).toBe('order:2026-12-01.0042');
 
     const again = mount(pageId);
     again.instance.onLoad({ mode: 'ocr' });
@@ -790,10 +795,15 @@ describe('entry page: details kept for this app session', () => {
 describe('entry page in English (WeChat language en)', () => {
   test('every word comes from the English table', async () => {
     wechat.language = 'en';
+    cloudHandlers.whoami = () =>
+      whoamiOk({ operator: { name: 'Example Tech Co., Ltd.', contact: 'privacy@example.com' } });
     const page = open();
     await until(() => text(page, '#consent-keep').includes('30 days'), 2000, 'retention');
     expect(recorded.titles).toEqual(['Identity check']);
     expect(text(page, '#consent-section')).toContain('Before you start');
+    expect(text(page, '#consent-operator')).toBe(
+      'Operator ("we"): Example Tech Co., Ltd., contact: privacy@example.com.',
+    );
     expect(text(page, '#consent-section')).toContain('Processor: Megvii (FaceID).');
     expect(text(page, '#submit')).toBe('Start face check');
     expect(text(page, '#block-reason')).toBe('Tick your agreement above first');

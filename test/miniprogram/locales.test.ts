@@ -90,6 +90,7 @@ describe('the remaining pages in both languages', () => {
       retentionDays: 14,
       provider: 'fidlite',
       keepsImages: false,
+      operator: { name: 'Example Tech Co., Ltd.', contact: '400-000-0000' },
     });
   });
 
@@ -112,6 +113,47 @@ describe('the remaining pages in both languages', () => {
       expect(policy).toContain(locale === 'zh' ? '北京旷视科技有限公司' : 'Beijing Megvii Technology');
       expect(text(page, '#contact')).toBe(t.support.contact);
       if (locale === 'en') expect(policy).not.toMatch(CJK);
+    },
+  );
+
+  test.each([
+    [
+      'zh',
+      '示例科技有限公司',
+      '我们是谁本服务由示例科技有限公司（本政策中的“我们”）提供。对您的信息有疑问、需要更正、删除或投诉，请联系：400-000-0000。',
+    ],
+    [
+      'en',
+      'Example Tech Co., Ltd.',
+      'Who we areThis service is provided by Example Tech Co., Ltd. ("we" in this policy). For questions about your information, corrections, deletion or complaints, contact 400-000-0000.',
+    ],
+  ] as const)(
+    'privacy policy (%s): its first section says who 我们 is, the operator and contact this deployment names',
+    async (locale, name, section) => {
+      wechat.language = locale === 'zh' ? 'zh_CN' : 'en';
+      const facts = cloudHandlers.whoami({}) as Record<string, unknown>;
+      cloudHandlers.whoami = () => ({ ...facts, operator: { name, contact: '400-000-0000' } });
+      const page = mount(ids.privacy);
+      page.instance.onLoad({});
+      await until(() => text(page, '#policy').includes('400-000-0000'), 2000, 'operator');
+      expect(text(page, '#policy-0')).toBe(section);
+    },
+  );
+
+  test.each(LOCALES)(
+    'privacy policy (%s): while whoami cannot answer, it says so instead of naming nobody',
+    async (locale) => {
+      wechat.language = locale === 'zh' ? 'zh_CN' : 'en';
+      cloudHandlers.whoami = () => ({
+        ok: false,
+        error: { code: 'NETWORK_ERROR', message: '网络异常', retryable: true },
+      });
+      const page = mount(ids.privacy);
+      page.instance.onLoad({});
+      await flush(5);
+      expect(text(page, '#policy-0')).toBe(
+        `${copyFor(locale).privacy.operator.heading}${copyFor(locale).privacy.operator.unknown}`,
+      );
     },
   );
 

@@ -19,6 +19,7 @@ import type { VerificationSummaryItem } from '../../miniprogram/shared/events';
 import { copyFor } from '../../miniprogram/i18n/index';
 import { formatTime, presentRecord } from '../../miniprogram/pages/records/present';
 import { forgetDeploymentFacts } from '../../miniprogram/services/deployment';
+import { clearFlow, currentFlow } from '../../miniprogram/services/flow';
 
 const zh = copyFor('zh');
 
@@ -101,8 +102,14 @@ describe('records page', () => {
           maskedName: '李*',
           maskedIdNumber: '3301**********1234',
         }),
-        item(3, { mode: 'reference', status: 'issued', outcome: undefined, title: undefined }),
-        item(120, { status: 'issued', outcome: undefined, title: undefined }),
+        item(3, {
+          mode: 'reference',
+          status: 'issued',
+          outcome: undefined,
+          title: undefined,
+          expiresAt: NOW + 57 * MINUTE,
+        }),
+        item(120, { status: 'issued', outcome: undefined, title: undefined, expiresAt: NOW - 60 * MINUTE }),
         item(130, { status: 'failed', outcome: undefined, title: undefined, errorCode: 'RATE_LIMITED' }),
         item(140, { status: 'requesting', bizToken: undefined, outcome: undefined, title: undefined }),
         item(150, { status: 'cancelled', outcome: 'cancelled', title: undefined }),
@@ -346,6 +353,102 @@ describe('records page', () => {
     );
     expect(presentRecord(item(1, { outcome: 'not_same_person', title: 'x' }), NOW, zh).tone).toBe('warn');
     expect(presentRecord(item(1, { bizToken: undefined }), NOW, zh).canOpen).toBe(false);
-    expect(presentRecord(item(1, { status: 'issued' }), NOW + 2 * 3600_000, zh).state).toBe('已过期');
+    expect(
+      presentRecord(item(1, { status: 'issued', expiresAt: NOW + 3600_000 }), NOW + 2 * 3600_000, zh).state,
+    ).toBe('已过期');
+  });
+});
+
+describe('records page: a flow left half-way', () => {
+  /** A flow the person left: the server's token is `expiresIn` ms from now, whenever it was created. */
+  const left = (n: number, expiresIn: number, extra: Partial<VerificationSummaryItem> = {}) =>
+    item(n, {
+      status: 'issued',
+      outcome: undefined,
+      title: undefined,
+      leftAt: NOW - n * MINUTE + 20_000,
+      expiresAt: NOW + expiresIn,
+      resumeToken: `1700000000,${String(n).padStart(32, '0')}`,
+      ...extra,
+    });
+
+  beforeEach(() => clearFlow());
+
+  test.each([
+    ['zh_CN', '未完成', '您中途离开了验证，{time} 前可以继续。', '继续 ›', '已过期', '重新开始 ›'],
+    [
+      'en',
+      'Not finished',
+      'You left the check. You can continue it until {time}.',
+      'Continue ›',
+      'Expired',
+      'Start again ›',
+    ],
+  ])(
+    '%s: 未完成 with 继续 while the server’s token lives, 重新开始 once it died',
+    async (language, state, reason, resume, expired, restart) => {
+      wechat.language = language;
+      // Created 2 hours ago, its token still lives (the server's expiresAt decides, not createdAt + 1 h) …
+      // … and one created a minute ago whose token died already.
+      serve([
+        left(120, 30 * MINUTE),
+        left(1, -1000),
+        item(3, { status: 'expired', outcome: 'expired' }),
+        item(4),
+      ]);
+      const page = await open();
+      expect(text(page, '#state-0')).toBe(state);
+      expect(text(page, '#reason-0')).toBe(reason.replace('{time}', formatTime(NOW + 30 * MINUTE)));
+      expect(text(page, '#resume-0')).toBe(resume);
+      expect(page.querySelector('#restart-0')).toBeUndefined();
+      expect(text(page, '#state-1')).toBe(expired);
+      expect(page.querySelector('#resume-1')).toBeUndefined();
+      expect(text(page, '#restart-1')).toBe(restart);
+      expect(text(page, '#restart-2')).toBe(restart);
+      // A finished verification opens its result; it is not started again from here.
+      expect(page.querySelector('#restart-3')).toBeUndefined();
+      expect(page.querySelector('#resume-3')).toBeUndefined();
+    },
+  );
+
+  test('继续 opens the verify page with the same token; nothing is bought', async () => {
+    serve([left(5, 30 * MINUTE, { mode: 'ocr' })]);
+    const page = await open();
+    tap(page, '#resume-0');
+    await flush();
+    expect(recorded.navigation).toEqual([{ kind: 'navigateTo', url: '/pages/verify/verify' }]);
+    expect(currentFlow()).toMatchObject({
+      bizToken: item(5).bizToken,
+      token: `1700000000,${'5'.padStart(32, '0')}`,
+      mode: 'ocr',
+    });
+    expect(recorded.cloud.map((c) => c.name)).not.toContain('getBizToken');
+  });
+
+  test('重新开始 starts a new verification in the same mode from the entry page (a new bizNo)', async () => {
+    serve([item(6, { mode: 'ocr', status: 'expired', outcome: 'expired', leftAt: NOW - 3 * MINUTE })]);
+    const page = await open();
+    tap(page, '#restart-0');
+    await flush();
+    expect(recorded.navigation).toEqual([{ kind: 'reLaunch', url: '/pages/index/index?mode=ocr' }]);
+    expect(currentFlow()).toBeUndefined();
+  });
+
+  test('继续 on a token that died since the list was read reads the list again and offers 重新开始', async () => {
+    const all = [left(7, 30 * MINUTE)];
+    serve(all);
+    const page = await open();
+    all[0] = item(7, { status: 'expired', outcome: 'expired' });
+    const realNow = Date.now;
+    Date.now = () => NOW + 31 * MINUTE;
+    try {
+      tap(page, '#resume-0');
+      await until(() => listCalls().length === 2 && !page.data.loading, 2000, 'reload');
+    } finally {
+      Date.now = realNow;
+    }
+    expect(recorded.navigation).toEqual([]);
+    expect(currentFlow()).toBeUndefined();
+    expect(text(page, '#restart-0')).toBe('重新开始 ›');
   });
 });

@@ -6,19 +6,23 @@ import {
   deferred,
   flush,
   load,
+  modalAnswers,
   MP_ROOT,
   mount,
+  pressBack,
   recorded,
   resetHarness,
   spyStorageWrites,
   storage,
   tap,
   text,
+  unloadAlert,
   until,
+  wechat,
   type Mounted,
 } from './harness';
 import type { GetBizTokenEvent } from '../../miniprogram/shared/events';
-import { clearFlow, currentFlow, startFlow } from '../../miniprogram/services/flow';
+import { clearFlow, currentFlow, resumeFlow, startFlow } from '../../miniprogram/services/flow';
 
 const FIXTURE = path.join(__dirname, 'fixtures/other-faceid/index');
 const VERIFY_DIR = path.join(MP_ROOT, 'pages/verify');
@@ -283,7 +287,8 @@ describe('verify page: token lifecycle', () => {
     component.finish('tokenError');
     await flush(10);
     expect(recorded.navigation).toEqual([]);
-    expect(recorded.cloud).toHaveLength(0);
+    // Only the leave itself reaches the server: no result read, no new token.
+    expect(recorded.cloud.map((c) => c.name)).toEqual(['leaveVerification']);
   });
 
   test('leaving for the result page keeps the flow for it (the result page forgets it)', async () => {
@@ -292,7 +297,7 @@ describe('verify page: token lifecycle', () => {
     live()[0].finish('complete');
     await until(() => recorded.navigation.length > 0, 1000, 'redirect');
     page.instance.onUnload();
-    expect(currentFlow()?.input.mode).toBe('idcard');
+    expect(currentFlow()?.input?.mode).toBe('idcard');
   });
 
   test('app hidden and shown mid-verification: same component and token, no new token, nothing written to storage', async () => {
@@ -424,5 +429,83 @@ describe("verify page: the component's storage keys never outlive the page", () 
     (appOptions.onLaunch as () => void).call(appOptions);
     for (const key of KEYS) expect(storage.has(key)).toBe(false);
     expect(storage.get('host-setting')).toBe('kept');
+  });
+});
+
+describe('verify page: leaving mid-flow', () => {
+  const LEAVE_ZH = '现在返回，这次认证会记为“未完成”，有效期内可在“我的认证记录”中继续。确定返回吗？';
+  const LEAVE_EN =
+    'If you go back now, this check is kept as "Not finished" and you can continue it from "My checks" while it is valid. Go back?';
+
+  beforeEach(() => {
+    cloudHandlers.leaveVerification = (data) => ({
+      ok: true,
+      bizNo: 'b',
+      status: 'issued',
+      leftAt: 1,
+      ...data,
+    });
+  });
+
+  test.each([
+    ['zh_CN', LEAVE_ZH],
+    ['en', LEAVE_EN],
+  ])(
+    '%s: the back arrow asks first; staying keeps the component, leaving tells the server',
+    async (language, message) => {
+      wechat.language = language;
+      const { page, token } = open();
+      await flush();
+      expect(unloadAlert.message).toBe(message);
+
+      expect(await pressBack(page)).toBe(false);
+      expect(recorded.modals).toEqual([{ content: message }]);
+      expect(live()).toHaveLength(1);
+      expect(recorded.cloud).toEqual([]);
+
+      modalAnswers.push(true);
+      expect(await pressBack(page)).toBe(true);
+      await flush();
+      expect(recorded.cloud).toEqual([{ name: 'leaveVerification', data: { bizToken: token } }]);
+      expect(currentFlow()).toBeUndefined();
+    },
+  );
+
+  test('a finished flow asks nothing and is not marked left: the result page reads it', async () => {
+    const { page } = open();
+    await flush();
+    live()[0].finish('complete');
+    await until(() => recorded.navigation.length > 0, 1000, 'redirect');
+    expect(unloadAlert.message).toBeUndefined();
+    page.instance.onUnload();
+    await flush();
+    expect(recorded.cloud.map((c) => c.name)).not.toContain('leaveVerification');
+  });
+
+  test('while a fresh token is fetched nothing asks, and the new component asks again', async () => {
+    const { page } = open();
+    await flush();
+    const answer = deferred<unknown>();
+    cloudHandlers.getBizToken = () => answer.promise;
+    live()[0].finish('tokenError');
+    await until(() => page.data.phase === 'refreshing', 1000, 'refreshing');
+    expect(unloadAlert.message).toBeUndefined();
+    answer.resolve(tokenOk(nextToken()));
+    await until(() => page.data.phase === 'verifying', 1000, 'verifying');
+    expect(unloadAlert.message).toBe(LEAVE_ZH);
+  });
+
+  test('a flow resumed from my verifications whose token fails asks to start again, buying nothing', async () => {
+    const token = nextToken();
+    resumeFlow({ bizToken: token, token, bizNo: 'order-left', mode: 'idcard' });
+    const page = mount(pageId);
+    page.instance.onLoad({});
+    await flush();
+    expect(live()[0].token).toBe(token);
+    live()[0].finish('tokenError');
+    await until(() => page.data.phase === 'failed', 1000, 'failed');
+    expect(text(page, '#failed-message')).toBe('这次认证已不能继续，请返回重新开始。');
+    expect(page.querySelector('#retry')).toBeUndefined();
+    expect(recorded.cloud).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import type { CloudDatabase } from '../../server/store/cloudbase';
 import { VERIFICATIONS_COLLECTION, type FinishedRecord } from '../../server/store/types';
 import { cloudEnvironment, startCloudBase, type CloudBaseStandIn } from '../../tools/cloudbase';
 import { PROJECT_COLLECTIONS } from '../../tools/local-cloud';
-import { hashOpenid, type RecordsDeps } from '../../tools/records';
+import { hashOpenid, publicView, type RecordsDeps } from '../../tools/records';
 import { useSdkInThisProcess } from '../support/cloudbase';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -463,4 +463,26 @@ describe('help', () => {
       expect(r.err).toBe('');
     },
   );
+});
+
+describe('a flow the person left, as the operator reads it', () => {
+  it('states when it was left and until when it can be resumed; list shows leftAt', () => {
+    const { result: _result, endedAt: _endedAt, ...issued } = record(7);
+    const leftAt = T0 + 7 * DAY + 120_000;
+    const view = publicView({
+      ...issued,
+      status: 'issued',
+      leftAt,
+      readingUntil: 0,
+      readStartedAt: 0,
+      notifyReadAt: 0,
+      lastReadAt: 0,
+    });
+    expect(view).toMatchObject({
+      status: 'issued',
+      leftAt: new Date(leftAt).toISOString(),
+      state: `left unfinished at ${new Date(leftAt).toISOString()}, resumable until ${new Date(issued.expiresAt).toISOString()}`,
+    });
+    expect(JSON.stringify(view)).not.toContain(TOKEN);
+  });
 });

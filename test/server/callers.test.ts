@@ -57,6 +57,7 @@ describe('anyone else', () => {
     ['whoami', () => ({})],
     ['listVerifications', () => ({})],
     ['deleteVerification', () => ({ bizNo: issued.bizNo })],
+    ['leaveVerification', () => ({ bizToken: issued.bizToken })],
     ['purgeVerifications', () => ({})],
     ['preparePhoto', () => ({})],
     [

@@ -16,6 +16,7 @@ import { getBizToken } from '../../server/app/get-biz-token';
 import { getResult } from '../../server/app/get-result';
 import { deleteVerification, listVerifications, purgeVerifications } from '../../server/app/records';
 import { faceidNotify } from '../../server/app/notify';
+import { leaveVerification } from '../../server/app/leave';
 import { completeFlow } from '../support/component-driver';
 import { CONSENT } from '../support/harness';
 import { sdkOverStandIn, type SdkOverStandIn } from '../support/cloudbase';
@@ -97,6 +98,7 @@ const read = async () => run('getResult', getResult, { bizToken: await token() }
 const list = () => run('listVerifications', listVerifications, {});
 const remove = () => run('deleteVerification', deleteVerification, { bizNo: BIZ_NO });
 const purge = () => run('purgeVerifications', purgeVerifications, {}, null);
+const leave = async () => run('leaveVerification', leaveVerification, { bizToken: await token() });
 const notify = async () =>
   run(
     'faceidNotify',
@@ -131,6 +133,10 @@ const STATES: Record<string, () => Promise<void>> = {
   none: async () => {},
   requesting: stoppedRequest,
   issued: async () => void (await request()),
+  'issued, person left': async () => {
+    await request();
+    await leave();
+  },
   'issued, person passed': async () => {
     await request();
     await completeFlow(faceid.sandbox.url, await token(), 'SUCCESS');
@@ -175,6 +181,7 @@ const EVENTS: Record<string, () => Promise<Answer>> = {
   list,
   delete: remove,
   purge,
+  leave,
 };
 
 /** A row; `paid`: the token calls the event makes (null: not the row's concern). */
@@ -220,6 +227,38 @@ const ROWS: Row[] = [
   ['issued', 'list', 2 * HOUR, 'expired', { items: [expect.objectContaining({ status: 'expired' })] }, null],
   ['issued', 'purge', 2 * HOUR, 'expired', { ok: true, settled: 1 }, null],
   ['issued', 'delete', 0, 'none', { ok: true, deleted: true }, null],
+  ['issued', 'leave', 0, 'issued', { ok: true, status: 'issued', leftAt: expect.any(Number) }, 0],
+  ['issued', 'leave', 2 * HOUR, 'issued', { ok: true, status: 'expired', leftAt: undefined }, 0],
+  [
+    'issued, person left',
+    'list',
+    0,
+    'issued',
+    {
+      items: [
+        expect.objectContaining({
+          status: 'issued',
+          leftAt: expect.any(Number),
+          expiresAt: expect.any(Number),
+          resumeToken: expect.any(String),
+        }),
+      ],
+    },
+    null,
+  ],
+  ['issued, person left', 'request', 0, 'issued', { ok: true, bizNo: BIZ_NO }, 0],
+  ['issued, person left', 'read', 0, 'issued', { ok: true, outcome: 'not_started', finished: false }, null],
+  ['issued, person left', 'leave', 0, 'issued', { ok: true, status: 'issued' }, 0],
+  [
+    'issued, person left',
+    'list',
+    2 * HOUR,
+    'expired',
+    { items: [expect.objectContaining({ status: 'expired', leftAt: expect.any(Number) })] },
+    null,
+  ],
+  ['issued, person left', 'purge', 2 * HOUR, 'expired', { ok: true, settled: 1 }, null],
+  ['issued, person left', 'delete', 0, 'none', { ok: true, deleted: true }, null],
   ['issued, person passed', 'read', 0, 'finished', { ok: true, outcome: 'passed' }, null],
   ['issued, person passed', 'notify', 0, 'finished', { statusCode: 200, body: 'success' }, null],
   ['issued, person passed', 'read', 2 * HOUR, 'finished', { ok: true, outcome: 'passed' }, null],
@@ -227,6 +266,8 @@ const ROWS: Row[] = [
   ['finished', 'notify', 0, 'finished', { statusCode: 200 }, null],
   ['finished', 'request', 0, 'finished', { error: { code: 'INVALID_EVENT', param: 'bizNo' } }, 0],
   ['finished', 'delete', 0, 'none', { ok: true, deleted: true }, null],
+  ['finished', 'leave', 0, 'finished', { ok: true, status: 'finished', leftAt: undefined }, 0],
+  ['expired', 'leave', 0, 'expired', { ok: true, status: 'expired' }, 0],
   ['expired', 'read', 0, 'expired', { ok: true, outcome: 'expired' }, null],
   ['expired', 'request', 0, 'expired', { error: { code: 'INVALID_EVENT' } }, 0],
 ];

@@ -22,6 +22,8 @@ export const TEST_APPCODE = 'test-appcode-0123456789abcdef';
 
 /** What the page sends with every getBizToken: the consent version the person agreed to. */
 export const CONSENT = { consentVersion: CONSENT_VERSION } as const;
+/** The operator the functions name in whoami (FACEID_OPERATOR_NAME, FACEID_OPERATOR_CONTACT). */
+export const TEST_OPERATOR = { name: '测试运营有限公司', contact: 'privacy@operator.example' } as const;
 
 export interface Harness {
   sandbox: Awaited<ReturnType<typeof startSandbox>>;
@@ -98,6 +100,8 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
     FACEID_TIMEOUT_MS: '3000',
     FACEID_RATE_LIMIT: '1000/600',
     FACEID_LOG: 'off',
+    FACEID_OPERATOR_NAME: TEST_OPERATOR.name,
+    FACEID_OPERATOR_CONTACT: TEST_OPERATOR.contact,
     ...extraEnv,
   };
   // The functions' configuration is this process's FACEID_* variables at each call, so a test can change it.

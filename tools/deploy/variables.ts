@@ -123,6 +123,11 @@ export function checkConfiguration(manifest: CloudbaseManifest, env: Env): Confi
     problems.missing.push(...faceid.missing);
     problems.invalid.push(...faceid.invalid);
   }
+  // Who the privacy policy's 我们 is: every deployment names its operator and contact.
+  for (const name of ['FACEID_OPERATOR_NAME', 'FACEID_OPERATOR_CONTACT'] as const)
+    if (declared.has(name))
+      if (values[name]?.trim()) attempt(() => readConfig(values)[name]);
+      else problems.missing.push(name);
   if (declared.has('FACEID_RATE_LIMIT')) attempt(() => rateLimitFromEnv(values));
   if (declared.has('FACEID_RETENTION_DAYS')) attempt(() => retentionDays(values));
   if (declared.has('FACEID_MINIPROGRAM_APPID')) attempt(() => readConfig(values).FACEID_MINIPROGRAM_APPID);

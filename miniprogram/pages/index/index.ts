@@ -131,6 +131,8 @@ Component({
     t: copyFor('zh'),
     consentVersion: fill(copyFor('zh').consent.version, { version: CONSENT_VERSION }),
     keepText: copyFor('zh').consent.keepUnknown,
+    /** Who 我们 is (this deployment's operator and contact); '' until whoami answers. */
+    operatorText: '',
     error: '',
     /** The error sends the person to support: WeChat's customer-service button is shown with it. */
     errorContact: false,
@@ -184,7 +186,10 @@ Component({
     async loadFacts() {
       const facts = await deploymentFacts();
       const t = this.data.t;
-      this.setData({ keepText: keepSentence(t, facts?.retentionDays, facts?.keepsImages ?? false) });
+      this.setData({
+        keepText: keepSentence(t, facts?.retentionDays, facts?.keepsImages ?? false),
+        operatorText: facts ? fill(t.consent.operator, { ...facts.operator }) : '',
+      });
     },
     async loadPrivacy() {
       const { needAuthorization, contractName } = await privacySetting();

@@ -1,18 +1,27 @@
 import { CONSENT_VERSION } from '../../shared/consent';
 import { copyFor, fill, setTitle, type Copy } from '../../i18n/index';
 import { deploymentFacts } from '../../services/deployment';
+import type { WhoAmIOk } from '../../shared/events';
 
 interface Section {
   heading: string;
   body: string;
 }
 
-/** The policy's sections, with the retention this deployment uses (or a sentence without a number). */
-function sections(t: Copy, days: number | undefined): Section[] {
-  return t.privacy.sections.map(({ heading, body }) => {
-    if (!body.includes('{days}')) return { heading, body };
-    return { heading, body: days === undefined ? t.privacy.keepUnknown : fill(body, { days }) };
-  });
+/**
+ * The policy's sections: first who 我们 is (this deployment's operator and contact), then the rest with the
+ * retention this deployment uses; while whoami cannot answer, sentences without them.
+ */
+function sections(t: Copy, facts: WhoAmIOk | undefined): Section[] {
+  const { heading, body, unknown } = t.privacy.operator;
+  const operator = { heading, body: facts ? fill(body, { ...facts.operator }) : unknown };
+  return [
+    operator,
+    ...t.privacy.sections.map(({ heading, body }) => {
+      if (!body.includes('{days}')) return { heading, body };
+      return { heading, body: facts ? fill(body, { days: facts.retentionDays }) : t.privacy.keepUnknown };
+    }),
+  ];
 }
 
 Component({
@@ -31,7 +40,7 @@ Component({
         version: fill(t.privacy.version, { version: CONSENT_VERSION }),
       });
       void deploymentFacts().then((facts) => {
-        if (facts) this.setData({ sections: sections(t, facts.retentionDays) });
+        if (facts) this.setData({ sections: sections(t, facts) });
       });
     },
   },

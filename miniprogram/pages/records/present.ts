@@ -3,9 +3,6 @@
 import type { VerificationMode, VerificationSummaryItem } from '../../shared/events';
 import { fill, formatDateTime, type Copy } from '../../i18n/index';
 
-/** A token can be used for one hour after it is issued (docs/providers.md#doc-fidlite); after that an unfinished flow is abandoned. */
-const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
-
 export type RowTone = 'success' | 'warn' | 'info';
 
 export interface RecordRow {
@@ -20,6 +17,14 @@ export interface RecordRow {
   reason: string;
   tone: RowTone;
   canOpen: boolean;
+  /** The flow was left (or is still open) and its token lives: 继续 resumes it with this token. */
+  resumeToken: string;
+  /** When the token dies (epoch ms, the server's); 0 when it has none. */
+  expiresAt: number;
+  /** The flow ended without a result (left, expired, not started): 重新开始 starts a new verification. */
+  canRestart: boolean;
+  resumeLabel: string;
+  restartLabel: string;
   maskedName: string;
   maskedIdNumber: string;
   deleteLabel: string;
@@ -67,9 +72,14 @@ function stateOf(
     case 'unconfirmed':
       return { state: r.status.unconfirmed, reason: r.reasons.unconfirmed, tone: 'warn' };
     case 'issued':
-      if (now < item.createdAt + TOKEN_LIFETIME_MS)
+      if (!isLive(item, now)) return { state: r.status.expired, reason: r.reasons.expired, tone: 'info' };
+      if (item.leftAt === undefined)
         return { state: r.inProgress, reason: r.reasons.inProgress, tone: 'info' };
-      return { state: r.status.expired, reason: r.reasons.expired, tone: 'info' };
+      return {
+        state: r.status.issued,
+        reason: fill(r.reasons.issued, { time: formatDateTime(item.expiresAt ?? 0) }),
+        tone: 'info',
+      };
     case 'requesting':
       return { state: r.status.requesting, reason: r.reasons.requesting, tone: 'info' };
     case 'cancelled':
@@ -79,7 +89,18 @@ function stateOf(
   }
 }
 
-/** One row: date, mode, state and reason, masked identity, and whether it opens the result page. */
+/** Whether the record's token still lives at `now`, by the server's `expiresAt`. */
+function isLive(item: VerificationSummaryItem, now: number): boolean {
+  return item.status === 'issued' && item.expiresAt !== undefined && now < item.expiresAt;
+}
+
+/** A flow that ended without a result page to open (left, expired, never started): 重新开始 is its next step. */
+function restartable(item: VerificationSummaryItem, now: number): boolean {
+  if (item.status === 'issued') return !isLive(item, now);
+  return item.status !== 'finished' && item.status !== 'requesting';
+}
+
+/** One row: date, mode, state and reason, masked identity, whether it opens the result page, resumes or restarts. */
 export function presentRecord(item: VerificationSummaryItem, now: number, t: Copy): RecordRow {
   const when = formatDateTime(item.createdAt);
   return {
@@ -90,6 +111,11 @@ export function presentRecord(item: VerificationSummaryItem, now: number, t: Cop
     modeText: fill(t.records.mode, { mode: t.records.modes[item.mode] ?? item.mode }),
     ...stateOf(t, item, now),
     canOpen: Boolean(item.bizToken) && item.status === 'finished',
+    resumeToken: isLive(item, now) ? (item.resumeToken ?? '') : '',
+    expiresAt: item.expiresAt ?? 0,
+    canRestart: restartable(item, now),
+    resumeLabel: fill(t.records.resumeLabel, { when }),
+    restartLabel: fill(t.records.restartLabel, { when }),
     maskedName: item.maskedName ? fill(t.records.name, { name: item.maskedName }) : '',
     maskedIdNumber: item.maskedIdNumber ? fill(t.records.id, { id: item.maskedIdNumber }) : '',
     deleteLabel: fill(t.records.deleteLabel, { when }),

@@ -2,6 +2,7 @@ import { copyFor, fill, setTitle, type Copy } from '../../i18n/index';
 import { deleteVerification, listVerifications } from '../../services/cloud';
 import { deploymentFacts } from '../../services/deployment';
 import { needsSupport } from '../../services/support';
+import { resumeFlow, VERIFY_PAGE } from '../../services/flow';
 import { presentRecord, type RecordRow } from './present';
 
 const PAGE_SIZE = 10;
@@ -94,6 +95,25 @@ Component({
       void wx.navigateTo({
         url: `/pages/result/result?bizToken=${encodeURIComponent(found.row.bizToken)}&from=records&mode=${found.row.mode}`,
       });
+    },
+    /** 继续: the flow the person left, on the verify page with its own live token. */
+    onResume(e: BizNoEvent) {
+      const found = this.rowOf(e);
+      if (!found || !found.row.resumeToken) return;
+      const { bizToken, resumeToken, bizNo, mode } = found.row;
+      if (Date.now() >= found.row.expiresAt) {
+        // The token died since the list was read: the list read again shows it ended, with 重新开始.
+        void this.reload();
+        return;
+      }
+      resumeFlow({ bizToken, token: resumeToken, bizNo, mode });
+      void wx.navigateTo({ url: VERIFY_PAGE });
+    },
+    /** 重新开始: a new verification (a new bizNo) in the same mode, from the entry page. */
+    onRestart(e: BizNoEvent) {
+      const found = this.rowOf(e);
+      if (!found || !found.row.canRestart) return;
+      void wx.reLaunch({ url: `/pages/index/index?mode=${found.row.mode}` });
     },
     async onDelete(e: BizNoEvent) {
       const found = this.rowOf(e);

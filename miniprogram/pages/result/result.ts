@@ -60,9 +60,9 @@ Component({
       if (!bizToken && bizNo) bizToken = bizTokenFor(bizNo) ?? '';
       else if (!bizToken && query.from === 'h5') bizToken = lastH5BizToken() ?? '';
       const flow = currentFlow();
-      if (flow && flow.bizToken === bizToken) retryInputs.set(this, flow.input);
+      if (flow?.input && flow.bizToken === bizToken) retryInputs.set(this, flow.input);
       const queried = query.mode as VerificationMode | undefined;
-      const mode = flow?.bizToken === bizToken ? flow.input.mode : queried;
+      const mode = flow?.bizToken === bizToken ? flow.mode : queried;
       clearFlow();
       this.setData({
         t,

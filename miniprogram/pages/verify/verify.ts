@@ -1,6 +1,6 @@
 import { copyFor, setTitle } from '../../i18n/index';
 import { ensureAccess, FACE_CHECK_SCOPES, type AccessProblem } from '../../services/access';
-import { getBizToken } from '../../services/cloud';
+import { getBizToken, leaveVerification } from '../../services/cloud';
 import { clearComponentStorage } from '../../services/component-storage';
 import { clearFlow, currentFlow, replaceToken } from '../../services/flow';
 import { withLanguage } from '../../services/start';
@@ -47,14 +47,23 @@ Component({
       const access = await ensureAccess(FACE_CHECK_SCOPES);
       const flow = currentFlow();
       if (unloaded.has(this) || this.data.phase !== 'checking' || !flow) return;
-      if (access.ok) this.setData({ token: flow.token, phase: 'verifying', access: '' });
-      else this.setData({ phase: 'access', access: access.problem });
+      if (!access.ok) {
+        this.setData({ phase: 'access', access: access.problem });
+        return;
+      }
+      this.setData({ token: flow.token, phase: 'verifying', access: '' });
+      this.askBeforeLeaving(true);
     },
     /** Back from the settings or the agreement: the same verification continues. */
     onAccessRetry() {
       if (this.data.phase !== 'access') return;
       this.setData({ phase: 'checking' });
       void this.checkAccess();
+    },
+    /** While the component runs, WeChat's back arrow (and Android's back key) asks before leaving the flow. */
+    askBeforeLeaving(ask: boolean) {
+      if (ask) wx.enableAlertBeforeUnload({ message: this.data.t.verify.leaveConfirm });
+      else wx.disableAlertBeforeUnload();
     },
     onFinish(e: WechatMiniprogram.CustomEvent<FinishDetail>) {
       const flow = currentFlow();
@@ -66,12 +75,19 @@ Component({
         return;
       }
       this.setData({ phase: 'finishing' });
+      this.askBeforeLeaving(false);
       void wx.redirectTo({ url: `/pages/result/result?bizToken=${encodeURIComponent(flow.bizToken)}` });
     },
     async refresh() {
       const flow = currentFlow();
       if (!flow) return;
       const t = this.data.t;
+      this.askBeforeLeaving(false);
+      if (!flow.input) {
+        // A resumed flow keeps no input to ask for another token with: the person starts again.
+        this.setData({ token: '', phase: 'failed', canRetry: false, error: t.verify.resumeEnded });
+        return;
+      }
       if (this.data.refreshes >= MAX_TOKEN_REFRESHES) {
         this.setData({ token: '', phase: 'failed', canRetry: false, error: t.verify.tooMany });
         return;
@@ -93,6 +109,7 @@ Component({
       }
       replaceToken(res.bizToken, res.client.token, res.bizNo);
       this.setData({ token: res.client.token, phase: 'verifying' });
+      this.askBeforeLeaving(true);
     },
     onRetry() {
       if (this.data.phase === 'failed' && this.data.canRetry) void this.refresh();
@@ -100,6 +117,9 @@ Component({
     onUnload() {
       unloaded.add(this);
       clearComponentStorage();
+      const flow = currentFlow();
+      // Left mid-flow (back arrow, the page closed): the record says 未完成, resumable while the token lives.
+      if (this.data.phase === 'verifying' && this.data.token && flow) void leaveVerification(flow.bizToken);
       if (this.data.phase !== 'finishing') clearFlow();
     },
     onBack() {

@@ -86,6 +86,10 @@ Component({
         return;
       }
       // The verify_id was used by the check that was refused the camera: a new one for the same details.
+      if (!flow.input) {
+        this.setData({ phase: 'failed', error: t.verify.resumeEnded, canRetry: false });
+        return;
+      }
       this.setData({ phase: 'checking', error: '' });
       const started = await startVerification(flow.input);
       if (unloaded.has(this)) return;

@@ -2,6 +2,7 @@
 import { textOf } from './text';
 import { watchNewComponents } from './lifetimes';
 import type { Dict, MethodCaller, RootComponent } from './types';
+import { showModal } from './ui';
 import { wxError } from './wx';
 
 const MAX_STACK = 10;
@@ -12,6 +13,8 @@ interface PageEntry {
   comp: RootComponent;
   wrap: HTMLElement;
   title?: string;
+  /** wx.enableAlertBeforeUnload's question: the nav bar's back arrow asks it before leaving this page. */
+  unloadAlert?: string;
   stopWatching: () => void;
 }
 
@@ -239,6 +242,23 @@ export function back(delta: number): Dict {
   return {};
 }
 
+/** wx.enableAlertBeforeUnload (a message) / wx.disableAlertBeforeUnload (undefined) for the top page. */
+export function setUnloadAlert(message: string | undefined): void {
+  const top = stack[stack.length - 1];
+  if (top) top.unloadAlert = message;
+}
+
+/** The nav bar's back arrow: as WeChat's, it asks first when the page enabled the alert (the pages' own navigateBack never does). */
+async function backArrow(): Promise<void> {
+  const top = stack[stack.length - 1];
+  if (stack.length < 2 || !top) return;
+  if (top.unloadAlert !== undefined) {
+    const { confirm } = await showModal({ content: top.unloadAlert });
+    if (!confirm || stack[stack.length - 1] !== top) return;
+  }
+  back(1);
+}
+
 /** setNavigationBarTitle for the top page. */
 export function setTitle(title: string): void {
   const top = stack[stack.length - 1];
@@ -270,9 +290,7 @@ export function scrollTo(top: number, selector?: string): void {
 /** Wires the nav bar buttons and the browser's back button. */
 export function initNav(): void {
   window.addEventListener('popstate', onPopState);
-  (document.getElementById('nav-back') as HTMLElement).addEventListener('click', () => {
-    if (stack.length > 1) back(1);
-  });
+  (document.getElementById('nav-back') as HTMLElement).addEventListener('click', () => void backArrow());
   (document.getElementById('nav-home') as HTMLElement).addEventListener('click', () =>
     navigate(`/${firstPage()}`, 'reLaunch'),
   );

@@ -572,6 +572,12 @@ export function createWx(base: Dict): Dict {
     reLaunch: asyncApi('reLaunch', (o) => router.navigate(String(o.url), 'reLaunch')),
     switchTab: asyncApi('switchTab', (o) => router.navigate(String(o.url), 'reLaunch')),
     navigateBack: asyncApi('navigateBack', (o) => router.back(typeof o.delta === 'number' ? o.delta : 1)),
+    enableAlertBeforeUnload: asyncApi('enableAlertBeforeUnload', (o) => {
+      if (typeof o.message !== 'string' || o.message === '')
+        throw wxError('enableAlertBeforeUnload', 'parameter error: message should be String');
+      router.setUnloadAlert(o.message);
+    }),
+    disableAlertBeforeUnload: asyncApi('disableAlertBeforeUnload', () => router.setUnloadAlert(undefined)),
     setNavigationBarTitle: asyncApi('setNavigationBarTitle', (o) => router.setTitle(textOf(o.title))),
     setNavigationBarColor: asyncApi('setNavigationBarColor', (o) =>
       router.setNavColors(textOf(o.frontColor), textOf(o.backgroundColor)),

@@ -301,7 +301,11 @@ Component({
         this.setData({
           busy: false,
           attempt: this.data.attempt + 1,
-          message: '这次没有通过。请在光线充足处正对屏幕，读出新的数字后重新录制',
+          // VIDEO_INTERNAL_ERROR is the service's own fault, not the person's light or face.
+          message:
+            message === 'VIDEO_INTERNAL_ERROR'
+              ? '验证服务暂时出错，不是您的问题。请读出新的数字后重新录制'
+              : '这次没有通过。请在光线充足处正对屏幕，读出新的数字后重新录制',
         });
         this.enterVideo(str(res.body.code) || this.data.code);
         return undefined;
