@@ -37,6 +37,11 @@ const WORDS = {
     camera: '需要使用摄像头',
     undeclared: '暂时无法使用摄像头',
     upgrade: '请升级微信',
+    wechat: {
+      update: '请先更新微信',
+      device: '这部手机不支持微信人脸核身',
+      permission: '需要使用摄像头和麦克风',
+    },
   },
   en: {
     agree: 'I have read and agree',
@@ -54,6 +59,11 @@ const WORDS = {
     camera: 'Camera needed',
     undeclared: 'The camera cannot be used now',
     upgrade: 'Please update WeChat',
+    wechat: {
+      update: 'Please update WeChat first',
+      device: 'This phone cannot use WeChat face verification',
+      permission: 'The camera and microphone are needed',
+    },
   },
 } as const;
 type Language = keyof typeof WORDS;
@@ -246,6 +256,27 @@ async function accessShots(s: Shooter, language: Language): Promise<void> {
   await page.close();
 }
 
+/** WeChat 人脸核身 2.0's own screens (`npm start -- --provider wechat`): an old WeChat, a phone it cannot use, and
+ * the camera and microphone said no to. */
+async function wechatShots(s: Shooter, language: Language): Promise<void> {
+  const suffix = language === 'zh' ? '' : '-en';
+  const w = WORDS[language];
+  for (const [query, name, title, verifyRet] of [
+    ['&sdk=3.8.0', 'wechat-update', w.wechat.update, ''],
+    ['&facial=unsupported', 'wechat-device', w.wechat.device, ''],
+    ['', 'wechat-permission', w.wechat.permission, '90008 '],
+  ] as const) {
+    const page = await s.open(language, query);
+    await fillEntry(page, language, 'idcard');
+    await scrollToBottom(page);
+    await visible(page, w.start).tap();
+    if (verifyRet) await page.getByRole('option', { name: new RegExp(`^${verifyRet}`) }).tap();
+    await visible(page, title).waitFor();
+    await shot(page, `${name}${suffix}`);
+    await page.close();
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'faceid-shots-'));
@@ -298,6 +329,19 @@ async function main(): Promise<void> {
     await visible(page, '人脸核身隐私政策').waitFor();
     await shot(page, 'privacy');
     await page.close();
+    const wechat = await startApp({
+      port: 0,
+      dataDir: join(dataDir, 'wechat'),
+      quiet: true,
+      provider: 'wechat',
+    });
+    try {
+      const w = new Shooter(browser, wechat);
+      await wechatShots(w, 'zh');
+      await wechatShots(w, 'en');
+    } finally {
+      await wechat.close();
+    }
   } finally {
     await browser.close();
     await app.close();
