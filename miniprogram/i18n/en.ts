@@ -158,6 +158,8 @@ export const en: typeof zh = {
   result: {
     loading: 'Getting your result…',
     errorTitle: 'The result is not available right now',
+    notFoundTitle: 'This check can no longer be viewed',
+    notFound: 'It may have been deleted or kept past its time. To verify, start again.',
     noToken: 'This check was not found. Look for it in "My checks".',
     reload: 'Try again',
     refresh: 'Refresh',

@@ -221,6 +221,8 @@ export const zh = {
   result: {
     loading: '正在查询认证结果…',
     errorTitle: '暂时无法获取认证结果',
+    notFoundTitle: '这次认证已无法查看',
+    notFound: '这次认证可能已被删除或已超过保存期限。如需认证，请重新开始。',
     noToken: '没有找到这次认证，请在“我的认证记录”中查看。',
     reload: '重新查询',
     refresh: '刷新结果',

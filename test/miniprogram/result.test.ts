@@ -366,7 +366,8 @@ describe('result page: one title, one sentence, one next step for every outcome'
       ok: false,
       error: { code: 'NOT_FOUND', message: '没有找到这次认证', retryable: false },
     });
-    expect(text(page, '#error-message')).toBe('没有找到这次认证记录');
+    expect(text(page, '#error-title')).toBe('这次认证已无法查看');
+    expect(text(page, '#error-message')).toBe('这次认证可能已被删除或已超过保存期限。如需认证，请重新开始。');
     expect(page.querySelector('#reload')).toBeUndefined();
     expect(page.querySelector('#home')).toBeUndefined();
     expect(text(page, '#error')).not.toContain('重新查询');
@@ -586,6 +587,7 @@ describe('result page in English (WeChat language en)', () => {
     const fault = await openAfterFlow(answer(4200, 'VIDEO_INTERNAL_ERROR'));
     expect(text(fault, '#title')).toBe('The check service had a problem');
     const unknown = await open({ ok: false, error: { code: 'NOT_FOUND', message: 'x', retryable: false } });
+    expect(text(unknown, '#error-title')).toBe('This check can no longer be viewed');
     expect(text(unknown, '#new-verification')).toBe('Start a new check');
     cloudHandlers.getBizToken = () => ({
       ok: false,

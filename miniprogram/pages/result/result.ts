@@ -86,7 +86,10 @@ Component({
       if (!res.ok) {
         this.setData({
           loading: false,
-          error: t.errors[res.error.code] ?? res.error.message,
+          error:
+            res.error.code === 'NOT_FOUND'
+              ? t.result.notFound
+              : (t.errors[res.error.code] ?? res.error.message),
           errorNotFound: res.error.code === 'NOT_FOUND',
           errorContact: needsSupport(res.error.code),
         });
