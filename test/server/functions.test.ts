@@ -1,7 +1,7 @@
 import { JPEG_FIXTURE, makePng } from '../../tools/sandbox/fixtures';
 import { completeFlow } from '../support/component-driver';
 import { CONSENT_VERSION } from '../../miniprogram/shared/consent';
-import { CONSENT, startHarness, type Harness } from '../support/harness';
+import { CONSENT, startHarness, TEST_OPERATOR, type Harness } from '../support/harness';
 
 const NAME = '张三';
 const ID = '11010519491231002X';
@@ -362,6 +362,7 @@ describe('whoami', () => {
       retentionDays: 30,
       provider: 'fidlite',
       keepsImages: false,
+      operator: TEST_OPERATOR,
     });
     expect(await h.call<Answer>('whoami', {}, null)).toMatchObject({
       ok: false,
