@@ -1,5 +1,5 @@
 /** The person's data rules at the cloud function: the shared name rule before any paid call, and whoami's facts. */
-import { CONSENT, startHarness, type Harness } from '../support/harness';
+import { CONSENT, startHarness, TEST_OPERATOR, type Harness } from '../support/harness';
 
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -63,6 +63,7 @@ describe('whoami tells the consent screen what this deployment does', () => {
       retentionDays: 7,
       provider: 'megvii-overseas',
       keepsImages: true,
+      operator: TEST_OPERATOR,
     });
   });
 

@@ -48,13 +48,16 @@ describe('a built exports.main in a fresh process, on the variables the cloud se
   });
 
   it('takes the caller from WX_OPENID through wx-server-sdk and reads the stand-in database', async () => {
-    expect(await runBundle('whoami', {}, { ...cloudbase.sdkEnvironment(), ...caller('o-fresh-1') })).toEqual({
+    const operator = { FACEID_OPERATOR_NAME: '示例运营有限公司', FACEID_OPERATOR_CONTACT: '400-000-0000' };
+    const env = { ...cloudbase.sdkEnvironment(), ...caller('o-fresh-1'), ...operator };
+    expect(await runBundle('whoami', {}, env)).toEqual({
       ok: true,
       openid: 'o-fresh-1',
       uploadDir: 'faceid/o-fresh-1/',
       provider: 'fidlite',
       retentionDays: 30,
       keepsImages: false,
+      operator: { name: '示例运营有限公司', contact: '400-000-0000' },
     });
     cloudbase.resetRequestCounts();
     expect(
