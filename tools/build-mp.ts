@@ -4,6 +4,7 @@
  * main-package size. `--project <dir>` builds another copy of the project; `--out <dir>` writes the compiled
  * package there (the secret-scan test reads it).
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { blockExternalNetwork } from './offline';
@@ -66,6 +67,23 @@ function readProjectConfig(projectPath: string): { miniprogramRoot: string; appi
   return { miniprogramRoot: config.miniprogramRoot ?? '', appid: config.appid ?? 'touristappid' };
 }
 
+/**
+ * The folder miniprogram-ci's compiler makes in the working directory (SummerCompilerFactory.ensureCacheDir: the
+ * MD5 of `<projectPath>|summer`), left empty after every compile.
+ */
+export function compilerCacheDir(projectPath: string): string {
+  return path.resolve(createHash('md5').update(`${projectPath}|summer`).digest('hex'));
+}
+
+/** Removes that folder when the compiler left it empty (another compile of the same project may still use it). */
+function removeCompilerCacheDir(projectPath: string): void {
+  try {
+    fs.rmdirSync(compilerCacheDir(projectPath));
+  } catch {
+    // not there, or in use by another compile
+  }
+}
+
 /** Compiles the project at `projectPath` without network; rejects on any compile error. */
 export async function buildMiniProgram(
   projectPath: string = REPO_ROOT,
@@ -86,12 +104,14 @@ export async function buildMiniProgram(
   // The default attr() asks WeChat's servers about the appid; the exported defaults keep the build offline.
   project.attr = async () => ci.DefaultProjectAttr;
 
-  const compiled = await ci.getCompiledResult({
-    project,
-    version: '0.0.0',
-    setting: { es6: true, minify: true, useCompilerPlugins: ['typescript'] } as never,
-    onProgressUpdate: () => undefined,
-  });
+  const compiled = await ci
+    .getCompiledResult({
+      project,
+      version: '0.0.0',
+      setting: { es6: true, minify: true, useCompilerPlugins: ['typescript'] } as never,
+      onProgressUpdate: () => undefined,
+    })
+    .finally(() => removeCompilerCacheDir(projectPath));
 
   const files: Record<string, number> = {};
   for (const [name, content] of Object.entries(compiled)) {

@@ -15,6 +15,11 @@ function build(args: string[] = []): { status: number | null; out: string } {
   return { status: res.status, out: `${res.stdout}\n${res.stderr}` };
 }
 
+/** The folders named like miniprogram-ci's compiler cache (an MD5) in a directory. */
+function md5Folders(dir: string): string[] {
+  return fs.readdirSync(dir).filter((name) => /^[0-9a-f]{32}$/.test(name));
+}
+
 function copyProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'build-mp-'));
   fs.copyFileSync(path.join(ROOT, 'project.config.json'), path.join(dir, 'project.config.json'));
@@ -45,6 +50,21 @@ describe('build:mp', () => {
     expect(out).toMatch(/Main package: [\d.]+ KB total \(own code [\d.]+ KB/);
     expect(status).toBe(0);
   }, 200_000);
+
+  test('leaves nothing in the working directory (miniprogram-ci makes an MD5-named cache folder there)', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'build-mp-cwd-'));
+    try {
+      const res = spawnSync(TSX, [path.join(ROOT, 'tools/build-mp.ts')], {
+        cwd,
+        encoding: 'utf8',
+        timeout: 180_000,
+      });
+      expect(res.stdout).toMatch(/Compiled with miniprogram-ci: \d+ files/);
+      expect(md5Folders(cwd)).toEqual([]);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
 
   test('fails on a WXML syntax error (caught by wcc), on a temp copy', () => {
     const dir = copyProject();
