@@ -229,7 +229,10 @@ async function main(argv: string[]): Promise<void> {
     `${BANNER} inside (not the real FaceID); CloudBase stand-in data in ${standInDataDir(app.dataDir)}`,
   );
   console.log(`Open ${app.url}`);
-  console.log(`Results go to a sample webhook receiver at ${app.receiver.url} (docs/webhook.md)`);
+  // One address to open: the receiver's own address is not printed (it is the functions' FACEID_WEBHOOK_URL).
+  console.log(
+    'Every result also goes to a sample webhook receiver here; each verified delivery prints below (docs/webhook.md)',
+  );
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
