@@ -14,6 +14,8 @@ export interface LogFields {
   status?: number;
   ms?: number;
   attempt?: number;
+  /** How many: deliveries a timer run sent, tries a delivery took. */
+  count?: number;
   console?: boolean;
   errorName?: string;
 }
@@ -35,6 +37,7 @@ const ALLOWED = new Set<string>([
   'status',
   'ms',
   'attempt',
+  'count',
   'console',
   'errorName',
 ]);

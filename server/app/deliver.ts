@@ -93,6 +93,6 @@ export async function deliverResults(
     services.log.warn({ fn: services.fn, event: 'repull-failed', code: toClientError(err).code });
   }
   if (services.config.FACEID_WEBHOOK_URL) await sendDue(services, report, deadline);
-  services.log.info({ fn: services.fn, event: 'delivered', attempt: report.delivered });
+  services.log.info({ fn: services.fn, event: 'delivered', count: report.delivered });
   return { ok: true, ...report };
 }

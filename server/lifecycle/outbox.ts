@@ -98,7 +98,7 @@ export async function sendDelivery(
     fn: services.fn,
     event: `delivery-${outcome}`,
     bizNo: record.bizNo,
-    attempt: tries,
+    count: tries,
     code: sent.result,
   });
   return outcome;
