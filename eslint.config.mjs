@@ -59,6 +59,24 @@ export default tseslint.config(
     },
   },
   {
+    // The component stand-in is replaced by Megvii's package when the business ships: it imports nothing from the
+    // product, only files of its own folder.
+    files: ['miniprogram/faceid-components/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./){3,}|(^|/)(shared|services|i18n|pages|server|tools)(/|$)',
+              message: 'The component stand-in imports nothing from the product it is embedded in.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['server/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -3,7 +3,6 @@
  * (`onFinish`, detail `{ token, status }`) as the vendor component; talks to the local sandbox FaceID server.
  */
 
-import { RESULT_CODES } from '../../../shared/result-codes';
 import { request, statusMessage, upload, writeSandboxFile } from '../../api';
 import {
   COUNTDOWN_SECONDS,
@@ -14,17 +13,14 @@ import {
   VIDEO_MIN_SECONDS,
   idcardFieldsProblem,
 } from '../../config';
+import { PICKABLE_OUTCOMES, PICKABLE_OUTCOME_LABELS } from '../../outcomes';
 
 type Step = 'agreement' | 'loading' | 'ocr' | 'ocr-confirm' | 'typed' | 'video' | 'done';
 type FinishStatus = 'complete' | 'tokenError';
 
-const OUTCOME_ROWS = RESULT_CODES.filter((row) => row.message !== 'LIVING_NOT_START');
 /** Outcomes the picker offers; '' sends none, so the sandbox's own setting (control API) decides. */
-const OUTCOMES = [...OUTCOME_ROWS.map((row) => row.message), ''];
-const OUTCOME_LABELS = [
-  ...OUTCOME_ROWS.map((row) => `${row.code} ${row.message}（${row.title}）`),
-  '不指定（由沙箱的设置决定）',
-];
+const OUTCOMES = [...PICKABLE_OUTCOMES, ''];
+const OUTCOME_LABELS = [...PICKABLE_OUTCOME_LABELS, '不指定（由沙箱的设置决定）'];
 const SIDE_NAMES = ['人像面', '国徽面'];
 
 /** Per-instance state that is not rendered. */
