@@ -35,7 +35,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/**/*.ts', 'miniprogram/**/*.ts', 'tools/**/*.ts'],
+    files: ['server/**/*.ts', 'miniprogram/**/*.ts', 'pipeline/**/*.ts', 'ops/**/*.ts', 'dev/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'error' },
   },
   // Directions of dependency: the mini-program never reaches into the backend or the tooling; the cloud functions
@@ -52,7 +52,10 @@ export default tseslint.config(
               group: ['**/server', '**/server/**'],
               message: 'The mini-program never imports the cloud functions.',
             },
-            { regex: '^(\\.\\./)+tools(/|$)', message: 'The mini-program never imports the tooling.' },
+            {
+              regex: '^(\\.\\./)+(pipeline|ops|dev)(/|$)',
+              message: 'The mini-program never imports the pipeline, the operator tools or the stand-ins.',
+            },
           ],
         },
       ],
@@ -88,8 +91,9 @@ export default tseslint.config(
               message: 'Cloud functions share only miniprogram/shared/ with the mini-program.',
             },
             {
-              group: ['**/tools', '**/tools/**', '**/test/**'],
-              message: 'Cloud functions never import tools or tests.',
+              group: ['**/pipeline/**', '**/ops/**', '**/dev/**', '**/test/**'],
+              message:
+                'Cloud functions never import the pipeline, the operator tools, the stand-ins or tests.',
             },
           ],
         },
@@ -97,15 +101,36 @@ export default tseslint.config(
     },
   },
   {
-    files: ['tools/cloudbase/**/*.ts', 'tools/sandbox/**/*.ts'],
+    files: ['dev/cloudbase/**/*.ts', 'dev/sandbox/**/*.ts', 'dev/tencent-cloud-api/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              regex: '^(\\.\\./){2,}server(/|$)',
-              message: 'A stand-in never imports the code it stands in for (server/).',
+              // The pipeline's command-line and offline plumbing is shared; its build and deploy code is what the
+              // management API's stand-in answers.
+              regex: '^(\\.\\./){2,}(server|miniprogram|ops|pipeline/(?!(cli|offline)$))',
+              message:
+                'A stand-in never imports the code it stands in for (server/, miniprogram/, ops/, pipeline/).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The pipeline builds, checks and deploys what ships (node-version-guard.ts goes into every bundle): it never
+    // leans on a development stand-in.
+    files: ['pipeline/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(dev|ops|test)(/|$)',
+              message: 'The pipeline never imports the stand-ins, the operator tools or the tests.',
             },
           ],
         },

@@ -7,7 +7,7 @@ import { BUDGETS, verdict } from './budgets';
 import { bundleSizes } from './cold';
 import { measurePackage } from './package-size';
 import { kb } from './stats';
-import { blockExternalNetwork } from '../tools/offline';
+import { blockExternalNetwork } from '../pipeline/offline';
 
 // The benchmark measures loopback only; miniprogram-ci's compile would otherwise phone WeChat's servers.
 blockExternalNetwork();

@@ -6,11 +6,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { buildFunctions } from '../tools/build-functions';
-import { startCloudBase } from '../tools/cloudbase';
-import { PROJECT_COLLECTIONS } from '../tools/local-cloud';
-import { LOCAL_APPID } from '../tools/local-cloud/functions';
-import { startSandbox } from '../tools/sandbox';
+import { buildFunctions } from '../pipeline/build-functions';
+import { startCloudBase } from '../dev/cloudbase';
+import { PROJECT_COLLECTIONS } from '../dev/local-cloud';
+import { LOCAL_APPID } from '../dev/local-cloud/functions';
+import { startSandbox } from '../dev/sandbox';
 import { APPCODE, functionEnv, IDCARD_EVENT, tokenForm, upstreamHeaders } from './latency';
 import { quantile, summarize, type Series } from './stats';
 

@@ -1,8 +1,8 @@
 /** getBizToken and getResult through the bundled exports.main versus the bare upstream call they make. */
 import { completeFlow } from '../test/support/component-driver';
 import { CONSENT_VERSION } from '../miniprogram/shared/consent';
-import { startLocalCloud } from '../tools/local-cloud';
-import { startSandbox } from '../tools/sandbox';
+import { startLocalCloud } from '../dev/local-cloud';
+import { startSandbox } from '../dev/sandbox';
 import { interleaved, type Series } from './stats';
 
 export const APPCODE = 'bench-appcode-0123456789';

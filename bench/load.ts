@@ -10,10 +10,10 @@ import { RESULT_CODES, type Outcome } from '../miniprogram/shared/result-codes';
 import { openStore } from '../server/store';
 import { useSdkInThisProcess } from '../test/support/cloudbase';
 import { completeFlow } from '../test/support/component-driver';
-import { startCloudBase } from '../tools/cloudbase';
-import { SESSION_COOKIE } from '../tools/local-cloud/host';
-import { startSandbox } from '../tools/sandbox';
-import { startApp } from '../tools/start';
+import { startCloudBase } from '../dev/cloudbase';
+import { SESSION_COOKIE } from '../dev/local-cloud/host';
+import { startSandbox } from '../dev/sandbox';
+import { startApp } from '../dev/start';
 import { IDCARD_EVENT, bareGetBizToken, bareGetResult } from './latency';
 
 /** The outcomes the flows end with, in turn. */

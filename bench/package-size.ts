@@ -1,6 +1,6 @@
 /** Own code in the main package, from the offline miniprogram-ci compile of `npm run build:mp`. */
 import { resolve } from 'node:path';
-import { buildMiniProgram, withCompilerOutputHeld } from '../tools/build-mp';
+import { buildMiniProgram, withCompilerOutputHeld } from '../pipeline/build-mp';
 
 /** Compiled files that are not this project's own code: the vendor slot and npm packages. */
 const NOT_OWN = ['faceid-components/', 'miniprogram_npm/'];

@@ -2,8 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { buildFunctions } from '../tools/build-functions';
-import { markdownTable } from '../tools/text-table';
+import { buildFunctions } from '../pipeline/build-functions';
+import { markdownTable } from '../ops/text-table';
 import { BenchUsageError, parseBenchArgs, USAGE, type BenchCounts } from './args';
 import { BUDGETS, verdict } from './budgets';
 import { measureBundles, measureColdStart, type ColdStartFigures } from './cold';
@@ -11,7 +11,7 @@ import { measureLatency, type DatabaseRequests, type LatencyResult } from './lat
 import { measureLoad, type LoadFigures } from './load';
 import { measurePackage, type PackageFigures } from './package-size';
 import { kb, ms, type Series } from './stats';
-import { blockExternalNetwork } from '../tools/offline';
+import { blockExternalNetwork } from '../pipeline/offline';
 
 // The benchmark measures loopback only; miniprogram-ci's compile would otherwise phone WeChat's servers.
 blockExternalNetwork();
@@ -223,7 +223,7 @@ async function main(counts: BenchCounts): Promise<void> {
     `Written by \`npm run bench\` (bench/run.ts) on ${started.toISOString()}: Node ${process.version}, ${cpu} ` +
       `(${cpus().length} logical CPUs), ${process.platform}/${process.arch}. Everything runs on loopback on the ` +
       'production path (each bundle in its own instance, the real wx-server-sdk, the CloudBase stand-in of ' +
-      'tools/cloudbase) against the sandbox FaceID; times are of this machine and vary between runs (the bench never ' +
+      'dev/cloudbase) against the sandbox FaceID; times are of this machine and vary between runs (the bench never ' +
       'fails on them).',
     '',
     markdownTable(headers, rows),
@@ -233,7 +233,7 @@ async function main(counts: BenchCounts): Promise<void> {
     '## How it is measured',
     '',
     `- Latency: the bundled \`cloudfunctions/<name>/index.js\` \`exports.main\` invoked in its instance (a worker ` +
-      'thread of `tools/local-cloud`, one invocation at a time, the caller in WX_OPENID), its store going through the ' +
+      'thread of `dev/local-cloud`, one invocation at a time, the caller in WX_OPENID), its store going through the ' +
       'real wx-server-sdk to the CloudBase stand-in, against `fetch` of the same FaceID request (same form and ' +
       `headers) from the bench process to the sandbox; ${WARMUP} untimed warm-up rounds, then ${ROUNDS} rounds with ` +
       'the order of the two alternating. The functions log nothing while timed (`FACEID_LOG=off`, also for the load ' +
@@ -258,7 +258,7 @@ async function main(counts: BenchCounts): Promise<void> {
       'from outside node_modules (esbuild metafile); cold require = time of `require()` of the bundle in a fresh ' +
       `\`node\` process (the bundled wx-server-sdk starts at the first call, not here), median of ${COLD_RUNS} ` +
       'processes.',
-    '- Main package: `tools/build-mp.ts` (the compile of `npm run build:mp`, miniprogram-ci offline); own code = ' +
+    '- Main package: `pipeline/build-mp.ts` (the compile of `npm run build:mp`, miniprogram-ci offline); own code = ' +
       'every compiled file outside `faceid-components/` (the vendor slot) and `miniprogram_npm/`.',
     `- Load: ${FLOWS} verifications started at once (getBizToken → get_config → video_verify → getResult, outcomes ` +
       'SUCCESS / PASS_LIVING_NOT_THE_SAME / NO_ID_CARD_NUMBER in turn), through `startApp()` of `npm start` (its HTTP ' +

@@ -1,4 +1,4 @@
-import { buildFunctions } from '../tools/build-functions';
+import { buildFunctions } from '../pipeline/build-functions';
 
 /** Builds the cloud-function bundles once, so the tests exercise exactly what is deployed. */
 export default async function globalSetup(): Promise<void> {

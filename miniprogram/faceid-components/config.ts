@@ -1,6 +1,6 @@
 /** Settings of the FaceID stand-in: where its sandbox server is, and the vendor component's fixed facts. */
 
-/** The sandbox started by `npm run sandbox` (tools/sandbox). */
+/** The sandbox started by `npm run sandbox` (dev/sandbox). */
 export const DEFAULT_HOST = 'http://127.0.0.1:8787';
 
 export const API_PREFIX = '/lite/v1';

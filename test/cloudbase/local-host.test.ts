@@ -4,10 +4,10 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startCloudBase, type CloudBaseStandIn } from '../../tools/cloudbase';
-import { createLocalHost, storageCheck } from '../../tools/local-cloud/host';
-import type { LocalCloud } from '../../tools/local-cloud';
-import { readManifest } from '../../tools/functions-manifest';
+import { startCloudBase, type CloudBaseStandIn } from '../../dev/cloudbase';
+import { createLocalHost, storageCheck } from '../../dev/local-cloud/host';
+import type { LocalCloud } from '../../dev/local-cloud';
+import { readManifest } from '../../pipeline/functions-manifest';
 
 const ALICE = 'o-local-alice0001';
 const BOB = 'o-local-bob000001';

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCloudBase, LOCK_FILE } from '../../tools/cloudbase';
+import { startCloudBase, LOCK_FILE } from '../../dev/cloudbase';
 import { sdkOverStandIn, type SdkOverStandIn } from '../support/cloudbase';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -3,8 +3,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import vm from 'node:vm';
 import { buildSync } from 'esbuild';
-import { deliver, parseArgs, PREVIEW_QRCODE, type DeliverDeps } from '../../tools/deliver/ci';
-import { versionInfo } from '../../tools/deliver/project';
+import { deliver, parseArgs, PREVIEW_QRCODE, type DeliverDeps } from '../../pipeline/deliver/ci';
+import { versionInfo } from '../../pipeline/deliver/project';
 import { capture, copyProject, fakeCi, ROOT } from './helpers';
 
 const KEY =

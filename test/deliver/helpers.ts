@@ -2,7 +2,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import type { MiniprogramCi, ProgressTask, ProjectOptions } from '../../tools/deliver/ci';
+import type { MiniprogramCi, ProgressTask, ProjectOptions } from '../../pipeline/deliver/ci';
 
 export const ROOT = resolve(__dirname, '..', '..');
 

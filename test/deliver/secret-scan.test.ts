@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { deliver, scanMiniprogram } from '../../tools/deliver/ci';
-import { readProjectConfig } from '../../tools/deliver/project';
+import { deliver, scanMiniprogram } from '../../pipeline/deliver/ci';
+import { readProjectConfig } from '../../pipeline/deliver/project';
 import {
   isPackIgnored,
   isSecretVariable,
@@ -9,7 +9,7 @@ import {
   redactSecrets,
   scanText,
   SECRET_VARIABLES,
-} from '../../tools/deliver/secret-scan';
+} from '../../pipeline/deliver/secret-scan';
 import { capture, copyProject, fakeCi, ROOT } from './helpers';
 
 const SECRET_ENV = {

@@ -12,7 +12,7 @@ import {
   type RequestingRecord,
 } from '../../server/store/types';
 import { deadTokens, staleRequests } from '../../server/lifecycle/states';
-import { readManifest, type CollectionDeclaration } from '../../tools/functions-manifest';
+import { readManifest, type CollectionDeclaration } from '../../pipeline/functions-manifest';
 import { PhotoRegistry, UPLOADS_COLLECTION } from '../../server/photos';
 import { CloudAccessTokenStore, TOKENS_COLLECTION } from '../../server/store/access-tokens';
 

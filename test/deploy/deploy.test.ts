@@ -7,9 +7,13 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readManifest } from '../../tools/functions-manifest';
-import { deploy } from '../../tools/deploy/deploy';
-import { paramText, startTencentCloudStandIn, type TencentCloudStandIn } from '../support/tencent-cloud-api';
+import { readManifest } from '../../pipeline/functions-manifest';
+import { deploy } from '../../pipeline/deploy/deploy';
+import {
+  paramText,
+  startTencentCloudStandIn,
+  type TencentCloudStandIn,
+} from '../../dev/tencent-cloud-api/index';
 
 const ROOT = resolve(__dirname, '..', '..');
 const manifest = readManifest();
@@ -54,7 +58,7 @@ function runDeploy(args: string[], variables: Record<string, string> = FACEID): 
   return new Promise((done, fail) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--import', './test/support/offline-child.ts', 'tools/deploy/main.ts', ...args],
+      ['--import', 'tsx', '--import', './test/support/offline-child.ts', 'pipeline/deploy/main.ts', ...args],
       {
         cwd: ROOT,
         env: {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startApp } from '../../tools/start';
+import { startApp } from '../../dev/start';
 import {
   chooseOutcome,
   consent,
@@ -48,7 +48,7 @@ describe('npm start', () => {
     const root = resolve(__dirname, '..', '..');
     const child = spawn(
       process.execPath,
-      [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'tools/start.ts'],
+      [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'dev/start.ts'],
       {
         cwd: root,
         env: { ...process.env, PORT: '0', QUIET: '1', DATA_DIR: dataDir },

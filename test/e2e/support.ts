@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { CHROMIUM_PATH, hasChromium, launchChromium, PHONE_CONTEXT } from '../../tools/browser';
-import { startApp, type PreviewProvider, type RunningApp } from '../../tools/start';
+import { CHROMIUM_PATH, hasChromium, launchChromium, PHONE_CONTEXT } from '../../dev/browser';
+import { startApp, type PreviewProvider, type RunningApp } from '../../dev/start';
 
 export const FIXTURES = join(__dirname, 'fixtures');
 export const VALID_NAME = '张三';

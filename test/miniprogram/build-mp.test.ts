@@ -7,7 +7,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 function build(args: string[] = []): { status: number | null; out: string } {
-  const res = spawnSync(TSX, ['tools/build-mp.ts', ...args], {
+  const res = spawnSync(TSX, ['pipeline/build-mp.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 180_000,
@@ -54,7 +54,7 @@ describe('build:mp', () => {
   test('leaves nothing in the working directory (miniprogram-ci makes an MD5-named cache folder there)', () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'build-mp-cwd-'));
     try {
-      const res = spawnSync(TSX, [path.join(ROOT, 'tools/build-mp.ts')], {
+      const res = spawnSync(TSX, [path.join(ROOT, 'pipeline/build-mp.ts')], {
         cwd,
         encoding: 'utf8',
         timeout: 180_000,

@@ -1,6 +1,6 @@
 /** Issues FaceID tokens from the sandbox, as the getBizToken cloud function would, for the mini-program tests. */
 import { app, httpRequest, resetHarness } from './harness';
-import { startSandbox, type Sandbox } from '../../tools/sandbox';
+import { startSandbox, type Sandbox } from '../../dev/sandbox';
 
 export const TEST_APPCODE = 'mp-test-appcode';
 export type TokenKind = 'idcard' | 'ocr';

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CloudDatabase } from '../../server/store/cloudbase';
 import { VERIFICATIONS_COLLECTION, type FinishedRecord } from '../../server/store/types';
-import { cloudEnvironment, startCloudBase, type CloudBaseStandIn } from '../../tools/cloudbase';
-import { PROJECT_COLLECTIONS } from '../../tools/local-cloud';
-import { hashOpenid, publicView, type RecordsDeps } from '../../tools/records';
+import { cloudEnvironment, startCloudBase, type CloudBaseStandIn } from '../../dev/cloudbase';
+import { PROJECT_COLLECTIONS } from '../../dev/local-cloud';
+import { hashOpenid, publicView, type RecordsDeps } from '../../ops/records';
 import { useSdkInThisProcess } from '../support/cloudbase';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -175,7 +175,7 @@ async function run(argv: string[], deps: RecordsDeps) {
   let code = -1;
   await jest.isolateModulesAsync(async () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { records } = require('../../tools/records') as typeof import('../../tools/records');
+    const { records } = require('../../ops/records') as typeof import('../../ops/records');
     code = await records(argv, { ...deps, out: (l) => out.push(l), err: (l) => err.push(l) });
   });
   return { code, out: out.join('\n'), err: err.join('\n') };

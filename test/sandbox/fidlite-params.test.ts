@@ -1,5 +1,5 @@
 /** The fidlite document's get_biz_token parameter rules, APPCODE, account status, body limit and unknown paths. */
-import { JPEG_FIXTURE, PNG_FIXTURE, type Sandbox } from '../../tools/sandbox';
+import { JPEG_FIXTURE, PNG_FIXTURE, type Sandbox } from '../../dev/sandbox';
 import {
   APPCODE,
   answer,

@@ -8,8 +8,8 @@ import {
   RESULT_JPEG,
   SAMPLE_IDCARD,
   VIDEO_FIXTURE,
-} from '../../tools/sandbox/fixtures';
-import { imageInfo } from '../../tools/sandbox/images';
+} from '../../dev/sandbox/fixtures';
+import { imageInfo } from '../../dev/sandbox/images';
 import { checkIdNumber } from '../../miniprogram/shared/idcard';
 
 describe('fixtures', () => {

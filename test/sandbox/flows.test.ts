@@ -1,7 +1,7 @@
 /** Tokens, the component flow, outcomes and get_result as docs/sandbox.md describes them. */
 import { RESULT_CODES } from '../../miniprogram/shared/result-codes';
-import { JPEG_FIXTURE, RESULT_JPEG, SAMPLE_IDCARD, type Sandbox } from '../../tools/sandbox';
-import { imageInfo } from '../../tools/sandbox/images';
+import { JPEG_FIXTURE, RESULT_JPEG, SAMPLE_IDCARD, type Sandbox } from '../../dev/sandbox';
+import { imageInfo } from '../../dev/sandbox/images';
 import {
   blob,
   component,

@@ -1,5 +1,5 @@
 /** Shared helpers for the sandbox tests: starting a sandbox and calling its endpoints as clients do. */
-import { JPEG_FIXTURE, startSandbox, VIDEO_FIXTURE, type Sandbox } from '../../tools/sandbox';
+import { JPEG_FIXTURE, startSandbox, VIDEO_FIXTURE, type Sandbox } from '../../dev/sandbox';
 
 export const APPCODE = 'test-appcode';
 export const SAMPLE_NAME = '张三';

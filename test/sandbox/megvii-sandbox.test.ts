@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { liteNotifySign } from '../../server/providers/megvii-h5';
 import { megviiSign } from '../../server/providers/megvii-sign';
-import { JPEG_FIXTURE, makePng, type Sandbox } from '../../tools/sandbox';
+import { JPEG_FIXTURE, makePng, type Sandbox } from '../../dev/sandbox';
 import { answer, start, type Json } from './helpers';
 
 let sb: Sandbox;

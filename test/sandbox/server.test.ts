@@ -4,7 +4,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox, type Sandbox } from '../../tools/sandbox';
+import { startSandbox, type Sandbox } from '../../dev/sandbox';
 import {
   answer,
   APPCODE,
@@ -409,7 +409,7 @@ describe('close()', () => {
 describe('CLI (npm run sandbox)', () => {
   it('prints that it is a test double with its URL, serves, and stops on SIGTERM', async () => {
     const tsx = join(__dirname, '../../node_modules/.bin/tsx');
-    const child = spawn(tsx, [join(__dirname, '../../tools/sandbox/main.ts')], {
+    const child = spawn(tsx, [join(__dirname, '../../dev/sandbox/main.ts')], {
       env: { ...process.env, SANDBOX_PORT: '0', SANDBOX_APPCODE: 'cli-appcode' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -6,9 +6,9 @@ import * as serverErrors from '../../server/providers/megvii-errors';
 import { liteNotifySign as serverLiteNotifySign } from '../../server/providers/megvii-h5';
 import { megviiSign, readSign, signMatches } from '../../server/providers/megvii-sign';
 import { RESULT_CODES } from '../../miniprogram/shared/result-codes';
-import * as sandboxErrors from '../../tools/sandbox/megvii-errors';
-import { liteNotifySign as sandboxLiteNotifySign, readAppSign } from '../../tools/sandbox/megvii-sign';
-import { RESULT_ROWS } from '../../tools/sandbox/result-codes';
+import * as sandboxErrors from '../../dev/sandbox/megvii-errors';
+import { liteNotifySign as sandboxLiteNotifySign, readAppSign } from '../../dev/sandbox/megvii-sign';
+import { RESULT_ROWS } from '../../dev/sandbox/result-codes';
 
 /** The public test vector of "App-鉴权说明" (reference/megvii-api-notes.md). */
 const VECTOR = {

@@ -4,7 +4,7 @@ import {
   DEFAULT_WECHAT_SECRET,
   sandboxCertHash,
   type Sandbox,
-} from '../../tools/sandbox';
+} from '../../dev/sandbox';
 import { answer, start, type Json } from './helpers';
 
 let sb: Sandbox;

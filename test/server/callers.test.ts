@@ -3,7 +3,7 @@
  * against every function on the production path: a user of this mini-program, the operator, and anyone else,
  * who is refused before any database request, storage request or FaceID call.
  */
-import { LOCAL_APPID, type Caller } from '../../tools/local-cloud/functions';
+import { LOCAL_APPID, type Caller } from '../../dev/local-cloud/functions';
 import { completeFlow } from '../support/component-driver';
 import { CONSENT, startHarness, type Harness } from '../support/harness';
 

@@ -1,6 +1,6 @@
 /** Consent is a server rule: getBizToken buys nothing for a person without the current consent version. */
 import { CONSENT_VERSION } from '../../miniprogram/shared/consent';
-import { JPEG_FIXTURE } from '../../tools/sandbox/fixtures';
+import { JPEG_FIXTURE } from '../../dev/sandbox/fixtures';
 import { CONSENT, startHarness, type Harness } from '../support/harness';
 
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -2,8 +2,8 @@ import { FaceIdError } from '../../server/errors';
 import { createFidliteProvider } from '../../server/providers/fidlite';
 import { callUpstream } from '../../server/providers/http';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
-import { JPEG_FIXTURE, PNG_FIXTURE } from '../../tools/sandbox/fixtures';
-import type { Sandbox } from '../../tools/sandbox';
+import { JPEG_FIXTURE, PNG_FIXTURE } from '../../dev/sandbox/fixtures';
+import type { Sandbox } from '../../dev/sandbox';
 import { completeFlow } from '../support/component-driver';
 import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
 

@@ -1,4 +1,4 @@
-import { JPEG_FIXTURE, makePng } from '../../tools/sandbox/fixtures';
+import { JPEG_FIXTURE, makePng } from '../../dev/sandbox/fixtures';
 import { completeFlow } from '../support/component-driver';
 import { CONSENT_VERSION } from '../../miniprogram/shared/consent';
 import { CONSENT, startHarness, TEST_OPERATOR, type Harness } from '../support/harness';

@@ -6,7 +6,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { SHARED_READ_MS } from '../../server/lifecycle';
 import type { RequestingRecord } from '../../server/store/types';
-import { JPEG_FIXTURE } from '../../tools/sandbox';
+import { JPEG_FIXTURE } from '../../dev/sandbox';
 import { completeFlow } from '../support/component-driver';
 import { CONSENT, startHarness, type Harness } from '../support/harness';
 import { finishH5 } from '../support/megvii';

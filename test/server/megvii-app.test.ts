@@ -2,7 +2,7 @@ import { createMegviiAppProvider, type AppConfig } from '../../server/providers/
 import { APP_ERRORS } from '../../server/providers/megvii-errors';
 import { megviiSign, randomRdm, readSign, signMatches } from '../../server/providers/megvii-sign';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
-import type { Sandbox } from '../../tools/sandbox';
+import type { Sandbox } from '../../dev/sandbox';
 import { JPEG, PNG, formOf, itParsesEveryRow } from '../support/megvii';
 import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
 

@@ -1,7 +1,7 @@
 /** The cloud functions (bundles) with each Megvii product behind FACEID_PROVIDER, against the sandbox. */
 import { liteNotifySign } from '../../server/providers/megvii-h5';
-import { serveHttpFunction } from '../../tools/local-cloud/http-access';
-import { JPEG_FIXTURE } from '../../tools/sandbox';
+import { serveHttpFunction } from '../../dev/local-cloud/http-access';
+import { JPEG_FIXTURE } from '../../dev/sandbox';
 import { CONSENT, startHarness, type Harness } from '../support/harness';
 import { finishH5 } from '../support/megvii';
 

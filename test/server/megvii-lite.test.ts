@@ -3,7 +3,7 @@ import { liteNotifySign, mapLiteResult, type H5Config } from '../../server/provi
 import { readConfig } from '../../server/config';
 import { createMegviiLiteProvider, liteHost } from '../../server/providers/megvii-lite';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
-import type { Sandbox } from '../../tools/sandbox';
+import type { Sandbox } from '../../dev/sandbox';
 import { JPEG, PNG, finishH5, formOf, itParsesEveryRow } from '../support/megvii';
 import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
 

@@ -2,7 +2,7 @@ import { OVERSEAS_ERRORS } from '../../server/providers/megvii-errors';
 import type { H5Config } from '../../server/providers/megvii-h5';
 import { createMegviiOverseasProvider } from '../../server/providers/megvii-overseas';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
-import type { Sandbox } from '../../tools/sandbox';
+import type { Sandbox } from '../../dev/sandbox';
 import { JPEG, PNG, finishH5, formOf, itParsesEveryRow } from '../support/megvii';
 import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
 

@@ -1,7 +1,7 @@
 import { createMegviiRawProvider, RAW_ERRORS } from '../../server/providers/megvii-raw';
 import type { MegviiConfig } from '../../server/providers/megvii-common';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
-import type { Sandbox } from '../../tools/sandbox';
+import type { Sandbox } from '../../dev/sandbox';
 import { JPEG, PNG, formOf, itParsesEveryRow } from '../support/megvii';
 import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
 

@@ -1,5 +1,5 @@
 import { NOTIFY_READ_INTERVAL_MS } from '../../server/lifecycle';
-import { serveHttpFunction } from '../../tools/local-cloud/http-access';
+import { serveHttpFunction } from '../../dev/local-cloud/http-access';
 import { completeFlow } from '../support/component-driver';
 import { CONSENT, startHarness, type Harness } from '../support/harness';
 

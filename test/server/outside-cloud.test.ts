@@ -3,8 +3,8 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { startCloudBase, type CloudBaseStandIn } from '../../tools/cloudbase';
-import { PROJECT_COLLECTIONS } from '../../tools/local-cloud';
+import { startCloudBase, type CloudBaseStandIn } from '../../dev/cloudbase';
+import { PROJECT_COLLECTIONS } from '../../dev/local-cloud';
 
 const ROOT = resolve(__dirname, '../..');
 const run = promisify(execFile);

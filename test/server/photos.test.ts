@@ -3,7 +3,7 @@
  * only the caller's registered photos, and the daily purge deletes every photo past its end (24 hours), whatever
  * path the photo took.
  */
-import { JPEG_FIXTURE, makePng } from '../../tools/sandbox/fixtures';
+import { JPEG_FIXTURE, makePng } from '../../dev/sandbox/fixtures';
 import { PHOTOS_PER_WINDOW } from '../../server/photos';
 import { CONSENT, startHarness, type Harness } from '../support/harness';
 

@@ -1,4 +1,4 @@
-import { JPEG_FIXTURE } from '../../tools/sandbox/fixtures';
+import { JPEG_FIXTURE } from '../../dev/sandbox/fixtures';
 import { completeFlow } from '../support/component-driver';
 import { CONSENT, startHarness, TEST_APPCODE, type Harness } from '../support/harness';
 

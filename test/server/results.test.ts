@@ -3,7 +3,7 @@
  * wx-server-sdk, the CloudBase stand-in and the FaceID sandbox, called as a business's backend would call it.
  */
 import { createHash } from 'node:crypto';
-import { serveHttpFunction } from '../../tools/local-cloud/http-access';
+import { serveHttpFunction } from '../../dev/local-cloud/http-access';
 import { completeFlow } from '../support/component-driver';
 import { CONSENT, startHarness, type Harness } from '../support/harness';
 

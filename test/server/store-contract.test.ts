@@ -1,4 +1,4 @@
-import { blockedConnections } from '../../tools/offline';
+import { blockedConnections } from '../../pipeline/offline';
 import { openStore } from '../../server/store';
 import { CloudBaseStore } from '../../server/store/cloudbase';
 import type {

@@ -1,5 +1,5 @@
-import { declarationOf } from '../../tools/functions-manifest';
-import { CloudFunctionError } from '../../tools/local-cloud/functions';
+import { declarationOf } from '../../pipeline/functions-manifest';
+import { CloudFunctionError } from '../../dev/local-cloud/functions';
 import { CONSENT, startHarness, type Harness } from '../support/harness';
 
 let h: Harness;

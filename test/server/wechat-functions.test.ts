@@ -1,5 +1,5 @@
 /** The cloud functions (bundles) with WeChat 人脸核身 2.0 behind FACEID_PROVIDER=wechat, against WeChat's double. */
-import { DEFAULT_WECHAT_SECRET, sandboxCertHash } from '../../tools/sandbox';
+import { DEFAULT_WECHAT_SECRET, sandboxCertHash } from '../../dev/sandbox';
 import { CONSENT, startHarness, type Harness } from '../support/harness';
 
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,7 +1,7 @@
 /** The real wx-server-sdk in the test process, pointed at a CloudBase stand-in on loopback. */
 import type { CloudSdk } from '../../server/runtime';
-import { startCloudBase, type CloudBaseOptions, type CloudBaseStandIn } from '../../tools/cloudbase';
-import { PROJECT_COLLECTIONS } from '../../tools/local-cloud';
+import { startCloudBase, type CloudBaseOptions, type CloudBaseStandIn } from '../../dev/cloudbase';
+import { PROJECT_COLLECTIONS } from '../../dev/local-cloud';
 
 /**
  * Sets the variables the cloud sets (the stand-in's `sdkEnvironment()`) in this process and returns wx-server-sdk

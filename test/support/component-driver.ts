@@ -1,5 +1,5 @@
 /** Drives a verification through the sandbox's component endpoints, as the FaceID component would. */
-import { JPEG_FIXTURE, VIDEO_FIXTURE } from '../../tools/sandbox/fixtures';
+import { JPEG_FIXTURE, VIDEO_FIXTURE } from '../../dev/sandbox/fixtures';
 
 async function json(res: Response): Promise<Record<string, unknown>> {
   const text = await res.text();

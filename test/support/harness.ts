@@ -12,9 +12,9 @@ import {
   type VerificationRecord,
   type VerificationStore,
 } from '../../server/store/types';
-import { startLocalCloud, type LocalCloud } from '../../tools/local-cloud';
-import type { Caller } from '../../tools/local-cloud/functions';
-import { startSandbox } from '../../tools/sandbox';
+import { startLocalCloud, type LocalCloud } from '../../dev/local-cloud';
+import type { Caller } from '../../dev/local-cloud/functions';
+import { startSandbox } from '../../dev/sandbox';
 import { useSdkInThisProcess } from './cloudbase';
 import { startRecordingUpstream, type RecordingUpstream } from './recording-upstream';
 

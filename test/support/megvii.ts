@@ -2,7 +2,7 @@
 import { FaceIdError } from '../../server/errors';
 import { errorText, type MegviiErrorRow } from '../../server/providers/megvii-errors';
 import type { ImageFile } from '../../server/providers/types';
-import { JPEG_FIXTURE, PNG_FIXTURE } from '../../tools/sandbox';
+import { JPEG_FIXTURE, PNG_FIXTURE } from '../../dev/sandbox';
 import type { RecordedRequest } from './recording-upstream';
 
 export const JPEG: ImageFile = {

@@ -1,4 +1,4 @@
 // Preloaded into child processes the tests start: they too may only reach loopback.
-import { blockExternalNetwork } from '../../tools/offline';
+import { blockExternalNetwork } from '../../pipeline/offline';
 
 blockExternalNetwork();

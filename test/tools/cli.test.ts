@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseBenchArgs } from '../../bench/args';
-import { parseSandboxArgs } from '../../tools/sandbox/main';
-import { parseStartArgs } from '../../tools/start';
+import { parseSandboxArgs } from '../../dev/sandbox/main';
+import { parseStartArgs } from '../../dev/start';
 
 const ROOT = join(__dirname, '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -25,19 +25,19 @@ function runCli(file: string, args: string[]): Promise<{ code: number | null; ou
 
 /** Each CLI, the first line of its usage, and one argument it refuses. */
 const CLIS = [
-  ['npm run records', 'tools/records.ts', 'usage: npm run records', ['list', '--limit', 'many']],
+  ['npm run records', 'ops/records.ts', 'usage: npm run records', ['list', '--limit', 'many']],
   [
     'npm run upload / preview',
-    'tools/deliver/main.ts',
+    'pipeline/deliver/main.ts',
     'usage: npm run <upload | preview>',
     ['upload', '--force'],
   ],
-  ['npm run sandbox', 'tools/sandbox/main.ts', 'usage: npm run sandbox', ['--port', 'http']],
-  ['npm start', 'tools/start.ts', 'usage: npm start', ['--port', '70000']],
+  ['npm run sandbox', 'dev/sandbox/main.ts', 'usage: npm run sandbox', ['--port', 'http']],
+  ['npm start', 'dev/start.ts', 'usage: npm start', ['--port', '70000']],
   ['npm run bench', 'bench/run.ts', 'usage: npm run bench', ['--rounds', '0']],
   ['npm run bench:check', 'bench/check.ts', 'usage: npm run bench:check', ['--budget', '1']],
-  ['npm run deploy', 'tools/deploy/main.ts', 'usage: npm run deploy', ['--planned']],
-  ['npm run review', 'tools/review/review.ts', 'usage: npm run review', ['--varz']],
+  ['npm run deploy', 'pipeline/deploy/main.ts', 'usage: npm run deploy', ['--planned']],
+  ['npm run review', 'pipeline/review/review.ts', 'usage: npm run review', ['--varz']],
 ] as const;
 
 describe.each(CLIS)('%s', (_name, file, usage, bad) => {

@@ -9,8 +9,8 @@ import {
   nodeVersionOf,
   readManifest,
   variablesOf,
-} from '../../tools/functions-manifest';
-import { nodeVersionGuard } from '../../tools/node-version-guard';
+} from '../../pipeline/functions-manifest';
+import { nodeVersionGuard } from '../../pipeline/node-version-guard';
 
 const ROOT = resolve(__dirname, '..', '..');
 const manifest = readManifest();

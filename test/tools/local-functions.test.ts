@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readManifest } from '../../tools/functions-manifest';
-import { createLocalFunctions, type LocalFunctions } from '../../tools/local-cloud/functions';
+import { readManifest } from '../../pipeline/functions-manifest';
+import { createLocalFunctions, type LocalFunctions } from '../../dev/local-cloud/functions';
 
 const ROOT = resolve(__dirname, '..', '..');
 const base = readManifest();

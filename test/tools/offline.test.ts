@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { blockedConnections, isLoopbackHost } from '../../tools/offline';
+import { blockedConnections, isLoopbackHost } from '../../pipeline/offline';
 
 describe('offline guard (installed for every test by test/setup.ts)', () => {
   it('refuses connections to real hosts before any packet leaves', async () => {

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { scanFiles } from '../../tools/deliver/secret-scan';
+import { scanFiles } from '../../pipeline/deliver/secret-scan';
 import { writeFileSync } from 'node:fs';
-import { DEFAULT_API_SECRET, DEFAULT_APPCODE } from '../../tools/sandbox';
+import { DEFAULT_API_SECRET, DEFAULT_APPCODE } from '../../dev/sandbox';
 import { TEST_APPCODE } from '../support/harness';
 
 const ROOT = resolve(__dirname, '../..');
@@ -18,7 +18,7 @@ function walk(dir: string, base = dir): string[] {
 
 it('the compiled mini-program package holds no secret variable name and none of the test secrets', () => {
   const out = mkdtempSync(join(tmpdir(), 'mp-package-'));
-  const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['tools/build-mp.ts', '--out', out], {
+  const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['pipeline/build-mp.ts', '--out', out], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 240_000,

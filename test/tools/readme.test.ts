@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LOCAL_RATE_LIMIT, USAGE } from '../../tools/start';
+import { LOCAL_RATE_LIMIT, USAGE } from '../../dev/start';
 
 const ROOT = join(__dirname, '..', '..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -33,7 +33,7 @@ describe("README's first screen", () => {
   });
 
   it('names only sandbox controls the sandbox has', () => {
-    const control = readFileSync(join(ROOT, 'tools', 'sandbox', 'control.ts'), 'utf8');
+    const control = readFileSync(join(ROOT, 'dev', 'sandbox', 'control.ts'), 'utf8');
     const routes = new Set([...control.matchAll(/add\('[A-Z]+', '(\/[a-z]+)\/?'/g)].map((m) => m[1]));
     const named = [...FIRST_SCREEN.matchAll(/`(?:[A-Z/]+ )?(\/[a-z]+)[^`]*`/g)].map((m) => m[1]);
     expect(named.length).toBeGreaterThanOrEqual(6);

@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMPONENT_HOST, domainLists } from '../../tools/review/domains';
-import { DECLARED_ITEMS, scanPackage, undeclared } from '../../tools/review/privacy';
-import { privacyPolicyAddress, readPackage, reviewReport } from '../../tools/review/review';
+import { COMPONENT_HOST, domainLists } from '../../pipeline/review/domains';
+import { DECLARED_ITEMS, scanPackage, undeclared } from '../../pipeline/review/privacy';
+import { privacyPolicyAddress, readPackage, reviewReport } from '../../pipeline/review/review';
 
 const ROOT = join(__dirname, '..', '..');
 let compiled: Map<string, string>;
@@ -13,7 +13,7 @@ beforeAll(() => {
   const dir = mkdtempSync(join(tmpdir(), 'mp-review-test-'));
   try {
     // In its own process, as `npm run build:mp` runs: miniprogram-ci leaves workers open.
-    const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['tools/build-mp.ts', '--out', dir], {
+    const run = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['pipeline/build-mp.ts', '--out', dir], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: 240_000,

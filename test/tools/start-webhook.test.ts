@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONSENT } from '../support/harness';
 import { completeFlow } from '../support/component-driver';
-import { startApp, type RunningApp } from '../../tools/start';
+import { startApp, type RunningApp } from '../../dev/start';
 
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -16,7 +16,7 @@ function sourceFiles(dir = ROOT): string[] {
 }
 
 interface Project {
-  /** The project's folder, relative to the root (`tools/preview/client`). */
+  /** The project's folder, relative to the root (`dev/preview/client`). */
   dir: string;
   options: ts.CompilerOptions;
   /** The files its include/exclude select, relative to the root. */
@@ -85,15 +85,17 @@ describe('every TypeScript file is type-checked with the types of the place it r
         'test',
         'test/e2e',
         'test/miniprogram',
-        'tools',
-        'tools/preview/client',
+        'pipeline',
+        'ops',
+        'dev',
+        'dev/preview/client',
       ].sort(),
     );
   });
 
   it('finds the repository’s sources (the walk itself works)', () => {
     expect(all).toEqual(
-      expect.arrayContaining(['server/runtime.ts', 'tools/preview/client/main.ts', 'bench/run.ts']),
+      expect.arrayContaining(['server/runtime.ts', 'dev/preview/client/main.ts', 'bench/run.ts']),
     );
     expect(all.some((f) => f.startsWith('node_modules/'))).toBe(false);
   });
@@ -112,9 +114,9 @@ describe('every TypeScript file is type-checked with the types of the place it r
     expect(domain.filter((f) => !byDir.get('server')!.files.includes(f))).toEqual([]);
   });
 
-  it('keeps the browser client out of the tools project and the tools out of the browser client', () => {
-    expect(byDir.get('tools')!.files.filter((f) => f.startsWith('tools/preview/client/'))).toEqual([]);
-    expect(byDir.get('tools/preview/client')!.files.every((f) => f.startsWith('tools/preview/client/'))).toBe(
+  it('keeps the browser client out of the dev project and the dev tools out of the browser client', () => {
+    expect(byDir.get('dev')!.files.filter((f) => f.startsWith('dev/preview/client/'))).toEqual([]);
+    expect(byDir.get('dev/preview/client')!.files.every((f) => f.startsWith('dev/preview/client/'))).toBe(
       true,
     );
   });
@@ -131,8 +133,8 @@ describe('every TypeScript file is type-checked with the types of the place it r
     expect(libs.filter((f) => /lib\.dom|@types\/node\//.test(f))).toEqual([]);
   });
 
-  it('gives the tools Node types and no DOM', () => {
-    const libs = loadedLibraries('tools');
+  it.each(['pipeline', 'ops', 'dev'])('gives %s Node types and no DOM', (dir) => {
+    const libs = loadedLibraries(dir);
     expect(libs.some((f) => f.includes('@types/node/'))).toBe(true);
     expect(libs.filter((f) => /lib\.dom|miniprogram-api-typings/.test(f))).toEqual([]);
   });

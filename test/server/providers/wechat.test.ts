@@ -10,8 +10,8 @@ import {
   type WechatConfig,
 } from '../../../server/providers/wechat';
 import type { FaceIdProvider, TokenRequest } from '../../../server/providers/types';
-import { DEFAULT_WECHAT_APPID, DEFAULT_WECHAT_SECRET, type Sandbox } from '../../../tools/sandbox';
-import { VERIFY_RETS } from '../../../tools/sandbox/wechat';
+import { DEFAULT_WECHAT_APPID, DEFAULT_WECHAT_SECRET, type Sandbox } from '../../../dev/sandbox';
+import { VERIFY_RETS } from '../../../dev/sandbox/wechat';
 import { WECHAT_RESULTS } from '../../../miniprogram/shared/result-codes';
 import { useSandboxUpstream, type RecordingUpstream } from '../../support/recording-upstream';
 

@@ -11,8 +11,8 @@ import { buildSync } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { isNetworkBlocked } from '../offline';
-import { declarationOf, readManifest, type CloudbaseManifest } from '../functions-manifest';
+import { isNetworkBlocked } from '../../pipeline/offline';
+import { declarationOf, readManifest, type CloudbaseManifest } from '../../pipeline/functions-manifest';
 import type { InstanceData, InstanceMessage, InvokeMessage } from './instance';
 
 /** The appid a local call carries (WX_APPID). */
@@ -105,7 +105,7 @@ export interface LocalFunctionsOptions {
    * platform's concurrency failure (no queue: a synchronous call past the limit is not retried by the platform).
    */
   concurrencyLimit?: number;
-  /** Keep the instances off the network but loopback (default: as this process is, see tools/offline.ts). */
+  /** Keep the instances off the network but loopback (default: as this process is, see pipeline/offline.ts). */
   offline?: boolean;
   /** Where the functions' console lines go (default: this process's console). */
   console?: Pick<Console, 'log' | 'info' | 'warn' | 'error' | 'debug'>;

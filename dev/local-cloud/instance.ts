@@ -7,7 +7,7 @@
 import Module, { isBuiltin } from 'node:module';
 import { format } from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
-import { blockExternalNetwork } from '../offline';
+import { blockExternalNetwork } from '../../pipeline/offline';
 
 /** What the host sends: an invocation, with the variables to set (null: unset) for it. */
 export interface InvokeMessage {

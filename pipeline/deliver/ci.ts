@@ -1,7 +1,7 @@
 /**
  * Delivery of the mini-program through miniprogram-ci: `upload` (a release) and `preview` (a QR code image), with
  * the variables, sandbox and secret guards in front of them, for the cloud environment given (`--env` or TCB_ENV).
- * The backend is deployed by `npm run deploy` (tools/deploy).
+ * The backend is deployed by `npm run deploy` (pipeline/deploy).
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,7 +58,7 @@ export interface DeliverDeps {
   root?: string;
   /** The miniprogram-ci module; loaded on first use when not given. */
   ci?: MiniprogramCi;
-  /** Compiles the mini-program offline before an upload (default: tools/build-mp, the same as `npm run build:mp`). */
+  /** Compiles the mini-program offline before an upload (default: pipeline/build-mp, the same as `npm run build:mp`). */
   compile?: (root: string) => Promise<void>;
   out?: (line: string) => void;
   err?: (line: string) => void;

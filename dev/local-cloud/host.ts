@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname } from 'node:path';
-import { readManifest, type StorageDeclaration } from '../functions-manifest';
+import { readManifest, type StorageDeclaration } from '../../pipeline/functions-manifest';
 import { CloudFunctionError } from './functions';
 import type { LocalCloud } from './index';
 

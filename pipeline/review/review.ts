@@ -20,7 +20,7 @@ export const USAGE = `usage: npm run review [-- --vars <path>]
   --help         this text
 
 Compiles the mini-program offline, lists the privacy guide's items it needs and the domains to allow; exits 1
-when the package calls a privacy-scoped interface that tools/review/privacy.ts does not declare.`;
+when the package calls a privacy-scoped interface that pipeline/review/privacy.ts does not declare.`;
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -94,7 +94,7 @@ export async function review(
     const missing = undeclared(found);
     for (const type of missing)
       err(
-        `review: the package calls ${type.uses.join(', ')} (${type.files.join(', ')}): declare ${type.label} (${type.key}) in tools/review/privacy.ts and in the guide`,
+        `review: the package calls ${type.uses.join(', ')} (${type.files.join(', ')}): declare ${type.label} (${type.key}) in pipeline/review/privacy.ts and in the guide`,
       );
     return missing.length ? 1 : 0;
   } finally {

@@ -40,7 +40,7 @@ export interface DeployDeps {
   root?: string;
   out?: (line: string) => void;
   err?: (line: string) => void;
-  /** Builds the bundles first (default: tools/build-functions). */
+  /** Builds the bundles first (default: pipeline/build-functions). */
   build?: () => Promise<unknown>;
   now?: () => number;
 }

@@ -22,10 +22,10 @@ import {
   DEFAULT_SECRET_KEY,
   runningStandIn,
   startCloudBase,
-} from './cloudbase';
-import { PROJECT_COLLECTIONS } from './local-cloud';
+} from '../dev/cloudbase';
+import { PROJECT_COLLECTIONS } from '../dev/local-cloud';
 import { markdownTable } from './text-table';
-import { UsageError, dataDirFrom, standInDataDir } from './cli';
+import { UsageError, dataDirFrom, standInDataDir } from '../pipeline/cli';
 
 export const USAGE = `usage: npm run records -- <command> [--json] [--data-dir <dir>]
   list [--limit <1..1000>]          newest records (default 20)

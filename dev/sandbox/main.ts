@@ -1,6 +1,6 @@
 /** `npm run sandbox`: runs the FaceID sandbox until SIGINT or SIGTERM. */
 import { resolve } from 'node:path';
-import { UsageError, commandLine, parseOptions, portFrom } from '../cli';
+import { UsageError, commandLine, parseOptions, portFrom } from '../../pipeline/cli';
 import { BANNER, DEFAULT_APPCODE, startSandbox } from './index';
 
 const DEFAULT_PORT = 8787;
