@@ -36,6 +36,13 @@ export interface PrivacyHost {
   showPrivacyContract(): void;
 }
 
+/** What each chooser picks when the page names no mediaType (chooseMedia: both, as documented). */
+const DEFAULT_MEDIA: Record<string, string[]> = {
+  chooseMedia: ['image', 'video'],
+  chooseImage: ['image'],
+  chooseVideo: ['video'],
+};
+
 type Answer = { event?: string; buttonId?: string };
 type Listener = (resolve: (answer: Answer) => void, info: Dict) => void;
 
@@ -86,7 +93,7 @@ export function privacyModel(state: PrivacyState, host: PrivacyHost) {
   async function guardMedia(api: string, o: Options): Promise<void> {
     await privacyGate(api);
     const sources = (o.sourceType as string[] | undefined) ?? ['album', 'camera'];
-    const types = (o.mediaType as string[] | undefined) ?? (api === 'chooseVideo' ? ['video'] : ['image']);
+    const types = (o.mediaType as string[] | undefined) ?? DEFAULT_MEDIA[api] ?? ['image'];
     if (!sources.includes('camera')) return;
     await scopeGate(api, 'scope.camera');
     if (types.includes('video')) await scopeGate(api, 'scope.record');

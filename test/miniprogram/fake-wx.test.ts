@@ -185,4 +185,18 @@ describe('WeChat’s privacy and permission rules, as dev/wx models them for eve
     expect(await call(wx, 'getSetting')).toMatchObject({ authSetting: { 'scope.camera': true } });
     expect(shown).toEqual(['settings']);
   });
+
+  it('chooseMedia from the camera without a mediaType takes photos and videos: WeChat asks for the camera and the microphone', async () => {
+    const { host, shown } = scriptedHost({ scope: true, settings: {} });
+    const state = freshState();
+    const wx = createWx(host, state);
+    expect(await call(wx, 'chooseMedia', { sourceType: ['camera'] })).toMatchObject({
+      errMsg: 'chooseMedia:ok',
+    });
+    expect(await call(wx, 'chooseImage', { sourceType: ['camera'] })).toMatchObject({
+      errMsg: 'chooseImage:ok',
+    });
+    expect(shown).toEqual(['ask scope.camera', 'ask scope.record', 'picker', 'picker']);
+    expect(state.authSetting).toEqual({ 'scope.camera': true, 'scope.record': true });
+  });
 });
