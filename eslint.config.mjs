@@ -138,6 +138,25 @@ export default tseslint.config(
     },
   },
   {
+    // The one fake wx stands in for WeChat for the page tests and the preview: it imports only its own folder, never
+    // the mini-program it stands in for, the functions, the tooling or the tests (its hosts bring those).
+    files: ['dev/wx/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!\\./)',
+              message:
+                'The fake wx imports only files of its own folder (dev/wx/): no product code, no package.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests read answers as the wire carries them (JSON, the SDK's untyped results) and let jest's matchers check
     // their shape, so `any` flows there by design; every other type-aware rule applies to tests too.
     files: ['test/**/*.ts'],

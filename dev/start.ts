@@ -191,7 +191,7 @@ export const USAGE = `usage: npm start [-- --port <port>] [--data-dir <dir>] [--
   --port <port>     port on 127.0.0.1, 0 picks a free one (default PORT, else ${DEFAULT_PORT})
   --provider <name> the FaceID product: fidlite (default) or wechat (default FACEID_PROVIDER, else fidlite)
   --data-dir <dir>  where the CloudBase stand-in keeps its data, under cloudbase/ (default DATA_DIR, else .data);
-                    npm run records -- --data-dir <dir> reads the same data
+                    npm run records -- <command> --local (or --data-dir <dir>) reads the same data
   --quiet           no request log (QUIET=1 does the same; without either, requests are logged)
   --help            this text`;
 

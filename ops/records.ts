@@ -2,8 +2,8 @@
  * `npm run records -- list | show <bizNo | reference> | export [--since <date>] | purge --before <date> [--yes] |
  * deliveries | redeliver <bizNo | reference>`: the
  * operators' view of verification records, through wx-server-sdk: in CloudBase (TCB_ENV, TCB_SECRET_ID,
- * TCB_SECRET_KEY) or in the CloudBase stand-in data of `npm start` (`--data-dir`, else DATA_DIR, else .data, as
- * `npm start` reads them).
+ * TCB_SECRET_KEY, required), or, only with `--local` or `--data-dir`, in the CloudBase stand-in data of `npm start`
+ * (`--data-dir`, else DATA_DIR, else .data, as `npm start` reads them).
  * Prints masked fields only; openids are shown hashed; tokens and provider handles are never printed.
  */
 import { createHash } from 'node:crypto';
@@ -27,7 +27,7 @@ import { PROJECT_COLLECTIONS } from '../dev/local-cloud';
 import { markdownTable } from './text-table';
 import { UsageError, dataDirFrom, standInDataDir } from '../pipeline/cli';
 
-export const USAGE = `usage: npm run records -- <command> [--json] [--data-dir <dir>]
+export const USAGE = `usage: npm run records -- <command> [--json] [--local | --data-dir <dir>]
   list [--limit <1..1000>]          newest records (default 20)
   show <bizNo | reference>          one record, by its bizNo or the 8-character support reference
                                     (客服查询编号, the bizNo's last 8 characters) the result page shows
@@ -35,7 +35,9 @@ export const USAGE = `usage: npm run records -- <command> [--json] [--data-dir <
   purge --before <ISO date> [--yes] delete records created before the date, and their stored images
   deliveries [--limit <1..1000>]    webhook deliveries pending (not yet received) and dead (given up)
   redeliver <bizNo | reference>     queue a record's webhook delivery again (deliverResults sends it within a minute)
-  --data-dir <dir>                  npm start's data folder when TCB_ENV is not set (default DATA_DIR, else .data)
+  without --local: CloudBase, with TCB_ENV, TCB_SECRET_ID and TCB_SECRET_KEY (all three required)
+  --local                           npm start's data instead (its folder: DATA_DIR, else .data)
+  --data-dir <dir>                  npm start's data in that folder (implies --local)
   --help                            this text`;
 
 /** What the CLI works on: a store and the storage that holds evidence images. */
@@ -67,12 +69,22 @@ function connectSdk(config: { env: string; secretId: string; secretKey: string }
   return sdk;
 }
 
+const CLOUDBASE_VARIABLES = ['TCB_ENV', 'TCB_SECRET_ID', 'TCB_SECRET_KEY'] as const;
+
+/** Where the CLI reads: CloudBase (production, the default) or the stand-in data of `npm start` in `dataDir`. */
+export type RecordsTarget = { local: false } | { local: true; dataDir: string };
+
 /**
- * Opens CloudBase when TCB_ENV is set; otherwise the stand-in data of `npm start` in `dataDir`: through the running
- * stand-in when `npm start` is up, else through one started here over the folder.
+ * Opens CloudBase with TCB_ENV, TCB_SECRET_ID and TCB_SECRET_KEY (a usage error naming them when any is missing);
+ * for a local target, the stand-in data of `npm start`: through the running stand-in when `npm start` is up, else
+ * through one started here over the folder.
  */
-export async function openBackend(env: NodeJS.ProcessEnv, dataDir: string): Promise<RecordsBackend> {
-  if (env.TCB_ENV?.trim() || env.TCB_SECRET_ID?.trim() || env.TCB_SECRET_KEY?.trim()) {
+export async function openBackend(env: NodeJS.ProcessEnv, target: RecordsTarget): Promise<RecordsBackend> {
+  if (!target.local) {
+    if (CLOUDBASE_VARIABLES.every((name) => !env[name]?.trim()))
+      throw new UsageError(
+        `no CloudBase environment: set ${CLOUDBASE_VARIABLES.join(', ')} (a CAM key allowed to use the environment), or add --local to read npm start's data`,
+      );
     const config = {
       env: requiredVar(env, 'TCB_ENV'),
       secretId: requiredVar(env, 'TCB_SECRET_ID'),
@@ -86,7 +98,7 @@ export async function openBackend(env: NodeJS.ProcessEnv, dataDir: string): Prom
       close: async () => undefined,
     };
   }
-  const standInDir = standInDataDir(dataDir);
+  const standInDir = standInDataDir(target.dataDir);
   const running = runningStandIn(standInDir);
   const standIn = running
     ? undefined
@@ -215,6 +227,8 @@ interface Parsed {
   bizNo?: string;
   since?: number;
   before?: number;
+  /** Read `npm start`'s stand-in data (`--local`, or implied by `--data-dir`) instead of CloudBase. */
+  local: boolean;
   /** `npm start`'s data folder, for the stand-in. */
   dataDir?: string;
 }
@@ -222,6 +236,7 @@ interface Parsed {
 const OPTIONS = {
   json: { type: 'boolean' },
   yes: { type: 'boolean' },
+  local: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   limit: { type: 'string' },
   since: { type: 'string' },
@@ -230,12 +245,12 @@ const OPTIONS = {
 } as const;
 
 const TAKES: Record<(typeof COMMANDS)[number], readonly string[]> = {
-  list: ['json', 'limit', 'data-dir'],
-  show: ['json', 'data-dir'],
-  export: ['json', 'since', 'data-dir'],
-  purge: ['json', 'before', 'yes', 'data-dir'],
-  deliveries: ['json', 'limit', 'data-dir'],
-  redeliver: ['json', 'data-dir'],
+  list: ['json', 'limit', 'local', 'data-dir'],
+  show: ['json', 'local', 'data-dir'],
+  export: ['json', 'since', 'local', 'data-dir'],
+  purge: ['json', 'before', 'yes', 'local', 'data-dir'],
+  deliveries: ['json', 'limit', 'local', 'data-dir'],
+  redeliver: ['json', 'local', 'data-dir'],
 };
 
 /** Parses the command line (`--help` anywhere asks for the usage); throws a usage error naming the problem. */
@@ -252,7 +267,7 @@ export function parseRecordsArgs(argv: string[]): Parsed | { command: 'help' } {
   const command = COMMANDS.find((c) => c === positional[0]);
   if (!command)
     throw new UsageError(positional[0] ? `unknown command ${positional[0]}` : 'a command is required');
-  const parsed: Parsed = { command, json: false, yes: false, limit: 20 };
+  const parsed: Parsed = { command, json: false, yes: false, local: false, limit: 20 };
   for (const token of tokens) {
     if (token.kind !== 'option') continue;
     if (!TAKES[command].includes(token.name))
@@ -261,11 +276,13 @@ export function parseRecordsArgs(argv: string[]): Parsed | { command: 'help' } {
     if (!takesValue && token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
     if (token.name === 'json') parsed.json = true;
     else if (token.name === 'yes') parsed.yes = true;
+    else if (token.name === 'local') parsed.local = true;
     else if (token.name === 'since') parsed.since = parseDate('--since', token.value);
     else if (token.name === 'before') parsed.before = parseDate('--before', token.value);
     else if (token.name === 'data-dir') {
       if (!token.value?.trim()) throw new UsageError('--data-dir must name a folder');
       parsed.dataDir = token.value;
+      parsed.local = true;
     } else if (token.name === 'limit') {
       parsed.limit = Number(token.value);
       if (!token.value || !/^\d+$/.test(token.value) || parsed.limit < 1 || parsed.limit > 1000)
@@ -456,7 +473,10 @@ export async function records(argv: string[], deps: RecordsDeps = {}): Promise<n
       return 0;
     }
     const env = deps.env ?? process.env;
-    const backend = await openBackend(env, dataDirFrom(args.dataDir, env));
+    const backend = await openBackend(
+      env,
+      args.local ? { local: true, dataDir: dataDirFrom(args.dataDir, env) } : { local: false },
+    );
     try {
       return await execute(args, backend, out);
     } finally {

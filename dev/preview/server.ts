@@ -1,6 +1,6 @@
 /** Serves the browser preview: the device frame, simulate's browser build, the file map and the WeChat shim. */
 import { build } from 'esbuild';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve } from 'node:path';
 import { fileMapScript, MINIPROGRAM_ROOT, realPath } from './filemap';
@@ -99,20 +99,16 @@ function page(mode: string): string {
 
 let runtimeCache: { mtime: number; code: string } | undefined;
 
+/** The client's sources: its own folder and the fake wx it builds on (dev/wx). */
+const CLIENT_DIRS = [join(__dirname, 'client'), resolve(__dirname, '..', 'wx')];
+
 async function runtime(): Promise<string> {
-  const dir = join(__dirname, 'client');
   const mtime = Math.max(
-    ...[
-      'main.ts',
-      'wx.ts',
-      'router.ts',
-      'builtins.ts',
-      'ui.ts',
-      'fs.ts',
-      'touch.ts',
-      'modules.ts',
-      'lifetimes.ts',
-    ].map((f) => (existsSync(join(dir, f)) ? statSync(join(dir, f)).mtimeMs : 0)),
+    ...CLIENT_DIRS.flatMap((dir) =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => statSync(join(dir, f)).mtimeMs),
+    ),
   );
   if (runtimeCache && runtimeCache.mtime === mtime) return runtimeCache.code;
   const out = await build({

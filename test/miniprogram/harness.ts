@@ -1,13 +1,16 @@
 /**
- * What miniprogram-simulate lacks, for the mini-program tests (import it first, in a jsdom test file):
- * recorded wx.cloud calls answered by per-test handlers, wx.chooseMedia / compressImage / getImageInfo on real
- * temp files, a file-system manager over a temp USER_DATA_PATH, storage, navigation and dialog recorders, getApp,
- * and wx.request / wx.uploadFile sent over HTTP (to the sandbox on 127.0.0.1).
+ * What miniprogram-simulate lacks, for the mini-program tests (import it first, in a jsdom test file): the fake
+ * `wx` of dev/wx (WeChat's behaviour, shared with the preview) with this harness as its host: wx.cloud calls
+ * answered by per-test handlers, media from a queue and images on real temp files, files under a temp
+ * USER_DATA_PATH, storage in a Map, WeChat's dialogs answered from queues and every screen recorded, getApp, and
+ * wx.request / wx.uploadFile sent over HTTP (to the sandbox on 127.0.0.1).
  */
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
+import { TextDecoder, TextEncoder } from 'util';
+import { agreeByButton, createWx, type FileStore, type WxHost } from '../../dev/wx';
 
 const WCC_DIR = path.resolve(__dirname, '../../node_modules/miniprogram-compiler/bin/linux');
 for (const bin of ['wcc', 'wcsc']) {
@@ -125,32 +128,24 @@ export const imageBehaviour: {
 export const storage = new Map<string, unknown>();
 
 /**
- * WeChat's privacy authorization and permissions as the fake wx models them (PrivacyAuthorize.html, wx.authorize,
- * wx.openSetting): a privacy-scoped call before agreement raises onNeedPrivacyAuthorization and, without an agree
- * from a tapped agreePrivacyAuthorization button, fails with errno 104; one the guide lacks fails with errno 112;
- * a scope said no to fails `…:fail auth deny` until the settings page (opened only from a tap) turns it on.
+ * WeChat's platform state as the fake wx (dev/wx) models it, and what the tests make the person do on WeChat's own
+ * screens: `promptAnswer` (WeChat's prompt for a never-asked scope: true allows), `settings` (what the person
+ * switches on or off in WeChat's settings page, by scope), and the counts of those screens opened.
  */
 export const platform = {
   privacyAgreed: true,
   privacyDeclared: true,
   contractName: '《实名人脸核身隐私保护指引》',
   sdkVersion: '3.8.12',
-  /** Scopes asked before, as wx.getSetting answers: true allowed, false said no to; absent never asked. */
   authSetting: {} as Record<string, boolean>,
-  /** What the person answers when WeChat asks for a scope (wx.authorize, a first camera use): true allows. */
-  promptAnswer: true,
-  /** What the person switches on (true) or off in WeChat's settings page, by scope. */
-  settings: {} as Record<string, boolean>,
-  /** Privacy-scoped calls that raised onNeedPrivacyAuthorization, by interface. */
+  agreeButtonsTapped: [] as string[],
   privacyRequests: [] as string[],
-  /** Scopes WeChat asked the person for, in order. */
   prompts: [] as string[],
+  promptAnswer: true,
+  settings: {} as Record<string, boolean>,
   openSettingCalls: 0,
   privacyContractOpened: 0,
 };
-/** The ids of agreePrivacyAuthorization buttons tapped (WeChat checks resolve's buttonId against them). */
-const agreeButtonsTapped = new Set<string>();
-let privacyListener: ((resolve: (answer: AnyObject) => void, info: AnyObject) => void) | undefined;
 /** True while a tap's handlers run: wx.openSetting works only then. */
 let inTap = false;
 export const app: { globalData: AnyObject } = { globalData: {} };
@@ -194,6 +189,7 @@ export function resetHarness(): void {
     privacyDeclared: true,
     sdkVersion: '3.8.12',
     authSetting: {},
+    agreeButtonsTapped: [],
     promptAnswer: true,
     settings: {},
     privacyRequests: [],
@@ -201,88 +197,7 @@ export function resetHarness(): void {
     openSettingCalls: 0,
     privacyContractOpened: 0,
   });
-  agreeButtonsTapped.clear();
   cloudUploadFails = false;
-}
-
-type Callbacks = {
-  success?: (r: AnyObject) => void;
-  fail?: (e: AnyObject) => void;
-  complete?: (r: AnyObject) => void;
-};
-
-/** A wx-style async API: callbacks when given, otherwise a promise; rejections carry `errMsg`. */
-/** A failed WeChat API call as WeChat rejects it: a plain object, not an Error. */
-interface WxFailure {
-  errMsg: string;
-  errno?: number;
-}
-
-/** A failure in WeChat's shape, with its errno when WeChat gives one. */
-function wxFailure(errMsg: string, errno?: number): WxFailure {
-  return errno === undefined ? { errMsg } : { errMsg, errno };
-}
-
-function asyncApi<P extends AnyObject>(name: string, impl: (params: P) => Promise<AnyObject> | AnyObject) {
-  return (params: P & Callbacks = {} as P & Callbacks) => {
-    const result = Promise.resolve()
-      .then(() => impl(params))
-      .then(
-        (r) => ({ errMsg: `${name}:ok`, ...r }),
-        (e: unknown) => {
-          if (e && typeof e === 'object' && typeof (e as WxFailure).errMsg === 'string') throw e;
-          const failure: WxFailure = { errMsg: `${name}:fail ${e instanceof Error ? e.message : String(e)}` };
-          throw failure;
-        },
-      );
-    if (params.success || params.fail || params.complete) {
-      result.then(
-        (r) => {
-          params.success?.(r);
-          params.complete?.(r);
-        },
-        (e: AnyObject) => {
-          params.fail?.(e);
-          params.complete?.(e);
-        },
-      );
-      return undefined;
-    }
-    return result;
-  };
-}
-
-/** WeChat's privacy check before a privacy-scoped interface runs. */
-async function privacyGate(api: string): Promise<void> {
-  if (!platform.privacyDeclared)
-    throw wxFailure(`${api}:fail api scope is not declared in the privacy agreement`, 112);
-  if (platform.privacyAgreed) return;
-  platform.privacyRequests.push(api);
-  const listener = privacyListener;
-  if (listener) {
-    const answer = await new Promise<AnyObject>((resolve) =>
-      listener(
-        (a) => {
-          if (a.event !== 'exposureAuthorization') resolve(a);
-        },
-        { referrer: api },
-      ),
-    );
-    if (answer.event === 'agree' && agreeButtonsTapped.has(String(answer.buttonId))) {
-      platform.privacyAgreed = true;
-      return;
-    }
-  }
-  throw wxFailure(`${api}:fail privacy permission is not authorized`, 104);
-}
-
-/** A scope's permission: said no to fails at once; never asked, the person is asked (promptAnswer). */
-function scopeGate(api: string, scope: string): void {
-  if (platform.authSetting[scope] === undefined) {
-    platform.prompts.push(scope);
-    platform.authSetting[scope] = platform.promptAnswer;
-  }
-  if (!platform.authSetting[scope]) throw wxFailure(`${api}:fail auth deny`);
 }
 
 let tempCounter = 0;
@@ -293,19 +208,11 @@ export function writeTempFile(name: string, bytes: Buffer | number): string {
   return file;
 }
 
-function toBuffer(data: unknown): Buffer {
-  if (typeof data === 'string') return Buffer.from(data);
-  if (data instanceof ArrayBuffer || Object.prototype.toString.call(data) === '[object ArrayBuffer]') {
-    return Buffer.from(new Uint8Array(data as ArrayBuffer));
-  }
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  throw new Error('unsupported data');
-}
-
 interface HttpAnswer {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: string;
+  bytes: Buffer;
 }
 
 /** One HTTP request with node's http module (jsdom has no fetch). */
@@ -323,26 +230,15 @@ export function httpRequest(
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: bytes.toString('utf8'), bytes });
+      });
       res.on('error', reject);
     });
     req.on('error', reject);
     req.end(body);
   });
-}
-
-function parseMaybeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /** A multipart/form-data body with text fields and one file. */
@@ -372,242 +268,112 @@ export function multipart(
   return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
 }
 
-const fileSystemManager = {
-  writeFileSync(filePath: string, data: unknown) {
-    fs.mkdirSync(path.dirname(filePath), { recursive: true });
-    fs.writeFileSync(filePath, toBuffer(data));
+const headerText = (headers: http.IncomingHttpHeaders): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]),
+  );
+
+/** Local files are real files: temp files in tempDir, USER_DATA_PATH in userDataPath. */
+const localFiles: FileStore = {
+  read: (file) => (fs.existsSync(file) && fs.statSync(file).isFile() ? fs.readFileSync(file) : undefined),
+  write(file, bytes) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, bytes);
   },
-  writeFile: asyncApi('writeFile', (p: AnyObject) => {
-    fileSystemManager.writeFileSync(p.filePath, p.data);
-    return {};
-  }),
-  readFileSync(filePath: string) {
-    const b = fs.readFileSync(filePath);
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
-  },
-  getFileInfo: asyncApi('getFileInfo', (p: AnyObject) => ({ size: fs.statSync(p.filePath).size })),
-  accessSync(filePath: string) {
-    fs.accessSync(filePath);
-  },
+  remove: (file) => fs.existsSync(file) && (fs.rmSync(file), true),
+  exists: (file) => fs.existsSync(file),
+  list: (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []),
 };
 
-const shims: AnyObject = {
-  env: { USER_DATA_PATH: userDataPath },
-  getAppBaseInfo: () => ({ language: wechat.language, SDKVersion: platform.sdkVersion, theme: 'light' }),
-  getPrivacySetting: asyncApi('getPrivacySetting', () => ({
-    needAuthorization: !platform.privacyAgreed,
-    privacyContractName: platform.contractName,
-  })),
-  openPrivacyContract: asyncApi('openPrivacyContract', () => {
+/** The harness as the fake wx's host: WeChat's screens answered from the tests' queues, everything recorded. */
+const host: WxHost = {
+  storage,
+  files: localFiles,
+  userDataPath,
+  language: () => wechat.language,
+  fontSizeSetting: () => 16,
+  inTap: () => inTap,
+  askScope: async () => platform.promptAnswer,
+  settingsPage: async () => {
+    platform.openSettingCalls++;
+    return platform.settings;
+  },
+  showPrivacyContract: () => {
     platform.privacyContractOpened++;
-    return {};
-  }),
-  onNeedPrivacyAuthorization: (listener: typeof privacyListener) => {
-    privacyListener = listener;
   },
-  requirePrivacyAuthorize: asyncApi('requirePrivacyAuthorize', async () => {
-    await privacyGate('requirePrivacyAuthorize');
-    return {};
-  }),
-  getSetting: asyncApi('getSetting', () => ({ authSetting: { ...platform.authSetting } })),
-  authorize: asyncApi('authorize', async (p: AnyObject) => {
-    await privacyGate('authorize');
-    scopeGate('authorize', String(p.scope));
-    return {};
-  }),
-  openSetting: (p: AnyObject & Callbacks = {}) => {
-    const fromTap = inTap;
-    return asyncApi('openSetting', () => {
-      if (!fromTap) throw wxFailure('openSetting:fail can only be invoked by user TAP gesture.');
-      platform.openSettingCalls++;
-      Object.assign(platform.authSetting, platform.settings);
-      return { authSetting: { ...platform.authSetting } };
-    })(p);
+  modal: async (o) => {
+    recorded.modals.push({
+      title: o.title,
+      content: o.content,
+      confirmText: o.confirmText,
+    } as Recorded['modals'][0]);
+    return { confirm: modalAnswers.shift() ?? false };
   },
-  checkIsSupportFacialRecognition: (o: AnyObject) => {
-    if (facial.supported) o.success?.({ errMsg: 'checkIsSupportFacialRecognition:ok', errCode: 0 });
-    else o.fail?.({ errMsg: 'checkIsSupportFacialRecognition:fail No front camera', errCode: 10001 });
+  toast: (o) => void recorded.toasts.push(o.title as string),
+  closeToast: () => undefined,
+  navigate: (kind, url) => void recorded.navigation.push({ kind: kind as Navigation['kind'], url }),
+  back: () => void recorded.navigation.push({ kind: 'navigateBack' }),
+  setUnloadAlert: (message) => {
+    unloadAlert.message = message;
   },
-  requestFacialVerify: (o: AnyObject) => {
-    facial.verifyIds.push(o.verifyId);
-    facial.onVerify?.(o.verifyId);
+  setTitle: (title) => void recorded.titles.push(title),
+  scrollTo: (scrollTop, selector) => void recorded.scrolls.push({ selector, scrollTop }),
+  dial: (phoneNumber) => void recorded.calls.push(phoneNumber),
+  runFunction: async (name, data) => {
+    recorded.cloud.push({ name, data: JSON.parse(JSON.stringify(data)) as AnyObject });
+    const handler = cloudHandlers[name];
+    if (!handler) throw new Error(`no handler for cloud function ${name}`);
+    return { result: await handler(data) };
+  },
+  cloudUpload: async (cloudPath, filePath) => {
+    recorded.uploads.push({ cloudPath, filePath });
+    if (cloudUploadFails) throw new Error('network');
+    return `cloud://test-env.7465-test/${cloudPath}`;
+  },
+  facialSupported: () => facial.supported,
+  facialVerify: async (verifyId) => {
+    facial.verifyIds.push(verifyId);
+    facial.onVerify?.(verifyId);
     const errCode = facial.results.shift() ?? 0;
-    setTimeout(() => {
-      if (errCode === 0) o.success?.({ errMsg: 'requestFacialVerify:ok', errCode });
-      else o.fail?.({ errMsg: 'requestFacialVerify:fail', errCode });
-    }, 0);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return errCode;
   },
-  setNavigationBarTitle: asyncApi('setNavigationBarTitle', (p: AnyObject) => {
-    recorded.titles.push(p.title);
-    return {};
-  }),
-  showToast: asyncApi('showToast', (p: AnyObject) => {
-    recorded.toasts.push(p.title);
-    return {};
-  }),
-  pageScrollTo: asyncApi('pageScrollTo', (p: AnyObject) => {
-    recorded.scrolls.push({ selector: p.selector, scrollTop: p.scrollTop });
-    return {};
-  }),
-  makePhoneCall: asyncApi('makePhoneCall', (p: AnyObject) => {
-    recorded.calls.push(p.phoneNumber);
-    return {};
-  }),
-  cloud: {
-    init() {},
-    callFunction: asyncApi('cloud.callFunction', async (p: AnyObject) => {
-      recorded.cloud.push({ name: p.name, data: JSON.parse(JSON.stringify(p.data ?? {})) });
-      const handler = cloudHandlers[p.name];
-      if (!handler) throw new Error(`no handler for cloud function ${p.name}`);
-      return { result: await handler(p.data ?? {}) };
-    }),
-    uploadFile: asyncApi('cloud.uploadFile', (p: AnyObject) => {
-      recorded.uploads.push({ cloudPath: p.cloudPath, filePath: p.filePath });
-      if (cloudUploadFails) throw new Error('network');
-      fs.accessSync(p.filePath);
-      return { fileID: `cloud://test-env.7465-test/${p.cloudPath}`, statusCode: 200 };
-    }),
-  },
-  chooseMedia: asyncApi('chooseMedia', async (p: AnyObject) => {
-    await privacyGate('chooseMedia');
-    const sources = (p.sourceType as string[] | undefined) ?? ['album', 'camera'];
-    const types = (p.mediaType as string[] | undefined) ?? ['image', 'video'];
-    if (sources.includes('camera')) {
-      scopeGate('chooseMedia', 'scope.camera');
-      if (types.includes('video')) scopeGate('chooseMedia', 'scope.record');
-    }
+  pickMedia: async () => {
     const next = mediaQueue.shift();
     if (!next) throw new Error('cancel');
     return next;
-  }),
-  getImageInfo: asyncApi('getImageInfo', (p: AnyObject) => {
-    fs.accessSync(p.src);
-    return { width: imageBehaviour.width, height: imageBehaviour.height, path: p.src, type: 'jpeg' };
-  }),
-  compressImage: asyncApi('compressImage', (p: AnyObject) => {
-    recorded.compress.push({ src: p.src, quality: p.quality, compressedWidth: p.compressedWidth });
-    const srcSize = fs.statSync(p.src).size;
-    const quality = typeof p.quality === 'number' ? p.quality : 80;
+  },
+  imageSize: async (src) => {
+    fs.accessSync(src);
+    return { width: imageBehaviour.width, height: imageBehaviour.height, type: 'jpeg' };
+  },
+  compress: async ({ src, quality, compressedWidth }) => {
+    recorded.compress.push({ src, quality, compressedWidth });
+    const srcSize = fs.statSync(src).size;
     const size = imageBehaviour.sizeFor
       ? imageBehaviour.sizeFor(quality, srcSize)
       : Math.round((srcSize * quality) / 100);
-    return { tempFilePath: writeTempFile(`compressed-q${quality}.jpg`, Math.max(1, size)) };
-  }),
-  getFileSystemManager: () => fileSystemManager,
-  setStorageSync: (key: string, value: unknown) => void storage.set(key, value),
-  setStorage: asyncApi('setStorage', (p: AnyObject) => {
-    storage.set(p.key, p.data);
-    return {};
-  }),
-  batchSetStorageSync: (list: { key: string; value: unknown }[]) => {
-    for (const { key, value } of list) storage.set(key, value);
+    return writeTempFile(`compressed-q${quality}.jpg`, Math.max(1, size));
   },
-  batchSetStorage: asyncApi('batchSetStorage', (p: AnyObject) => {
-    for (const { key, value } of p.kvList as { key: string; value: unknown }[]) storage.set(key, value);
-    return {};
-  }),
-  showModal: asyncApi('showModal', (p: AnyObject) => {
-    recorded.modals.push({ title: p.title, content: p.content, confirmText: p.confirmText });
-    const confirm = modalAnswers.shift() ?? false;
-    return { confirm, cancel: !confirm };
-  }),
-  // Callbacks only (no Promise style, as documented); `message` is required.
-  enableAlertBeforeUnload(p: AnyObject & Callbacks) {
-    if (typeof p.message !== 'string' || p.message === '') {
-      const e = { errMsg: 'enableAlertBeforeUnload:fail parameter error: message should be String' };
-      p.fail?.(e);
-      p.complete?.(e);
-      return;
-    }
-    unloadAlert.message = p.message;
-    const r = { errMsg: 'enableAlertBeforeUnload:ok' };
-    p.success?.(r);
-    p.complete?.(r);
+  http: async ({ method, url, headers, body, data }) => {
+    recorded.requests.push({ method, url, fields: data ?? {} });
+    const bytes =
+      body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : new Uint8Array(body));
+    const res = await httpRequest(method, url, headers, bytes);
+    return { status: res.status, headers: headerText(res.headers), body: res.bytes };
   },
-  disableAlertBeforeUnload(p: Callbacks = {}) {
-    unloadAlert.message = undefined;
-    const r = { errMsg: 'disableAlertBeforeUnload:ok' };
-    p.success?.(r);
-    p.complete?.(r);
-  },
-  getStorageSync: (key: string) => (storage.has(key) ? storage.get(key) : ''),
-  removeStorageSync: (key: string) => void storage.delete(key),
-  clearStorageSync: () => storage.clear(),
-  navigateTo: asyncApi('navigateTo', (p: AnyObject) => {
-    recorded.navigation.push({ kind: 'navigateTo', url: p.url });
-    return {};
-  }),
-  redirectTo: asyncApi('redirectTo', (p: AnyObject) => {
-    recorded.navigation.push({ kind: 'redirectTo', url: p.url });
-    return {};
-  }),
-  reLaunch: asyncApi('reLaunch', (p: AnyObject) => {
-    recorded.navigation.push({ kind: 'reLaunch', url: p.url });
-    return {};
-  }),
-  navigateBack: asyncApi('navigateBack', () => {
-    recorded.navigation.push({ kind: 'navigateBack' });
-    return {};
-  }),
-  request(p: AnyObject & Callbacks) {
-    const method = String(p.method ?? 'GET').toUpperCase();
-    let url = p.url as string;
-    let body: Buffer | undefined;
-    const headers: Record<string, string> = { ...(p.header ?? {}) };
-    if (method === 'GET') {
-      const u = new URL(url);
-      for (const [k, v] of Object.entries((p.data ?? {}) as AnyObject)) u.searchParams.set(k, String(v));
-      url = u.toString();
-    } else if (p.data !== undefined) {
-      body = Buffer.from(typeof p.data === 'string' ? p.data : JSON.stringify(p.data));
-      headers['content-type'] ??= 'application/json';
-    }
-    recorded.requests.push({ method, url, fields: (p.data ?? {}) as AnyObject });
-    httpRequest(method, url, headers, body).then(
-      (res) => {
-        const r = {
-          errMsg: 'request:ok',
-          statusCode: res.status,
-          header: res.headers,
-          data: parseMaybeJson(res.body),
-        };
-        p.success?.(r);
-        p.complete?.(r);
-      },
-      (err: Error) => {
-        const e = { errMsg: `request:fail ${err.message}` };
-        p.fail?.(e);
-        p.complete?.(e);
-      },
-    );
-    return { abort() {} };
-  },
-  uploadFile(p: AnyObject & Callbacks) {
-    const file = fs.readFileSync(p.filePath as string);
-    const { body, type } = multipart(p.formData ?? {}, p.name, path.basename(p.filePath), file);
-    recorded.requests.push({
-      method: 'UPLOAD',
-      url: p.url,
-      fields: (p.formData ?? {}) as AnyObject,
-      file: p.filePath,
-    });
-    httpRequest('POST', p.url, { ...(p.header ?? {}), 'content-type': type }, body).then(
-      (res) => {
-        const r = { errMsg: 'uploadFile:ok', statusCode: res.status, data: res.body };
-        p.success?.(r);
-        p.complete?.(r);
-      },
-      (err: Error) => {
-        const e = { errMsg: `uploadFile:fail ${err.message}` };
-        p.fail?.(e);
-        p.complete?.(e);
-      },
-    );
-    return { abort() {}, onProgressUpdate() {} };
+  upload: async ({ url, headers, formData, name, filePath, bytes }) => {
+    recorded.requests.push({ method: 'UPLOAD', url, fields: formData, file: filePath });
+    const { body, type } = multipart(formData, name, path.basename(filePath), Buffer.from(bytes));
+    const res = await httpRequest('POST', url, { ...headers, 'content-type': type }, body);
+    return { status: res.status, body: res.body };
   },
 };
 
-Object.assign(g.wx, shims);
+// jsdom leaves out the text codecs the fake wx uses (the browser and Node.js both have them).
+g.TextEncoder ??= TextEncoder;
+g.TextDecoder ??= TextDecoder;
+Object.assign(g.wx, createWx(host, platform));
 g.getApp = () => app;
 g.getCurrentPages = () => [];
 
@@ -715,8 +481,7 @@ export function tap(root: Mounted, selector: string): void {
   inTap = true;
   node.dispatchEvent('tap');
   if (attr(node, 'openType') === 'agreePrivacyAuthorization') {
-    platform.privacyAgreed = true;
-    agreeButtonsTapped.add(attr(node, 'id'));
+    agreeByButton(platform, attr(node, 'id'));
     node.dispatchEvent('agreeprivacyauthorization', { detail: {} });
   }
   // j-component delivers the events in a microtask: the gesture ends once their handlers have run.

@@ -67,7 +67,8 @@ function expectNothingSecret(text: string): void {
 
 interface Backend {
   name: string;
-  setup(): Promise<{ deps: RecordsDeps; deletedFiles(): string[]; files: string[] }>;
+  /** `flags`: what the operator adds to every command to pick the backend. */
+  setup(): Promise<{ deps: RecordsDeps; flags: string[]; deletedFiles(): string[]; files: string[] }>;
 }
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -95,7 +96,7 @@ async function seedThroughSdk(
 
 const backends: Backend[] = [
   {
-    name: 'the stand-in data of npm start, while npm start is stopped',
+    name: 'the stand-in data of npm start (--local, DATA_DIR), while npm start is stopped',
     async setup() {
       const dir = mkdtempSync(join(tmpdir(), 'records-'));
       cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -109,13 +110,14 @@ const backends: Backend[] = [
       expect(files.every((id) => existsSync(onDisk(id)))).toBe(true);
       return {
         deps: { env: { DATA_DIR: dir } },
+        flags: ['--local'],
         deletedFiles: () => files.filter((id) => !existsSync(onDisk(id))),
         files,
       };
     },
   },
   {
-    name: 'the stand-in of a running npm start',
+    name: 'the stand-in of a running npm start (--data-dir)',
     async setup() {
       const dir = mkdtempSync(join(tmpdir(), 'records-'));
       const standIn = await startCloudBase({
@@ -126,7 +128,8 @@ const backends: Backend[] = [
       cleanup.push(() => standIn.close());
       const files = await seedThroughSdk(standIn);
       return {
-        deps: { env: { DATA_DIR: dir } },
+        deps: { env: {} },
+        flags: ['--data-dir', dir],
         deletedFiles: () => files.filter((id) => standIn.readFile(id) === undefined),
         files,
       };
@@ -161,6 +164,7 @@ const backends: Backend[] = [
         deps: {
           env: { TCB_ENV: account.envId, TCB_SECRET_ID: account.secretId, TCB_SECRET_KEY: account.secretKey },
         },
+        flags: [],
         deletedFiles: () => files.filter((id) => standIn.readFile(id) === undefined),
         files,
       };
@@ -186,9 +190,10 @@ describe.each(backends)('records CLI with $name', (backend) => {
   beforeEach(async () => {
     env = await backend.setup();
   });
+  const cli = (argv: string[]) => run([...argv, ...env.flags], env.deps);
 
   it('lists the newest records as a table, masked, openids hashed', async () => {
-    const r = await run(['list', '--limit', '3'], env.deps);
+    const r = await cli(['list', '--limit', '3']);
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[0]).toMatch(/^\| createdAt +\| bizNo +\| user +\| mode/);
@@ -201,7 +206,7 @@ describe.each(backends)('records CLI with $name', (backend) => {
   });
 
   it('lists as JSON lines', async () => {
-    const r = await run(['list', '--json'], env.deps);
+    const r = await cli(['list', '--json']);
     const rows = r.out.split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows.map((x) => x.bizNo)).toEqual(['biz-4', 'biz-3', 'biz-2', 'biz-1', 'biz-0']);
     expect(rows[4]).toMatchObject({ user: 'console', images: 2, createdAt: '2026-03-01T00:00:00.000Z' });
@@ -209,13 +214,13 @@ describe.each(backends)('records CLI with $name', (backend) => {
   });
 
   it('shows one record, masking whatever the store holds', async () => {
-    const r = await run(['show', 'biz-3'], env.deps);
+    const r = await cli(['show', 'biz-3']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/\| maskedName +\| 张\*\* +\|/);
     expect(r.out).toMatch(/\| idcardNumber +\| 1101\*{10}0021 +\|/);
     expect(r.out).toMatch(/\| title +\| 认证通过 +\|/);
     expectNothingSecret(r.out);
-    const json = await run(['show', 'biz-3', '--json'], env.deps);
+    const json = await cli(['show', 'biz-3', '--json']);
     expect(JSON.parse(json.out)).toMatchObject({
       bizNo: 'biz-3',
       maskedIdNumber: '1101**********002X',
@@ -225,13 +230,13 @@ describe.each(backends)('records CLI with $name', (backend) => {
   });
 
   it('answers exit 1 for an unknown bizNo', async () => {
-    const r = await run(['show', 'nope'], env.deps);
+    const r = await cli(['show', 'nope']);
     expect(r.code).toBe(1);
     expect(r.out).toContain('no record nope');
   });
 
   it('exports records created since a date as JSON lines', async () => {
-    const r = await run(['export', '--since', '2026-03-03'], env.deps);
+    const r = await cli(['export', '--since', '2026-03-03']);
     expect(r.code).toBe(0);
     expect(r.out.split('\n').map((l) => (JSON.parse(l) as { bizNo: string }).bizNo)).toEqual([
       'biz-4',
@@ -239,26 +244,51 @@ describe.each(backends)('records CLI with $name', (backend) => {
       'biz-2',
     ]);
     expectNothingSecret(r.out);
-    const all = await run(['export'], env.deps);
+    const all = await cli(['export']);
     expect(all.out.split('\n')).toHaveLength(5);
   });
 
   it('purges only with --yes, with the stored images', async () => {
-    const dry = await run(['purge', '--before', '2026-03-03T00:00:00Z'], env.deps);
+    const dry = await cli(['purge', '--before', '2026-03-03T00:00:00Z']);
     expect(dry.code).toBe(2);
     expect(dry.out).toContain('would delete 2 record(s) created before 2026-03-03T00:00:00.000Z; add --yes');
     expect(env.deletedFiles()).toEqual([]);
 
-    const r = await run(['purge', '--before', '2026-03-03T00:00:00Z', '--yes'], env.deps);
+    const r = await cli(['purge', '--before', '2026-03-03T00:00:00Z', '--yes']);
     expect(r.code).toBe(0);
     expect(r.out).toBe('deleted 2 record(s) and 2 image(s) created before 2026-03-03T00:00:00.000Z');
     expect(env.deletedFiles().sort()).toEqual([...env.files].sort());
-    const left = await run(['export'], env.deps);
+    const left = await cli(['export']);
     expect(left.out.split('\n').map((l) => (JSON.parse(l) as { bizNo: string }).bizNo)).toEqual([
       'biz-4',
       'biz-3',
       'biz-2',
     ]);
+  });
+});
+
+describe('credentials: production is the only default', () => {
+  it('without TCB_ENV, TCB_SECRET_ID and TCB_SECRET_KEY and without --local, exits 2 naming them and reads no local data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'records-nocreds-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const standIn = await startCloudBase({
+      dataDir: join(dir, 'cloudbase'),
+      collections: PROJECT_COLLECTIONS,
+    });
+    cleanup.push(() => standIn.close());
+    await seedThroughSdk(standIn);
+    standIn.resetRequestCounts();
+    for (const argv of [['list'], ['purge', '--before', '2030-01-01', '--yes']]) {
+      const r = await run(argv, { env: { DATA_DIR: dir } });
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('set TCB_ENV, TCB_SECRET_ID, TCB_SECRET_KEY');
+      expect(r.err).toContain('add --local');
+      expect(r.out).toBe('');
+    }
+    expect(standIn.requestCounts()).toEqual({});
+    const missing = join(dir, 'never-created');
+    expect((await run(['list'], { env: { DATA_DIR: missing } })).code).toBe(2);
+    expect(existsSync(missing)).toBe(false);
   });
 });
 
@@ -274,6 +304,7 @@ describe('bad arguments', () => {
     [['list', '--limit', 'many'], '--limit needs a whole number'],
     [['list', '--yes'], 'list does not take --yes'],
     [['list', '--json=yes'], '--json takes no value'],
+    [['list', '--local=yes'], '--local takes no value'],
     [['list', '--colour'], 'list does not take --colour'],
     [['export', '--since', 'yesterday'], '--since needs an ISO date'],
     [['export', '--since'], '--since needs an ISO date'],

@@ -80,6 +80,7 @@ describe('every TypeScript file is type-checked with the types of the place it r
     expect(projects.map((p) => p.dir).sort()).toEqual(
       [
         'bench',
+        'dev/wx',
         'miniprogram',
         'server',
         'test',
@@ -131,6 +132,12 @@ describe('every TypeScript file is type-checked with the types of the place it r
     const libs = loadedLibraries('miniprogram');
     expect(libs.some((f) => f.includes('miniprogram-api-typings/'))).toBe(true);
     expect(libs.filter((f) => /lib\.dom|@types\/node\//.test(f))).toEqual([]);
+  });
+
+  it('gives the one fake wx (dev/wx) neither DOM, Node, jest nor the WeChat typings: its hosts supply those', () => {
+    const libs = loadedLibraries('dev/wx');
+    expect(libs.some((f) => f.startsWith('dev/wx/'))).toBe(true);
+    expect(libs.filter((f) => /lib\.dom|@types\/|miniprogram-api-typings/.test(f))).toEqual([]);
   });
 
   it.each(['pipeline', 'ops', 'dev'])('gives %s Node types and no DOM', (dir) => {

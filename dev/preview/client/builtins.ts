@@ -5,7 +5,8 @@
  */
 import { textOf } from './text';
 import { objectUrl } from './fs';
-import { agreeByButton } from './privacy';
+import { agreeByButton } from '../../wx';
+import { wechatState } from './privacy';
 import * as router from './router';
 import type { Dict, MethodCaller } from './types';
 import { showInputSheet, showSheet, showToast } from './ui';
@@ -589,7 +590,7 @@ export function onControlClick(e: MouseEvent): void {
       n instanceof HTMLElement && n.matches('wx-button[open-type="agreePrivacyAuthorization"]'),
   );
   if (agree) {
-    agreeByButton(agree.id);
+    agreeByButton(wechatState, agree.id);
     fire(agree, 'agreeprivacyauthorization', {});
     return;
   }

@@ -4,7 +4,7 @@ import { installRequire, requireModule } from './modules';
 import * as router from './router';
 import { installTouchBridge } from './touch';
 import type { Dict } from './types';
-import { createWx, fontScale } from './wx';
+import { createPreviewWx, fontScale } from './wx';
 
 function showFatal(error: unknown): void {
   console.error(error);
@@ -48,7 +48,7 @@ function start(): void {
   );
   installRequire();
   document.documentElement.style.setProperty('--wx-font-scale', String(fontScale()));
-  window.wx = createWx(window.wx ?? {});
+  window.wx = createPreviewWx(window.wx ?? {});
   registerBuiltins();
   installTouchBridge();
   document.addEventListener('click', onControlClick);

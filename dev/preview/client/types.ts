@@ -3,14 +3,6 @@
 export type AnyFn = (...args: never[]) => unknown;
 export type Dict = Record<string, unknown>;
 
-/** A failed WeChat API call as WeChat rejects it: a plain object, not an Error. */
-export interface WxFailure {
-  errMsg: string;
-  errCode?: unknown;
-  /** WeChat's error number where it gives one (104, 112: privacy authorization). */
-  errno?: number;
-}
-
 /** An exparser node as j-component exposes it (only what the runtime touches). */
 export interface ExparserNode {
   $$: HTMLElement;

@@ -1,82 +1,51 @@
-/** The `wx` object of the preview: what the pages and the stand-in component call, in a browser. */
+/**
+ * The `wx` object of the preview: dev/wx's fake wx (WeChat's behaviour, shared with the page tests) with the
+ * browser as its host (its dialogs, page stack, fetch, localStorage and in-memory files), plus the interfaces only
+ * the preview needs (system info, downloads, the nav bar's look).
+ */
+import {
+  asyncApi,
+  createWx as createSharedWx,
+  wxError,
+  type Dict,
+  type HttpAnswer,
+  type Options,
+  type StorageStore,
+  type WxFailure,
+  type WxHost,
+} from '../../wx';
 import { textOf } from './text';
-import { blobOf, fileSystemManager, getFile, objectUrl, putFile, tempPath, USER_DATA_PATH } from './fs';
-import { guardMedia, privacyApis, sdkVersion } from './privacy';
+import { getFile, localFiles, objectUrl, putFile, tempPath, USER_DATA_PATH } from './fs';
+import { privacyScreens, wechatState } from './privacy';
 import * as router from './router';
 import { hideToast, showModal, showSheet, showToast } from './ui';
-import type { Dict, WxFailure } from './types';
 
-type Options = Dict & {
-  success?: (res: Dict) => void;
-  fail?: (err: Dict) => void;
-  complete?: (res: Dict) => void;
-};
-
-/** An error in WeChat's shape. */
-export function wxError(api: string, reason: string): WxFailure {
-  return { errMsg: `${api}:fail ${reason}` };
-}
-
-/** An asynchronous wx API: callbacks when any is given, otherwise a Promise (as the base library does). */
-export function asyncApi(
-  api: string,
-  impl: (o: Options) => Promise<Dict | void> | Dict | void,
-): (o?: Options) => unknown {
-  return (o: Options = {}) => {
-    const p = Promise.resolve()
-      .then(() => impl(o))
-      .then(
-        (res) => ({ errMsg: `${api}:ok`, ...(res ?? {}) }),
-        (error: unknown) => {
-          const e = error as Dict;
-          throw typeof e?.errMsg === 'string'
-            ? (e as unknown as WxFailure)
-            : wxError(api, error instanceof Error ? error.message : String(error));
-        },
-      );
-    if (!o.success && !o.fail && !o.complete) return p;
-    p.then(
-      (res) => {
-        o.success?.(res);
-        o.complete?.(res);
-      },
-      (err: Dict) => {
-        o.fail?.(err);
-        o.complete?.(err);
-      },
-    ).catch((error: unknown) => console.error(error));
-    return undefined;
-  };
-}
+export { wxError };
 
 const STORAGE_PREFIX = 'wx-storage:';
 
-function storageGet(key: string): unknown {
-  const raw = localStorage.getItem(STORAGE_PREFIX + key);
-  if (raw === null) return '';
-  try {
-    return (JSON.parse(raw) as { data: unknown }).data;
-  } catch {
-    return '';
-  }
-}
-
-function storageKeys(): string[] {
-  const keys: string[] = [];
-  for (let i = 0; i < localStorage.length; i++) {
-    const k = localStorage.key(i);
-    if (k?.startsWith(STORAGE_PREFIX)) keys.push(k.slice(STORAGE_PREFIX.length));
-  }
-  return keys;
-}
-
-const storage = {
-  setStorageSync: (key: string, data: unknown) =>
-    localStorage.setItem(STORAGE_PREFIX + key, JSON.stringify({ data })),
-  getStorageSync: (key: string) => storageGet(key),
-  removeStorageSync: (key: string) => localStorage.removeItem(STORAGE_PREFIX + key),
-  clearStorageSync: () => storageKeys().forEach((k) => localStorage.removeItem(STORAGE_PREFIX + k)),
-  getStorageInfoSync: () => ({ keys: storageKeys(), currentSize: 0, limitSize: 10240 }),
+/** wx storage in the browser's localStorage, kept across reloads as WeChat keeps it across launches. */
+const localStore: StorageStore = {
+  has: (key) => localStorage.getItem(STORAGE_PREFIX + key) !== null,
+  get: (key) => {
+    const raw = localStorage.getItem(STORAGE_PREFIX + key);
+    if (raw === null) return '';
+    try {
+      return (JSON.parse(raw) as { data: unknown }).data;
+    } catch {
+      return '';
+    }
+  },
+  set: (key, value) => localStorage.setItem(STORAGE_PREFIX + key, JSON.stringify({ data: value })),
+  delete: (key) => localStorage.removeItem(STORAGE_PREFIX + key),
+  keys: () => {
+    const keys: string[] = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const k = localStorage.key(i);
+      if (k?.startsWith(STORAGE_PREFIX)) keys.push(k.slice(STORAGE_PREFIX.length));
+    }
+    return keys;
+  },
 };
 
 function frameSize(): { width: number; height: number; pageHeight: number } {
@@ -134,10 +103,10 @@ async function sandboxPost(path: string, body: Dict): Promise<Dict> {
 
 /**
  * wx.requestFacialVerify in the preview: a sheet picks the verify_ret, the sandbox's WeChat double runs the check
- * with it, so getResult reads that outcome; closing the sheet is the person cancelling (90004).
+ * with it, so getResult reads that outcome; closing the sheet is the person cancelling (90004). Resolves with the
+ * errCode (90007 when the sandbox cannot be reached).
  */
-async function facialVerify(o: Options): Promise<void> {
-  const verifyId = typeof o.verifyId === 'string' ? o.verifyId : '';
+async function facialVerify(verifyId: string): Promise<number> {
   const index = await showSheet(
     FACIAL_OUTCOMES.map(([code, label]) => `${code} ${label}`),
     { title: '微信人脸核身（沙箱替身）：选择结果' },
@@ -146,10 +115,9 @@ async function facialVerify(o: Options): Promise<void> {
   try {
     await sandboxPost('outcome', { verify_ret: verifyRet, verify_id: verifyId });
     const { errCode } = await sandboxPost('verify', { verify_id: verifyId });
-    if (errCode === 0) o.success?.({ errMsg: 'requestFacialVerify:ok', errCode });
-    else o.fail?.({ errMsg: 'requestFacialVerify:fail', errCode });
-  } catch (error) {
-    o.fail?.({ ...(error as Dict), errCode: 90007 });
+    return typeof errCode === 'number' ? errCode : 90007;
+  } catch {
+    return 90007;
   }
 }
 
@@ -169,7 +137,7 @@ function systemInfo(): Dict {
     system: 'Browser',
     platform: 'devtools',
     fontSizeSetting: Math.round(16 * fontScale()),
-    SDKVersion: sdkVersion(),
+    SDKVersion: wechatState.sdkVersion,
     theme: 'light',
     enableDebug: false,
     safeArea: { left: 0, right: width, top: 20, bottom: height, width, height: height - 20 },
@@ -186,16 +154,6 @@ function headersOf(h: unknown): Record<string, string> {
   if (h && typeof h === 'object')
     for (const [k, v] of Object.entries(h as Dict)) out[k.toLowerCase()] = String(v);
   return out;
-}
-
-function encodeQuery(data: Dict): string {
-  return Object.entries(data)
-    .filter(([, v]) => v !== undefined)
-    .map(
-      ([k, v]) =>
-        `${encodeURIComponent(k)}=${encodeURIComponent(typeof v === 'object' ? JSON.stringify(v) : textOf(v))}`,
-    )
-    .join('&');
 }
 
 async function fetchWithTimeout(
@@ -215,62 +173,6 @@ async function fetchWithTimeout(
     clearTimeout(timer);
   }
 }
-
-function parseData(text: string, dataType: unknown): unknown {
-  if (dataType !== undefined && dataType !== 'json') return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-const request = asyncApi('request', async (o) => {
-  const method = textOf(o.method ?? 'GET').toUpperCase();
-  const headers = headersOf(o.header);
-  let url = String(o.url);
-  let body: BodyInit | undefined;
-  const data = o.data;
-  if (method === 'GET' || method === 'HEAD') {
-    const q =
-      typeof data === 'string' ? data : data && typeof data === 'object' ? encodeQuery(data as Dict) : '';
-    if (q) url += (url.includes('?') ? '&' : '?') + q;
-  } else if (data instanceof ArrayBuffer || typeof data === 'string') {
-    body = data;
-  } else if (data !== undefined) {
-    const type = headers['content-type'] ?? 'application/json';
-    if (type.includes('application/x-www-form-urlencoded')) body = encodeQuery(data as Dict);
-    else body = JSON.stringify(data);
-    headers['content-type'] = type;
-  }
-  const res = await fetchWithTimeout('request', url, { method, headers, body }, o.timeout);
-  const payload =
-    o.responseType === 'arraybuffer' ? await res.arrayBuffer() : parseData(await res.text(), o.dataType);
-  return {
-    data: payload,
-    statusCode: res.status,
-    header: Object.fromEntries(res.headers.entries()),
-    cookies: [],
-  };
-});
-
-const uploadFile = asyncApi('uploadFile', async (o) => {
-  const filePath = String(o.filePath);
-  const blob = blobOf(filePath);
-  if (!blob) throw wxError('uploadFile', `file not found: ${filePath}`);
-  const form = new FormData();
-  for (const [k, v] of Object.entries((o.formData as Dict) ?? {})) form.append(k, String(v));
-  form.append(textOf(o.name ?? 'file'), blob, filePath.split('/').pop());
-  const headers = headersOf(o.header);
-  delete headers['content-type'];
-  const res = await fetchWithTimeout(
-    'uploadFile',
-    String(o.url),
-    { method: 'POST', headers, body: form },
-    o.timeout,
-  );
-  return { data: await res.text(), statusCode: res.status };
-});
 
 function extOf(type: string, fallback: string): string {
   const known: Record<string, string> = {
@@ -317,31 +219,9 @@ async function callHost(api: string, path: string, init: RequestInit): Promise<D
   return body;
 }
 
-const cloud = {
-  init: () => undefined,
+/** wx.cloud's interfaces beyond dev/wx's, served by the local host's storage. */
+const cloudExtras = {
   DYNAMIC_CURRENT_ENV: 'local-dev',
-  callFunction: asyncApi('cloud.callFunction', async (o) => {
-    const body = await callHost('cloud.callFunction', '/api/callFunction', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: o.name, data: o.data ?? {} }),
-    });
-    return { result: body.result, requestID: body.requestID };
-  }),
-  uploadFile: asyncApi('cloud.uploadFile', async (o) => {
-    const blob = blobOf(String(o.filePath));
-    if (!blob) throw wxError('cloud.uploadFile', `file not found: ${String(o.filePath)}`);
-    const body = await callHost(
-      'cloud.uploadFile',
-      `/api/uploadFile?cloudPath=${encodeURIComponent(String(o.cloudPath))}`,
-      {
-        method: 'POST',
-        headers: { 'content-type': blob.type || 'application/octet-stream' },
-        body: blob,
-      },
-    );
-    return { fileID: body.fileID, statusCode: 200 };
-  }),
   downloadFile: asyncApi('cloud.downloadFile', async (o) => {
     const res = await fetchWithTimeout(
       'cloud.downloadFile',
@@ -475,48 +355,42 @@ function wantsCameraOnly(o: Options): boolean {
   return Array.isArray(source) && source.length === 1 && source[0] === 'camera';
 }
 
-const chooseMedia = asyncApi('chooseMedia', async (o) => {
-  await guardMedia('chooseMedia', o);
+/** The file chooser behind chooseMedia / chooseImage / chooseVideo (WeChat's checks ran before, in dev/wx). */
+async function pickMedia(api: 'chooseMedia' | 'chooseImage' | 'chooseVideo', o: Options): Promise<Dict> {
+  const count = typeof o.count === 'number' ? o.count : 9;
+  if (api === 'chooseVideo') {
+    const [file] = await choose(api, 'video/*', false, wantsCameraOnly(o));
+    return storeChosen(file);
+  }
+  if (api === 'chooseImage') {
+    const files = await choose(api, 'image/*', count > 1, wantsCameraOnly(o));
+    const tempFiles = await Promise.all(files.slice(0, count).map(storeChosen));
+    return {
+      tempFilePaths: tempFiles.map((f) => f.tempFilePath),
+      tempFiles: tempFiles.map((f) => ({ path: f.tempFilePath, size: f.size })),
+    };
+  }
   const types = (o.mediaType as string[] | undefined) ?? ['image', 'video'];
   const accept = [types.includes('image') ? 'image/*' : '', types.includes('video') ? 'video/*' : '']
     .filter(Boolean)
     .join(',');
-  const count = typeof o.count === 'number' ? o.count : 9;
-  const files = await choose('chooseMedia', accept, count > 1, wantsCameraOnly(o));
+  const files = await choose(api, accept, count > 1, wantsCameraOnly(o));
   const tempFiles = await Promise.all(files.slice(0, count).map(storeChosen));
   const kinds = new Set(tempFiles.map((f) => f.fileType));
   return { tempFiles, type: kinds.size > 1 ? 'mix' : [...kinds][0] };
-});
-
-const chooseImage = asyncApi('chooseImage', async (o) => {
-  await guardMedia('chooseImage', o);
-  const count = typeof o.count === 'number' ? o.count : 9;
-  const files = await choose('chooseImage', 'image/*', count > 1, wantsCameraOnly(o));
-  const tempFiles = await Promise.all(files.slice(0, count).map(storeChosen));
-  return {
-    tempFilePaths: tempFiles.map((f) => f.tempFilePath),
-    tempFiles: tempFiles.map((f) => ({ path: f.tempFilePath, size: f.size })),
-  };
-});
-
-const chooseVideo = asyncApi('chooseVideo', async (o) => {
-  await guardMedia('chooseVideo', o);
-  const [file] = await choose('chooseVideo', 'video/*', false, wantsCameraOnly(o));
-  return storeChosen(file);
-});
+}
 
 function imageSource(src: string): string {
   return objectUrl(src) ?? (src.startsWith('/') ? `/mp${src}` : src);
 }
 
-const getImageInfo = asyncApi('getImageInfo', async (o) => {
-  const src = String(o.src);
+async function imageSize(src: string): Promise<{ width: number; height: number; type: string }> {
   const img = await loadImage(imageSource(src)).catch(() => {
     throw wxError('getImageInfo', 'image could not be decoded');
   });
   const type = (getFile(src)?.type ?? '').replace('image/', '').replace('jpeg', 'jpg') || 'unknown';
-  return { width: img.naturalWidth, height: img.naturalHeight, path: src, orientation: 'up', type };
-});
+  return { width: img.naturalWidth, height: img.naturalHeight, type };
+}
 
 function canvasBlob(canvas: HTMLCanvasElement, type: string, quality: number): Promise<Blob> {
   return new Promise((resolve, reject) =>
@@ -524,15 +398,19 @@ function canvasBlob(canvas: HTMLCanvasElement, type: string, quality: number): P
   );
 }
 
-const compressImage = asyncApi('compressImage', async (o) => {
-  const src = String(o.src);
-  const img = await loadImage(imageSource(src)).catch(() => {
+async function compress(o: {
+  src: string;
+  quality: number;
+  compressedWidth?: number;
+  compressedHeight?: number;
+}): Promise<string> {
+  const img = await loadImage(imageSource(o.src)).catch(() => {
     throw wxError('compressImage', 'image could not be decoded');
   });
   let width = img.naturalWidth;
   let height = img.naturalHeight;
-  const cw = Number(o.compressedWidth);
-  const ch = Number(o.compressedHeight);
+  const cw = o.compressedWidth ?? 0;
+  const ch = o.compressedHeight ?? 0;
   if (cw > 0 && ch > 0) [width, height] = [cw, ch];
   else if (cw > 0) [width, height] = [cw, Math.max(1, Math.round((height * cw) / width))];
   else if (ch > 0) [width, height] = [Math.max(1, Math.round((width * ch) / height)), ch];
@@ -543,56 +421,102 @@ const compressImage = asyncApi('compressImage', async (o) => {
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, width, height);
   ctx.drawImage(img, 0, 0, width, height);
-  const quality = Math.min(100, Math.max(0, typeof o.quality === 'number' ? o.quality : 80)) / 100;
-  const blob = await canvasBlob(canvas, 'image/jpeg', quality);
+  const blob = await canvasBlob(canvas, 'image/jpeg', o.quality / 100);
   const path = tempPath('jpg');
   putFile(path, new Uint8Array(await blob.arrayBuffer()), 'image/jpeg');
-  return { tempFilePath: path };
-});
-
-function showToastApi(loading: boolean) {
-  return asyncApi(loading ? 'showLoading' : 'showToast', (o) => {
-    showToast(o as never, loading);
-  });
+  return path;
 }
+
+async function answerOf(res: Response): Promise<HttpAnswer> {
+  return {
+    status: res.status,
+    headers: Object.fromEntries(res.headers.entries()),
+    body: new Uint8Array(await res.arrayBuffer()),
+  };
+}
+
+/** The browser as dev/wx's host. */
+const host: WxHost = {
+  ...privacyScreens,
+  storage: localStore,
+  files: localFiles,
+  userDataPath: USER_DATA_PATH,
+  language: wechatLanguage,
+  fontSizeSetting: () => Math.round(16 * fontScale()),
+  modal: (o) => showModal(o as never),
+  toast: (o, loading) => showToast(o as never, loading),
+  closeToast: hideToast,
+  navigate: (how, url, events) => void router.navigate(url, how === 'switchTab' ? 'reLaunch' : how, events),
+  back: (delta) => void router.back(delta),
+  setUnloadAlert: router.setUnloadAlert,
+  setTitle: router.setTitle,
+  scrollTo: (scrollTop, selector) => router.scrollTo(scrollTop ?? 0, selector),
+  dial: (phoneNumber) => showToast({ title: `拨打 ${phoneNumber}（预览中不拨号）`, icon: 'none' }),
+  runFunction: async (name, data) => {
+    const body = await callHost('cloud.callFunction', '/api/callFunction', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name, data }),
+    });
+    return { result: body.result, requestID: body.requestID };
+  },
+  cloudUpload: async (cloudPath, filePath, bytes) => {
+    const type = getFile(filePath)?.type || 'application/octet-stream';
+    const body = await callHost(
+      'cloud.uploadFile',
+      `/api/uploadFile?cloudPath=${encodeURIComponent(cloudPath)}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: new Blob([bytes as BlobPart], { type }),
+      },
+    );
+    return String(body.fileID);
+  },
+  // Supported unless the address says `?facial=unsupported`.
+  facialSupported: () => new URLSearchParams(location.search).get('facial') !== 'unsupported',
+  facialVerify,
+  pickMedia,
+  imageSize,
+  compress,
+  http: async ({ method, url, headers, body, timeout }) =>
+    answerOf(await fetchWithTimeout('request', url, { method, headers, body }, timeout)),
+  upload: async ({ url, headers, formData, name, filePath, bytes, timeout }) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(formData)) form.append(k, String(v));
+    form.append(
+      name,
+      new Blob([bytes as BlobPart], { type: getFile(filePath)?.type ?? '' }),
+      filePath.split('/').pop(),
+    );
+    const sent = { ...headers };
+    delete sent['content-type'];
+    const res = await fetchWithTimeout(
+      'uploadFile',
+      url,
+      { method: 'POST', headers: sent, body: form },
+      timeout,
+    );
+    return { status: res.status, body: await res.text() };
+  },
+};
 
 let loginSeq = 0;
 
-/** Builds the shim; `base` is simulate's own mock `wx`, kept for everything not replaced here. */
-export function createWx(base: Dict): Dict {
+/** Builds the shim: dev/wx's fake wx over the browser, over simulate's own mock `wx` (`base`), plus the preview's own. */
+export function createPreviewWx(base: Dict): Dict {
   const sys = systemInfo;
-  const wx: Dict = {
+  const shared = createSharedWx(host, wechatState);
+  return {
     ...base,
-    env: { USER_DATA_PATH },
+    ...shared,
     canIUse: () => true,
-    navigateTo: asyncApi('navigateTo', (o) =>
-      router.navigate(String(o.url), 'navigateTo', o.events as Dict | undefined),
-    ),
-    redirectTo: asyncApi('redirectTo', (o) => router.navigate(String(o.url), 'redirectTo')),
-    reLaunch: asyncApi('reLaunch', (o) => router.navigate(String(o.url), 'reLaunch')),
-    switchTab: asyncApi('switchTab', (o) => router.navigate(String(o.url), 'reLaunch')),
-    navigateBack: asyncApi('navigateBack', (o) => router.back(typeof o.delta === 'number' ? o.delta : 1)),
-    enableAlertBeforeUnload: asyncApi('enableAlertBeforeUnload', (o) => {
-      if (typeof o.message !== 'string' || o.message === '')
-        throw wxError('enableAlertBeforeUnload', 'parameter error: message should be String');
-      router.setUnloadAlert(o.message);
-    }),
-    disableAlertBeforeUnload: asyncApi('disableAlertBeforeUnload', () => router.setUnloadAlert(undefined)),
-    setNavigationBarTitle: asyncApi('setNavigationBarTitle', (o) => router.setTitle(textOf(o.title))),
     setNavigationBarColor: asyncApi('setNavigationBarColor', (o) =>
       router.setNavColors(textOf(o.frontColor), textOf(o.backgroundColor)),
     ),
     showNavigationBarLoading: asyncApi('showNavigationBarLoading', () => undefined),
     hideNavigationBarLoading: asyncApi('hideNavigationBarLoading', () => undefined),
     hideHomeButton: asyncApi('hideHomeButton', () => undefined),
-    pageScrollTo: asyncApi('pageScrollTo', (o) =>
-      router.scrollTo(Number(o.scrollTop ?? 0), typeof o.selector === 'string' ? o.selector : undefined),
-    ),
-    showToast: showToastApi(false),
-    showLoading: showToastApi(true),
-    hideToast: asyncApi('hideToast', () => hideToast()),
-    hideLoading: asyncApi('hideLoading', () => hideToast()),
-    showModal: asyncApi('showModal', (o) => showModal(o as never)),
     showActionSheet: asyncApi('showActionSheet', async (o) => {
       const tapIndex = await showSheet(((o.itemList as unknown[]) ?? []).map(String), {
         title: o.alertText as string,
@@ -600,28 +524,10 @@ export function createWx(base: Dict): Dict {
       if (tapIndex < 0) throw wxError('showActionSheet', 'cancel');
       return { tapIndex };
     }),
-    request,
-    uploadFile,
     downloadFile,
-    cloud,
-    chooseMedia,
-    chooseImage,
-    chooseVideo,
-    getImageInfo,
-    compressImage,
+    cloud: { ...(shared.cloud as Dict), ...cloudExtras },
     previewImage: asyncApi('previewImage', () => undefined),
     saveImageToPhotosAlbum: asyncApi('saveImageToPhotosAlbum', () => undefined),
-    getFileSystemManager: () => fileSystemManager(),
-    ...storage,
-    setStorage: asyncApi('setStorage', (o) => storage.setStorageSync(String(o.key), o.data)),
-    getStorage: asyncApi('getStorage', (o) => {
-      const key = String(o.key);
-      if (localStorage.getItem(STORAGE_PREFIX + key) === null) throw wxError('getStorage', 'data not found');
-      return { data: storage.getStorageSync(key) };
-    }),
-    removeStorage: asyncApi('removeStorage', (o) => storage.removeStorageSync(String(o.key))),
-    clearStorage: asyncApi('clearStorage', () => storage.clearStorageSync()),
-    getStorageInfo: asyncApi('getStorageInfo', () => storage.getStorageInfoSync()),
     getSystemInfoSync: sys,
     getSystemInfo: asyncApi('getSystemInfo', sys),
     getSystemInfoAsync: asyncApi('getSystemInfoAsync', sys),
@@ -645,15 +551,6 @@ export function createWx(base: Dict): Dict {
       platform: 'devtools',
       pixelRatio: window.devicePixelRatio || 2,
     }),
-    getAppBaseInfo: () => ({
-      SDKVersion: sdkVersion(),
-      language: wechatLanguage(),
-      fontSizeSetting: Math.round(16 * fontScale()),
-      version: '8.0.50',
-      theme: 'light',
-      enableDebug: false,
-      host: { env: 'WeChat' },
-    }),
     getMenuButtonBoundingClientRect: () => ({
       width: 87,
       height: 32,
@@ -670,19 +567,6 @@ export function createWx(base: Dict): Dict {
     getEnterOptionsSync: () => ({ path: router.firstPage(), query: {}, scene: 1001, referrerInfo: {} }),
     login: asyncApi('login', () => ({ code: `local-code-${++loginSeq}` })),
     checkSession: asyncApi('checkSession', () => undefined),
-    ...privacyApis(asyncApi as (api: string, impl: (o: Dict) => unknown) => unknown),
-    // WeChat 人脸核身 2.0: supported unless the address says `?facial=unsupported`.
-    checkIsSupportFacialRecognition: (o: Options = {}) => {
-      if (new URLSearchParams(location.search).get('facial') === 'unsupported')
-        o.fail?.({ errMsg: 'checkIsSupportFacialRecognition:fail No front camera', errCode: 10001 });
-      else o.success?.({ errMsg: 'checkIsSupportFacialRecognition:ok', errCode: 0 });
-    },
-    requestFacialVerify: (o: Options = {}) => {
-      void facialVerify(o);
-    },
-    makePhoneCall: asyncApi('makePhoneCall', (o) => {
-      showToast({ title: `拨打 ${String(o.phoneNumber)}（预览中不拨号）`, icon: 'none' });
-    }),
     vibrateShort: asyncApi('vibrateShort', () => undefined),
     vibrateLong: asyncApi('vibrateLong', () => undefined),
     hideKeyboard: asyncApi('hideKeyboard', () => {
@@ -695,5 +579,4 @@ export function createWx(base: Dict): Dict {
     nextTick: (fn: () => void) => setTimeout(fn, 0),
     reportAnalytics: () => undefined,
   };
-  return wx;
 }
