@@ -140,6 +140,14 @@ describe('every code a page can receive has words in every locale', () => {
     },
   );
 
+  test('the shared code (pages and functions) holds codes and outcome families, no words: no Chinese outside comments', () => {
+    const root = path.join(MP_ROOT, 'shared');
+    for (const file of fs.readdirSync(root).filter((name) => name.endsWith('.ts'))) {
+      const code = fs.readFileSync(path.join(root, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      expect([file, code.match(new RegExp(CJK.source, 'g'))]).toEqual([file, null]);
+    }
+  });
+
   test("no page or component shows a function's message: they word errors by code and reason", () => {
     const roots = ['pages', 'components', 'i18n'].map((dir) => path.join(MP_ROOT, dir));
     const files = roots.flatMap((root) =>

@@ -93,7 +93,7 @@ function modeOf(r: GetResultOk, known?: VerificationMode): VerificationMode {
 }
 
 /** What a result says of its outcome and FaceID's message; the result page and "my verifications" both word it so. */
-export type ResultFacts = Pick<GetResultOk, 'outcome' | 'resultMessage'>;
+type ResultFacts = Pick<GetResultOk, 'outcome' | 'resultMessage'>;
 
 /**
  * The title and sentence of a result: the service's fault, the words of a mode without photos, or the outcome's
