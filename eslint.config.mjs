@@ -62,6 +62,19 @@ export default tseslint.config(
     },
   },
   {
+    // The person reads only the copy tables (miniprogram/i18n/): a function's `message` is for the console.
+    files: ['miniprogram/pages/**/*.ts', 'miniprogram/components/**/*.ts', 'miniprogram/i18n/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='message']",
+          message: 'Pages word an error by its code and reason (errorText), never by its message.',
+        },
+      ],
+    },
+  },
+  {
     // The component stand-in is replaced by Megvii's package when the business ships: it imports nothing from the
     // product, only files of its own folder.
     files: ['miniprogram/faceid-components/**/*.ts'],

@@ -162,7 +162,6 @@ export function publicView(record: VerificationRecord): Record<string, string | 
     outcome: r?.outcome,
     resultCode: r?.resultCode,
     resultMessage: r?.resultMessage,
-    title: r?.title,
     errorCode: record.status === 'failed' || record.status === 'unconfirmed' ? record.errorCode : undefined,
     consentVersion: record.consentVersion,
     consentedAt: iso(record.consentedAt),

@@ -84,7 +84,7 @@ export function decideCaller(wx: WxContext, env: Env, appid: string | undefined)
   if (why)
     throw new FaceIdError('FORBIDDEN', {
       detail: `caller refused: ${why}`,
-      messageZh: '请在本小程序中使用',
+      reason: 'OTHER_CALLER',
     });
   if (!present(wx.OPENID)) return { kind: 'operator' };
   return present(wx.APPID)

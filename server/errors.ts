@@ -1,17 +1,20 @@
 import {
   FACEID_ERROR_CODES,
   isRetryableCode,
-  errorMessageZh,
   type ErrorCode,
+  type ErrorReason,
   type ClientError,
 } from '../miniprogram/shared/errors';
+import { errorMessageZh, REASON_MESSAGES_ZH } from './messages';
 
-/** The error of every FaceID call and cloud function: HTTP status, stable code, parameter, Chinese message. */
+/** The error of every FaceID call and cloud function: HTTP status, stable code and reason, parameter, console message. */
 export class FaceIdError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly param?: string;
   readonly retryable: boolean;
+  /** A cause more precise than the code, which the page words instead of the code. */
+  readonly reason?: ErrorReason;
   /** The raw error text from upstream, if any (never contains personal data). */
   readonly raw?: string;
   private readonly messageOverride?: string;
@@ -31,6 +34,8 @@ export class FaceIdError extends Error {
       raw?: string;
       detail?: string;
       retryable?: boolean;
+      reason?: ErrorReason;
+      /** The console's message where it carries a value (else the reason's, else the code's). */
       messageZh?: string;
       retryAt?: number;
       nothingBought?: boolean;
@@ -43,19 +48,24 @@ export class FaceIdError extends Error {
     this.param = opts.param;
     this.raw = opts.raw;
     this.retryable = opts.retryable ?? isRetryableCode(code);
+    this.reason = opts.reason;
     this.messageOverride = opts.messageZh;
     this.retryAt = opts.retryAt;
     this.nothingBought = opts.nothingBought ?? false;
   }
 
-  /** The Chinese message for the page: a more precise one given at construction, or the code's message. */
+  /** The Chinese message for the console and logs: the one given at construction, the reason's, or the code's. */
   get messageZh(): string {
-    return this.messageOverride ?? errorMessageZh(this.code, this.param);
+    return (
+      this.messageOverride ??
+      (this.reason ? REASON_MESSAGES_ZH[this.reason] : errorMessageZh(this.code, this.param))
+    );
   }
 
-  /** The `{ code, message, retryable }` shape returned to the mini-program. */
+  /** The `{ code, reason?, message, retryable }` shape returned to the mini-program. */
   toClient(): ClientError {
     const out: ClientError = { code: this.code, message: this.messageZh, retryable: this.retryable };
+    if (this.reason) out.reason = this.reason;
     if (this.param) out.param = this.param;
     if (this.retryAt !== undefined) out.retryAt = this.retryAt;
     return out;

@@ -2,6 +2,23 @@
 
 import type { zh } from './zh';
 
+const NAME_PROBLEMS: typeof zh.nameProblems = {
+  empty: 'Enter your name',
+  encoding: 'Your name contains characters that cannot be read. Please type it again.',
+  characters: 'Use only the Chinese characters on your ID card, with "·" between parts of a minority name',
+  dot: 'The "·" can only stand between two characters',
+  length: 'The name can have at most 32 characters',
+};
+
+const ID_PROBLEMS: typeof zh.idProblems = {
+  empty: 'Enter your ID number',
+  length: 'The ID number has 18 characters',
+  characters: 'The ID number has only digits; the last one may be X',
+  region: 'The first two digits (region) are not valid. Please check',
+  birthdate: 'The date of birth in the ID number is not valid. Please check',
+  checksum: 'The ID number is not right. Please check each digit',
+};
+
 export const en: typeof zh = {
   nav: {
     entry: 'Identity check',
@@ -85,21 +102,8 @@ export const en: typeof zh = {
     records: 'My checks',
     recordsHint: 'See or delete your identity checks',
   },
-  nameProblems: {
-    empty: 'Enter your name',
-    encoding: 'Your name contains characters that cannot be read. Please type it again.',
-    characters: 'Use only the Chinese characters on your ID card, with "·" between parts of a minority name',
-    dot: 'The "·" can only stand between two characters',
-    length: 'The name can have at most 32 characters',
-  },
-  idProblems: {
-    empty: 'Enter your ID number',
-    length: 'The ID number has 18 characters',
-    characters: 'The ID number has only digits; the last one may be X',
-    region: 'The first two digits (region) are not valid. Please check',
-    birthdate: 'The date of birth in the ID number is not valid. Please check',
-    checksum: 'The ID number is not right. Please check each digit',
-  },
+  nameProblems: NAME_PROBLEMS,
+  idProblems: ID_PROBLEMS,
   errors: {
     MISSING_ARGUMENTS: 'Something is missing. Please complete it and try again.',
     BAD_ARGUMENTS: 'Something was not in the right form. Please check and try again.',
@@ -138,6 +142,34 @@ export const en: typeof zh = {
     UNAUTHORIZED: 'The query key is missing or wrong.',
     AMBIGUOUS: 'Several verifications use this reference.',
     INTERNAL: 'Something went wrong. Please try again shortly.',
+  },
+  reasons: {
+    NAME_EMPTY: NAME_PROBLEMS.empty,
+    NAME_ENCODING: NAME_PROBLEMS.encoding,
+    NAME_CHARACTERS: NAME_PROBLEMS.characters,
+    NAME_DOT: NAME_PROBLEMS.dot,
+    NAME_LENGTH: NAME_PROBLEMS.length,
+    ID_NUMBER_EMPTY: ID_PROBLEMS.empty,
+    ID_NUMBER_LENGTH: ID_PROBLEMS.length,
+    ID_NUMBER_CHARACTERS: ID_PROBLEMS.characters,
+    ID_NUMBER_REGION: ID_PROBLEMS.region,
+    ID_NUMBER_BIRTHDATE: ID_PROBLEMS.birthdate,
+    ID_NUMBER_CHECKSUM: ID_PROBLEMS.checksum,
+    PHOTO_NOT_OWN: 'You can only use a photo you uploaded yourself. Please choose a photo again.',
+    PHOTO_UNREADABLE: 'The photo could not be read. Please choose a photo again.',
+    PHOTO_LIMIT: 'You have uploaded as many photos as allowed today. Please try again tomorrow.',
+    OUTSIDE_MINIPROGRAM: 'Please open this in the mini program.',
+    OTHER_CALLER: 'Please use this mini program.',
+    WECHAT_SELF_ONLY: 'WeChat face verification can only be started by you, in the mini program.',
+    BIZ_NO_FORMAT: 'The reference the business gave is not valid. Please go back and open the check again.',
+    BIZ_NO_USED: 'This check was already started. Please start again.',
+    TOKEN_BEING_ISSUED: 'Preparing your check, please wait.',
+    TOKEN_LIMIT: 'Too many attempts. Please try again later.',
+    RESULT_CALLS_USED: 'Your result is being confirmed. Please look in "My checks" a little later.',
+    RESULT_INCOMPLETE: 'Your result is not complete yet. Please look again a little later.',
+    RESULT_FROM_SDK:
+      'The result of this kind of check cannot be shown in the mini program. Please contact support.',
+    QUERY_LIMIT: 'Too many queries. Please try again later.',
   },
   verify: {
     refreshingTitle: 'The check expired. Starting again…',
@@ -191,7 +223,7 @@ export const en: typeof zh = {
         reference: 'It is you: your face matches the photo you uploaded.',
       },
       not_same_person: {
-        title: 'Not the same person',
+        title: 'Face match failed',
         detail:
           'Your face does not match the photo on record for this ID card. The card holder should try again, facing the camera in good light.',
         reference:
@@ -245,7 +277,7 @@ export const en: typeof zh = {
       },
       expired: {
         title: 'The check expired',
-        detail: 'The check was not finished within 1 hour. Please start again.',
+        detail: 'The check was not finished in time and has expired. Please start again.',
       },
     },
     hints: {
@@ -322,7 +354,7 @@ export const en: typeof zh = {
       failed: 'Something went wrong while preparing; nothing was verified. You can start again.',
       unconfirmed: 'The last check could not be confirmed. Please start again.',
       cancelled: 'You left the check; nothing was verified.',
-      expired: 'Not finished within 1 hour; it expired.',
+      expired: 'Not finished in time; it expired.',
     },
     mode: 'Method: {mode}',
     name: 'Name: {name}',
@@ -348,9 +380,6 @@ export const en: typeof zh = {
     checking: 'Opening WeChat face verification…',
     verifying: "Follow WeChat's prompts to finish the face check",
     reading: 'Done. Getting your result…',
-    updateTitle: 'Please update WeChat first',
-    updateDetail:
-      'Your WeChat is too old for WeChat face verification. Update WeChat to the latest version in your app store and come back, or choose another way.',
     deviceTitle: 'This phone cannot use WeChat face verification',
     deviceDetail:
       'This phone cannot use WeChat face verification for now. Use another phone, or choose another way.',
@@ -442,7 +471,7 @@ export const en: typeof zh = {
     upgrade: {
       title: 'Please update WeChat',
       detail:
-        'This version of WeChat is too old for the face check. Update WeChat in your app store, then open this again.',
+        'This version of WeChat is too old for the face check. Update WeChat in your app store and open this again, or choose another way.',
     },
     agreeAll: 'I agree to the above and the {guide}',
   },

@@ -1,5 +1,6 @@
 /** The copy table of the person's WeChat language, and the helpers pages format it with. */
 
+import type { ClientError } from '../shared/errors';
 import { localeOf, type Locale } from './locale';
 import { en } from './en';
 import { zh } from './zh';
@@ -21,6 +22,16 @@ export function currentLocale(): Locale {
 /** The copy table of a locale (default: the person's). */
 export function copyFor(locale: Locale = currentLocale()): Copy {
   return TABLES[locale];
+}
+
+/**
+ * What the person reads for a function's error: its reason's sentence, else its code's (a code this version does
+ * not know reads as INTERNAL). Never the function's own message, which is for the console.
+ */
+export function errorText(t: Copy, error: Pick<ClientError, 'code' | 'reason'>): string {
+  const reasons: Partial<Record<string, string>> = t.reasons;
+  const errors: Partial<Record<string, string>> = t.errors;
+  return (error.reason && reasons[error.reason]) || errors[error.code] || t.errors.INTERNAL;
 }
 
 /** Fills `{name}` placeholders; a placeholder without a value is left out. */

@@ -1,6 +1,6 @@
 /** Every word the mini-program shows, in Simplified Chinese. `{name}` marks a value filled in by the page. */
 
-import type { ErrorCode } from '../shared/errors';
+import type { ErrorCode, ErrorReason } from '../shared/errors';
 import type { NameProblem, IdNumberProblem } from '../shared/idcard';
 import type { VerificationMode, VerificationStatus } from '../shared/events';
 import type { Outcome } from '../shared/result-codes';
@@ -25,7 +25,7 @@ const OUTCOMES: Record<Outcome, OutcomeCopy> = {
     reference: '已确认您与上传的照片是同一人。',
   },
   not_same_person: {
-    title: '不是同一人',
+    title: '人脸比对未通过',
     detail: '您的人脸与身份证登记的照片不一致。请由证件本人在光线充足处正对镜头再试。',
     reference: '您的人脸与上传的照片不一致。请换一张本人近期的清晰正脸照片再试。',
   },
@@ -72,10 +72,27 @@ const OUTCOMES: Record<Outcome, OutcomeCopy> = {
     detail: '您还没有完成人脸验证。可以重新开始。',
   },
   expired: {
-    title: '验证已过期',
-    detail: '这次验证超过 1 小时没有完成，已失效。请重新开始。',
+    title: '认证已过期',
+    detail: '这次认证超过有效时间没有完成，已失效。请重新开始。',
   },
 };
+
+const NAME_PROBLEMS = {
+  empty: '请填写姓名',
+  encoding: '姓名中有无法识别的字符，请重新输入',
+  characters: '姓名只能填写身份证上的汉字，少数民族姓名中间的点用“·”',
+  dot: '姓名中的“·”只能写在两个汉字之间',
+  length: '姓名不能超过 32 个字',
+} satisfies Record<NameProblem, string>;
+
+const ID_PROBLEMS = {
+  empty: '请填写身份证号',
+  length: '身份证号应为 18 位',
+  characters: '身份证号只能包含数字，最后一位可以是 X',
+  region: '身份证号前两位地区码不正确，请核对',
+  birthdate: '身份证号中的出生日期不正确，请核对',
+  checksum: '身份证号有误，请逐位核对',
+} satisfies Record<IdNumberProblem, string>;
 
 export const zh = {
   nav: {
@@ -152,21 +169,8 @@ export const zh = {
     records: '我的认证记录',
     recordsHint: '查看或删除您的认证记录',
   },
-  nameProblems: {
-    empty: '请填写姓名',
-    encoding: '姓名中有无法识别的字符，请重新输入',
-    characters: '姓名只能填写身份证上的汉字，少数民族姓名中间的点用“·”',
-    dot: '姓名中的“·”只能写在两个汉字之间',
-    length: '姓名不能超过 32 个字',
-  } satisfies Record<NameProblem, string>,
-  idProblems: {
-    empty: '请填写身份证号',
-    length: '身份证号应为 18 位',
-    characters: '身份证号只能包含数字，最后一位可以是 X',
-    region: '身份证号前两位地区码不正确，请核对',
-    birthdate: '身份证号中的出生日期不正确，请核对',
-    checksum: '身份证号有误，请逐位核对',
-  } satisfies Record<IdNumberProblem, string>,
+  nameProblems: NAME_PROBLEMS,
+  idProblems: ID_PROBLEMS,
   errors: {
     MISSING_ARGUMENTS: '缺少必要信息，请补充后重试',
     BAD_ARGUMENTS: '提交的信息格式不正确，请检查后重试',
@@ -204,6 +208,34 @@ export const zh = {
     AMBIGUOUS: '多条认证记录使用了这个编号',
     INTERNAL: '系统出错了，请稍后重试',
   } satisfies Record<ErrorCode, string>,
+  /** What the person reads for a function's more precise reason, in place of its code's sentence. */
+  reasons: {
+    NAME_EMPTY: NAME_PROBLEMS.empty,
+    NAME_ENCODING: NAME_PROBLEMS.encoding,
+    NAME_CHARACTERS: NAME_PROBLEMS.characters,
+    NAME_DOT: NAME_PROBLEMS.dot,
+    NAME_LENGTH: NAME_PROBLEMS.length,
+    ID_NUMBER_EMPTY: ID_PROBLEMS.empty,
+    ID_NUMBER_LENGTH: ID_PROBLEMS.length,
+    ID_NUMBER_CHARACTERS: ID_PROBLEMS.characters,
+    ID_NUMBER_REGION: ID_PROBLEMS.region,
+    ID_NUMBER_BIRTHDATE: ID_PROBLEMS.birthdate,
+    ID_NUMBER_CHECKSUM: ID_PROBLEMS.checksum,
+    PHOTO_NOT_OWN: '只能使用您本人上传的照片，请重新选择一张照片',
+    PHOTO_UNREADABLE: '照片读取失败，请重新选择一张照片',
+    PHOTO_LIMIT: '今天上传照片的次数已用完，请明天再试',
+    OUTSIDE_MINIPROGRAM: '请在小程序中打开',
+    OTHER_CALLER: '请在本小程序中使用',
+    WECHAT_SELF_ONLY: '微信人脸核身只能由本人在小程序中发起',
+    BIZ_NO_FORMAT: '业务方提供的业务流水号不正确，请返回业务方重新进入',
+    BIZ_NO_USED: '这次认证已经发起过，请重新开始',
+    TOKEN_BEING_ISSUED: '正在准备认证，请稍候',
+    TOKEN_LIMIT: '发起次数过多，请稍后再试',
+    RESULT_CALLS_USED: '认证结果确认中，请稍后在“我的认证记录”中查看',
+    RESULT_INCOMPLETE: '认证结果暂时还不完整，请稍后再查看',
+    RESULT_FROM_SDK: '这种认证方式的结果无法在小程序中查看，请联系客服',
+    QUERY_LIMIT: '查询过于频繁，请稍后再试',
+  } satisfies Record<ErrorReason, string>,
   verify: {
     refreshingTitle: '认证已过期，正在重新开始…',
     refreshingDetail: '请稍候，马上回到验证页面，需要再勾选一次同意。',
@@ -311,7 +343,7 @@ export const zh = {
       failed: '准备认证时出错，没有进行验证。可以重新开始。',
       unconfirmed: '上次认证未能确认，请重新开始。',
       cancelled: '您中途退出了验证，信息没有被核验。',
-      expired: '超过 1 小时没有完成，已失效。',
+      expired: '超过有效时间没有完成，已失效。',
     },
     mode: '认证方式：{mode}',
     name: '姓名：{name}',
@@ -337,9 +369,6 @@ export const zh = {
     checking: '正在打开微信人脸核身…',
     verifying: '请按微信的提示完成人脸核身',
     reading: '验证已结束，正在查询结果…',
-    updateTitle: '请先更新微信',
-    updateDetail:
-      '您的微信版本太旧，无法使用微信人脸核身。请在应用商店把微信更新到最新版本后再来；也可以用其他方式办理。',
     deviceTitle: '这部手机不支持微信人脸核身',
     deviceDetail: '这部手机暂时无法使用微信人脸核身。请换一部手机，或用其他方式办理。',
     permissionTitle: '需要使用摄像头和麦克风',
@@ -421,9 +450,11 @@ export const zh = {
       agree: '同意并继续',
       disagree: '不同意',
     },
+    /** An older WeChat than the face check needs: the base-library screen and WeChat's own verification. */
     upgrade: {
       title: '请升级微信',
-      detail: '您的微信版本太旧，无法进行人脸核身。请在应用商店把微信更新到最新版本，再重新打开。',
+      detail:
+        '您的微信版本过低，无法进行人脸核身。请在应用商店把微信升级到最新版本后重新打开；也可以用其他方式办理。',
     },
     agreeAll: '同意以上说明和{guide}',
   },

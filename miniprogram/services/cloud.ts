@@ -1,6 +1,6 @@
 /** The one place that calls cloud functions: typed answers, and a network failure turned into a Failure. */
 
-import { errorMessageZh, isRetryableCode, type ErrorCode } from '../shared/errors';
+import { isRetryableCode, type ErrorCode } from '../shared/errors';
 import type {
   DeleteVerificationResponse,
   Failure,
@@ -13,8 +13,8 @@ import type {
   WhoAmIResponse,
 } from '../shared/events';
 
-/** A Failure with the domain's Chinese message for the code, unless a more specific message is given. */
-export function failure(code: ErrorCode, message = errorMessageZh(code)): Failure {
+/** A Failure the mini-program itself met; `message` says what failed for the console (pages word the code). */
+export function failure(code: ErrorCode, message: string): Failure {
   return { ok: false, error: { code, message, retryable: isRetryableCode(code) } };
 }
 
@@ -27,9 +27,11 @@ async function call<T extends { ok: boolean }>(name: string, data: object): Prom
   try {
     ({ result } = await wx.cloud.callFunction({ name, data }));
   } catch {
-    return failure('NETWORK_ERROR');
+    return failure('NETWORK_ERROR', `wx.cloud.callFunction(${name}) failed`);
   }
-  return isAnswer(result) ? (result as T | Failure) : failure('BAD_UPSTREAM_RESPONSE');
+  return isAnswer(result)
+    ? (result as T | Failure)
+    : failure('BAD_UPSTREAM_RESPONSE', `${name} answered no { ok } object`);
 }
 
 /** Asks the backend for a FaceID biz_token. */
@@ -80,6 +82,6 @@ export async function uploadReferencePhoto(
     const { fileID } = await wx.cloud.uploadFile({ cloudPath: prepared.cloudPath, filePath });
     return { ok: true, fileID };
   } catch {
-    return failure('NETWORK_ERROR', '照片上传失败，请检查网络后重试');
+    return failure('NETWORK_ERROR', 'wx.cloud.uploadFile failed');
   }
 }

@@ -87,8 +87,6 @@ export interface GetResultOk {
   outcome: Outcome;
   resultCode: number;
   resultMessage: string;
-  title: string;
-  detail: string;
   retryable: boolean;
   finished: boolean;
   verification?: VerificationSummary;
@@ -169,7 +167,8 @@ export interface VerificationSummaryItem {
   resultCode?: number;
   /** Why a token was never issued (`failed`): the error's stable code. */
   errorCode?: ErrorCode;
-  title?: string;
+  /** FaceID's result message (`resultMessage` of getResult), with `outcome` what the page words the row by. */
+  resultMessage?: string;
   maskedName?: string;
   maskedIdNumber?: string;
   /** Epoch milliseconds. */

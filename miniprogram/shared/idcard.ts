@@ -1,9 +1,11 @@
 /** Checks for the data a FaceID identity comparison needs: the resident ID number and the name. */
 
+import type { ErrorReason } from './errors';
+
 export type IdNumberProblem = 'empty' | 'length' | 'characters' | 'region' | 'birthdate' | 'checksum';
 
 export type Checked<T> =
-  { ok: true; value: T } | { ok: false; code: string; problem: string; message: string };
+  { ok: true; value: T } | { ok: false; code: string; problem: string; reason: ErrorReason };
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
@@ -12,13 +14,13 @@ const PROVINCE_CODES = new Set([
   62, 63, 64, 65, 71, 81, 82, 83, 91,
 ]);
 
-const ID_MESSAGES: Record<IdNumberProblem, string> = {
-  empty: '请输入身份证号',
-  length: '身份证号应为 18 位',
-  characters: '身份证号只能包含数字，最后一位可以是 X',
-  region: '身份证号的地区码无效',
-  birthdate: '身份证号中的出生日期无效',
-  checksum: '身份证号校验位不正确，请核对',
+const ID_REASONS: Record<IdNumberProblem, ErrorReason> = {
+  empty: 'ID_NUMBER_EMPTY',
+  length: 'ID_NUMBER_LENGTH',
+  characters: 'ID_NUMBER_CHARACTERS',
+  region: 'ID_NUMBER_REGION',
+  birthdate: 'ID_NUMBER_BIRTHDATE',
+  checksum: 'ID_NUMBER_CHECKSUM',
 };
 
 /** Spaces, hyphens and dashes people type or paste inside an ID number ("110105 19491231 002X"). */
@@ -56,7 +58,7 @@ export function checkIdNumber(raw: unknown, now: Date = new Date()): Checked<str
     ok: false,
     code: 'INVALID_IDCARD_NUMBER',
     problem,
-    message: ID_MESSAGES[problem],
+    reason: ID_REASONS[problem],
   });
   if (typeof raw !== 'string') return fail('empty');
   const value = normalizeIdNumber(raw);
@@ -98,12 +100,12 @@ function isHan(codePoint: number): boolean {
   return HAN_RANGES.some(([low, high]) => codePoint >= low && codePoint <= high);
 }
 
-const NAME_MESSAGES: Record<NameProblem, string> = {
-  empty: '请输入姓名',
-  encoding: '姓名包含无法识别的字符',
-  characters: '姓名只能填写身份证上的汉字，少数民族姓名中间的点用“·”',
-  dot: '姓名中的“·”只能写在两个汉字之间',
-  length: `姓名不能超过 ${MAX_NAME_CHARS} 个字`,
+const NAME_REASONS: Record<NameProblem, ErrorReason> = {
+  empty: 'NAME_EMPTY',
+  encoding: 'NAME_ENCODING',
+  characters: 'NAME_CHARACTERS',
+  dot: 'NAME_DOT',
+  length: 'NAME_LENGTH',
 };
 
 function hasLoneSurrogate(text: string): boolean {
@@ -132,7 +134,7 @@ export function checkName(raw: unknown): Checked<string> {
     ok: false,
     code: 'INVALID_NAME_FORMAT',
     problem,
-    message: NAME_MESSAGES[problem],
+    reason: NAME_REASONS[problem],
   });
   if (typeof raw !== 'string' || raw.trim() === '') return fail('empty');
   if (hasLoneSurrogate(raw)) return fail('encoding');

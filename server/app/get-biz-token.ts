@@ -101,12 +101,12 @@ export function parseTokenEvent(event: unknown, now: Date): TokenInput {
     const name = checkName(own(obj, 'idcardName'));
     if (!name.ok) {
       const code = name.problem === 'empty' ? 'MISSING_ARGUMENTS' : 'INVALID_NAME_FORMAT';
-      throw new FaceIdError(code, { param: 'idcard_name', messageZh: name.message });
+      throw new FaceIdError(code, { param: 'idcard_name', reason: name.reason });
     }
     const number = checkIdNumber(own(obj, 'idcardNumber'), now);
     if (!number.ok) {
       const code = number.problem === 'empty' ? 'MISSING_ARGUMENTS' : 'INVALID_IDCARD_NUMBER';
-      throw new FaceIdError(code, { param: 'idcard_number', messageZh: number.message });
+      throw new FaceIdError(code, { param: 'idcard_number', reason: number.reason });
     }
     input.idcard = { name: name.value, number: number.value };
   }
@@ -155,7 +155,7 @@ async function loadReferenceImages(
       throw new FaceIdError('FORBIDDEN', {
         param,
         detail: 'reference photo outside the caller’s folder',
-        messageZh: '只能使用您本人上传的照片',
+        reason: 'PHOTO_NOT_OWN',
       });
     }
     if (caller.kind === 'user' && (await services.photos.find(fileID))?.openid !== caller.openid)
@@ -169,7 +169,7 @@ async function loadReferenceImages(
       throw new FaceIdError('INVALID_IMAGE', {
         param,
         detail: 'the photo could not be downloaded',
-        messageZh: '照片读取失败，请重新上传',
+        reason: 'PHOTO_UNREADABLE',
       });
     }
     const info = sniffImage(data);

@@ -64,7 +64,7 @@ function requiredComparison(record: TokenRecord): 'idcard' | 'ref1' | undefined 
 }
 
 /**
- * Builds the page's answer from a provider result: outcome, Chinese copy, comparison band, masked ID fields. A
+ * Builds the page's answer from a provider result: outcome, comparison band, masked ID fields. A
  * comparison mode never passes without its comparison (confidence and thresholds): such an answer is refused as
  * incomplete, and nothing is stored.
  */
@@ -77,7 +77,7 @@ export function toResultAnswer(record: TokenRecord, result: ProviderResult): Get
   if (row.outcome === 'passed' && needed && !result.verification?.[needed] && !result.comparedByProvider) {
     throw new FaceIdError('BAD_UPSTREAM_RESPONSE', {
       detail: `a passed ${record.mode} result without the ${needed} comparison`,
-      messageZh: '认证结果暂不完整，请稍后再查看',
+      reason: 'RESULT_INCOMPLETE',
     });
   }
   const answer: GetResultOk = {
@@ -87,8 +87,6 @@ export function toResultAnswer(record: TokenRecord, result: ProviderResult): Get
     outcome: row.outcome,
     resultCode: result.resultCode,
     resultMessage: result.resultMessage,
-    title: row.title,
-    detail: row.detail,
     retryable: row.retryable,
     finished: isFinalOutcome(row.outcome),
   };

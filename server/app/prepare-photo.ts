@@ -14,7 +14,7 @@ export async function preparePhoto(_event: unknown, services: Services): Promise
   if (caller.kind !== 'user') {
     throw new FaceIdError('FORBIDDEN', {
       detail: 'no WeChat user in this call',
-      messageZh: '请在小程序中打开',
+      reason: 'OUTSIDE_MINIPROGRAM',
     });
   }
   const at = now();
@@ -23,7 +23,7 @@ export async function preparePhoto(_event: unknown, services: Services): Promise
     const retryAt = (Math.floor(at / PHOTO_LIFETIME_MS) + 1) * PHOTO_LIFETIME_MS;
     throw new FaceIdError('RATE_LIMITED', {
       detail: `more than ${PHOTOS_PER_WINDOW} photos in ${PHOTO_LIFETIME_MS / 1000}s`,
-      messageZh: '上传照片的次数过多，请明天再试',
+      reason: 'PHOTO_LIMIT',
       retryAt,
     });
   }

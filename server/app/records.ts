@@ -3,7 +3,6 @@ import type { ListVerificationsOk, VerificationSummaryItem } from '../../minipro
 import type { Services } from '../runtime';
 import type { VerificationRecord, VerificationStore } from '../store/types';
 import { eventObject, optionalString, own, requiredString } from './input';
-import { EXPIRED_COPY } from '../../miniprogram/shared/result-codes';
 import { declaredTimeoutMs, readConfig, type Env } from '../config';
 import { deadTokens, deleteRecord, settle, shownStatus, staleRequests } from '../lifecycle';
 import { canRead, refreshResult } from './get-result';
@@ -53,7 +52,6 @@ export function summarizeRecord(record: VerificationRecord, at: number): Verific
       item.leftAt = record.leftAt;
       if (item.status === 'expired') {
         item.outcome = 'expired';
-        item.title = EXPIRED_COPY.title;
       } else if (record.client.kind === 'component') {
         item.resumeToken = record.client.token;
       }
@@ -62,7 +60,6 @@ export function summarizeRecord(record: VerificationRecord, at: number): Verific
       item.bizToken = record.bizToken;
       item.leftAt = record.leftAt;
       item.outcome = 'expired';
-      item.title = EXPIRED_COPY.title;
       item.finishedAt = record.endedAt;
       break;
     case 'finished':
@@ -71,7 +68,7 @@ export function summarizeRecord(record: VerificationRecord, at: number): Verific
       item.leftAt = record.leftAt;
       item.outcome = record.result.outcome;
       item.resultCode = record.result.resultCode;
-      item.title = record.result.title;
+      item.resultMessage = record.result.resultMessage;
       item.finishedAt = record.endedAt;
       break;
   }

@@ -58,7 +58,7 @@ async function countRequest(keyHash: string, services: Services): Promise<void> 
   if (await services.store.take(`api:${keyHash.slice(0, 16)}`, count, at, windowMs)) return;
   throw new FaceIdError('RATE_LIMITED', {
     detail: `more than ${count} queries in ${windowMs / 1000}s`,
-    messageZh: '查询过于频繁，请稍后再试',
+    reason: 'QUERY_LIMIT',
     retryAt: (Math.floor(at / windowMs) + 1) * windowMs,
   });
 }

@@ -11,7 +11,7 @@ export async function whoami(_event: unknown, { caller, config }: Services): Pro
   if (caller.kind !== 'user') {
     throw new FaceIdError('FORBIDDEN', {
       detail: 'no WeChat user in this call',
-      messageZh: '请在小程序中打开',
+      reason: 'OUTSIDE_MINIPROGRAM',
     });
   }
   return {

@@ -3,6 +3,7 @@
  * rate-limit unit is taken before the paid call and given back only when nothing can have been bought.
  */
 import { FaceIdError } from '../errors';
+import { tokenLimitMessageZh } from '../messages';
 import type { GetBizTokenOk } from '../../miniprogram/shared/events';
 import type { FaceIdProvider, IssuedToken, ValidTokenRequest } from '../providers/types';
 import type { Services } from '../runtime';
@@ -51,7 +52,7 @@ function inProgress(): FaceIdError {
   return new FaceIdError('SERVICE_BUSY', {
     param: 'bizNo',
     detail: 'a token for this bizNo is being issued',
-    messageZh: '正在创建认证，请稍候',
+    reason: 'TOKEN_BEING_ISSUED',
   });
 }
 
@@ -59,7 +60,7 @@ function alreadyUsed(): FaceIdError {
   return new FaceIdError('INVALID_EVENT', {
     param: 'bizNo',
     detail: 'this bizNo was already used',
-    messageZh: '该业务流水号已使用，请重新发起认证',
+    reason: 'BIZ_NO_USED',
   });
 }
 
@@ -81,7 +82,8 @@ function rateLimited(budget: RateBudget, at: number): FaceIdError {
   const minutes = Math.max(1, Math.ceil((retryAt - at) / 60_000));
   return new FaceIdError('RATE_LIMITED', {
     detail: `more than ${budget.count} tokens in ${budget.windowMs / 1000}s`,
-    messageZh: `发起认证过于频繁，请 ${minutes} 分钟后再试`,
+    reason: 'TOKEN_LIMIT',
+    messageZh: tokenLimitMessageZh(minutes),
     retryAt,
   });
 }

@@ -5,7 +5,6 @@
  */
 import { FaceIdError } from '../errors';
 import type { GetResultOk } from '../../miniprogram/shared/events';
-import { EXPIRED_COPY } from '../../miniprogram/shared/result-codes';
 import { declaredTimeoutMs } from '../config';
 import { DEFAULT_RETRY } from '../providers/resilience';
 import type { Services } from '../runtime';
@@ -60,8 +59,6 @@ export function expiredAnswer(record: TokenRecord): GetResultOk {
     outcome: 'expired',
     resultCode: 9000,
     resultMessage: 'LIVING_NOT_START',
-    title: EXPIRED_COPY.title,
-    detail: EXPIRED_COPY.detail,
     retryable: true,
     finished: true,
   };
@@ -97,7 +94,7 @@ function sameToken(fresh: VerificationRecord | undefined, record: IssuedRecord):
 function budgetUsed(): FaceIdError {
   return new FaceIdError('RATE_LIMITED', {
     detail: "the day's get_result calls for this verification are used",
-    messageZh: '认证结果确认中，请稍后在“我的认证记录”中查看',
+    reason: 'RESULT_CALLS_USED',
   });
 }
 

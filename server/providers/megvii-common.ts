@@ -74,7 +74,7 @@ export function sdkOnly(
       throw new FaceIdError('INVALID_EVENT', {
         param: 'bizToken',
         detail: `${product}: results come from ${where}, which the seeds do not specify`,
-        messageZh: '该认证方式的结果由客户端 SDK 返回，无法在此查询',
+        reason: 'RESULT_FROM_SDK',
       });
     },
     readNotify: () => {

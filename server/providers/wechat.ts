@@ -142,12 +142,12 @@ function wechatRules(req: TokenRequest): void {
     throw new FaceIdError('INVALID_EVENT', {
       param: 'bizNo',
       detail: 'WeChat out_seq_no is 5-32 characters of letters, digits, _ and -',
-      messageZh: '业务流水号须为 5 到 32 位字母、数字、_ 或 -',
+      reason: 'BIZ_NO_FORMAT',
     });
   if (!req.openid)
     throw new FaceIdError('FORBIDDEN', {
       detail: 'WeChat face verification is bound to the openid of the person in the mini-program',
-      messageZh: '微信人脸核身只能由本人在小程序中发起',
+      reason: 'WECHAT_SELF_ONLY',
     });
 }
 

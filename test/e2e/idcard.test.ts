@@ -51,7 +51,7 @@ describeE2E('ID-card mode in the browser preview', () => {
     await chooseOutcome(page, 'PASS_LIVING_NOT_THE_SAME');
     await startStandIn(page);
     await sendSandboxVideo(page);
-    await see(page, '不是同一人');
+    await see(page, '人脸比对未通过');
     await see(page, '您的人脸与身份证登记的照片不一致。请由证件本人在光线充足处正对镜头再试。');
     await page.getByRole('button', { name: '联系客服' }).waitFor();
     await tap(page, '再试一次');

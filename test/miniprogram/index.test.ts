@@ -467,6 +467,29 @@ describe('entry page: a photo that is gone is never offered again', () => {
     expect(enabled(page, '#submit')).toBe(false);
     expect(text(page, '#block-reason')).toBe('请先选择一张本人照片');
   });
+  test.each([
+    ['zh_CN', '只能使用您本人上传的照片，请重新选择一张照片'],
+    ['en', 'You can only use a photo you uploaded yourself. Please choose a photo again.'],
+  ])(
+    "a photo outside the person's folder is said by its reason (%s), never by the function's message",
+    async (language, words) => {
+      wechat.language = language;
+      const page = await withPhoto();
+      cloudHandlers.getBizToken = () => ({
+        ok: false,
+        error: {
+          code: 'FORBIDDEN',
+          reason: 'PHOTO_NOT_OWN',
+          message: 'the console message, never shown',
+          retryable: false,
+          param: 'imageRef1',
+        },
+      });
+      tap(page, '#submit');
+      await until(() => text(page, '#error'), 2000, 'error');
+      expect(text(page, '#error')).toBe(words);
+    },
+  );
 });
 
 describe('entry page: a photo refused as a file', () => {

@@ -1,4 +1,5 @@
 /** @jest-environment jsdom */
+import * as fs from 'fs';
 import * as path from 'path';
 import {
   cloudHandlers,
@@ -13,7 +14,11 @@ import {
   wechat,
 } from './harness';
 import { LOCALES } from '../../miniprogram/i18n/locale';
-import { copyFor } from '../../miniprogram/i18n/index';
+import { copyFor, errorText } from '../../miniprogram/i18n/index';
+import { APP_ERROR_CODES, ERROR_REASONS, FACEID_ERROR_CODES } from '../../miniprogram/shared/errors';
+import { RESULT_CODES, WECHAT_RESULTS, type Outcome } from '../../miniprogram/shared/result-codes';
+import type { VerificationMode } from '../../miniprogram/shared/events';
+import { presentResult } from '../../miniprogram/pages/result/present';
 import { forgetDeploymentFacts } from '../../miniprogram/services/deployment';
 import { clearFlow, currentFlow, startFlow } from '../../miniprogram/services/flow';
 import { openPrivacyPolicy, SUPPORT_CONFIG } from '../../miniprogram/services/support';
@@ -63,6 +68,104 @@ describe('copy tables', () => {
     ]) {
       wechat.language = language;
       expect(copyFor().nav.entry).toBe(title);
+    }
+  });
+});
+
+/** Whether a sentence is written in the locale's language (Chinese characters, or none). */
+const inLocale = (locale: string, value: string): boolean =>
+  value.trim() !== '' && (locale === 'zh' ? CJK.test(value) : !CJK.test(value));
+
+describe('every code a page can receive has words in every locale', () => {
+  const ROWS = [...RESULT_CODES, ...WECHAT_RESULTS];
+  const MODES: VerificationMode[] = ['idcard', 'ocr', 'reference', 'liveness'];
+
+  test.each(LOCALES)('%s: each error code and each reason reads as a sentence of its own', (locale) => {
+    const t = copyFor(locale);
+    for (const code of [...FACEID_ERROR_CODES, ...APP_ERROR_CODES]) {
+      const words = errorText(t, { code });
+      expect([code, inLocale(locale, words)]).toEqual([code, true]);
+      expect(words).toBe(t.errors[code]);
+    }
+    for (const reason of ERROR_REASONS) {
+      const words = errorText(t, { code: 'INTERNAL', reason });
+      expect([reason, inLocale(locale, words)]).toEqual([reason, true]);
+      expect([reason, words]).toEqual([reason, t.reasons[reason]]);
+    }
+    // A code this version does not know yet reads as the generic failure, never as the function's message.
+    expect(errorText(t, { code: 'SOMETHING_NEW' as never })).toBe(t.errors.INTERNAL);
+  });
+
+  test.each(LOCALES)(
+    '%s: each result message in each mode, and each outcome, has a title and a sentence',
+    (locale) => {
+      const t = copyFor(locale);
+      const outcomes = new Set<Outcome>(['expired']);
+      for (const row of ROWS) {
+        outcomes.add(row.outcome);
+        for (const mode of MODES) {
+          const view = presentResult(
+            {
+              ok: true,
+              bizToken: 't',
+              bizNo: 'biz-00000001',
+              outcome: row.outcome,
+              resultCode: row.code,
+              resultMessage: row.message,
+              retryable: row.retryable,
+              finished: true,
+            },
+            t,
+            { mode, canRestartDirectly: true, fromRecords: false, fromH5: false },
+          );
+          const said = `${row.message}/${mode}`;
+          expect([said, inLocale(locale, view.title), inLocale(locale, view.detail)]).toEqual([
+            said,
+            true,
+            true,
+          ]);
+        }
+      }
+      for (const outcome of outcomes) {
+        const copy = t.result.outcomes[outcome];
+        expect([outcome, inLocale(locale, copy.title), inLocale(locale, copy.detail)]).toEqual([
+          outcome,
+          true,
+          true,
+        ]);
+      }
+      // Every hint speaks of a message FaceID or WeChat really answers.
+      const messages = new Set(ROWS.map((row) => row.message));
+      for (const key of Object.keys(t.result.hints)) expect([key, messages.has(key)]).toEqual([key, true]);
+    },
+  );
+
+  test('the shared code (pages and functions) holds codes and outcome families, no words: no Chinese outside comments', () => {
+    const root = path.join(MP_ROOT, 'shared');
+    for (const file of fs.readdirSync(root).filter((name) => name.endsWith('.ts'))) {
+      const code = fs.readFileSync(path.join(root, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+      expect([file, code.match(new RegExp(CJK.source, 'g'))]).toEqual([file, null]);
+    }
+  });
+
+  test("no page or component shows a function's message: they word errors by code and reason", () => {
+    const roots = ['pages', 'components', 'i18n'].map((dir) => path.join(MP_ROOT, dir));
+    const files = roots.flatMap((root) =>
+      fs
+        .readdirSync(root, { recursive: true, encoding: 'utf8' })
+        .filter((file) => /\.(ts|wxml)$/.test(file))
+        .map((file) => path.join(root, file)),
+    );
+    expect(files.length).toBeGreaterThan(10);
+    for (const file of files) {
+      const code = fs
+        .readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '')
+        .replace(/<!--[\s\S]*?-->/g, '');
+      expect([path.relative(MP_ROOT, file), code.match(/\.message\b|errMsg/g)]).toEqual([
+        path.relative(MP_ROOT, file),
+        null,
+      ]);
     }
   });
 });

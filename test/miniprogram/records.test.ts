@@ -18,6 +18,9 @@ import {
 import type { VerificationSummaryItem } from '../../miniprogram/shared/events';
 import { copyFor } from '../../miniprogram/i18n/index';
 import { formatTime, presentRecord } from '../../miniprogram/pages/records/present';
+import { presentResult } from '../../miniprogram/pages/result/present';
+import { RESULT_CODES, WECHAT_RESULTS } from '../../miniprogram/shared/result-codes';
+import { LOCALES } from '../../miniprogram/i18n/locale';
 import { forgetDeploymentFacts } from '../../miniprogram/services/deployment';
 import { clearFlow, currentFlow } from '../../miniprogram/services/flow';
 
@@ -36,7 +39,7 @@ function item(n: number, extra: Partial<VerificationSummaryItem> = {}): Verifica
     status: 'finished',
     outcome: 'passed',
     resultCode: 1000,
-    title: '认证通过',
+    resultMessage: 'SUCCESS',
     maskedName: '张*',
     maskedIdNumber: '1101**********002X',
     createdAt: NOW - n * MINUTE,
@@ -98,7 +101,7 @@ describe('records page', () => {
         item(2, {
           mode: 'ocr',
           outcome: 'not_same_person',
-          title: '人脸比对未通过',
+          resultMessage: 'PASS_LIVING_NOT_THE_SAME',
           maskedName: '李*',
           maskedIdNumber: '3301**********1234',
         }),
@@ -106,20 +109,35 @@ describe('records page', () => {
           mode: 'reference',
           status: 'issued',
           outcome: undefined,
-          title: undefined,
+          resultMessage: undefined,
           expiresAt: NOW + 57 * MINUTE,
         }),
-        item(120, { status: 'issued', outcome: undefined, title: undefined, expiresAt: NOW - 60 * MINUTE }),
-        item(130, { status: 'failed', outcome: undefined, title: undefined, errorCode: 'RATE_LIMITED' }),
-        item(140, { status: 'requesting', bizToken: undefined, outcome: undefined, title: undefined }),
-        item(150, { status: 'cancelled', outcome: 'cancelled', title: undefined }),
-        item(160, { status: 'expired', outcome: 'expired', title: undefined }),
-        item(170, { status: 'failed', outcome: undefined, title: undefined }),
+        item(120, {
+          status: 'issued',
+          outcome: undefined,
+          resultMessage: undefined,
+          expiresAt: NOW - 60 * MINUTE,
+        }),
+        item(130, {
+          status: 'failed',
+          outcome: undefined,
+          resultMessage: undefined,
+          errorCode: 'RATE_LIMITED',
+        }),
+        item(140, {
+          status: 'requesting',
+          bizToken: undefined,
+          outcome: undefined,
+          resultMessage: undefined,
+        }),
+        item(150, { status: 'cancelled', outcome: 'cancelled', resultMessage: undefined }),
+        item(160, { status: 'expired', outcome: 'expired', resultMessage: undefined }),
+        item(170, { status: 'failed', outcome: undefined, resultMessage: undefined }),
         item(180, {
           status: 'unconfirmed',
           bizToken: undefined,
           outcome: undefined,
-          title: undefined,
+          resultMessage: undefined,
           errorCode: 'UPSTREAM_TIMEOUT',
         }),
       ],
@@ -138,14 +156,14 @@ describe('records page', () => {
     expect(first).toContain('姓名：张*');
     expect(first).toContain('身份证号：1101**********002X');
     expect(text(page, '#record-1')).toContain('认证方式：拍摄身份证');
-    expect(text(page, '#state-1')).toBe('不是同一人');
+    expect(text(page, '#state-1')).toBe('人脸比对未通过');
     expect(text(page, '#reason-1')).toBe(
       '您的人脸与身份证登记的照片不一致。请由证件本人在光线充足处正对镜头再试。',
     );
     expect(text(page, '#record-2')).toContain('认证方式：参考照片');
     expect(text(page, '#state-2')).toBe('进行中');
     expect(text(page, '#state-3')).toBe('已过期');
-    expect(text(page, '#reason-3')).toBe('超过 1 小时没有完成，已失效。');
+    expect(text(page, '#reason-3')).toBe('超过有效时间没有完成，已失效。');
     expect(text(page, '#state-4')).toBe('未能开始');
     expect(text(page, '#reason-4')).toBe('发起次数过多，请稍后再试');
     expect(text(page, '#state-5')).toBe('正在准备');
@@ -180,7 +198,7 @@ describe('records page', () => {
     wechat.language = 'en';
     serve([
       item(1),
-      item(2, { status: 'failed', outcome: undefined, title: undefined, errorCode: 'NETWORK_ERROR' }),
+      item(2, { status: 'failed', outcome: undefined, resultMessage: undefined, errorCode: 'NETWORK_ERROR' }),
     ]);
     const page = await open();
     expect(recorded.titles).toEqual(['My checks']);
@@ -270,9 +288,9 @@ describe('records page', () => {
   test('a finished record opens its result page (with its mode); records without a result do not open', async () => {
     serve([
       item(1),
-      item(2, { status: 'issued', outcome: undefined, title: undefined }),
-      item(3, { status: 'failed', outcome: undefined, title: undefined }),
-      item(4, { status: 'requesting', bizToken: undefined, outcome: undefined, title: undefined }),
+      item(2, { status: 'issued', outcome: undefined, resultMessage: undefined }),
+      item(3, { status: 'failed', outcome: undefined, resultMessage: undefined }),
+      item(4, { status: 'requesting', bizToken: undefined, outcome: undefined, resultMessage: undefined }),
     ]);
     const page = await open();
     for (const i of [0, 1, 2, 3]) tap(page, `#open-${i}`);
@@ -348,14 +366,57 @@ describe('records page', () => {
   });
 
   test('rows: cancelled outcomes are neutral, not-same-person a warning, a record without bizToken never opens', () => {
-    expect(presentRecord(item(1, { outcome: 'cancelled', title: '您已退出验证' }), NOW, zh).tone).toBe(
+    expect(presentRecord(item(1, { outcome: 'cancelled', resultMessage: 'USER_CANCEL' }), NOW, zh).tone).toBe(
       'info',
     );
-    expect(presentRecord(item(1, { outcome: 'not_same_person', title: 'x' }), NOW, zh).tone).toBe('warn');
+    expect(
+      presentRecord(
+        item(1, { outcome: 'not_same_person', resultMessage: 'PASS_LIVING_NOT_THE_SAME' }),
+        NOW,
+        zh,
+      ).tone,
+    ).toBe('warn');
     expect(presentRecord(item(1, { bizToken: undefined }), NOW, zh).canOpen).toBe(false);
     expect(
       presentRecord(item(1, { status: 'issued', expiresAt: NOW + 3600_000 }), NOW + 2 * 3600_000, zh).state,
     ).toBe('已过期');
+  });
+  test('a finished row says what its result page says: the same title and sentence, in every mode and locale', () => {
+    const modes = ['idcard', 'ocr', 'reference', 'liveness'] as const;
+    for (const locale of LOCALES)
+      for (const row of [...RESULT_CODES, ...WECHAT_RESULTS])
+        for (const mode of modes) {
+          const t = copyFor(locale);
+          const shown = presentRecord(
+            item(1, { mode, outcome: row.outcome, resultCode: row.code, resultMessage: row.message }),
+            NOW,
+            t,
+          );
+          const result = presentResult(
+            {
+              ok: true,
+              bizToken: 't',
+              bizNo: 'biz-1',
+              outcome: row.outcome,
+              resultCode: row.code,
+              resultMessage: row.message,
+              retryable: row.retryable,
+              finished: true,
+            },
+            t,
+            { mode, canRestartDirectly: false, fromRecords: true, fromH5: false },
+          );
+          expect([locale, row.message, mode, shown.state]).toEqual([locale, row.message, mode, result.title]);
+          if (row.outcome !== 'passed') expect(shown.reason).toBe(result.detail);
+        }
+    // Name and ID-number mode takes no ID-card photo: the row reads the result page's own words for it.
+    expect(
+      presentRecord(
+        item(1, { outcome: 'idcard_error', resultCode: 3100, resultMessage: 'IDCARD_PHOTO_FRONTSIDE' }),
+        NOW,
+        zh,
+      ).state,
+    ).toBe('证件照无法用于比对');
   });
 });
 
@@ -365,7 +426,7 @@ describe('records page: a flow left half-way', () => {
     item(n, {
       status: 'issued',
       outcome: undefined,
-      title: undefined,
+      resultMessage: undefined,
       leftAt: NOW - n * MINUTE + 20_000,
       expiresAt: NOW + expiresIn,
       resumeToken: `1700000000,${String(n).padStart(32, '0')}`,

@@ -53,8 +53,6 @@ function answer(code: number, message: string, extra: Partial<GetResultOk> = {})
     outcome: row.outcome,
     resultCode: code,
     resultMessage: message,
-    title: row.title,
-    detail: row.detail,
     retryable: row.retryable,
     finished: row.outcome !== 'not_started',
     ...extra,
@@ -118,7 +116,7 @@ describe('result page: one title, one sentence, one next step for every outcome'
       2000,
       'PASS_LIVING_NOT_THE_SAME',
       'idcard',
-      '不是同一人',
+      '人脸比对未通过',
       '您的人脸与身份证登记的照片不一致。请由证件本人在光线充足处正对镜头再试。',
       '再试一次',
       true,
@@ -127,7 +125,7 @@ describe('result page: one title, one sentence, one next step for every outcome'
       2000,
       'PASS_LIVING_NOT_THE_SAME',
       'reference',
-      '不是同一人',
+      '人脸比对未通过',
       '您的人脸与上传的照片不一致。请换一张本人近期的清晰正脸照片再试。',
       '更换照片',
       true,
@@ -310,8 +308,8 @@ describe('result page: one title, one sentence, one next step for every outcome'
       resultMessage: '',
       finished: true,
     });
-    expect(text(page, '#title')).toBe('验证已过期');
-    expect(text(page, '#detail')).toBe('这次验证超过 1 小时没有完成，已失效。请重新开始。');
+    expect(text(page, '#title')).toBe('认证已过期');
+    expect(text(page, '#detail')).toBe('这次认证超过有效时间没有完成，已失效。请重新开始。');
     expect(text(page, '#primary')).toBe('重新开始');
   });
 

@@ -58,8 +58,6 @@ function answer(resultMessage: string, over: Partial<GetResultOk> = {}): GetResu
     outcome: resultMessage === 'SUCCESS' ? 'passed' : 'liveness_failed',
     resultCode: resultMessage === 'SUCCESS' ? 1000 : 4200,
     resultMessage,
-    title: '',
-    detail: '',
     retryable: true,
     finished: true,
     ...over,
@@ -100,8 +98,8 @@ describe.each([
     startWechat();
     const page = open();
     await flush();
-    expect(text(page, '#update')).toContain(t.wechatVerify.updateTitle);
-    expect(text(page, '#update-message')).toBe(t.wechatVerify.updateDetail);
+    expect(text(page, '#update')).toContain(t.access.upgrade.title);
+    expect(text(page, '#update-message')).toBe(t.access.upgrade.detail);
     expect(facial.verifyIds).toEqual([]);
     expect(recorded.cloud).toEqual([]);
     tap(page, '#back');

@@ -34,8 +34,6 @@ function record(i: number, extra: Partial<FinishedRecord> = {}): FinishedRecord 
       outcome: 'passed',
       resultCode: 1000,
       resultMessage: 'SUCCESS',
-      title: '认证通过',
-      detail: '',
       retryable: false,
       finished: true,
     },
@@ -218,7 +216,7 @@ describe.each(backends)('records CLI with $name', (backend) => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/\| maskedName +\| 张\*\* +\|/);
     expect(r.out).toMatch(/\| idcardNumber +\| 1101\*{10}0021 +\|/);
-    expect(r.out).toMatch(/\| title +\| 认证通过 +\|/);
+    expect(r.out).toMatch(/\| resultMessage +\| SUCCESS +\|/);
     expectNothingSecret(r.out);
     const json = await cli(['show', 'biz-3', '--json']);
     expect(JSON.parse(json.out)).toMatchObject({

@@ -80,7 +80,12 @@ describe('anyone else', () => {
         const answer = await h.call<Answer>(fn, event(), caller);
         expect(answer).toMatchObject({
           ok: false,
-          error: { code: 'FORBIDDEN', message: '请在本小程序中使用', retryable: false },
+          error: {
+            code: 'FORBIDDEN',
+            reason: 'OTHER_CALLER',
+            message: '请在本小程序中使用',
+            retryable: false,
+          },
         });
         expect(JSON.stringify(answer)).not.toContain(issued.bizToken);
         expect(traffic()).toEqual(before);

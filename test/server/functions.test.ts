@@ -119,7 +119,11 @@ describe('getBizToken', () => {
       mode: 'reference',
       imageRef1: other,
     });
-    expect(refused.error).toMatchObject({ code: 'FORBIDDEN', message: '只能使用您本人上传的照片' });
+    expect(refused.error).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'PHOTO_NOT_OWN',
+      message: '只能使用您本人上传的照片',
+    });
     expect(tokenCalls()).toBe(1);
   });
 
@@ -255,7 +259,6 @@ describe('getResult', () => {
       outcome: 'passed',
       resultCode: 1000,
       resultMessage: 'SUCCESS',
-      title: '认证通过',
       retryable: false,
       finished: true,
       verification: { against: 'idcard', level: '1e-6' },

@@ -36,7 +36,7 @@ describe('listVerifications', () => {
         bizNo: b.bizNo,
         outcome: 'not_same_person',
         status: 'finished',
-        title: '人脸比对未通过',
+        resultMessage: 'PASS_LIVING_NOT_THE_SAME',
         maskedName: '李*',
         maskedIdNumber: '1101**********002X',
       }),

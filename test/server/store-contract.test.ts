@@ -44,8 +44,6 @@ const answer = (extra: Partial<StoredResult> = {}): StoredResult => ({
   outcome: 'passed',
   resultCode: 1000,
   resultMessage: 'SUCCESS',
-  title: '认证通过',
-  detail: '',
   retryable: false,
   finished: true,
   ...extra,

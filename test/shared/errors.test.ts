@@ -58,7 +58,24 @@ describe('FaceID error parsing', () => {
     expect(parseFaceIdErrorBody(418, {})?.code).toBe('UPSTREAM_ERROR');
   });
 
-  it('gives the page a code, a Chinese message and whether to retry, never internals', () => {
+  it('answers a reason beside the code, with the reason’s console message', () => {
+    expect(
+      toClientError(new FaceIdError('FORBIDDEN', { param: 'imageRef1', reason: 'PHOTO_NOT_OWN' })),
+    ).toEqual({
+      code: 'FORBIDDEN',
+      reason: 'PHOTO_NOT_OWN',
+      message: '只能使用您本人上传的照片',
+      retryable: false,
+      param: 'imageRef1',
+    });
+    // Without a reason the code's own message; a message with a value wins over the reason's.
+    expect(toClientError(new FaceIdError('FORBIDDEN')).message).toBe('无权查看这次认证记录');
+    expect(
+      toClientError(new FaceIdError('RATE_LIMITED', { reason: 'TOKEN_LIMIT', messageZh: 'x 分钟' })),
+    ).toMatchObject({ reason: 'TOKEN_LIMIT', message: 'x 分钟' });
+  });
+
+  it('gives the console a code, a Chinese message and whether to retry, never internals', () => {
     expect(toClientError(new FaceIdError('MISSING_ARGUMENTS', { param: 'idcard_name' }))).toEqual({
       code: 'MISSING_ARGUMENTS',
       message: '缺少姓名，请补充后重试',

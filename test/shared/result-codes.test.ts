@@ -51,12 +51,10 @@ describe('result-code table', () => {
     expect(RESULT_CODES.map((r) => [String(r.code), r.message])).toEqual(SEED_003_ROWS);
   });
 
-  it.each(SEED_003_ROWS)('maps %s %s to its outcome with Chinese copy', (code, message) => {
+  it.each(SEED_003_ROWS)('maps %s %s to its outcome family', (code, message) => {
     const row = describeResult(code, message)!;
     expect(row.message).toBe(message);
     expect(row.outcome).toBe(FAMILY[code]);
-    expect(row.title).toMatch(/[\u4e00-\u9fa5]/);
-    expect(row.detail).toMatch(/[\u4e00-\u9fa5]/);
   });
 
   it('says when starting again makes sense', () => {

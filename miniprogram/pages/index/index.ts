@@ -2,7 +2,7 @@ import { CONSENT_VERSION } from '../../shared/consent';
 import type { ClientError } from '../../shared/errors';
 import type { GetBizTokenEvent, VerificationMode } from '../../shared/events';
 import { checkIdNumber, checkName, normalizeIdNumber } from '../../shared/idcard';
-import { copyFor, fill, formatClock, setTitle, type Copy } from '../../i18n/index';
+import { copyFor, errorText, fill, formatClock, setTitle, type Copy } from '../../i18n/index';
 import { ensureAccess, PHOTO_SCOPES, type AccessProblem } from '../../services/access';
 import { needsNewerWeChat } from '../../services/base-library';
 import { uploadReferencePhoto } from '../../services/cloud';
@@ -116,12 +116,12 @@ function keepSentence(t: Copy, days: number | undefined, keepsImages: boolean): 
 
 /** The message for a failed start, in the person's words. */
 function startErrorText(t: Copy, error: ClientError): string {
-  if (error.code === 'RATE_LIMITED') {
+  if (error.code === 'RATE_LIMITED' && (error.reason === undefined || error.reason === 'TOKEN_LIMIT')) {
     return error.retryAt
       ? fill(t.entry.rateLimited, { time: formatClock(error.retryAt) })
       : t.entry.rateLimitedSoon;
   }
-  return t.errors[error.code] ?? error.message;
+  return errorText(t, error);
 }
 
 Component({

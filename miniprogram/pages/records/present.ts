@@ -1,7 +1,8 @@
 /** Turns listVerifications items into the rows the records page shows, in the copy's locale. */
 
 import type { VerificationMode, VerificationSummaryItem } from '../../shared/events';
-import { fill, formatDateTime, type Copy } from '../../i18n/index';
+import { errorText, fill, formatDateTime, type Copy } from '../../i18n/index';
+import { resultWords } from '../result/present';
 
 export type RowTone = 'success' | 'warn' | 'info';
 
@@ -35,13 +36,6 @@ export interface RecordRow {
 /** Formats a record's time: `YYYY-MM-DD HH:mm`, local. */
 export const formatTime = formatDateTime;
 
-function outcomeSentence(t: Copy, item: VerificationSummaryItem): string {
-  const copy = t.result.outcomes[item.outcome ?? 'not_started'];
-  if (item.mode === 'reference') return copy.reference ?? copy.detail;
-  if (item.mode === 'ocr') return copy.ocr ?? copy.detail;
-  return copy.detail;
-}
-
 function stateOf(
   t: Copy,
   item: VerificationSummaryItem,
@@ -57,16 +51,13 @@ function stateOf(
           : ['cancelled', 'not_started', 'expired'].includes(outcome)
             ? 'info'
             : 'warn';
-      return {
-        state: t.result.outcomes[outcome].title,
-        reason: outcome === 'passed' ? '' : outcomeSentence(t, item),
-        tone,
-      };
+      const words = resultWords(t, { outcome, resultMessage: item.resultMessage ?? '' }, item.mode);
+      return { state: words.title, reason: outcome === 'passed' ? '' : words.detail, tone };
     }
     case 'failed':
       return {
         state: r.status.failed,
-        reason: item.errorCode ? t.errors[item.errorCode] : r.reasons.failed,
+        reason: item.errorCode ? errorText(t, { code: item.errorCode }) : r.reasons.failed,
         tone: 'warn',
       };
     case 'unconfirmed':

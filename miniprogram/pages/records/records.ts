@@ -1,4 +1,5 @@
-import { copyFor, fill, setTitle, type Copy } from '../../i18n/index';
+import { copyFor, errorText, fill, setTitle, type Copy } from '../../i18n/index';
+import type { ClientError } from '../../shared/errors';
 import { deleteVerification, listVerifications } from '../../services/cloud';
 import { deploymentFacts } from '../../services/deployment';
 import { needsSupport } from '../../services/support';
@@ -38,8 +39,8 @@ Component({
     copy(): Copy {
       return this.data.t;
     },
-    errorText(error: { code: string; message: string }): string {
-      return (this.copy().errors as Record<string, string>)[error.code] ?? error.message;
+    errorText(error: ClientError): string {
+      return errorText(this.copy(), error);
     },
     async reload() {
       this.setData({ loading: true, error: '', moreError: '' });

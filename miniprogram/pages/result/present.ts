@@ -92,15 +92,25 @@ function modeOf(r: GetResultOk, known?: VerificationMode): VerificationMode {
   return 'idcard';
 }
 
-/** The title and sentence of an answer: the service's fault, the words of a mode without photos, or the outcome's. */
-function words(t: Copy, r: GetResultOk, mode: VerificationMode): { title: string; detail: string } {
+/** What a result says of its outcome and FaceID's message; the result page and "my verifications" both word it so. */
+type ResultFacts = Pick<GetResultOk, 'outcome' | 'resultMessage'>;
+
+/**
+ * The title and sentence of a result: the service's fault, the words of a mode without photos, or the outcome's
+ * (the records list's rows read the same).
+ */
+export function resultWords(
+  t: Copy,
+  r: ResultFacts,
+  mode: VerificationMode,
+): { title: string; detail: string } {
   if (SERVICE_FAULT_MESSAGES.has(r.resultMessage)) return t.result.serviceFault;
   const copy = t.result.outcomes[r.outcome];
   if (mode === 'idcard' && copy.noPhoto) return copy.noPhoto;
   return { title: copy.title, detail: sentence(t, r, mode) };
 }
 
-function sentence(t: Copy, r: GetResultOk, mode: VerificationMode): string {
+function sentence(t: Copy, r: ResultFacts, mode: VerificationMode): string {
   const copy = t.result.outcomes[r.outcome];
   const hint = t.result.hints[r.resultMessage];
   if (hint && HINTED_OUTCOMES.has(r.outcome)) return hint;
@@ -167,7 +177,7 @@ export function presentResult(r: GetResultOk, t: Copy, ctx: ResultContext): Resu
     outcome: r.outcome,
     tone: t0,
     icon: t0,
-    ...words(t, r, mode),
+    ...resultWords(t, r, mode),
     primary: { action: primary, label: actionLabel(t, primary) },
     contact: primary !== 'contact' && (CONTACT_OUTCOMES.has(r.outcome) || photoInIdcardMode),
     supportRef: fill(t.support.reference, { ref: supportReference(r.bizNo) }),

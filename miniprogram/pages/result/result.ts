@@ -1,6 +1,6 @@
 import type { GetBizTokenEvent, VerificationMode } from '../../shared/events';
 import { VERIFICATION_MODES } from '../../shared/events';
-import { copyFor, fill, formatClock, setTitle } from '../../i18n/index';
+import { copyFor, errorText, fill, formatClock, setTitle } from '../../i18n/index';
 import { getResult } from '../../services/cloud';
 import { bizTokenFor, clearDraft, clearFlow, currentFlow, lastH5BizToken } from '../../services/flow';
 import { startVerification } from '../../services/start';
@@ -86,10 +86,7 @@ Component({
       if (!res.ok) {
         this.setData({
           loading: false,
-          error:
-            res.error.code === 'NOT_FOUND'
-              ? t.result.notFound
-              : (t.errors[res.error.code] ?? res.error.message),
+          error: res.error.code === 'NOT_FOUND' ? t.result.notFound : errorText(t, res.error),
           errorNotFound: res.error.code === 'NOT_FOUND',
           errorContact: needsSupport(res.error.code),
         });
@@ -146,7 +143,7 @@ Component({
             ? error.retryAt
               ? fill(t.entry.rateLimited, { time: formatClock(error.retryAt) })
               : t.entry.rateLimitedSoon
-            : (t.errors[error.code] ?? error.message);
+            : errorText(t, error);
       }
       this.setData({ starting: false, actionError });
     },

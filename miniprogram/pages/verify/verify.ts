@@ -1,4 +1,4 @@
-import { copyFor, setTitle } from '../../i18n/index';
+import { copyFor, errorText, setTitle } from '../../i18n/index';
 import { ensureAccess, FACE_CHECK_SCOPES, type AccessProblem } from '../../services/access';
 import { getBizToken, leaveVerification } from '../../services/cloud';
 import { clearComponentStorage } from '../../services/component-storage';
@@ -102,7 +102,7 @@ Component({
         return;
       }
       if (!res.ok || res.client.kind !== 'component') {
-        const message = res.ok ? t.verify.changed : (t.errors[res.error.code] ?? res.error.message);
+        const message = res.ok ? t.verify.changed : errorText(t, res.error);
         const canRetry = !res.ok && res.error.retryable && this.data.refreshes < MAX_TOKEN_REFRESHES;
         this.setData({ phase: 'failed', error: message, canRetry });
         return;

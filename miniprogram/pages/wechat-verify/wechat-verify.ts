@@ -1,4 +1,4 @@
-import { copyFor, setTitle } from '../../i18n/index';
+import { copyFor, errorText, setTitle } from '../../i18n/index';
 import { getResult } from '../../services/cloud';
 import { facialSupport, openCameraSettings, requestFacialVerify } from '../../services/facial';
 import { clearFlow, currentFlow, WECHAT_VERIFY_PAGE } from '../../services/flow';
@@ -58,7 +58,7 @@ Component({
       if (!res.ok) {
         this.setData({
           phase: 'failed',
-          error: t.errors[res.error.code] ?? res.error.message,
+          error: errorText(t, res.error),
           canRetry: res.error.retryable,
         });
         return;
@@ -94,8 +94,7 @@ Component({
       const started = await startVerification(flow.input);
       if (unloaded.has(this)) return;
       if (!started.ok || started.page !== WECHAT_VERIFY_PAGE) {
-        const error =
-          'error' in started ? (t.errors[started.error.code] ?? started.error.message) : t.verify.changed;
+        const error = 'error' in started ? errorText(t, started.error) : t.verify.changed;
         this.setData({ phase: 'failed', error, canRetry: false });
         return;
       }
