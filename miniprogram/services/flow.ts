@@ -119,7 +119,7 @@ export function clearFlow(): void {
 /** The entry form as the person left it: kept in memory for this app session only, never in storage. */
 export interface Draft {
   consented: boolean;
-  mode: 'idcard' | 'ocr' | 'reference';
+  mode: VerificationMode;
   name: string;
   idNumber: string;
   photoPath: string;

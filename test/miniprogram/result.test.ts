@@ -434,7 +434,9 @@ describe('result page: one title, one sentence, one next step for every outcome'
     expect(JSON.stringify(page.data)).not.toContain(INPUT.idcardNumber!);
     tap(page, '#primary');
     await until(() => recorded.navigation.length > 0, 2000, 'navigation');
-    expect(recorded.cloud.filter((c) => c.name === 'getBizToken').map((c) => c.data)).toEqual([INPUT]);
+    expect(recorded.cloud.filter((c) => c.name === 'getBizToken').map((c) => c.data)).toEqual([
+      { ...INPUT, locale: 'zh' },
+    ]);
     expect(recorded.navigation).toEqual([{ kind: 'redirectTo', url: '/pages/verify/verify' }]);
     expect(currentFlow()?.bizToken).toBe('fresh-token');
   });

@@ -127,7 +127,7 @@ describe('verify page with another faceid-verify implementation', () => {
     const second = live()[0];
     expect(second).not.toBe(first);
     expect(second.token).toBe(fresh);
-    expect(recorded.cloud).toEqual([{ name: 'getBizToken', data: INPUT }]);
+    expect(recorded.cloud).toEqual([{ name: 'getBizToken', data: { ...INPUT, locale: 'zh' } }]);
     expect(currentFlow()?.bizToken).toBe(fresh);
     await until(() => page.querySelector('#restarted'), 1000, 'notice');
     expect(text(page, '#restarted')).toBe('已重新开始，请再勾选一次同意');

@@ -3,7 +3,7 @@ import { ensureAccess, FACE_CHECK_SCOPES, type AccessProblem } from '../../servi
 import { getBizToken, leaveVerification } from '../../services/cloud';
 import { clearComponentStorage } from '../../services/component-storage';
 import { clearFlow, currentFlow, replaceToken } from '../../services/flow';
-import { withLanguage } from '../../services/start';
+import { withLocale } from '../../services/start';
 
 /** Fresh tokens asked for after tokenError before the page gives up; never more. */
 const MAX_TOKEN_REFRESHES = 2;
@@ -93,7 +93,7 @@ Component({
         return;
       }
       this.setData({ token: '', phase: 'refreshing', refreshes: this.data.refreshes + 1 });
-      const res = await getBizToken(withLanguage(flow.input));
+      const res = await getBizToken(withLocale(flow.input));
       if (unloaded.has(this)) return;
       if (!res.ok && res.error.code === 'CONSENT_REQUIRED') {
         // What the person agreed to is no longer current: the entry page shows the consent again.
