@@ -459,6 +459,9 @@ describe('result page: one title, one sentence, one next step for every outcome'
     tap(edit, '#primary');
     const cancelled = await openAfterFlow(answer(6000, 'USER_CANCEL'), 'ocr');
     tap(cancelled, '#primary');
+    const liveness = await openAfterFlow(answer(6000, 'USER_CANCEL'), 'liveness');
+    expect(text(liveness, '#primary')).toBe('重新开始');
+    tap(liveness, '#primary');
     const byUrl = await open(answer(4200, 'SR_ERROR'));
     expect(text(byUrl, '#primary')).toBe('重新开始');
     tap(byUrl, '#primary');
@@ -466,6 +469,7 @@ describe('result page: one title, one sentence, one next step for every outcome'
     expect(recorded.navigation).toEqual([
       { kind: 'reLaunch', url: '/pages/index/index?mode=idcard' },
       { kind: 'reLaunch', url: '/pages/index/index?mode=ocr' },
+      { kind: 'reLaunch', url: '/pages/index/index?mode=liveness' },
       { kind: 'reLaunch', url: '/pages/index/index' },
     ]);
     expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toHaveLength(0);
