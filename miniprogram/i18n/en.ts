@@ -257,7 +257,7 @@ export const en: typeof zh = {
       },
       expired: {
         title: 'The check expired',
-        detail: 'The check was not finished within 1 hour. Please start again.',
+        detail: 'The check was not finished in time and has expired. Please start again.',
       },
     },
     hints: {
@@ -334,7 +334,8 @@ export const en: typeof zh = {
       failed: 'Something went wrong while preparing; nothing was verified. You can start again.',
       unconfirmed: 'The last check could not be confirmed. Please start again.',
       cancelled: 'You left the check; nothing was verified.',
-      expired: 'Not finished within 1 hour; it expired.',
+      expired: 'Not finished in time; it expired.',
+      expiredAt: 'Not finished by {time}; it expired.',
     },
     mode: 'Method: {mode}',
     name: 'Name: {name}',

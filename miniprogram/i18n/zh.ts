@@ -71,7 +71,7 @@ const OUTCOMES: Record<Outcome, OutcomeCopy> = {
   },
   expired: {
     title: '验证已过期',
-    detail: '这次验证超过 1 小时没有完成，已失效。请重新开始。',
+    detail: '这次验证没有在有效时间内完成，已失效。请重新开始。',
   },
 };
 
@@ -316,7 +316,8 @@ export const zh = {
       failed: '准备认证时出错，没有进行验证。可以重新开始。',
       unconfirmed: '上次认证未能确认，请重新开始。',
       cancelled: '您中途退出了验证，信息没有被核验。',
-      expired: '超过 1 小时没有完成，已失效。',
+      expired: '没有在有效时间内完成，已失效。',
+      expiredAt: '{time} 前没有完成，已失效。',
     },
     mode: '认证方式：{mode}',
     name: '姓名：{name}',

@@ -185,7 +185,7 @@ export interface VerificationSummaryItem {
   createdAt: number;
   /** When the record reached its final state. */
   finishedAt?: number;
-  /** When the token dies (epoch ms, the server's): a left flow can be resumed until then. */
+  /** When the token dies or died (epoch ms, the server's): a left flow can be resumed until then. */
   expiresAt?: number;
   /** When the person left the verify step without an answer (epoch ms); the flow is 未完成, not in progress. */
   leftAt?: number;

@@ -302,7 +302,7 @@ describe('result page: one title, one sentence, one next step for every outcome'
     },
   );
 
-  test('a verification that expired says so and offers to start again', async () => {
+  test('a verification that expired says so, without naming a life the product did not give, and offers to start again', async () => {
     const page = await openAfterFlow({
       ...answer(9000, 'LIVING_NOT_START'),
       outcome: 'expired',
@@ -311,7 +311,8 @@ describe('result page: one title, one sentence, one next step for every outcome'
       finished: true,
     });
     expect(text(page, '#title')).toBe('验证已过期');
-    expect(text(page, '#detail')).toBe('这次验证超过 1 小时没有完成，已失效。请重新开始。');
+    // A token lives as long as the product gave it (megvii-raw: 5 to 1440 minutes), not one fixed hour.
+    expect(text(page, '#detail')).toBe('这次验证没有在有效时间内完成，已失效。请重新开始。');
     expect(text(page, '#primary')).toBe('重新开始');
   });
 

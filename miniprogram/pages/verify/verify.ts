@@ -51,6 +51,12 @@ Component({
         this.setData({ phase: 'access', access: access.problem });
         return;
       }
+      if (flow.expiresAt !== undefined && Date.now() >= flow.expiresAt) {
+        // The token died (by the server's expiresAt) before the component could use it, e.g. on the settings screen.
+        this.setData({ access: '' });
+        void this.refresh();
+        return;
+      }
       this.setData({ token: flow.token, phase: 'verifying', access: '' });
       this.askBeforeLeaving(true);
     },
@@ -107,7 +113,7 @@ Component({
         this.setData({ phase: 'failed', error: message, canRetry });
         return;
       }
-      replaceToken(res.bizToken, res.client.token, res.bizNo);
+      replaceToken(res.bizToken, res.client.token, res.bizNo, res.expiresAt);
       this.setData({ token: res.client.token, phase: 'verifying' });
       this.askBeforeLeaving(true);
     },
