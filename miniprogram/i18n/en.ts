@@ -43,6 +43,8 @@ export const en: typeof zh = {
       ocr: 'ID card photo: both sides of your card and the video, compared the same way;',
       reference:
         'Reference photo: your photo and the video, compared with that photo only; identity not checked.',
+      liveness:
+        'Liveness only: a video of your face, to confirm a real person is there; compared with no photo, identity not checked.',
     },
     operator: 'Operator ("we"): {name}, contact: {contact}.',
     processor: 'Processor: Megvii (FaceID).',
@@ -66,7 +68,14 @@ export const en: typeof zh = {
         title: 'Use a reference photo',
         desc: 'Upload a clear photo of your face to compare with',
       },
+      liveness: {
+        title: 'Liveness only',
+        desc: 'Confirms a real person is there; identity not checked',
+      },
     },
+    modesLoading: 'Reading the available ways to check…',
+    modesUnavailable: 'The available ways to check cannot be read now. Check your network and try again.',
+    modesRetry: 'Try again',
     nameLabel: 'Name',
     namePlaceholder: 'As on your ID card',
     idLabel: 'ID number',
@@ -74,6 +83,8 @@ export const en: typeof zh = {
     ocrNote:
       'During the check you will photograph the portrait side and the emblem side. Have your ID card ready.',
     photoNote: 'Use a recent, well-lit photo of your face with nobody else in it.',
+    livenessNote:
+      'When the check starts, face the screen and follow the prompts. This confirms a real person is there; it does not check your identity.',
     pickPhoto: 'Take or choose a photo',
     repickPhoto: 'Choose another photo',
     photoBusy: 'Preparing the photo…',
@@ -95,6 +106,7 @@ export const en: typeof zh = {
       idInvalid: 'Correct your ID number as shown',
       photo: 'Choose a photo of yourself first',
       busy: 'Preparing the photo, please wait',
+      modes: 'Reading the available ways to check, please wait',
     },
     rateLimited: 'Too many attempts. Try again after {time}.',
     rateLimitedSoon: 'Too many attempts. Please try again later.',
@@ -355,6 +367,7 @@ export const en: typeof zh = {
       unconfirmed: 'The last check could not be confirmed. Please start again.',
       cancelled: 'You left the check; nothing was verified.',
       expired: 'Not finished in time; it expired.',
+      expiredAt: 'Not finished by {time}; it expired.',
     },
     mode: 'Method: {mode}',
     name: 'Name: {name}',

@@ -16,8 +16,6 @@ export interface OutcomeCopy {
   noPhoto?: { title: string; detail: string };
 }
 
-type EntryMode = Exclude<VerificationMode, 'liveness'>;
-
 const OUTCOMES: Record<Outcome, OutcomeCopy> = {
   passed: {
     title: '认证通过',
@@ -117,7 +115,8 @@ export const zh = {
         '填写身份证信息：姓名、身份证号和一段您朗读数字的人脸视频，由 FaceID 与权威身份数据源的证件照比对；',
       ocr: '拍摄身份证：身份证正反面照片和人脸视频，比对方式同上；',
       reference: '参考照片：您上传的照片和人脸视频，只与这张照片比对，不核验身份。',
-    } satisfies Record<EntryMode, string>,
+      liveness: '仅活体检测：一段人脸视频，只确认是真人在操作，不与任何照片比对，不核验身份。',
+    } satisfies Record<VerificationMode, string>,
     operator: '运营方（“我们”）：{name}，联系方式：{contact}。',
     processor: '处理方：旷视科技（FaceID）。',
     keep: '保存：记录保存 {days} 天后自动删除，姓名和证件号打码保存；手机上不留存。',
@@ -135,13 +134,18 @@ export const zh = {
       idcard: { title: '填写身份证信息', desc: '输入姓名和身份证号' },
       ocr: { title: '拍摄身份证', desc: '认证时拍摄身份证正反面，无需填写' },
       reference: { title: '使用参考照片', desc: '上传一张本人正脸照片用于比对' },
-    } satisfies Record<EntryMode, { title: string; desc: string }>,
+      liveness: { title: '仅活体检测', desc: '只确认是真人在操作，不核验身份' },
+    } satisfies Record<VerificationMode, { title: string; desc: string }>,
+    modesLoading: '正在读取可用的认证方式…',
+    modesUnavailable: '暂时无法读取可用的认证方式，请检查网络后重试',
+    modesRetry: '重试',
     nameLabel: '姓名',
     namePlaceholder: '与身份证一致',
     idLabel: '身份证号',
     idPlaceholder: '18 位居民身份证号',
     ocrNote: '认证开始后，请按提示拍摄身份证人像面和国徽面。请准备好身份证原件。',
     photoNote: '请使用近期、光线充足、只有本人的正脸照片。',
+    livenessNote: '认证开始后，请按提示正对屏幕完成人脸验证。这种方式只确认是真人在操作，不核验身份。',
     pickPhoto: '拍摄或选择照片',
     repickPhoto: '重新选择照片',
     photoBusy: '正在处理照片…',
@@ -162,6 +166,7 @@ export const zh = {
       idInvalid: '请按提示修改身份证号',
       photo: '请先选择一张本人照片',
       busy: '正在处理照片，请稍候',
+      modes: '正在读取可用的认证方式，请稍候',
     },
     rateLimited: '发起次数过多，请在 {time} 后再试。',
     rateLimitedSoon: '发起次数过多，请稍后再试。',
@@ -344,6 +349,7 @@ export const zh = {
       unconfirmed: '上次认证未能确认，请重新开始。',
       cancelled: '您中途退出了验证，信息没有被核验。',
       expired: '超过有效时间没有完成，已失效。',
+      expiredAt: '{time} 前没有完成，已失效。',
     },
     mode: '认证方式：{mode}',
     name: '姓名：{name}',

@@ -6,7 +6,7 @@ import { whoami } from './cloud';
 let known: WhoAmIOk | undefined;
 let pending: Promise<WhoAmIOk | undefined> | undefined;
 
-/** The caller's facts (retention, product, upload folder); undefined while whoami cannot answer. */
+/** The caller's facts (retention, product and its modes, upload folder); undefined while whoami cannot answer. */
 export function deploymentFacts(): Promise<WhoAmIOk | undefined> {
   if (known) return Promise.resolve(known);
   pending ??= whoami().then((answer) => {
@@ -15,11 +15,6 @@ export function deploymentFacts(): Promise<WhoAmIOk | undefined> {
     return known;
   });
   return pending;
-}
-
-/** The facts already known in this session, without asking. */
-export function knownDeploymentFacts(): WhoAmIOk | undefined {
-  return known;
 }
 
 /** Forgets the facts (tests; a fresh launch starts without them anyway). */

@@ -16,6 +16,8 @@ export interface Flow {
   token: string;
   /** The FaceID H5 page (Megvii Lite / overseas products), opened in web-view instead of the component. */
   url?: string;
+  /** When the token dies (epoch ms, the server's getBizToken or list answer). */
+  expiresAt?: number;
 }
 
 export const VERIFY_PAGE = '/pages/verify/verify';
@@ -45,9 +47,10 @@ export function startFlow(
   input: GetBizTokenEvent,
   bizToken: string,
   token: string = bizToken,
-  extra: { bizNo?: string; url?: string } = {},
+  extra: { bizNo?: string; url?: string; expiresAt?: number } = {},
 ): Flow {
-  current = { input: { ...input }, mode: input.mode, bizToken, token, url: extra.url };
+  const { url, expiresAt } = extra;
+  current = { input: { ...input }, mode: input.mode, bizToken, token, url, expiresAt };
   rememberIssued(extra.bizNo, bizToken);
   return current;
 }
@@ -57,17 +60,17 @@ export function startIssuedFlow(
   input: GetBizTokenEvent,
   answer: GetBizTokenOk,
 ): { ok: true; page: string } | { ok: false } {
-  const { client, bizToken, bizNo } = answer;
+  const { client, bizToken, bizNo, expiresAt } = answer;
   if (client.kind === 'component') {
-    startFlow(input, bizToken, client.token, { bizNo });
+    startFlow(input, bizToken, client.token, { bizNo, expiresAt });
     return { ok: true, page: VERIFY_PAGE };
   }
   if (client.kind === 'wechat') {
-    startFlow(input, bizToken, client.verifyId, { bizNo });
+    startFlow(input, bizToken, client.verifyId, { bizNo, expiresAt });
     return { ok: true, page: WECHAT_VERIFY_PAGE };
   }
   if (client.kind === 'h5') {
-    startFlow(input, bizToken, bizToken, { bizNo, url: client.url });
+    startFlow(input, bizToken, bizToken, { bizNo, url: client.url, expiresAt });
     lastH5 = bizToken;
     return { ok: true, page: WEBVIEW_PAGE };
   }
@@ -80,9 +83,10 @@ export function resumeFlow(left: {
   token: string;
   bizNo: string;
   mode: VerificationMode;
+  expiresAt: number;
 }): Flow {
-  const { bizToken, token, bizNo, mode } = left;
-  current = { bizToken, token, mode };
+  const { bizToken, token, bizNo, mode, expiresAt } = left;
+  current = { bizToken, token, mode, expiresAt };
   rememberIssued(bizNo, bizToken);
   return current;
 }
@@ -92,11 +96,12 @@ export function currentFlow(): Flow | undefined {
   return current;
 }
 
-/** Records the token that replaced an unusable one. */
-export function replaceToken(bizToken: string, token: string = bizToken, bizNo?: string): void {
+/** Records the token that replaced an unusable one, and when it dies. */
+export function replaceToken(bizToken: string, token: string, bizNo: string, expiresAt: number): void {
   if (current) {
     current.bizToken = bizToken;
     current.token = token;
+    current.expiresAt = expiresAt;
     rememberIssued(bizNo, bizToken);
   }
 }
@@ -119,7 +124,7 @@ export function clearFlow(): void {
 /** The entry form as the person left it: kept in memory for this app session only, never in storage. */
 export interface Draft {
   consented: boolean;
-  mode: 'idcard' | 'ocr' | 'reference';
+  mode: VerificationMode;
   name: string;
   idNumber: string;
   photoPath: string;

@@ -9,6 +9,11 @@ export type VerificationMode = 'idcard' | 'ocr' | 'reference' | 'liveness';
 
 export const VERIFICATION_MODES: readonly VerificationMode[] = ['idcard', 'ocr', 'reference', 'liveness'];
 
+/** The languages of the mini-program's copy; getBizToken turns the person's into the product's language option. */
+export const LOCALES = ['zh', 'en'] as const;
+
+export type Locale = (typeof LOCALES)[number];
+
 // The token options are declared per product in token-options.ts; the contract exposes what is derived from them.
 export { TOKEN_OPTION_TYPES } from './token-options';
 export type { TokenOptions } from './token-options';
@@ -28,6 +33,8 @@ export interface GetBizTokenEvent {
   consentVersion?: string;
   /** The business's own reference for this verification (`isExternalRef`), from the entry page's query. */
   externalRef?: string;
+  /** The person's language: a product with a language option (PRODUCTS' `fromLocale`) is told it. */
+  locale?: Locale;
   options?: TokenOptions;
 }
 
@@ -120,8 +127,10 @@ export interface WhoAmIOk {
   uploadDir: string;
   /** Days a record is kept before the daily purge deletes it (FACEID_RETENTION_DAYS, as the purge reads it). */
   retentionDays: number;
-  /** The active FaceID product (FACEID_PROVIDER), so the page sends only the options that product takes. */
+  /** The active FaceID product (FACEID_PROVIDER). */
   provider: string;
+  /** The modes that product offers (PRODUCTS), in the order the entry page lists them. */
+  modes: readonly VerificationMode[];
   /** Whether FaceID's evidence images are kept with the record (FACEID_KEEP_IMAGES=1). */
   keepsImages: boolean;
   /** Who "我们" is in the privacy policy, and how a person reaches them (FACEID_OPERATOR_NAME, _CONTACT). */
@@ -175,7 +184,7 @@ export interface VerificationSummaryItem {
   createdAt: number;
   /** When the record reached its final state. */
   finishedAt?: number;
-  /** When the token dies (epoch ms, the server's): a left flow can be resumed until then. */
+  /** When the token dies or died (epoch ms, the server's): a left flow can be resumed until then. */
   expiresAt?: number;
   /** When the person left the verify step without an answer (epoch ms); the flow is 未完成, not in progress. */
   leftAt?: number;

@@ -5,7 +5,7 @@
  * upstream are all derived from these tables (server/providers/options.ts derives the last two).
  */
 
-import type { VerificationMode } from './events';
+import type { Locale, VerificationMode } from './events';
 
 type Scalar = number | string;
 
@@ -38,6 +38,8 @@ export type OptionSpec = OptionRule & {
   readonly default?: Scalar;
   /** Whether `default` is sent when the option is absent (the seed requires the field). */
   readonly sendDefault?: true;
+  /** The value for the person's locale (getBizToken's `locale`) when the caller gives none. */
+  readonly fromLocale?: Readonly<Record<Locale, Scalar>>;
 };
 
 /** One FaceID product: the modes it offers and the options its token call takes, in checking order. */
@@ -180,7 +182,12 @@ export const PRODUCTS = {
     modes: ['reference', 'liveness'],
     options: {
       sceneId: { wire: 'scene_id', word: true, doc: 'scene configured in the Megvii console' },
-      language: { wire: 'language', word: true, doc: 'language of the H5 page' },
+      language: {
+        wire: 'language',
+        word: true,
+        doc: 'language of the H5 page',
+        fromLocale: { zh: 'zh', en: 'en' },
+      },
       procedureType: { wire: 'procedure_type', word: true, doc: 'liveness procedure' },
       procedurePriority: { wire: 'procedure_priority', word: true, doc: 'procedure to try first' },
       bizExtraData: {
@@ -237,7 +244,12 @@ export const PRODUCTS = {
       },
       colorNumber: { wire: 'color_number', oneOf: [4, 6, 8], doc: 'colours flashed' },
       procedureType: { wire: 'procedure_type', oneOf: ['raw_flash'], doc: 'liveness procedure' },
-      language: { wire: 'language', oneOf: [0, 1], doc: 'page language: 0 English, 1 Chinese' },
+      language: {
+        wire: 'language',
+        oneOf: [0, 1],
+        doc: 'page language: 0 English, 1 Chinese',
+        fromLocale: { zh: 1, en: 0 },
+      },
       livenessPreferences: { wire: 'liveness_preferences', oneOf: ['none'], doc: 'liveness flavour' },
       multiOrientedDetection: {
         wire: 'multi_oriented_detection',

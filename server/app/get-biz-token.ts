@@ -1,10 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { FaceIdError } from '../errors';
 import {
+  LOCALES,
   TOKEN_OPTION_TYPES,
   VERIFICATION_MODES,
   uploadDirFor,
   type GetBizTokenOk,
+  type Locale,
   type TokenOptions,
   type VerificationMode,
 } from '../../miniprogram/shared/events';
@@ -15,6 +17,7 @@ import { MAX_IMAGE_SIDE, MAX_REQUEST_BYTES, sniffImage } from '../image';
 import { fileIdPath } from '../photos';
 import { maskIdNumber, maskName } from '../mask';
 import { createProvider } from '../providers';
+import { withLocaleOptions } from '../providers/locale-options';
 import type { TokenRequest } from '../providers/types';
 import type { Caller, Services } from '../runtime';
 import { deletePhotos, requestToken } from '../lifecycle';
@@ -36,6 +39,8 @@ export interface TokenInput {
   consentVersion?: string;
   /** The business's own reference for this verification. */
   externalRef?: string;
+  /** The person's language, for the product's language option. */
+  locale?: Locale;
   options: TokenOptions;
 }
 
@@ -96,6 +101,15 @@ export function parseTokenEvent(event: unknown, now: Date): TokenInput {
         detail: `externalRef allows at most ${MAX_EXTERNAL_REF_LENGTH} letters, digits, _ . : and -`,
       });
     input.externalRef = externalRef;
+  }
+  const locale = own(obj, 'locale');
+  if (locale !== undefined && locale !== null) {
+    if (!(LOCALES as readonly unknown[]).includes(locale))
+      throw new FaceIdError('INVALID_EVENT', {
+        param: 'locale',
+        detail: `locale is ${LOCALES.join(' or ')}`,
+      });
+    input.locale = locale as Locale;
   }
   if (input.mode === 'idcard') {
     const name = checkName(own(obj, 'idcardName'));
@@ -252,7 +266,7 @@ export async function getBizToken(event: unknown, services: Services): Promise<G
     uuid:
       input.mode === 'reference' || input.mode === 'liveness' ? (input.uuid ?? uuidFor(caller)) : input.uuid,
     openid: caller.kind === 'user' ? caller.openid : undefined,
-    options: input.options,
+    options: withLocaleOptions(provider.name, input.options, input.locale),
   });
   const photoFileIDs = [...input.imageRefs, ...(input.image ? [input.image] : [])];
   return requestToken(

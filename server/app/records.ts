@@ -58,6 +58,7 @@ export function summarizeRecord(record: VerificationRecord, at: number): Verific
       break;
     case 'expired':
       item.bizToken = record.bizToken;
+      item.expiresAt = record.expiresAt;
       item.leftAt = record.leftAt;
       item.outcome = 'expired';
       item.finishedAt = record.endedAt;

@@ -1,11 +1,12 @@
 import { FaceIdError } from '../errors';
 import { uploadDirFor, type WhoAmIOk } from '../../miniprogram/shared/events';
+import { PRODUCTS } from '../../miniprogram/shared/token-options';
 import type { Services } from '../runtime';
 
 /**
  * The caller's openid and upload folder, and what the consent screen must state about this deployment: how long
- * records are kept (the purge's own FACEID_RETENTION_DAYS), the FaceID product, whether images are kept, and who
- * the operator is (the privacy policy's 我们) with its contact.
+ * records are kept (the purge's own FACEID_RETENTION_DAYS), the FaceID product and the modes it offers, whether
+ * images are kept, and who the operator is (the privacy policy's 我们) with its contact.
  */
 export async function whoami(_event: unknown, { caller, config }: Services): Promise<WhoAmIOk> {
   if (caller.kind !== 'user') {
@@ -20,6 +21,7 @@ export async function whoami(_event: unknown, { caller, config }: Services): Pro
     uploadDir: uploadDirFor(caller.openid),
     retentionDays: config.FACEID_RETENTION_DAYS,
     provider: config.FACEID_PROVIDER,
+    modes: PRODUCTS[config.FACEID_PROVIDER].modes,
     keepsImages: config.FACEID_KEEP_IMAGES,
     operator: { name: config.FACEID_OPERATOR_NAME, contact: config.FACEID_OPERATOR_CONTACT },
   };

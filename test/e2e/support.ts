@@ -122,10 +122,12 @@ export async function title(page: Page): Promise<string> {
 export async function consent(page: Page): Promise<void> {
   await see(page, '开始前请了解');
   await tap(page, '我已阅读并同意以上说明');
+  // Applied: the hint above the form goes in the update that enables its controls (the modes' radios, or the one
+  // mode's own fields where the product offers one mode).
   await page
-    .getByRole('radio', { name: '填写身份证信息' })
-    .and(page.locator('[aria-disabled="false"]'))
-    .waitFor();
+    .locator('.wx-page:not([hidden])')
+    .getByText('请先阅读并勾选同意上方说明', { exact: true })
+    .waitFor({ state: 'hidden' });
 }
 
 /** Types into the field with this label. */

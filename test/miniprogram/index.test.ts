@@ -56,6 +56,7 @@ const whoamiOk = (extra: Record<string, unknown> = {}) => ({
   uploadDir: UPLOAD_DIR,
   retentionDays: 30,
   provider: 'fidlite',
+  modes: ['idcard', 'ocr', 'reference'],
   keepsImages: false,
   operator: { name: '示例科技有限公司', contact: 'privacy@example.com' },
   ...extra,
@@ -137,6 +138,7 @@ describe('entry page: consent and validation', () => {
 
   test('nothing can be submitted or typed before consent, and the page says why under the start button', async () => {
     const page = open();
+    await flush();
     expect(enabled(page, '#submit')).toBe(false);
     expect(enabled(page, '#name')).toBe(false);
     expect(text(page, '#consent-hint')).toContain('请先阅读并勾选同意');
@@ -263,7 +265,13 @@ describe('entry page: submitting each mode', () => {
     expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toEqual([
       {
         name: 'getBizToken',
-        data: { mode: 'idcard', idcardName: '张三', idcardNumber: VALID_ID, consentVersion: CONSENT_VERSION },
+        data: {
+          mode: 'idcard',
+          idcardName: '张三',
+          idcardNumber: VALID_ID,
+          consentVersion: CONSENT_VERSION,
+          locale: 'zh',
+        },
       },
     ]);
     expect(recorded.navigation).toEqual([{ kind: 'navigateTo', url: '/pages/verify/verify' }]);
@@ -321,7 +329,7 @@ describe('entry page: submitting each mode', () => {
     tap(page, '#submit');
     await until(() => recorded.navigation.length > 0, 2000, 'navigation');
     expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toEqual([
-      { name: 'getBizToken', data: { mode: 'ocr', consentVersion: CONSENT_VERSION } },
+      { name: 'getBizToken', data: { mode: 'ocr', consentVersion: CONSENT_VERSION, locale: 'zh' } },
     ]);
   });
 
@@ -360,6 +368,7 @@ describe('entry page: submitting each mode', () => {
       mode: 'reference',
       imageRef1: `cloud://test-env.7465-test/${PREPARED_PATH}`,
       consentVersion: CONSENT_VERSION,
+      locale: 'zh',
     });
   });
 
@@ -620,7 +629,7 @@ describe("entry page: the business's reference (externalRef in the page query)",
     tap(page, '#submit');
     await until(() => recorded.navigation.length > 0, 2000, 'navigation');
     expect(tokenEvents()).toEqual([
-      { mode: 'ocr', consentVersion: CONSENT_VERSION, externalRef: 'order:2026-12-01.0042' },
+      { mode: 'ocr', consentVersion: CONSENT_VERSION, externalRef: 'order:2026-12-01.0042', locale: 'zh' },
     ]);
     expect(currentFlow()?.input?.externalRef).toBe('order:2026-12-01.0042');
 
@@ -633,6 +642,7 @@ describe("entry page: the business's reference (externalRef in the page query)",
       mode: 'ocr',
       consentVersion: CONSENT_VERSION,
       externalRef: 'order:2026-12-01.0042',
+      locale: 'zh',
     });
   });
 
@@ -662,7 +672,7 @@ describe("entry page: the business's reference (externalRef in the page query)",
     await flush();
     tap(page, '#submit');
     await until(() => recorded.navigation.length > 0, 2000, 'navigation');
-    expect(tokenEvents()).toEqual([{ mode: 'ocr', consentVersion: CONSENT_VERSION }]);
+    expect(tokenEvents()).toEqual([{ mode: 'ocr', consentVersion: CONSENT_VERSION, locale: 'zh' }]);
   });
 });
 
@@ -841,11 +851,9 @@ describe('entry page in English (WeChat language en)', () => {
     expect(text(page, '#consent-section')).not.toMatch(/[\u4e00-\u9fff]/);
   });
 
-  test('an overseas product gets the matching language option; a product without one gets none', async () => {
+  test('sends its locale with getBizToken: the server, not the page, knows which product takes a language', async () => {
     wechat.language = 'en';
-    cloudHandlers.whoami = () => whoamiOk({ provider: 'megvii-overseas' });
     const page = open();
-    await until(() => text(page, '#consent-keep').includes('30 days'), 2000, 'facts');
     await consent(page);
     change(page, '#mode', 'ocr');
     await flush();
@@ -854,7 +862,132 @@ describe('entry page in English (WeChat language en)', () => {
     expect(recorded.cloud.find((c) => c.name === 'getBizToken')?.data).toEqual({
       mode: 'ocr',
       consentVersion: CONSENT_VERSION,
-      options: { language: 'en' },
+      locale: 'en',
     });
+  });
+});
+
+describe('entry page: exactly the modes the product offers (whoami)', () => {
+  const optionTitles = (page: Mounted) =>
+    page.querySelectorAll('.option-title').map((node) => node.dom?.textContent?.trim());
+  const collected = (page: Mounted) =>
+    page.querySelectorAll('.li').map((node) => node.dom?.textContent?.replace(/\s+/g, ' ').trim());
+
+  test.each([
+    [
+      'zh',
+      'zh_CN',
+      ['使用参考照片', '仅活体检测'],
+      [
+        '· 参考照片：您上传的照片和人脸视频，只与这张照片比对，不核验身份。',
+        '· 仅活体检测：一段人脸视频，只确认是真人在操作，不与任何照片比对，不核验身份。',
+      ],
+      '认证开始后，请按提示正对屏幕完成人脸验证。这种方式只确认是真人在操作，不核验身份。',
+    ],
+    [
+      'en',
+      'en',
+      ['Use a reference photo', 'Liveness only'],
+      [
+        '· Reference photo: your photo and the video, compared with that photo only; identity not checked.',
+        '· Liveness only: a video of your face, to confirm a real person is there; compared with no photo, identity not checked.',
+      ],
+      'When the check starts, face the screen and follow the prompts. This confirms a real person is there; it does not check your identity.',
+    ],
+  ])(
+    'megvii-overseas (%s): reference and liveness only, liveness sent with nothing typed',
+    async (locale, language, titles, lines, note) => {
+      wechat.language = language;
+      cloudHandlers.whoami = () =>
+        whoamiOk({ provider: 'megvii-overseas', modes: ['reference', 'liveness'] });
+      cloudHandlers.getBizToken = () => ({
+        ...tokenOk(),
+        provider: 'megvii-overseas',
+        client: { kind: 'h5', url: 'https://api-idn.megvii.com/faceid/lite/do?token=t' },
+      });
+      const page = mount(pageId);
+      page.instance.onLoad({ mode: 'idcard' });
+      await consent(page);
+      expect(optionTitles(page)).toEqual(titles);
+      expect(collected(page)).toEqual(lines);
+      // The mode asked for (idcard, from the query) is not offered: the first offered one is chosen.
+      expect(page.data.mode).toBe('reference');
+      expect(page.querySelector('#pick-photo')).toBeDefined();
+      expect(page.querySelector('#name')).toBeUndefined();
+      change(page, '#mode', 'ocr');
+      await flush();
+      expect(page.data.mode).toBe('reference');
+      change(page, '#mode', 'liveness');
+      await flush();
+      expect(text(page, '#liveness-note')).toBe(note);
+      expect(page.querySelector('#pick-photo')).toBeUndefined();
+      tap(page, '#submit');
+      await until(() => recorded.navigation.length > 0, 2000, 'navigation');
+      expect(recorded.cloud.find((c) => c.name === 'getBizToken')?.data).toEqual({
+        mode: 'liveness',
+        consentVersion: CONSENT_VERSION,
+        locale,
+      });
+      expect(recorded.navigation).toEqual([{ kind: 'navigateTo', url: '/pages/webview/webview' }]);
+    },
+  );
+
+  test.each([
+    ['zh', 'zh_CN', '填写身份证信息', '输入姓名和身份证号', '· 填写身份证信息：'],
+    ['en', 'en', 'Enter ID card details', 'Type your name and ID number', '· ID card details:'],
+  ])(
+    'one mode (wechat, %s): no picker, the mode said as the heading, its form',
+    async (_locale, language, title, desc, line) => {
+      wechat.language = language;
+      cloudHandlers.whoami = () => whoamiOk({ provider: 'wechat', modes: ['idcard'] });
+      const page = mount(pageId);
+      page.instance.onLoad({ mode: 'ocr' });
+      await consent(page);
+      expect(page.querySelector('#mode')).toBeUndefined();
+      expect(page.querySelectorAll('radio')).toHaveLength(0);
+      expect(text(page, '#mode-title')).toBe(title);
+      expect(text(page, '#mode-desc')).toBe(desc);
+      expect(collected(page)).toHaveLength(1);
+      expect(collected(page)[0]).toContain(line);
+      type(page, '#name', '张三');
+      type(page, '#idnumber', VALID_ID);
+      await flush();
+      tap(page, '#submit');
+      await until(() => recorded.navigation.length > 0, 2000, 'navigation');
+      expect(recorded.cloud.find((c) => c.name === 'getBizToken')?.data).toMatchObject({ mode: 'idcard' });
+    },
+  );
+
+  test('one mode (megvii-raw): the reference photo step at once', async () => {
+    cloudHandlers.whoami = () => whoamiOk({ provider: 'megvii-raw', modes: ['reference'] });
+    const page = open();
+    await consent(page);
+    expect(page.querySelector('#mode')).toBeUndefined();
+    expect(text(page, '#mode-title')).toBe('使用参考照片');
+    expect(page.querySelector('#pick-photo')).toBeDefined();
+    expect(text(page, '#block-reason')).toBe('请先选择一张本人照片');
+  });
+
+  test('while whoami cannot answer no mode is offered and nothing starts; 重试 asks again', async () => {
+    cloudHandlers.whoami = () => {
+      throw new Error('cloud.callFunction:fail timeout');
+    };
+    const page = open();
+    await consent(page);
+    expect(page.querySelector('#mode')).toBeUndefined();
+    expect(page.querySelector('#name')).toBeUndefined();
+    expect(text(page, '#modes-pending')).toBe('暂时无法读取可用的认证方式，请检查网络后重试');
+    expect(enabled(page, '#submit')).toBe(false);
+    expect(text(page, '#block-reason')).toBe('正在读取可用的认证方式，请稍候');
+    tap(page, '#submit');
+    await flush();
+    expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toHaveLength(0);
+
+    cloudHandlers.whoami = () => whoamiOk();
+    tap(page, '#modes-retry');
+    await until(() => optionTitles(page).length === 3, 2000, 'modes');
+    expect(optionTitles(page)).toEqual(['填写身份证信息', '拍摄身份证', '使用参考照片']);
+    expect(page.querySelector('#modes-pending')).toBeUndefined();
+    expect(page.querySelector('#name')).toBeDefined();
   });
 });

@@ -163,7 +163,7 @@ describe('records page', () => {
     expect(text(page, '#record-2')).toContain('认证方式：参考照片');
     expect(text(page, '#state-2')).toBe('进行中');
     expect(text(page, '#state-3')).toBe('已过期');
-    expect(text(page, '#reason-3')).toBe('超过有效时间没有完成，已失效。');
+    expect(text(page, '#reason-3')).toBe(`${formatTime(NOW - 60 * MINUTE)} 前没有完成，已失效。`);
     expect(text(page, '#state-4')).toBe('未能开始');
     expect(text(page, '#reason-4')).toBe('发起次数过多，请稍后再试');
     expect(text(page, '#state-5')).toBe('正在准备');
@@ -469,6 +469,33 @@ describe('records page: a flow left half-way', () => {
       // A finished verification opens its result; it is not started again from here.
       expect(page.querySelector('#restart-3')).toBeUndefined();
       expect(page.querySelector('#resume-3')).toBeUndefined();
+    },
+  );
+
+  test.each([
+    ['zh_CN', '{time} 前没有完成，已失效。', '您中途离开了验证，{time} 前可以继续。'],
+    ['en', 'Not finished by {time}; it expired.', 'You left the check. You can continue it until {time}.'],
+  ])(
+    '%s: a 5-minute token is dead 10 minutes on, a 24-hour one lives 3 hours on (megvii-raw life_time 5–1440)',
+    async (language, expiredReason, issuedReason) => {
+      wechat.language = language;
+      const fiveMinutes = left(10, -5 * MINUTE, { provider: 'megvii-raw', mode: 'reference' });
+      const fullDay = left(180, 21 * 60 * MINUTE, { provider: 'megvii-raw', mode: 'reference' });
+      const ended = item(30, { status: 'expired', outcome: 'expired', expiresAt: NOW - 25 * MINUTE });
+      serve([fiveMinutes, fullDay, ended]);
+      const page = await open();
+      expect(text(page, '#reason-0')).toBe(expiredReason.replace('{time}', formatTime(NOW - 5 * MINUTE)));
+      expect(page.querySelector('#resume-0')).toBeUndefined();
+      expect(page.querySelector('#restart-0')).toBeDefined();
+      expect(text(page, '#reason-1')).toBe(
+        issuedReason.replace('{time}', formatTime(NOW + 21 * 60 * MINUTE)),
+      );
+      expect(page.querySelector('#resume-1')).toBeDefined();
+      expect(page.querySelector('#restart-1')).toBeUndefined();
+      expect(text(page, '#reason-2')).toBe(expiredReason.replace('{time}', formatTime(NOW - 25 * MINUTE)));
+      tap(page, '#resume-1');
+      await flush();
+      expect(currentFlow()).toMatchObject({ token: fullDay.resumeToken, expiresAt: fullDay.expiresAt });
     },
   );
 

@@ -300,7 +300,7 @@ describe('result page: one title, one sentence, one next step for every outcome'
     },
   );
 
-  test('a verification that expired says so and offers to start again', async () => {
+  test('a verification that expired says so, without naming a life the product did not give, and offers to start again', async () => {
     const page = await openAfterFlow({
       ...answer(9000, 'LIVING_NOT_START'),
       outcome: 'expired',
@@ -432,7 +432,9 @@ describe('result page: one title, one sentence, one next step for every outcome'
     expect(JSON.stringify(page.data)).not.toContain(INPUT.idcardNumber!);
     tap(page, '#primary');
     await until(() => recorded.navigation.length > 0, 2000, 'navigation');
-    expect(recorded.cloud.filter((c) => c.name === 'getBizToken').map((c) => c.data)).toEqual([INPUT]);
+    expect(recorded.cloud.filter((c) => c.name === 'getBizToken').map((c) => c.data)).toEqual([
+      { ...INPUT, locale: 'zh' },
+    ]);
     expect(recorded.navigation).toEqual([{ kind: 'redirectTo', url: '/pages/verify/verify' }]);
     expect(currentFlow()?.bizToken).toBe('fresh-token');
   });
@@ -455,6 +457,9 @@ describe('result page: one title, one sentence, one next step for every outcome'
     tap(edit, '#primary');
     const cancelled = await openAfterFlow(answer(6000, 'USER_CANCEL'), 'ocr');
     tap(cancelled, '#primary');
+    const liveness = await openAfterFlow(answer(6000, 'USER_CANCEL'), 'liveness');
+    expect(text(liveness, '#primary')).toBe('重新开始');
+    tap(liveness, '#primary');
     const byUrl = await open(answer(4200, 'SR_ERROR'));
     expect(text(byUrl, '#primary')).toBe('重新开始');
     tap(byUrl, '#primary');
@@ -462,6 +467,7 @@ describe('result page: one title, one sentence, one next step for every outcome'
     expect(recorded.navigation).toEqual([
       { kind: 'reLaunch', url: '/pages/index/index?mode=idcard' },
       { kind: 'reLaunch', url: '/pages/index/index?mode=ocr' },
+      { kind: 'reLaunch', url: '/pages/index/index?mode=liveness' },
       { kind: 'reLaunch', url: '/pages/index/index' },
     ]);
     expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toHaveLength(0);

@@ -76,7 +76,7 @@ describe('verify page with the FaceID stand-in against the sandbox', () => {
     const page = open(used);
     await startVerification(page);
     await until(() => issued.length === 1 && page.data.token === issued[0], 3000, 'fresh token mounted');
-    expect(recorded.cloud).toEqual([{ name: 'getBizToken', data: INPUT }]);
+    expect(recorded.cloud).toEqual([{ name: 'getBizToken', data: { ...INPUT, locale: 'zh' } }]);
     expect(currentFlow()?.bizToken).toBe(issued[0]);
 
     await startVerification(page);

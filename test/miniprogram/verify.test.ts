@@ -127,7 +127,7 @@ describe('verify page with another faceid-verify implementation', () => {
     const second = live()[0];
     expect(second).not.toBe(first);
     expect(second.token).toBe(fresh);
-    expect(recorded.cloud).toEqual([{ name: 'getBizToken', data: INPUT }]);
+    expect(recorded.cloud).toEqual([{ name: 'getBizToken', data: { ...INPUT, locale: 'zh' } }]);
     expect(currentFlow()?.bizToken).toBe(fresh);
     await until(() => page.querySelector('#restarted'), 1000, 'notice');
     expect(text(page, '#restarted')).toBe('已重新开始，请再勾选一次同意');
@@ -497,7 +497,13 @@ describe('verify page: leaving mid-flow', () => {
 
   test('a flow resumed from my verifications whose token fails asks to start again, buying nothing', async () => {
     const token = nextToken();
-    resumeFlow({ bizToken: token, token, bizNo: 'order-left', mode: 'idcard' });
+    resumeFlow({
+      bizToken: token,
+      token,
+      bizNo: 'order-left',
+      mode: 'idcard',
+      expiresAt: Date.now() + 60_000,
+    });
     const page = mount(pageId);
     page.instance.onLoad({});
     await flush();
@@ -507,5 +513,48 @@ describe('verify page: leaving mid-flow', () => {
     expect(text(page, '#failed-message')).toBe('这次认证已不能继续，请返回重新开始。');
     expect(page.querySelector('#retry')).toBeUndefined();
     expect(recorded.cloud).toEqual([]);
+  });
+});
+
+describe("verify page: a token's life is the server's expiresAt", () => {
+  const MINUTE = 60_000;
+
+  test('a resumed 24-hour token (megvii-raw life_time 1440) mounts hours after it was bought', async () => {
+    const token = nextToken();
+    resumeFlow({
+      bizToken: token,
+      token,
+      bizNo: 'order-day',
+      mode: 'reference',
+      expiresAt: Date.now() + 20 * 60 * MINUTE,
+    });
+    const page = mount(pageId);
+    page.instance.onLoad({});
+    await until(() => live().length === 1, 1000, 'component');
+    expect(live()[0].token).toBe(token);
+    expect(page.data.phase).toBe('verifying');
+  });
+
+  test('a resumed 5-minute token that died before the component started: start again, nothing mounted or bought', async () => {
+    const token = nextToken();
+    resumeFlow({ bizToken: token, token, bizNo: 'order-5min', mode: 'reference', expiresAt: Date.now() - 1 });
+    const page = mount(pageId);
+    page.instance.onLoad({});
+    await until(() => page.data.phase === 'failed', 1000, 'failed');
+    expect(text(page, '#failed-message')).toBe('这次认证已不能继续，请返回重新开始。');
+    expect(registry()).toHaveLength(0);
+    expect(recorded.cloud).toEqual([]);
+  });
+
+  test('a fresh 5-minute token that died before the component started is replaced before anything is mounted', async () => {
+    const dead = nextToken();
+    startFlow(INPUT, dead, dead, { expiresAt: Date.now() - 1 });
+    const page = mount(pageId);
+    page.instance.onLoad({});
+    await until(() => page.data.phase === 'verifying', 1000, 'verifying');
+    expect(recorded.cloud).toEqual([{ name: 'getBizToken', data: { ...INPUT, locale: 'zh' } }]);
+    expect(registry().map((i) => i.token)).toEqual([currentFlow()?.token]);
+    expect(currentFlow()?.token).not.toBe(dead);
+    expect(currentFlow()?.expiresAt).toBeGreaterThan(Date.now());
   });
 });

@@ -62,9 +62,30 @@ describe('whoami tells the consent screen what this deployment does', () => {
       uploadDir: 'faceid/o-user-2/',
       retentionDays: 7,
       provider: 'megvii-overseas',
+      modes: ['reference', 'liveness'],
       keepsImages: true,
       operator: TEST_OPERATOR,
     });
+  });
+
+  it('answers the modes the deployment’s product offers (docs/providers.md), so the entry page lists just those', async () => {
+    h = await startHarness();
+    const offered: Record<string, string[]> = {
+      fidlite: ['idcard', 'ocr', 'reference'],
+      'megvii-lite': ['idcard', 'ocr', 'reference'],
+      'megvii-app': ['idcard', 'reference'],
+      'megvii-overseas': ['reference', 'liveness'],
+      'megvii-raw': ['reference'],
+      wechat: ['idcard'],
+    };
+    const answered: Record<string, unknown> = {};
+    for (const provider of Object.keys(offered)) {
+      process.env.FACEID_PROVIDER = provider;
+      const answer = await h.call<Answer>('whoami', {}, 'o-user-2');
+      expect(answer).toMatchObject({ ok: true, provider });
+      answered[provider] = answer.modes;
+    }
+    expect(answered).toEqual(offered);
   });
 
   it('refuses a retention the purge would refuse, rather than promising it', async () => {

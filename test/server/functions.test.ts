@@ -364,6 +364,7 @@ describe('whoami', () => {
       uploadDir: 'faceid/o-user-9/',
       retentionDays: 30,
       provider: 'fidlite',
+      modes: ['idcard', 'ocr', 'reference'],
       keepsImages: false,
       operator: TEST_OPERATOR,
     });

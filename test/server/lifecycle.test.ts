@@ -312,11 +312,17 @@ describe('every record ends in a state a person can read', () => {
     expect(purge).toMatchObject({ ok: true });
     for (const t of [read, listed, timed])
       expect(await h.record(t.bizNo)).toMatchObject({ status: 'expired' });
-    expect((await h.call<Answer>('listVerifications', {})).items.map((i: Answer) => i.status)).toEqual([
-      'expired',
-      'expired',
-      'expired',
-    ]);
+    const ended = (await h.call<Answer>('listVerifications', {})).items;
+    expect(ended.map((i: Answer) => i.status)).toEqual(['expired', 'expired', 'expired']);
+    expect(ended.every((i: Answer) => typeof i.expiresAt === 'number' && i.expiresAt < Date.now())).toBe(
+      true,
+    );
+    // Each says when its token died (the server's expiresAt), for "my verifications" to show.
+    for (const [i, t] of [timed, listed, read].entries())
+      expect(ended[i]).toMatchObject({
+        bizNo: t.bizNo,
+        expiresAt: ((await h.record(t.bizNo)) as Answer).expiresAt,
+      });
   });
 
   it('a person who finished just before the token died gets the result, not "expired"', async () => {

@@ -3,7 +3,7 @@ import { liteNotifySign } from '../../server/providers/megvii-h5';
 import { serveHttpFunction } from '../../dev/local-cloud/http-access';
 import { JPEG_FIXTURE } from '../../dev/sandbox';
 import { CONSENT, startHarness, type Harness } from '../support/harness';
-import { finishH5 } from '../support/megvii';
+import { finishH5, formOf } from '../support/megvii';
 
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -113,6 +113,50 @@ describe('getBizToken answers the client each product needs', () => {
     expect(answer).toMatchObject({ ok: true, client: { kind: 'sdk', token: answer.bizToken } });
     expect(answer.expiresAt).toBeGreaterThanOrEqual(before + 10 * 60_000);
     expect(answer.expiresAt).toBeLessThan(before + 11 * 60_000);
+  });
+});
+
+describe("the person's locale becomes the product's language option", () => {
+  const languagesSent = async (path: string) =>
+    Promise.all(h.upstream.calls(path).map(async (call) => (await formOf(call)).fields.language));
+
+  it('megvii-overseas: the locale as its word; an option the caller gives wins', async () => {
+    await withProvider('megvii-overseas', '/idn');
+    for (const event of [{ locale: 'zh' }, { locale: 'en' }, { locale: 'en', options: { language: 'id' } }])
+      expect(await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'liveness', ...event })).toMatchObject({
+        ok: true,
+      });
+    expect(await languagesSent('/idn/faceid/lite/get_token')).toEqual(['zh', 'en', 'id']);
+  });
+
+  it('megvii-raw: 1 for Chinese, 0 for English', async () => {
+    await withProvider('megvii-raw', '/sgp');
+    for (const locale of ['zh', 'en'])
+      expect(
+        await h.call<Answer>('getBizToken', {
+          ...CONSENT,
+          mode: 'reference',
+          imageRef1: await photo(),
+          locale,
+        }),
+      ).toMatchObject({ ok: true });
+    expect(await languagesSent('/sgp/faceid/lite/raw/get_token')).toEqual(['1', '0']);
+  });
+
+  it('megvii-lite takes no language option: the locale is accepted and nothing is added', async () => {
+    await withProvider('megvii-lite');
+    expect(await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'ocr', locale: 'en' })).toMatchObject({
+      ok: true,
+    });
+    expect(await languagesSent('/faceid/lite/get_token')).toEqual([undefined]);
+  });
+
+  it('a locale the mini-program has no copy for is INVALID_EVENT:locale before any call', async () => {
+    await withProvider('megvii-overseas', '/idn');
+    expect(
+      (await h.call<Answer>('getBizToken', { ...CONSENT, mode: 'liveness', locale: 'fr' })).error,
+    ).toMatchObject({ code: 'INVALID_EVENT', param: 'locale' });
+    expect(h.upstream.requests).toHaveLength(0);
   });
 });
 

@@ -104,3 +104,19 @@ describe('the option tables', () => {
     expect(optionFields('fidlite', idcard)).not.toHaveProperty('idcard_side');
   });
 });
+
+describe('language options from the locale', () => {
+  const localized = options.filter(([, , option]) => option.fromLocale);
+
+  it('are declared by the products with a language option (overseas, raw) and no other', () => {
+    expect(localized.map(([product, key]) => `${product}.${key}`)).toEqual([
+      'megvii-overseas.language',
+      'megvii-raw.language',
+    ]);
+  });
+
+  it.each(localized)('%s: %s takes the value of each locale', (product, key, option) => {
+    for (const value of Object.values(option.fromLocale ?? {}))
+      expect(() => checkModeAndOptions(product, requestWith(product, key, value))).not.toThrow();
+  });
+});

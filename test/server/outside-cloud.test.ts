@@ -55,6 +55,7 @@ describe('a built exports.main in a fresh process, on the variables the cloud se
       openid: 'o-fresh-1',
       uploadDir: 'faceid/o-fresh-1/',
       provider: 'fidlite',
+      modes: ['idcard', 'ocr', 'reference'],
       retentionDays: 30,
       keepsImages: false,
       operator: { name: '示例运营有限公司', contact: '400-000-0000' },

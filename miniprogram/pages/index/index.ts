@@ -1,6 +1,6 @@
 import { CONSENT_VERSION } from '../../shared/consent';
 import type { ClientError } from '../../shared/errors';
-import type { GetBizTokenEvent, VerificationMode } from '../../shared/events';
+import { VERIFICATION_MODES, type GetBizTokenEvent, type VerificationMode } from '../../shared/events';
 import { checkIdNumber, checkName, normalizeIdNumber } from '../../shared/idcard';
 import { copyFor, errorText, fill, formatClock, setTitle, type Copy } from '../../i18n/index';
 import { ensureAccess, PHOTO_SCOPES, type AccessProblem } from '../../services/access';
@@ -14,12 +14,11 @@ import { answerPrivacyRequests, guideNameOf, openPrivacyGuide, privacySetting } 
 import { startVerification } from '../../services/start';
 import { needsSupport, openPrivacyPolicy } from '../../services/support';
 
-type EntryMode = Exclude<VerificationMode, 'liveness'>;
-const ENTRY_MODES: readonly EntryMode[] = ['idcard', 'ocr', 'reference'];
-
 interface EntryState {
   consented: boolean;
-  mode: EntryMode;
+  /** The modes the deployment's product offers (whoami), in its order; empty until whoami answers. */
+  offered: readonly VerificationMode[];
+  mode: VerificationMode;
   name: string;
   idNumber: string;
   nameTouched: boolean;
@@ -62,6 +61,7 @@ function derive(s: EntryState, t: Copy, now: number = Date.now()): Derived {
   let blockReason = '';
   if (s.refInvalid) blockReason = t.errors.INVALID_EXTERNAL_REF;
   else if (!s.consented) blockReason = b.consent;
+  else if (!s.offered.includes(s.mode)) blockReason = b.modes;
   else if (s.mode === 'idcard' && !name.ok) blockReason = s.name.trim() === '' ? b.name : b.nameInvalid;
   else if (s.mode === 'idcard' && !id.ok) blockReason = s.idNumber === '' ? b.id : b.idInvalid;
   else if (s.mode === 'reference' && s.photoPicking) blockReason = b.busy;
@@ -73,6 +73,7 @@ function derive(s: EntryState, t: Copy, now: number = Date.now()): Derived {
 
 const initial: EntryState = {
   consented: false,
+  offered: [],
   mode: 'idcard',
   name: '',
   idNumber: '',
@@ -114,6 +115,19 @@ function keepSentence(t: Copy, days: number | undefined, keepsImages: boolean): 
   return fill(keepsImages ? t.consent.keepImages : t.consent.keep, { days });
 }
 
+/** One offered mode as the picker and the consent list show it. */
+interface ModeChoice {
+  mode: VerificationMode;
+  title: string;
+  desc: string;
+  /** What the mode collects, for the consent's list. */
+  collect: string;
+}
+
+function modeChoices(t: Copy, offered: readonly VerificationMode[]): ModeChoice[] {
+  return offered.map((mode) => ({ mode, ...t.entry.modes[mode], collect: t.consent.collect[mode] }));
+}
+
 /** The message for a failed start, in the person's words. */
 function startErrorText(t: Copy, error: ClientError): string {
   if (error.code === 'RATE_LIMITED' && (error.reason === undefined || error.reason === 'TOKEN_LIMIT')) {
@@ -133,6 +147,10 @@ Component({
     keepText: copyFor('zh').consent.keepUnknown,
     /** Who 我们 is (this deployment's operator and contact); '' until whoami answers. */
     operatorText: '',
+    /** The offered modes in the person's words; empty until whoami answers. */
+    modeChoices: [] as ModeChoice[],
+    /** whoami could not answer: the modes are unknown and the form offers a retry. */
+    modesUnavailable: false,
     error: '',
     /** The error sends the person to support: WeChat's customer-service button is shown with it. */
     errorContact: false,
@@ -160,8 +178,8 @@ Component({
             idTouched: kept.idNumber !== '',
           }
         : {};
-      const mode = query.mode as EntryMode | undefined;
-      if (mode && ENTRY_MODES.includes(mode)) patch.mode = mode;
+      const mode = query.mode as VerificationMode | undefined;
+      if (mode && VERIFICATION_MODES.includes(mode)) patch.mode = mode;
       const ref = queriedExternalRef(query);
       if (ref !== undefined) {
         // Opened by the business: its reference (or none, when the one it gave is refused) replaces an earlier one.
@@ -186,10 +204,20 @@ Component({
     async loadFacts() {
       const facts = await deploymentFacts();
       const t = this.data.t;
+      const offered = facts?.modes ?? [];
       this.setData({
         keepText: keepSentence(t, facts?.retentionDays, facts?.keepsImages ?? false),
         operatorText: facts ? fill(t.consent.operator, { ...facts.operator }) : '',
+        modeChoices: modeChoices(t, offered),
+        modesUnavailable: !facts,
       });
+      // A mode asked for (the query, the draft) that the product does not offer gives way to its first one.
+      const mode = offered.includes(this.data.mode) ? this.data.mode : (offered[0] ?? this.data.mode);
+      this.update({ offered, mode });
+    },
+    onModesRetry() {
+      this.setData({ modesUnavailable: false });
+      void this.loadFacts();
     },
     async loadPrivacy() {
       const { needAuthorization, contractName } = await privacySetting();
@@ -240,8 +268,8 @@ Component({
       openPrivacyPolicy();
     },
     onMode(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
-      const mode = e.detail.value as EntryMode;
-      if (ENTRY_MODES.includes(mode)) this.update({ mode, error: '' });
+      const mode = e.detail.value as VerificationMode;
+      if (this.data.offered.includes(mode)) this.update({ mode, error: '' });
     },
     onName(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
       this.update({ name: e.detail.value, error: '' });
@@ -302,7 +330,7 @@ Component({
           consentVersion: CONSENT_VERSION,
         };
       }
-      if (s.mode === 'ocr') return { mode: 'ocr', consentVersion: CONSENT_VERSION };
+      if (s.mode === 'ocr' || s.mode === 'liveness') return { mode: s.mode, consentVersion: CONSENT_VERSION };
       let fileID = uploaded.get(s.photoPath);
       if (!fileID) {
         const up = await uploadReferencePhoto(s.photoPath);

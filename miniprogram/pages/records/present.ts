@@ -63,7 +63,8 @@ function stateOf(
     case 'unconfirmed':
       return { state: r.status.unconfirmed, reason: r.reasons.unconfirmed, tone: 'warn' };
     case 'issued':
-      if (!isLive(item, now)) return { state: r.status.expired, reason: r.reasons.expired, tone: 'info' };
+      if (!isLive(item, now))
+        return { state: r.status.expired, reason: expiredReason(t, item), tone: 'info' };
       if (item.leftAt === undefined)
         return { state: r.inProgress, reason: r.reasons.inProgress, tone: 'info' };
       return {
@@ -76,8 +77,16 @@ function stateOf(
     case 'cancelled':
       return { state: r.status.cancelled, reason: r.reasons.cancelled, tone: 'info' };
     case 'expired':
-      return { state: r.status.expired, reason: r.reasons.expired, tone: 'info' };
+      return { state: r.status.expired, reason: expiredReason(t, item), tone: 'info' };
   }
+}
+
+/** Why a token died, with the server's time of its death where the record has one. */
+function expiredReason(t: Copy, item: VerificationSummaryItem): string {
+  const r = t.records.reasons;
+  return item.expiresAt === undefined
+    ? r.expired
+    : fill(r.expiredAt, { time: formatDateTime(item.expiresAt) });
 }
 
 /** Whether the record's token still lives at `now`, by the server's `expiresAt`. */

@@ -101,13 +101,13 @@ Component({
     onResume(e: BizNoEvent) {
       const found = this.rowOf(e);
       if (!found || !found.row.resumeToken) return;
-      const { bizToken, resumeToken, bizNo, mode } = found.row;
+      const { bizToken, resumeToken, bizNo, mode, expiresAt } = found.row;
       if (Date.now() >= found.row.expiresAt) {
         // The token died since the list was read: the list read again shows it ended, with 重新开始.
         void this.reload();
         return;
       }
-      resumeFlow({ bizToken, token: resumeToken, bizNo, mode });
+      resumeFlow({ bizToken, token: resumeToken, bizNo, mode, expiresAt });
       void wx.navigateTo({ url: VERIFY_PAGE });
     },
     /** 重新开始: a new verification (a new bizNo) in the same mode, from the entry page. */

@@ -114,9 +114,7 @@ Component({
       else if (action === 'done') void wx.reLaunch({ url: '/pages/index/index' });
       else {
         const mode = this.data.mode;
-        void wx.reLaunch({
-          url: mode && mode !== 'liveness' ? `/pages/index/index?mode=${mode}` : '/pages/index/index',
-        });
+        void wx.reLaunch({ url: mode ? `/pages/index/index?mode=${mode}` : '/pages/index/index' });
       }
     },
     async startAgain() {

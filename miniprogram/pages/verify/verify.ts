@@ -3,7 +3,7 @@ import { ensureAccess, FACE_CHECK_SCOPES, type AccessProblem } from '../../servi
 import { getBizToken, leaveVerification } from '../../services/cloud';
 import { clearComponentStorage } from '../../services/component-storage';
 import { clearFlow, currentFlow, replaceToken } from '../../services/flow';
-import { withLanguage } from '../../services/start';
+import { withLocale } from '../../services/start';
 
 /** Fresh tokens asked for after tokenError before the page gives up; never more. */
 const MAX_TOKEN_REFRESHES = 2;
@@ -51,6 +51,12 @@ Component({
         this.setData({ phase: 'access', access: access.problem });
         return;
       }
+      if (flow.expiresAt !== undefined && Date.now() >= flow.expiresAt) {
+        // The token died (by the server's expiresAt) before the component could use it, e.g. on the settings screen.
+        this.setData({ access: '' });
+        void this.refresh();
+        return;
+      }
       this.setData({ token: flow.token, phase: 'verifying', access: '' });
       this.askBeforeLeaving(true);
     },
@@ -93,7 +99,7 @@ Component({
         return;
       }
       this.setData({ token: '', phase: 'refreshing', refreshes: this.data.refreshes + 1 });
-      const res = await getBizToken(withLanguage(flow.input));
+      const res = await getBizToken(withLocale(flow.input));
       if (unloaded.has(this)) return;
       if (!res.ok && res.error.code === 'CONSENT_REQUIRED') {
         // What the person agreed to is no longer current: the entry page shows the consent again.
@@ -107,7 +113,7 @@ Component({
         this.setData({ phase: 'failed', error: message, canRetry });
         return;
       }
-      replaceToken(res.bizToken, res.client.token, res.bizNo);
+      replaceToken(res.bizToken, res.client.token, res.bizNo, res.expiresAt);
       this.setData({ token: res.client.token, phase: 'verifying' });
       this.askBeforeLeaving(true);
     },
