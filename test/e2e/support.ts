@@ -139,7 +139,7 @@ export async function type(page: Page, label: string, value: string): Promise<vo
 /** Picks the stand-in's sandbox outcome (a row of the result-code table) with its picker. */
 export async function chooseOutcome(page: Page, message: string): Promise<void> {
   await tap(page, /^沙箱结果：/);
-  await page.getByRole('option', { name: new RegExp(`\\b${message}（`) }).tap();
+  await page.getByRole('option', { name: new RegExp(`\\b${message}$`) }).tap();
   await see(page, new RegExp(`^沙箱结果：\\d+ ${message}（`));
 }
 

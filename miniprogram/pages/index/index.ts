@@ -194,8 +194,10 @@ Component({
       this.update(patch);
       void this.loadPrivacy();
       if (query.consent === 'required') this.askConsentAgain();
-      else if (kept) this.scrollToForm();
-      void this.loadFacts();
+      // The form is laid out once the product's modes are known: only then can a kept draft be scrolled to.
+      void this.loadFacts().then(() => {
+        if (kept && query.consent !== 'required') this.scrollToForm();
+      });
     },
     onUnload() {
       const timer = unblockTimers.get(this);
