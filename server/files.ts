@@ -1,7 +1,7 @@
 import type { CloudSdk } from './runtime';
 
 /** The most fileIDs CloudBase deletes in one deleteFile call ("一次最多 50 个"). */
-export const DELETE_FILE_BATCH = 50;
+const DELETE_FILE_BATCH = 50;
 
 type FileApi = Pick<CloudSdk, 'downloadFile' | 'uploadFile' | 'deleteFile'>;
 type DeleteFileResult = Exclude<Awaited<ReturnType<CloudSdk['deleteFile']>>, void>;

@@ -16,7 +16,7 @@ export const PHOTO_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const PHOTOS_PER_WINDOW = 20;
 
 /** One registered photo. `_id` is the random part of its cloud path. */
-export interface PhotoUpload {
+interface PhotoUpload {
   _id: string;
   openid: string;
   cloudPath: string;

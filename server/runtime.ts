@@ -55,7 +55,7 @@ function loadSdk(): CloudSdk {
   return cloudSdk;
 }
 
-export type Handler<T> = (event: unknown, services: Services) => Promise<T>;
+type Handler<T> = (event: unknown, services: Services) => Promise<T>;
 
 /**
  * Wraps a domain function as a cloud function `main(event, context)`: wires wx-server-sdk, the store over its

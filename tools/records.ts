@@ -27,7 +27,7 @@ import { PROJECT_COLLECTIONS } from './local-cloud';
 import { markdownTable } from './text-table';
 import { UsageError, dataDirFrom, standInDataDir } from './cli';
 
-export const USAGE = `usage: npm run records -- <command> [--json] [--data-dir <dir>]
+const USAGE = `usage: npm run records -- <command> [--json] [--data-dir <dir>]
   list [--limit <1..1000>]          newest records (default 20)
   show <bizNo | reference>          one record, by its bizNo or the 8-character support reference
                                     (客服查询编号, the bizNo's last 8 characters) the result page shows
@@ -39,7 +39,7 @@ export const USAGE = `usage: npm run records -- <command> [--json] [--data-dir <
   --help                            this text`;
 
 /** What the CLI works on: a store and the storage that holds evidence images. */
-export interface RecordsBackend {
+interface RecordsBackend {
   store: VerificationStore;
   deleteFile(options: { fileList: string[] }): Promise<unknown>;
   describe: string;
@@ -71,7 +71,7 @@ function connectSdk(config: { env: string; secretId: string; secretKey: string }
  * Opens CloudBase when TCB_ENV is set; otherwise the stand-in data of `npm start` in `dataDir`: through the running
  * stand-in when `npm start` is up, else through one started here over the folder.
  */
-export async function openBackend(env: NodeJS.ProcessEnv, dataDir: string): Promise<RecordsBackend> {
+async function openBackend(env: NodeJS.ProcessEnv, dataDir: string): Promise<RecordsBackend> {
   if (env.TCB_ENV?.trim() || env.TCB_SECRET_ID?.trim() || env.TCB_SECRET_KEY?.trim()) {
     const config = {
       env: requiredVar(env, 'TCB_ENV'),
@@ -111,7 +111,7 @@ const iso = (ms: number | undefined): string | undefined =>
   typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 
 /** The record's state in an operator's words. */
-export function stateInWords(record: VerificationRecord): string {
+function stateInWords(record: VerificationRecord): string {
   switch (record.status) {
     case 'requesting':
       return 'buying a token';
@@ -239,7 +239,7 @@ const TAKES: Record<(typeof COMMANDS)[number], readonly string[]> = {
 };
 
 /** Parses the command line (`--help` anywhere asks for the usage); throws a usage error naming the problem. */
-export function parseRecordsArgs(argv: string[]): Parsed | { command: 'help' } {
+function parseRecordsArgs(argv: string[]): Parsed | { command: 'help' } {
   const { tokens } = parseArgs({
     args: argv,
     options: OPTIONS,
@@ -300,7 +300,7 @@ async function* newestFirst(
 }
 
 /** The 8-character support reference (客服查询编号) the result page shows for a bizNo. */
-export const supportReferenceOf = (bizNo: string): string => bizNo.slice(-8);
+const supportReferenceOf = (bizNo: string): string => bizNo.slice(-8);
 
 const REFERENCE_LENGTH = 8;
 

@@ -14,7 +14,7 @@ import type {
 } from '../shared/events';
 
 /** A Failure with the domain's Chinese message for the code, unless a more specific message is given. */
-export function failure(code: ErrorCode, message = errorMessageZh(code)): Failure {
+function failure(code: ErrorCode, message = errorMessageZh(code)): Failure {
   return { ok: false, error: { code, message, retryable: isRetryableCode(code) } };
 }
 
@@ -63,7 +63,7 @@ export function deleteVerification(bizNo: string): Promise<DeleteVerificationRes
 }
 
 /** Registers one reference photo with the backend: where to upload it, and when it is deleted. */
-export function preparePhoto(): Promise<PreparePhotoResponse> {
+function preparePhoto(): Promise<PreparePhotoResponse> {
   return call('preparePhoto', {});
 }
 

@@ -8,8 +8,7 @@ import { getBizToken } from './cloud';
 import { knownDeploymentFacts } from './deployment';
 import { startIssuedFlow } from './flow';
 
-export type Started =
-  { ok: true; page: string } | { ok: false; error: ClientError } | { ok: false; sdkOnly: true };
+type Started = { ok: true; page: string } | { ok: false; error: ClientError } | { ok: false; sdkOnly: true };
 
 /** The event with the product's language option for the person's locale (only products that take one). */
 export function withLanguage(input: GetBizTokenEvent): GetBizTokenEvent {

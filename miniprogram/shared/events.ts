@@ -51,10 +51,6 @@ export interface GetBizTokenOk {
   client: TokenClient;
 }
 
-export interface GetResultEvent {
-  bizToken: string;
-}
-
 export interface Thresholds {
   '1e-3': number;
   '1e-4': number;
@@ -63,7 +59,7 @@ export interface Thresholds {
 }
 
 /** The strictest false-accept band the confidence clears, or `none`. */
-export type ConfidenceLevel = '1e-6' | '1e-5' | '1e-4' | '1e-3' | 'none';
+type ConfidenceLevel = '1e-6' | '1e-5' | '1e-4' | '1e-3' | 'none';
 
 export interface VerificationSummary {
   against: 'idcard' | 'ref1' | 'ref2';
@@ -184,13 +180,6 @@ export interface VerificationSummaryItem {
   resumeToken?: string;
 }
 
-export interface ListVerificationsEvent {
-  /** Zero-based page number. */
-  page?: number;
-  /** 1..50, default 20. */
-  pageSize?: number;
-}
-
 export interface ListVerificationsOk {
   ok: true;
   items: VerificationSummaryItem[];
@@ -200,14 +189,6 @@ export interface ListVerificationsOk {
 }
 
 export type ListVerificationsResponse = ListVerificationsOk | Failure;
-
-export interface DeleteVerificationEvent {
-  bizNo: string;
-}
-
-export interface LeaveVerificationEvent {
-  bizToken: string;
-}
 
 /** leaveVerification's answer: the record as it now stands (`issued` with `leftAt` while its token lives). */
 export interface LeaveVerificationOk {

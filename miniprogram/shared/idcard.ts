@@ -2,8 +2,7 @@
 
 export type IdNumberProblem = 'empty' | 'length' | 'characters' | 'region' | 'birthdate' | 'checksum';
 
-export type Checked<T> =
-  { ok: true; value: T } | { ok: false; code: string; problem: string; message: string };
+type Checked<T> = { ok: true; value: T } | { ok: false; code: string; problem: string; message: string };
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
@@ -70,13 +69,13 @@ export function checkIdNumber(raw: unknown, now: Date = new Date()): Checked<str
 }
 
 /** Longest name FaceID accepts, in characters (docs/providers.md#doc-megvii-lite, INVALID_NAME_FORMAT). */
-export const MAX_NAME_CHARS = 32;
+const MAX_NAME_CHARS = 32;
 
 /** Why a name is refused; pages turn it into their own locale's words. */
 export type NameProblem = 'empty' | 'encoding' | 'characters' | 'dot' | 'length';
 
 /** The separator of minority names on a resident ID card (阿依古丽·买买提): U+00B7 MIDDLE DOT. */
-export const NAME_DOT = '\u00b7';
+const NAME_DOT = '\u00b7';
 
 /** Dots people type instead of U+00B7 (bullet, hyphenation point, katakana and full-width middle dots). */
 const DOT_LOOKALIKES = /[\u2022\u2027\u2219\u22c5\u30fb\uff65]/g;
@@ -119,7 +118,7 @@ function hasLoneSurrogate(text: string): boolean {
 }
 
 /** Trims the name and writes every middle-dot look-alike as the ID card's "·". */
-export function normalizeName(raw: string): string {
+function normalizeName(raw: string): string {
   return raw.trim().replace(DOT_LOOKALIKES, NAME_DOT);
 }
 

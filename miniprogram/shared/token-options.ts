@@ -285,7 +285,7 @@ type ValueOf<S> = S extends { oneOf: readonly (infer V)[] }
     : string;
 
 /** A token option key of any product (camelCase of its seed name). */
-export type TokenOptionKey = KeysOf<OptionTable>;
+type TokenOptionKey = KeysOf<OptionTable>;
 
 /**
  * Tuning the caller may pass through to the active product's token call: every product's options, each value
@@ -294,7 +294,7 @@ export type TokenOptionKey = KeysOf<OptionTable>;
 export type TokenOptions = { [K in TokenOptionKey]?: ValueOf<SpecsOf<K>> };
 
 /** The JSON type an option's value has in an event. */
-export type OptionJsonType = 'number' | 'string' | 'either';
+type OptionJsonType = 'number' | 'string' | 'either';
 
 function jsonTypeOf(rule: OptionRule): OptionJsonType {
   if ('int' in rule || 'range' in rule) return 'number';

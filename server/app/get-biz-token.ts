@@ -25,7 +25,7 @@ import { eventObject, optionalString, own } from './input';
 const MAX_OPTION_STRING = 4096;
 
 /** The getBizToken event after type checks: what the person submitted, nothing else. */
-export interface TokenInput {
+interface TokenInput {
   mode: VerificationMode;
   idcard?: { name: string; number: string };
   imageRefs: string[];
@@ -67,7 +67,7 @@ function parseOptions(value: unknown): TokenOptions {
 }
 
 /** Checks the event's types and the person's data with the shared domain checks (no network). */
-export function parseTokenEvent(event: unknown, now: Date): TokenInput {
+function parseTokenEvent(event: unknown, now: Date): TokenInput {
   const obj = eventObject(event);
   const mode = own(obj, 'mode');
   if (typeof mode !== 'string' || !(VERIFICATION_MODES as readonly string[]).includes(mode)) {
@@ -195,7 +195,7 @@ async function loadReferenceImages(
  * current CONSENT_VERSION (CONSENT_REQUIRED otherwise, and the page shows the consent again). The operator is not
  * the person being verified and may send none; a version it does send must be the current one.
  */
-export function acceptedConsent(
+function acceptedConsent(
   input: TokenInput,
   caller: Caller,
   at: number,
@@ -210,13 +210,13 @@ export function acceptedConsent(
 }
 
 /** A new business number: date, then 16 random hex digits. */
-export function newBizNo(now: number): string {
+function newBizNo(now: number): string {
   const day = new Date(now).toISOString().slice(0, 10).replace(/-/g, '');
   return `fid${day}${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 }
 
 /** A stable, non-reversible user id for FaceID's `uuid` (the openid itself never leaves the backend). */
-export function uuidFor(caller: Caller): string {
+function uuidFor(caller: Caller): string {
   return caller.kind === 'user'
     ? `u${createHash('sha256').update(caller.openid).digest('hex').slice(0, 40)}`
     : 'console';

@@ -17,9 +17,9 @@ import type {
 export const FIDLITE_DEFAULT_BASE_URL = 'https://fidlite.market.alicloudapi.com';
 
 /** A biz_token lives one hour (seed 003). */
-export const FIDLITE_TOKEN_TTL_MS = 60 * 60 * 1000;
+const FIDLITE_TOKEN_TTL_MS = 60 * 60 * 1000;
 
-export interface FidliteConfig {
+interface FidliteConfig {
   appcode: string;
   baseUrl: string;
   returnUrl: string;
@@ -79,8 +79,7 @@ function fidliteRules(req: TokenRequest): void {
 }
 
 /** Checks a request against the product's option table and rules, offline (no call). */
-export const validateFidlite = (req: TokenRequest): ValidTokenRequest =>
-  validated('fidlite', req, fidliteRules);
+const validateFidlite = (req: TokenRequest): ValidTokenRequest => validated('fidlite', req, fidliteRules);
 
 /** FaceID Lite through the Aliyun API market (seed 003): APPCODE auth, biz_token for the mini-program component. */
 export function createFidliteProvider(config: FidliteConfig): FaceIdProvider {

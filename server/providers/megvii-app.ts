@@ -7,9 +7,9 @@ import type { FaceIdProvider, IssuedToken, TokenRequest, ValidTokenRequest } fro
 
 /** The host of seed 001 (App-GetBizToken). */
 export const APP_DEFAULT_BASE_URL = 'https://api.megvii.com';
-export const APP_GET_BIZ_TOKEN_PATH = '/faceid/v3/sdk/get_biz_token';
+const APP_GET_BIZ_TOKEN_PATH = '/faceid/v3/sdk/get_biz_token';
 /** A biz_token is valid for one hour (seed 001). */
-export const APP_TOKEN_TTL_MS = 60 * 60 * 1000;
+const APP_TOKEN_TTL_MS = 60 * 60 * 1000;
 
 export interface AppConfig extends MegviiConfig {
   /** The sign's `rdm` (tests fix it); default 10 random digits. */
@@ -32,7 +32,7 @@ function appRules(req: TokenRequest): void {
 }
 
 /** Checks a request against the product's option table and rules, offline (no call). */
-export const validateApp = (req: TokenRequest): ValidTokenRequest => validated('megvii-app', req, appRules);
+const validateApp = (req: TokenRequest): ValidTokenRequest => validated('megvii-app', req, appRules);
 
 function appFields(req: ValidTokenRequest): Record<string, FormValue> {
   const comparing = req.mode === 'idcard';

@@ -25,11 +25,11 @@ export interface H5Config extends MegviiConfig {
   returnImage: number;
 }
 
-export const GET_TOKEN_PATH = '/faceid/lite/get_token';
-export const GET_RESULT_PATH = '/faceid/lite/get_result';
-export const DO_PATH = '/faceid/lite/do';
+const GET_TOKEN_PATH = '/faceid/lite/get_token';
+const GET_RESULT_PATH = '/faceid/lite/get_result';
+const DO_PATH = '/faceid/lite/do';
 /** get_result may be called 3 times a day per biz_id (reference notes). */
-export const LITE_RESULT_CALLS_PER_DAY = 3;
+const LITE_RESULT_CALLS_PER_DAY = 3;
 
 /** The H5 products' settings: the Megvii pair, return/notify URLs (for tokens), FACEID_MATCH_THRESHOLD. */
 export function h5Config(
@@ -49,10 +49,7 @@ export function h5Config(
 }
 
 /** Calls get_token with the product's fields; the answer's token opens `<host>/faceid/lite/do?token=`. */
-export async function issueH5Token(
-  config: H5Config,
-  fields: Record<string, FormValue>,
-): Promise<IssuedToken> {
+async function issueH5Token(config: H5Config, fields: Record<string, FormValue>): Promise<IssuedToken> {
   const { body } = await postForm(config, GET_TOKEN_PATH, {
     api_key: config.apiKey,
     api_secret: config.apiSecret,
@@ -157,7 +154,7 @@ export function mapLiteResult(body: Json, bizToken: string, threshold: keyof Thr
 }
 
 /** Reads get_result for a biz_id (POST, so the secret never sits in a URL). */
-export async function fetchH5Result(
+async function fetchH5Result(
   config: H5Config,
   ref: { bizToken: string; resultRef?: string },
 ): Promise<ProviderResult> {
@@ -181,7 +178,7 @@ export function liteNotifySign(apiSecret: string, data: string): string {
 }
 
 /** Verifies a Lite notify's `sign` (FORBIDDEN on mismatch) and returns its biz_id. */
-export function readSignedNotify(apiSecret: string, fields: Record<string, string>): NotifyRef {
+function readSignedNotify(apiSecret: string, fields: Record<string, string>): NotifyRef {
   const data = fields.data;
   if (!data) throw new FaceIdError('INVALID_EVENT', { param: 'data', detail: 'notify has no data' });
   const expected = Buffer.from(liteNotifySign(apiSecret, data), 'utf8');
@@ -203,7 +200,7 @@ export function readSignedNotify(apiSecret: string, fields: Record<string, strin
 }
 
 /** What distinguishes one H5 product: its name, its validation and its get_token fields. */
-export interface H5Product {
+interface H5Product {
   name: FaceIdProvider['name'];
   validate: FaceIdProvider['validate'];
   fields(req: ValidTokenRequest): Record<string, FormValue>;

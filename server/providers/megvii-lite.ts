@@ -50,8 +50,7 @@ function liteRules(req: TokenRequest): void {
 }
 
 /** Checks a request against the product's option table and rules, offline (no call). */
-export const validateLite = (req: TokenRequest): ValidTokenRequest =>
-  validated('megvii-lite', req, liteRules);
+const validateLite = (req: TokenRequest): ValidTokenRequest => validated('megvii-lite', req, liteRules);
 
 function liteFields(req: ValidTokenRequest): Record<string, FormValue> {
   const fields: Record<string, FormValue> = { biz_no: req.bizNo, ...optionFields('megvii-lite', req) };

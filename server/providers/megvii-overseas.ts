@@ -17,7 +17,7 @@ function overseasRules(req: TokenRequest): void {
 }
 
 /** Checks a request against the product's option table and rules, offline (no call). */
-export const validateOverseas = (req: TokenRequest): ValidTokenRequest =>
+const validateOverseas = (req: TokenRequest): ValidTokenRequest =>
   validated('megvii-overseas', req, overseasRules);
 
 function overseasFields(req: ValidTokenRequest): Record<string, FormValue> {

@@ -10,7 +10,7 @@ export { RAW_ERRORS } from './megvii-errors';
 
 /** The Singapore host of seed 004. */
 export const RAW_DEFAULT_BASE_URL = 'https://api-sgp.megvii.com';
-export const RAW_GET_TOKEN_PATH = '/faceid/lite/raw/get_token';
+const RAW_GET_TOKEN_PATH = '/faceid/lite/raw/get_token';
 /** Seed 004's rules beyond the option table, offline. */
 function rawRules(req: TokenRequest): void {
   refuseImage(req, 'megvii-raw');
@@ -20,7 +20,7 @@ function rawRules(req: TokenRequest): void {
 }
 
 /** Checks a request against the product's option table and rules, offline (no call). */
-export const validateRaw = (req: TokenRequest): ValidTokenRequest => validated('megvii-raw', req, rawRules);
+const validateRaw = (req: TokenRequest): ValidTokenRequest => validated('megvii-raw', req, rawRules);
 
 function rawFields(req: ValidTokenRequest): Record<string, FormValue> {
   return {

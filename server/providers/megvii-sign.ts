@@ -1,7 +1,7 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 
 /** The fields of a Megvii v3 signature ("App-鉴权说明"): times in Unix seconds, `rdm` 10 random digits. */
-export interface SignFields {
+interface SignFields {
   apiKey: string;
   /** 0 makes a single-use signature. */
   expireTime: number;
@@ -18,7 +18,7 @@ export function randomRdm(): string {
 }
 
 /** The signed text `a=<api_key>&b=<expire_time>&c=<current_time>&d=<rdm>`. */
-export function signRaw(fields: SignFields): string {
+function signRaw(fields: SignFields): string {
   return `a=${fields.apiKey}&b=${fields.expireTime}&c=${fields.currentTime}&d=${fields.rdm}`;
 }
 

@@ -11,7 +11,7 @@ import { checkIntRange, checkMaxBytes, checkNumberRange, checkOneOf } from './ru
 import type { TokenRequest, ValidTokenRequest } from './types';
 
 /** A short word such as a scene id or a language code: letters, digits, `_`, `-`, `.`, at most 64. */
-export const WORD = /^[A-Za-z0-9_.-]{1,64}$/;
+const WORD = /^[A-Za-z0-9_.-]{1,64}$/;
 
 const own = (table: object, key: string): boolean => Object.prototype.hasOwnProperty.call(table, key);
 

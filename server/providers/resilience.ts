@@ -12,11 +12,11 @@ const TRANSIENT = new Set([
 ]);
 
 /** Whether an upstream failure is transient (5xx, 429, time-out, reset, garbage). */
-export function isTransient(err: unknown): boolean {
+function isTransient(err: unknown): boolean {
   return err instanceof FaceIdError && TRANSIENT.has(err.code);
 }
 
-export interface RetryPolicy {
+interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -24,7 +24,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 200, maxDelayMs: 2000 };
 
-export interface ResilienceDeps {
+interface ResilienceDeps {
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   now: () => number;
@@ -102,7 +102,7 @@ export class CircuitBreaker {
 const breakers = new Map<string, CircuitBreaker>();
 
 /** The breaker of this instance for a provider. */
-export function breakerFor(name: string): CircuitBreaker {
+function breakerFor(name: string): CircuitBreaker {
   let breaker = breakers.get(name);
   if (!breaker) breakers.set(name, (breaker = new CircuitBreaker()));
   return breaker;

@@ -5,7 +5,7 @@ import { readAppSign } from './megvii-sign';
 import type { SandboxProvider } from './provider';
 
 /** A biz_token is valid for one hour (seed 001). */
-export const APP_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
+const APP_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 
 /** sign and sign_version: missing → MISSING_ARGUMENTS; not hmac_sha1 → BAD_ARGUMENTS; bad/expired → 403. */
 function checkSign(p: Params, state: MegviiState): void {
@@ -22,7 +22,7 @@ function checkSign(p: Params, state: MegviiState): void {
 }
 
 /** Seed 001's parameter rules for the liveness type and comparison chosen; the first problem is answered. */
-export function parseAppToken(p: Params): {
+function parseAppToken(p: Params): {
   bizNo: string;
   comparisonType: string;
   refs: Array<'ref1' | 'ref2'>;

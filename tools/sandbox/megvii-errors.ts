@@ -5,7 +5,7 @@
  */
 
 /** Where a seed puts the error text: a JSON member, or the plain-text body (413). */
-export type ErrorField = 'error' | 'error_message' | 'text';
+type ErrorField = 'error' | 'error_message' | 'text';
 
 /** One row of a seed's error table. */
 export interface MegviiErrorRow {

@@ -8,7 +8,7 @@ const UNEDITABLE = ['idcard_name', 'idcard_number', 'idcard_valid_date', 'idcard
 const ID_NUMBER = /^\d{17}[\dXx]$/;
 
 /** Seed 000's parameter rules, in the table's order; the first problem is answered. */
-export function parseLiteToken(p: Params): H5TokenParams {
+function parseLiteToken(p: Params): H5TokenParams {
   const returnUrl = p.url('return_url');
   const notifyUrl = p.url('notify_url');
   const bizNo = p.maxBytes('biz_no', 128, p.required('biz_no'));

@@ -3,10 +3,10 @@ import { RAW_ERRORS } from './megvii-errors';
 import { chinaDay, hexToken, megviiRoute, megviiState, type Params } from './megvii-common';
 import type { SandboxProvider } from './provider';
 
-export const RAW_PREFIX = '/sgp';
+const RAW_PREFIX = '/sgp';
 
 /** Seed 004's parameter rules in its table's order; returns what the token keeps. */
-export function parseRawToken(p: Params): {
+function parseRawToken(p: Params): {
   bizNo?: string;
   lifeTimeMin: number;
   refs: Array<'ref1' | 'ref2'>;

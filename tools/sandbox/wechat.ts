@@ -20,7 +20,7 @@ const ACCESS_TOKEN_EARLY_MS = 5 * 60 * 1000;
 const VERIFY_ID_TTL_S = 3600;
 
 /** WeChat's global errcodes the sandbox answers with. */
-export const WECHAT_ERRCODES = {
+const WECHAT_ERRCODES = {
   ok: 0,
   /** invalid credential, access_token is invalid or not latest */
   invalidToken: 40001,
@@ -301,7 +301,7 @@ function answer(ctx: RequestContext, run: () => Record<string, unknown>): void {
 }
 
 /** Adds WeChat's three APIs and the person's side of the face check to the sandbox. */
-export function registerWechat(routes: RouteRegistry, wechat: WechatSandbox): void {
+function registerWechat(routes: RouteRegistry, wechat: WechatSandbox): void {
   const api = (
     path: string,
     run: (ctx: RequestContext, body: Record<string, unknown>) => Record<string, unknown>,
@@ -328,7 +328,7 @@ export function registerWechat(routes: RouteRegistry, wechat: WechatSandbox): vo
 }
 
 /** The control routes of the WeChat double: outcome, the person's check, spoiling tokens, call counts. */
-export function registerWechatControl(routes: RouteRegistry, wechat: WechatSandbox): void {
+function registerWechatControl(routes: RouteRegistry, wechat: WechatSandbox): void {
   const control = (method: 'GET' | 'POST', path: string, run: (body: Record<string, unknown>) => unknown) =>
     routes.route({
       method,

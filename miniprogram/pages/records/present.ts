@@ -3,7 +3,7 @@
 import type { VerificationMode, VerificationSummaryItem } from '../../shared/events';
 import { fill, formatDateTime, type Copy } from '../../i18n/index';
 
-export type RowTone = 'success' | 'warn' | 'info';
+type RowTone = 'success' | 'warn' | 'info';
 
 export interface RecordRow {
   bizNo: string;

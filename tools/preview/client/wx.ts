@@ -18,7 +18,7 @@ export function wxError(api: string, reason: string): WxFailure {
 }
 
 /** An asynchronous wx API: callbacks when any is given, otherwise a Promise (as the base library does). */
-export function asyncApi(
+function asyncApi(
   api: string,
   impl: (o: Options) => Promise<Dict | void> | Dict | void,
 ): (o?: Options) => unknown {
@@ -93,7 +93,7 @@ function frameSize(): { width: number; height: number; pageHeight: number } {
  * WeChat's language setting as the pages read it (`zh_CN`, `en`): `?lang=` of the preview's address, else the
  * browser's language.
  */
-export function wechatLanguage(): string {
+function wechatLanguage(): string {
   const wanted = new URLSearchParams(location.search).get('lang') || navigator.language || 'zh-CN';
   return /^zh/i.test(wanted) ? 'zh_CN' : 'en';
 }
