@@ -2,15 +2,11 @@
 
 import type { ClientError, ErrorCode } from './errors';
 import type { Outcome } from './result-codes';
-import type { TokenOptions } from './token-options';
+import type { TokenOptions, VerificationMode } from './token-options';
 
-/** How the person proves who they are. `liveness` (no comparison) exists only for providers that support it. */
-export type VerificationMode = 'idcard' | 'ocr' | 'reference' | 'liveness';
-
-export const VERIFICATION_MODES: readonly VerificationMode[] = ['idcard', 'ocr', 'reference', 'liveness'];
+export { VERIFICATION_MODES, type VerificationMode } from './token-options';
 
 // The token options are declared per product in token-options.ts; the contract exposes what is derived from them.
-export { TOKEN_OPTION_TYPES } from './token-options';
 export type { TokenOptions } from './token-options';
 
 export interface GetBizTokenEvent {

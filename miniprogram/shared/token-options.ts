@@ -5,7 +5,10 @@
  * upstream are all derived from these tables (server/providers/options.ts derives the last two).
  */
 
-import type { VerificationMode } from './events';
+/** How the person proves who they are. `liveness` (no comparison) exists only for providers that support it. */
+export type VerificationMode = 'idcard' | 'ocr' | 'reference' | 'liveness';
+
+export const VERIFICATION_MODES: readonly VerificationMode[] = ['idcard', 'ocr', 'reference', 'liveness'];
 
 type Scalar = number | string;
 

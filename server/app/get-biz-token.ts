@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { FaceIdError } from '../errors';
+import { TOKEN_OPTION_TYPES } from '../../miniprogram/shared/token-options';
 import {
-  TOKEN_OPTION_TYPES,
   VERIFICATION_MODES,
   uploadDirFor,
   type GetBizTokenOk,

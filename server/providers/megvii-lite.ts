@@ -1,18 +1,11 @@
 import { FaceIdError } from '../errors';
-import type { Config } from '../config';
+import { LITE_HOSTS, type Config } from '../config';
 import type { FormValue } from './http';
 import { onlyWith, refuseImage } from './megvii-common';
 import { createH5Provider, type H5Config } from './megvii-h5';
 import { optionFields, optionValue, validated } from './options';
 import { checkMaxBytes, requireValue } from './rules';
 import type { FaceIdProvider, TokenRequest, ValidTokenRequest } from './types';
-
-/** Hosts of Megvii Lite by FACEID_REGION (reference notes): cn (default), idn, sgp. */
-export const LITE_HOSTS = {
-  cn: 'https://api.megvii.com',
-  idn: 'https://api-idn.megvii.com',
-  sgp: 'https://api-sgp.megvii.com',
-} as const;
 
 /** The Lite host FACEID_REGION picks. */
 export function liteHost(config: Config): string {

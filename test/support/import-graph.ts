@@ -90,7 +90,7 @@ export function readModule(file: string): Module {
     ts.ScriptTarget.Latest,
     true,
   );
-  const exports = new Map<string, number>();
+  const exported = new Map<string, number>();
   const forwards: string[] = [];
   const imports: ImportEdge[] = [];
   const line = (node: ts.Node): number =>
@@ -141,7 +141,7 @@ export function readModule(file: string): Module {
       if (ts.isNamedExports(statement.exportClause)) {
         const taken: string[] = [];
         for (const element of statement.exportClause.elements) {
-          exports.set(element.name.text, line(element));
+          exported.set(element.name.text, line(element));
           taken.push((element.propertyName ?? element.name).text);
         }
         if (specifier) edge(specifier, taken, statement.isTypeOnly);
@@ -149,15 +149,15 @@ export function readModule(file: string): Module {
       continue;
     }
     if (ts.isExportAssignment(statement)) {
-      exports.set('default', line(statement));
+      exported.set('default', line(statement));
       continue;
     }
     if (!hasExport(statement)) continue;
     if (hasDefault(statement)) {
-      exports.set('default', line(statement));
+      exported.set('default', line(statement));
     } else if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations)
-        for (const name of bindingNames(declaration.name)) exports.set(name, line(declaration));
+        for (const name of bindingNames(declaration.name)) exported.set(name, line(declaration));
     } else if (
       (ts.isFunctionDeclaration(statement) ||
         ts.isClassDeclaration(statement) ||
@@ -168,7 +168,7 @@ export function readModule(file: string): Module {
       statement.name &&
       ts.isIdentifier(statement.name)
     ) {
-      exports.set(statement.name.text, line(statement));
+      exported.set(statement.name.text, line(statement));
     }
   }
 
@@ -199,7 +199,13 @@ export function readModule(file: string): Module {
                   : bindingNames(e.name)[0],
               )
             : undefined;
-        edge(specifier, destructured ?? 'all', false);
+        const bound = ts.isVariableDeclaration(parent)
+          ? parent.name
+          : ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+            ? parent.left
+            : undefined;
+        const members = bound && ts.isIdentifier(bound) ? namespaceMembers(source, bound.text) : undefined;
+        edge(specifier, destructured ?? (members?.length ? members : 'all'), false);
       }
     }
     if (
@@ -214,7 +220,7 @@ export function readModule(file: string): Module {
     ts.forEachChild(node, visit);
   };
   visit(source);
-  return { file, exports, forwards, imports };
+  return { file, exports: exported, forwards, imports };
 }
 
 function leftmost(name: ts.QualifiedName): ts.Identifier {

@@ -6,7 +6,6 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { SandboxClock } from './clock';
-import type { SandboxProvider } from './provider';
 import type { RequestContext, RouteRegistry } from './server';
 
 /** The mini-program the sandbox knows by default: the local function runner's APPID, with this AppSecret. */
@@ -367,9 +366,9 @@ function registerWechatControl(routes: RouteRegistry, wechat: WechatSandbox): vo
 }
 
 /** The WeChat double as a sandbox provider module (its state comes with the deps). */
-export const wechatProvider: SandboxProvider = {
+export const wechatProvider = {
   name: 'wechat',
-  register(routes, deps) {
+  register(routes: RouteRegistry, deps: { wechat: WechatSandbox }): void {
     registerWechat(routes, deps.wechat);
     registerWechatControl(routes, deps.wechat);
   },

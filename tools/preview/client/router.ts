@@ -1,9 +1,8 @@
 /** The page stack: loads each page once with simulate, renders instances, runs page lifetimes, draws the nav bar. */
 import { textOf } from './text';
 import { watchNewComponents } from './lifetimes';
-import type { Dict, MethodCaller, RootComponent } from './types';
+import { wxError, type Dict, type MethodCaller, type RootComponent } from './types';
 import { showModal } from './ui';
-import { wxError } from './wx';
 
 const MAX_STACK = 10;
 

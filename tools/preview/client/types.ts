@@ -10,6 +10,11 @@ export interface WxFailure {
   errno?: number;
 }
 
+/** An error in WeChat's shape. */
+export function wxError(api: string, reason: string): WxFailure {
+  return { errMsg: `${api}:fail ${reason}` };
+}
+
 /** An exparser node as j-component exposes it (only what the runtime touches). */
 export interface ExparserNode {
   $$: HTMLElement;

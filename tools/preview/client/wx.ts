@@ -4,18 +4,13 @@ import { blobOf, fileSystemManager, getFile, objectUrl, putFile, tempPath, USER_
 import { guardMedia, privacyApis, sdkVersion } from './privacy';
 import * as router from './router';
 import { hideToast, showModal, showSheet, showToast } from './ui';
-import type { Dict, WxFailure } from './types';
+import { wxError, type Dict, type WxFailure } from './types';
 
 type Options = Dict & {
   success?: (res: Dict) => void;
   fail?: (err: Dict) => void;
   complete?: (res: Dict) => void;
 };
-
-/** An error in WeChat's shape. */
-export function wxError(api: string, reason: string): WxFailure {
-  return { errMsg: `${api}:fail ${reason}` };
-}
 
 /** An asynchronous wx API: callbacks when any is given, otherwise a Promise (as the base library does). */
 function asyncApi(
