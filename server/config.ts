@@ -25,7 +25,7 @@ export const REQUESTING_STALE_MS = declaredTimeoutMs('getBizToken');
 export type Env = Record<string, string | undefined>;
 
 /** Default time-out of one FaceID call, in milliseconds. */
-export const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Hosts of Megvii Lite by FACEID_REGION (reference notes): cn (default), idn, sgp. */
 export const LITE_HOSTS = {

@@ -28,9 +28,9 @@ export const PAGE_READER: ReaderPolicy = { mustRead: false };
 export const NOTIFY_READER: ReaderPolicy = { mustRead: true };
 
 /** A budgeted record's answer this recent serves page readers without another call. */
-export const SHARED_READ_MS = 2000;
+const SHARED_READ_MS = 2000;
 /** Notifies of one token make at most one get_result call in this time, across instances. */
-export const NOTIFY_READ_INTERVAL_MS = 5000;
+const NOTIFY_READ_INTERVAL_MS = 5000;
 const WAIT_STEP_MS = 150;
 
 /** What one get_result call found. */

@@ -11,7 +11,7 @@ const APP_GET_BIZ_TOKEN_PATH = '/faceid/v3/sdk/get_biz_token';
 /** A biz_token is valid for one hour (seed 001). */
 const APP_TOKEN_TTL_MS = 60 * 60 * 1000;
 
-export interface AppConfig extends MegviiConfig {
+interface AppConfig extends MegviiConfig {
   /** The sign's `rdm` (tests fix it); default 10 random digits. */
   rdm?: () => string;
 }

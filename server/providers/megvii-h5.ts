@@ -134,7 +134,7 @@ function readIdcardInfo(value: unknown): IdcardFields | undefined {
 }
 
 /** Maps a Lite get_result answer to seed 003's result terms. */
-export function mapLiteResult(body: Json, bizToken: string, threshold: keyof Thresholds): ProviderResult {
+function mapLiteResult(body: Json, bizToken: string, threshold: keyof Thresholds): ProviderResult {
   const verify = obj(body.verify_result);
   const verification = {
     idcard: readComparison(verify.result_faceid) ?? readComparison(verify.result_idcard_datasource),
@@ -171,7 +171,7 @@ async function fetchH5Result(
 }
 
 /** `sign` of a Lite notify: lower-case hex SHA-1 of api_secret followed by the `data` text (Megvii's Lite docs). */
-export function liteNotifySign(apiSecret: string, data: string): string {
+function liteNotifySign(apiSecret: string, data: string): string {
   return createHash('sha1')
     .update(apiSecret + data, 'utf8')
     .digest('hex');

@@ -54,7 +54,7 @@ function onlyWith(option: OptionSpec, condition: string): never {
  * mode), every option is one the product takes (INVALID_EVENT options.<key>), and each value meets its rule, its
  * modes and its conditions on other options (BAD_ARGUMENTS naming the seed field).
  */
-export function checkModeAndOptions(product: ProductName, req: TokenRequest): void {
+function checkModeAndOptions(product: ProductName, req: TokenRequest): void {
   const spec = productSpec(product);
   if (!spec.modes.includes(req.mode)) {
     throw new FaceIdError('INVALID_EVENT', {

@@ -58,7 +58,7 @@ export interface AccessTokenStore {
   write(appid: string, token: StoredAccessToken): Promise<void>;
 }
 
-export interface WechatConfig {
+interface WechatConfig {
   /** The calling mini-program's AppID (the caller's, else FACEID_MINIPROGRAM_APPID); read when a call needs it. */
   appid: () => string;
   /** FACEID_WECHAT_APPSECRET, read when a call needs it; never logged or returned. */
@@ -73,7 +73,7 @@ export interface WechatConfig {
  * queryVerifyInfo's `cert_hash`: each cert_info field in standard base64, joined as
  * `cert_type=…&cert_name=…&cert_no=…`, SHA-256 in lower-case hex (the document's example is a test vector).
  */
-export function certHash(certType: string, certName: string, certNo: string): string {
+function certHash(certType: string, certName: string, certNo: string): string {
   const b64 = (value: string) => Buffer.from(value, 'utf8').toString('base64');
   return createHash('sha256')
     .update(`cert_type=${b64(certType)}&cert_name=${b64(certName)}&cert_no=${b64(certNo)}`)

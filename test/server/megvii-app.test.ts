@@ -1,6 +1,7 @@
-import { createMegviiAppProvider, type AppConfig } from '../../server/providers/megvii-app';
-import { APP_ERRORS } from '../../server/providers/megvii-errors';
-import { megviiSign, randomRdm, readSign, signMatches } from '../../server/providers/megvii-sign';
+import { createMegviiAppProvider } from '../../server/providers/megvii-app';
+import { APP_ERRORS } from '../support/megvii-errors';
+import { megviiSign, randomRdm } from '../../server/providers/megvii-sign';
+import { readSign, signMatches } from '../support/megvii-sign';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
 import type { Sandbox } from '../../tools/sandbox';
 import { JPEG, PNG, formOf, itParsesEveryRow } from '../support/megvii';
@@ -9,7 +10,7 @@ import { useSandboxUpstream, type RecordingUpstream } from '../support/recording
 const PATH = '/faceid/v3/sdk/get_biz_token';
 let sandbox: Sandbox;
 let upstream: RecordingUpstream;
-let config: AppConfig;
+let config: Parameters<typeof createMegviiAppProvider>[0];
 let provider: FaceIdProvider;
 
 /** Issues as getBizToken does: the provider's one validation, then the token call. */

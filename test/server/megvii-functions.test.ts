@@ -1,5 +1,5 @@
 /** The cloud functions (bundles) with each Megvii product behind FACEID_PROVIDER, against the sandbox. */
-import { liteNotifySign } from '../../server/providers/megvii-h5';
+import { liteNotifySign } from '../support/megvii-sign';
 import { serveHttpFunction } from '../../tools/local-cloud/http-access';
 import { JPEG_FIXTURE } from '../../tools/sandbox';
 import { CONSENT, startHarness, type Harness } from '../support/harness';

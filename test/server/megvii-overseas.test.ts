@@ -1,4 +1,4 @@
-import { OVERSEAS_ERRORS } from '../../server/providers/megvii-errors';
+import { OVERSEAS_ERRORS } from '../support/megvii-errors';
 import type { H5Config } from '../../server/providers/megvii-h5';
 import { createMegviiOverseasProvider } from '../../server/providers/megvii-overseas';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';

@@ -1,4 +1,5 @@
-import { createMegviiRawProvider, RAW_ERRORS } from '../../server/providers/megvii-raw';
+import { createMegviiRawProvider } from '../../server/providers/megvii-raw';
+import { RAW_ERRORS } from '../support/megvii-errors';
 import type { MegviiConfig } from '../../server/providers/megvii-common';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
 import type { Sandbox } from '../../tools/sandbox';

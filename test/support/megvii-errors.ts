@@ -1,3 +1,4 @@
+/** The tests' copy of the Megvii documents' error tables: what FaceID answers, for the tests to send and expect. */
 import type { ErrorCode } from '../../miniprogram/shared/errors';
 
 /** Where a seed puts the error text: a JSON member, or (413) the plain-text body. */
