@@ -21,7 +21,7 @@ export type OptionRule =
   | { readonly range: readonly [number, number] }
   /** A string of at most this many UTF-8 bytes. */
   | { readonly maxBytes: number }
-  /** A short word: letters, digits, `_`, `-`, `.`, at most 64 (seed 002's values its table lost, checked for form). */
+  /** A short word: letters, digits, `_`, `-`, `.`, at most 64 (values the table of docs/providers.md#doc-megvii-overseas lost, checked for form). */
   | { readonly word: true }
   /** A comma list of distinct values. */
   | { readonly list: readonly string[] };
@@ -51,7 +51,7 @@ export interface ProductSpec {
 
 /** Every FaceID product this backend serves (FACEID_PROVIDER names one), with its modes and options. */
 export const PRODUCTS = {
-  // seed 003: FaceID Lite through the Aliyun market
+  // docs/providers.md#doc-fidlite: FaceID Lite through the Aliyun market
   fidlite: {
     modes: ['idcard', 'ocr', 'reference'],
     options: {
@@ -85,7 +85,7 @@ export const PRODUCTS = {
       },
     },
   },
-  // seed 000: Megvii FaceID Lite (H5)
+  // docs/providers.md#doc-megvii-lite: Megvii FaceID Lite (H5)
   'megvii-lite': {
     modes: ['idcard', 'ocr', 'reference'],
     options: {
@@ -126,7 +126,7 @@ export const PRODUCTS = {
       },
     },
   },
-  // seed 001: Megvii FaceID App (MegLiveStill SDK)
+  // docs/providers.md#doc-megvii-app: Megvii FaceID App (MegLiveStill SDK)
   'megvii-app': {
     modes: ['idcard', 'reference'],
     options: {
@@ -178,7 +178,7 @@ export const PRODUCTS = {
       livenessTimeout: { wire: 'liveness_timeout', int: [5, 60], doc: 'seconds the liveness may take' },
     },
   },
-  // seed 002: Megvii FaceID overseas premium (H5)
+  // docs/providers.md#doc-megvii-overseas: Megvii FaceID overseas premium (H5)
   'megvii-overseas': {
     modes: ['reference', 'liveness'],
     options: {
@@ -220,7 +220,7 @@ export const PRODUCTS = {
       redirectType: { wire: 'redirect_type', oneOf: [0, 1], doc: 'how the page returns' },
     },
   },
-  // seed 004: Megvii FaceID H5 Lite Raw (flash liveness)
+  // docs/providers.md#doc-megvii-raw: Megvii FaceID H5 Lite Raw (flash liveness)
   'megvii-raw': {
     modes: ['reference'],
     options: {

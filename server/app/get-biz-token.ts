@@ -21,7 +21,7 @@ import { deletePhotos, requestToken } from '../lifecycle';
 import { readConfig, type Config, type Env } from '../config';
 import { eventObject, optionalString, own } from './input';
 
-/** Longest string option (seed 000's biz_extra_data: 4096 bytes); each provider checks its own limits. */
+/** Longest string option (biz_extra_data: 4096 bytes, docs/providers.md#doc-megvii-lite); each provider checks its own limits. */
 const MAX_OPTION_STRING = 4096;
 
 /** The getBizToken event after type checks: what the person submitted, nothing else. */

@@ -15,7 +15,7 @@ import type {
   ValidTokenRequest,
 } from './types';
 
-/** Megvii's H5 (Lite) products: seed 000 on api.megvii.com, seed 002 on api-idn.megvii.com. */
+/** Megvii's H5 (Lite) products: docs/providers.md#doc-megvii-lite on api.megvii.com, docs/providers.md#doc-megvii-overseas on api-idn.megvii.com. */
 export interface H5Config extends MegviiConfig {
   returnUrl: string;
   notifyUrl: string;
@@ -77,7 +77,7 @@ const obj = (value: unknown): Json =>
 const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
-/** A liveness attack the face_genuineness block reports, as a seed 003 4100 message. */
+/** A liveness attack the face_genuineness block reports, as a 4100 message of docs/providers.md#doc-fidlite. */
 function attack(liveness: Json): string | undefined {
   const g = obj(liveness.face_genuineness);
   if (numeric(g.face_replaced) === 1) return 'CHANGE_FACE_ATTACK';
@@ -133,7 +133,7 @@ function readIdcardInfo(value: unknown): IdcardFields | undefined {
   return Object.values(fields).some(Boolean) ? fields : undefined;
 }
 
-/** Maps a Lite get_result answer to seed 003's result terms. */
+/** Maps a Lite get_result answer to the result terms of docs/providers.md#doc-fidlite. */
 function mapLiteResult(body: Json, bizToken: string, threshold: keyof Thresholds): ProviderResult {
   const verify = obj(body.verify_result);
   const verification = {

@@ -18,7 +18,7 @@ function idcardMode(req: TokenRequest): number | undefined {
   return req.options.idcardMode ?? (req.mode === 'idcard' ? 0 : 1);
 }
 
-/** Seed 000's rules beyond the option table, offline. */
+/** The rules of docs/providers.md#doc-megvii-lite beyond the option table, offline. */
 function liteRules(req: TokenRequest): void {
   refuseImage(req, 'megvii-lite');
   checkMaxBytes('biz_no', requireValue('biz_no', req.bizNo), 128);
@@ -66,7 +66,7 @@ function liteFields(req: ValidTokenRequest): Record<string, FormValue> {
   };
 }
 
-/** Megvii FaceID Lite (seed 000): api_key/api_secret in a form-data body, an H5 page for the person. */
+/** Megvii FaceID Lite (docs/providers.md#doc-megvii-lite): api_key/api_secret in a form-data body, an H5 page for the person. */
 export function createMegviiLiteProvider(config: H5Config): FaceIdProvider {
   return createH5Provider(config, { name: 'megvii-lite', validate: validateLite, fields: liteFields });
 }

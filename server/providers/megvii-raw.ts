@@ -5,10 +5,10 @@ import { optionFields, optionValue, validated } from './options';
 import { checkMaxBytes, requireValue } from './rules';
 import type { FaceIdProvider, IssuedToken, TokenRequest, ValidTokenRequest } from './types';
 
-/** The Singapore host of seed 004. */
+/** The Singapore host of docs/providers.md#doc-megvii-raw. */
 export const RAW_DEFAULT_BASE_URL = 'https://api-sgp.megvii.com';
 const RAW_GET_TOKEN_PATH = '/faceid/lite/raw/get_token';
-/** Seed 004's rules beyond the option table, offline. */
+/** The rules of docs/providers.md#doc-megvii-raw beyond the option table, offline. */
 function rawRules(req: TokenRequest): void {
   refuseImage(req, 'megvii-raw');
   checkMaxBytes('biz_no', req.bizNo, 128);
@@ -57,7 +57,7 @@ function withBilling(err: unknown): unknown {
   });
 }
 
-/** Megvii FaceID H5 Lite Raw (seed 004, Singapore): a token for the flash-liveness JS SDK. */
+/** Megvii FaceID H5 Lite Raw (docs/providers.md#doc-megvii-raw, Singapore): a token for the flash-liveness JS SDK. */
 export function createMegviiRawProvider(config: MegviiConfig): FaceIdProvider {
   async function issueToken(req: ValidTokenRequest): Promise<IssuedToken> {
     const lifeTime = Number(optionValue('megvii-raw', req, 'lifeTime'));

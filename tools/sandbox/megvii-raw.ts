@@ -1,11 +1,11 @@
-/** Megvii FaceID H5 Lite Raw (seed 004) on api-sgp.megvii.com, served under `/sgp`: Raw-GetToken. */
+/** Megvii FaceID H5 Lite Raw (docs/providers.md#doc-megvii-raw) on api-sgp.megvii.com, served under `/sgp`: Raw-GetToken. */
 import { RAW_ERRORS } from './megvii-errors';
 import { chinaDay, hexToken, megviiRoute, megviiState, type Params } from './megvii-common';
 import type { SandboxProvider } from './provider';
 
 const RAW_PREFIX = '/sgp';
 
-/** Seed 004's parameter rules in its table's order; returns what the token keeps. */
+/** The parameter rules of docs/providers.md#doc-megvii-raw in its table's order; returns what the token keeps. */
 function parseRawToken(p: Params): {
   bizNo?: string;
   lifeTimeMin: number;
