@@ -1,8 +1,8 @@
 /**
  * The FaceID products and their token options, declared once as data: each product's modes, and per option its
- * seed (wire) name, the rule its value must meet, the modes it is taken in and a one-line doc. The pages' option
- * type (TokenOptions), the event's JSON types (TOKEN_OPTION_TYPES), the functions' checks and the fields sent
- * upstream are all derived from these tables (server/providers/options.ts derives the last two).
+ * wire name, the rule its value must meet, the modes it is taken in and a one-line doc. The pages' option type
+ * (TokenOptions), the functions' one check of a request's options and the fields sent upstream are all derived
+ * from these tables (server/providers/options.ts derives the last two).
  */
 
 /** How the person proves who they are. `liveness` (no comparison) exists only for providers that support it. */
@@ -295,28 +295,3 @@ type TokenOptionKey = KeysOf<OptionTable>;
  * typed as the products taking it allow. Each product uses only its own keys (others are refused).
  */
 export type TokenOptions = { [K in TokenOptionKey]?: ValueOf<SpecsOf<K>> };
-
-/** The JSON type an option's value has in an event. */
-type OptionJsonType = 'number' | 'string' | 'either';
-
-function jsonTypeOf(rule: OptionRule): OptionJsonType {
-  if ('int' in rule || 'range' in rule) return 'number';
-  if (!('oneOf' in rule)) return 'string';
-  const types = new Set(rule.oneOf.map((v) => typeof v));
-  return types.size > 1 ? 'either' : types.has('number') ? 'number' : 'string';
-}
-
-function optionTypes(): Record<TokenOptionKey, OptionJsonType> {
-  const types: Record<string, OptionJsonType> = {};
-  for (const product of Object.values(PRODUCTS) as ProductSpec[])
-    for (const [key, spec] of Object.entries(product.options)) {
-      const type = jsonTypeOf(spec);
-      const known = types[key];
-      types[key] = known === undefined || known === type ? type : 'either';
-    }
-  return types;
-}
-
-/** The JSON type each option key takes in an event, over every product that takes it. */
-export const TOKEN_OPTION_TYPES: Readonly<Record<TokenOptionKey, OptionJsonType>> =
-  /* @__PURE__ */ optionTypes();
