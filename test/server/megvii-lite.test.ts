@@ -9,41 +9,26 @@ import type { FaceIdProvider, TokenRequest } from '../../server/providers/types'
 import type { Sandbox } from '../../tools/sandbox';
 import { JPEG, PNG, finishH5, formOf, itParsesEveryRow } from '../support/megvii';
 import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
+import {
+  h5ConfigFor,
+  idcardRequest as request,
+  issueThrough,
+  NOW,
+  referenceRequest as reference,
+} from './providers/builders';
 
 let sandbox: Sandbox;
 let upstream: RecordingUpstream;
 let config: H5Config;
 let provider: FaceIdProvider;
 
-/** Issues as getBizToken does: the provider's one validation, then the token call. */
-const issue = async (req: TokenRequest, by: FaceIdProvider = provider) => by.issueToken(by.validate(req));
-const NOW = 1_700_000_000_000;
-
-const request = (over: Partial<TokenRequest> = {}): TokenRequest => ({
-  mode: 'idcard',
-  bizNo: 'biz-1',
-  idcard: { name: '张三', number: '11010519491231002X' },
-  options: {},
-  ...over,
-});
-const reference = (over: Partial<TokenRequest> = {}): TokenRequest =>
-  request({ mode: 'reference', idcard: undefined, uuid: 'user-1', images: { ref1: JPEG }, ...over });
+const issue = issueThrough(() => provider);
 
 const pair = useSandboxUpstream({ apiKey: 'lite-key', apiSecret: 'lite-secret' });
 
 beforeEach(async () => {
   ({ sandbox, upstream } = pair);
-  config = {
-    apiKey: 'lite-key',
-    apiSecret: 'lite-secret',
-    baseUrl: upstream.url,
-    returnUrl: 'https://example.invalid/return',
-    notifyUrl: 'https://example.invalid:443/notify',
-    timeoutMs: 3000,
-    now: () => NOW,
-    threshold: '1e-4',
-    returnImage: 0,
-  };
+  config = h5ConfigFor(upstream.url, { apiKey: 'lite-key', apiSecret: 'lite-secret', now: () => NOW });
   provider = createMegviiLiteProvider(config);
 });
 
