@@ -32,13 +32,13 @@ async function main(): Promise<number> {
   return misses ? 1 : 0;
 }
 
-export const USAGE = `usage: npm run bench:check
+const USAGE = `usage: npm run bench:check
   checks each cloud function bundle (whole, and its own code) and the main package's own code against their size
   budgets (exit 1 on a miss)
   --help  this text`;
 
 /** `help` for --help; the usage error's message for anything else on the command line. */
-export function parseCheckArgs(argv: string[]): { help: boolean } | { error: string } {
+function parseCheckArgs(argv: string[]): { help: boolean } | { error: string } {
   try {
     const { values } = parseArgs({
       args: argv,

@@ -27,7 +27,7 @@ if (typeof mod.main !== 'function') throw new Error('no exports.main');
 process.stdout.write(String(took));
 `;
 
-export interface BundleFigures {
+interface BundleFigures {
   name: string;
   bytes: number;
   /** Part of bytes: this project's own code. */

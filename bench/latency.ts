@@ -75,7 +75,7 @@ export interface LatencyResult {
   getResult: { fn: Series; bare: Series; database: DatabaseRequests };
 }
 
-export interface LatencyOptions {
+interface LatencyOptions {
   /** Milliseconds the sandbox takes over every FaceID call. */
   upstreamMs?: number;
   /** Milliseconds the CloudBase stand-in takes over every request. */
@@ -104,7 +104,7 @@ export function functionEnv(sandboxUrl: string): Record<string, string> {
   };
 }
 
-export function expectOk(answer: unknown): Record<string, unknown> {
+function expectOk(answer: unknown): Record<string, unknown> {
   const a = answer as Record<string, unknown>;
   if (a?.ok !== true)
     throw new Error(`function answered ${JSON.stringify((a as { error?: unknown })?.error)}`);

@@ -20,7 +20,7 @@ export function summarize(samples: number[]): Series {
 }
 
 /** Runs `fn` and resolves with how long it took, in milliseconds. */
-export async function timed(fn: () => Promise<unknown>): Promise<number> {
+async function timed(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await fn();
   return performance.now() - start;

@@ -7,7 +7,14 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { commandLine, dataDirFrom, parseOptions, portFrom, standInDataDir, UsageError } from '../pipeline/cli';
+import {
+  commandLine,
+  dataDirFrom,
+  parseOptions,
+  portFrom,
+  standInDataDir,
+  UsageError,
+} from '../pipeline/cli';
 import { buildFunctions, functionNames } from '../pipeline/build-functions';
 import { createLocalHost } from './local-cloud/host';
 import { startLocalCloud, type LocalCloud } from './local-cloud';
@@ -18,16 +25,16 @@ import { deliveryLine, startWebhookReceiver, type WebhookReceiver } from './loca
 
 const ROOT = resolve(__dirname, '..');
 const HOST = '127.0.0.1';
-export const DEFAULT_PORT = 8780;
+const DEFAULT_PORT = 8780;
 const LOCAL_APPCODE = 'local-preview-appcode';
 /** How often `npm start` runs the deliverResults timer, as cloudbaserc.json's trigger does in the cloud. */
-export const DELIVER_EVERY_MS = 60_000;
+const DELIVER_EVERY_MS = 60_000;
 /** The rate limit `npm start` gives each browser session (production's default is 5/600). */
 export const LOCAL_RATE_LIMIT = '100/600';
 /** The operator `npm start`'s privacy policy names unless FACEID_OPERATOR_NAME / _CONTACT say otherwise. */
-export const LOCAL_OPERATOR = { name: '本地预览（示例运营方）', contact: 'privacy@example.invalid' };
+const LOCAL_OPERATOR = { name: '本地预览（示例运营方）', contact: 'privacy@example.invalid' };
 
-export interface AppOptions {
+interface AppOptions {
   /** Port on 127.0.0.1; 0 picks a free one (default: PORT or 8780). */
   port?: number;
   /** Where the stand-in keeps its database and storage, under `cloudbase/` (default: .data). */
@@ -39,7 +46,7 @@ export interface AppOptions {
 }
 
 /** The products `npm start` can run against the sandbox without any credentials of their own. */
-export const PREVIEW_PROVIDERS = ['fidlite', 'wechat'] as const;
+const PREVIEW_PROVIDERS = ['fidlite', 'wechat'] as const;
 export type PreviewProvider = (typeof PREVIEW_PROVIDERS)[number];
 
 export interface RunningApp {
@@ -68,7 +75,7 @@ function newestMtime(dir: string): number {
 }
 
 /** Builds the cloud functions when a bundle is missing or older than its sources. */
-export async function ensureFunctionsBuilt(): Promise<boolean> {
+async function ensureFunctionsBuilt(): Promise<boolean> {
   const sources = Math.max(
     newestMtime(join(ROOT, 'server')),
     newestMtime(join(ROOT, 'miniprogram', 'shared')),

@@ -27,7 +27,7 @@ import { PROJECT_COLLECTIONS } from '../dev/local-cloud';
 import { markdownTable } from './text-table';
 import { UsageError, dataDirFrom, standInDataDir } from '../pipeline/cli';
 
-export const USAGE = `usage: npm run records -- <command> [--json] [--local | --data-dir <dir>]
+const USAGE = `usage: npm run records -- <command> [--json] [--local | --data-dir <dir>]
   list [--limit <1..1000>]          newest records (default 20)
   show <bizNo | reference>          one record, by its bizNo or the 8-character support reference
                                     (客服查询编号, the bizNo's last 8 characters) the result page shows
@@ -41,7 +41,7 @@ export const USAGE = `usage: npm run records -- <command> [--json] [--local | --
   --help                            this text`;
 
 /** What the CLI works on: a store and the storage that holds evidence images. */
-export interface RecordsBackend {
+interface RecordsBackend {
   store: VerificationStore;
   deleteFile(options: { fileList: string[] }): Promise<unknown>;
   describe: string;
@@ -72,14 +72,14 @@ function connectSdk(config: { env: string; secretId: string; secretKey: string }
 const CLOUDBASE_VARIABLES = ['TCB_ENV', 'TCB_SECRET_ID', 'TCB_SECRET_KEY'] as const;
 
 /** Where the CLI reads: CloudBase (production, the default) or the stand-in data of `npm start` in `dataDir`. */
-export type RecordsTarget = { local: false } | { local: true; dataDir: string };
+type RecordsTarget = { local: false } | { local: true; dataDir: string };
 
 /**
  * Opens CloudBase with TCB_ENV, TCB_SECRET_ID and TCB_SECRET_KEY (a usage error naming them when any is missing);
  * for a local target, the stand-in data of `npm start`: through the running stand-in when `npm start` is up, else
  * through one started here over the folder.
  */
-export async function openBackend(env: NodeJS.ProcessEnv, target: RecordsTarget): Promise<RecordsBackend> {
+async function openBackend(env: NodeJS.ProcessEnv, target: RecordsTarget): Promise<RecordsBackend> {
   if (!target.local) {
     if (CLOUDBASE_VARIABLES.every((name) => !env[name]?.trim()))
       throw new UsageError(
@@ -123,7 +123,7 @@ const iso = (ms: number | undefined): string | undefined =>
   typeof ms === 'number' && Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 
 /** The record's state in an operator's words. */
-export function stateInWords(record: VerificationRecord): string {
+function stateInWords(record: VerificationRecord): string {
   switch (record.status) {
     case 'requesting':
       return 'buying a token';
@@ -253,7 +253,7 @@ const TAKES: Record<(typeof COMMANDS)[number], readonly string[]> = {
 };
 
 /** Parses the command line (`--help` anywhere asks for the usage); throws a usage error naming the problem. */
-export function parseRecordsArgs(argv: string[]): Parsed | { command: 'help' } {
+function parseRecordsArgs(argv: string[]): Parsed | { command: 'help' } {
   const { tokens } = parseArgs({
     args: argv,
     options: OPTIONS,
@@ -316,7 +316,7 @@ async function* newestFirst(
 }
 
 /** The 8-character support reference (客服查询编号) the result page shows for a bizNo. */
-export const supportReferenceOf = (bizNo: string): string => bizNo.slice(-8);
+const supportReferenceOf = (bizNo: string): string => bizNo.slice(-8);
 
 const REFERENCE_LENGTH = 8;
 

@@ -16,7 +16,7 @@ const SOURCES = join(ROOT, 'server', 'functions');
 const TARGET = join(ROOT, 'cloudfunctions');
 
 /** A bundle's size in bytes, and how much of it is this project's own code (the rest: npm packages). */
-export interface BundleSize {
+interface BundleSize {
   bytes: number;
   ownBytes: number;
 }

@@ -21,13 +21,13 @@ const wxmlCompiler = require('miniprogram-compiler') as {
   wxmlToJs(rootPath: string, options: { wxmlList: string[]; wxsList?: string[]; maxBuffer?: number }): string;
 };
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
+const REPO_ROOT = path.resolve(__dirname, '..');
 /** WeChat's limit for the main package. */
-export const MAIN_PACKAGE_LIMIT = 2 * 1024 * 1024;
+const MAIN_PACKAGE_LIMIT = 2 * 1024 * 1024;
 const STAND_IN_DIR = 'faceid-components/';
 const HELPER_DIR = '@babel/runtime/';
 
-export interface BuildReport {
+interface BuildReport {
   /** Compiled file → bytes, as uploaded. */
   files: Record<string, number>;
   totalBytes: number;
@@ -52,7 +52,7 @@ function listFiles(dir: string, ext: string, base = dir): string[] {
 }
 
 /** Runs wcc over every .wxml (and .wxs) under the mini-program root; throws with wcc's message on an error. */
-export function checkWxml(miniprogramRoot: string): number {
+function checkWxml(miniprogramRoot: string): number {
   const wxmlList = listFiles(miniprogramRoot, '.wxml');
   const wxsList = listFiles(miniprogramRoot, '.wxs');
   wxmlCompiler.wxmlToJs(miniprogramRoot, { wxmlList, wxsList, maxBuffer: 64 * 1024 * 1024 });
@@ -71,7 +71,7 @@ function readProjectConfig(projectPath: string): { miniprogramRoot: string; appi
  * The folder miniprogram-ci's compiler makes in the working directory (SummerCompilerFactory.ensureCacheDir: the
  * MD5 of `<projectPath>|summer`), left empty after every compile.
  */
-export function compilerCacheDir(projectPath: string): string {
+function compilerCacheDir(projectPath: string): string {
   return path.resolve(createHash('md5').update(`${projectPath}|summer`).digest('hex'));
 }
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const MANIFEST_PATH = join(__dirname, '..', 'cloudbaserc.json');
+const MANIFEST_PATH = join(__dirname, '..', 'cloudbaserc.json');
 
 export interface FunctionTrigger {
   name: string;
@@ -49,13 +49,13 @@ export interface CollectionDeclaration {
 }
 
 /** What every function gets unless its own declaration says otherwise. */
-export type FunctionDefaults = Pick<FunctionDeclaration, 'runtime' | 'handler' | 'installDependency'>;
+type FunctionDefaults = Pick<FunctionDeclaration, 'runtime' | 'handler' | 'installDependency'>;
 
 /** Who may read and write cloud storage from a client (`CUSTOM`: by the rule). Functions and the console always may. */
-export type StorageAcl = 'READONLY' | 'PRIVATE' | 'ADMINWRITE' | 'ADMINONLY' | 'CUSTOM';
+type StorageAcl = 'READONLY' | 'PRIVATE' | 'ADMINWRITE' | 'ADMINONLY' | 'CUSTOM';
 
 /** A storage security rule: each operation allowed always, never, or where the expression holds. */
-export interface StorageRule {
+interface StorageRule {
   read: boolean | string;
   write: boolean | string;
 }

@@ -12,7 +12,7 @@ import type { Env } from './config';
 import type { VerificationRecord } from './store/types';
 
 /** A WeChat user of this mini-program. */
-export interface UserCaller {
+interface UserCaller {
   kind: 'user';
   openid: string;
   /** The mini-program's AppID the call came from (`APPID`), when the context carries it. */
@@ -20,7 +20,7 @@ export interface UserCaller {
 }
 
 /** The operator: the cloud console, CI or the timer. */
-export interface OperatorCaller {
+interface OperatorCaller {
   kind: 'operator';
 }
 
@@ -28,7 +28,7 @@ export interface OperatorCaller {
 export type Caller = UserCaller | OperatorCaller;
 
 /** What `cloud.getWXContext()` returns (its WX_* variables without the prefix, plus ENV and SOURCE). */
-export type WxContext = Record<string, unknown>;
+type WxContext = Record<string, unknown>;
 
 /** Fields of the WeChat context that name a person or an account; any of them means the call is not the operator's. */
 const WX_IDENTITY_FIELDS = [

@@ -7,7 +7,6 @@
 import { FaceIdError } from './errors';
 import type { Thresholds } from '../miniprogram/shared/events';
 import { PRODUCTS, type ProductName } from '../miniprogram/shared/token-options';
-import { LITE_HOSTS } from './providers/megvii-lite';
 import { checkHttpUrl } from './providers/rules';
 
 import manifest from '../cloudbaserc.json';
@@ -26,7 +25,14 @@ export const REQUESTING_STALE_MS = declaredTimeoutMs('getBizToken');
 export type Env = Record<string, string | undefined>;
 
 /** Default time-out of one FaceID call, in milliseconds. */
-export const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** Hosts of Megvii Lite by FACEID_REGION (reference notes): cn (default), idn, sgp. */
+export const LITE_HOSTS = {
+  cn: 'https://api.megvii.com',
+  idn: 'https://api-idn.megvii.com',
+  sgp: 'https://api-sgp.megvii.com',
+} as const;
 
 const THRESHOLDS: readonly (keyof Thresholds)[] = ['1e-3', '1e-4', '1e-5', '1e-6'];
 

@@ -78,7 +78,7 @@ const PREFIXES = [...FACEID_ERROR_CODES].sort((a, b) => b.length - a.length);
  * Reads FaceID's error text (`BAD_ARGUMENTS: return_url`, `NO_FACE_FOUND:image_ref1`, `INVALID_IMAGE_SIZE<param>`,
  * `AUTHORIZATION_ERROR: Denied.`, `Request Entity Too Large`) into a typed error.
  */
-export function parseFaceIdErrorText(text: string, status = 0, fromFaceId = false): FaceIdError {
+function parseFaceIdErrorText(text: string, status = 0, fromFaceId = false): FaceIdError {
   const raw = text.trim();
   if (status === 413 || /^request entity too large$/i.test(raw)) {
     return new FaceIdError('REQUEST_TOO_LARGE', {

@@ -1,10 +1,11 @@
-import type { CloudSdk } from './runtime';
+type WxServerSdk = typeof import('wx-server-sdk');
 
 /** The most fileIDs CloudBase deletes in one deleteFile call ("一次最多 50 个"). */
-export const DELETE_FILE_BATCH = 50;
+const DELETE_FILE_BATCH = 50;
 
-type FileApi = Pick<CloudSdk, 'downloadFile' | 'uploadFile' | 'deleteFile'>;
-type DeleteFileResult = Exclude<Awaited<ReturnType<CloudSdk['deleteFile']>>, void>;
+/** wx-server-sdk's file API, as the functions use it. */
+export type FileApi = Pick<WxServerSdk, 'downloadFile' | 'uploadFile' | 'deleteFile'>;
+type DeleteFileResult = Exclude<Awaited<ReturnType<WxServerSdk['deleteFile']>>, void>;
 
 /** Deletes files with one deleteFile call per DELETE_FILE_BATCH fileIDs, one call after another. */
 export async function deleteInBatches(

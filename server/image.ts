@@ -1,6 +1,6 @@
 /** Recognises JPEG and PNG files from their bytes and reads their pixel size, without decoding them. */
 
-export interface ImageInfo {
+interface ImageInfo {
   format: 'jpeg' | 'png';
   width: number;
   height: number;

@@ -2,7 +2,7 @@
  * Structured logs that cannot carry personal data: only these fields exist, and none of them holds a name, an ID
  * number, an image or a secret.
  */
-export interface LogFields {
+interface LogFields {
   fn?: string;
   event?: string;
   bizNo?: string;

@@ -4,7 +4,7 @@
  * every photo past its end, whatever path it took.
  */
 import type { CloudDatabase } from './store/cloudbase';
-import type { CloudSdk } from './runtime';
+import type { FileApi } from './files';
 
 /** Name of the CloudBase collection registering the reference photos people were let upload. */
 export const UPLOADS_COLLECTION = 'faceid_uploads';
@@ -16,7 +16,7 @@ export const PHOTO_LIFETIME_MS = 24 * 60 * 60 * 1000;
 export const PHOTOS_PER_WINDOW = 20;
 
 /** One registered photo. `_id` is the random part of its cloud path. */
-export interface PhotoUpload {
+interface PhotoUpload {
   _id: string;
   openid: string;
   cloudPath: string;
@@ -91,7 +91,7 @@ let fileIdPrefix: string | undefined;
  * The fileID a cloud path has in this environment (`cloud://<env>.<bucket>/` + path). The SDK names the bucket
  * only in a fileID it returns, so the first call writes a one-byte marker and keeps its prefix for the instance.
  */
-export async function fileIdOf(cloudPath: string, files: Pick<CloudSdk, 'uploadFile'>): Promise<string> {
+export async function fileIdOf(cloudPath: string, files: Pick<FileApi, 'uploadFile'>): Promise<string> {
   if (fileIdPrefix === undefined) {
     const { fileID } = await files.uploadFile({ cloudPath: PREFIX_MARKER, fileContent: Buffer.from('1') });
     if (!fileID.endsWith(`/${PREFIX_MARKER}`)) throw new Error('unexpected fileID for the prefix marker');

@@ -3,7 +3,7 @@ import type { Failure } from '../miniprogram/shared/events';
 import { readConfig, type Config, type Env } from './config';
 import { consoleLogger, type Logger } from './log';
 import type { CloudDatabase } from './store/cloudbase';
-import { batchedFiles } from './files';
+import { batchedFiles, type FileApi } from './files';
 import { PhotoRegistry } from './photos';
 import { openStore } from './store';
 import type { VerificationStore } from './store/types';
@@ -36,7 +36,7 @@ export interface Services {
   photos: PhotoRegistry;
   now: () => number;
   config: Config;
-  files: Pick<CloudSdk, 'downloadFile' | 'uploadFile' | 'deleteFile'>;
+  files: FileApi;
   log: Logger;
   /** WeChat's access tokens (collection faceid_tokens), shared by instances. */
   accessTokens?: AccessTokenStore;
@@ -55,7 +55,7 @@ function loadSdk(): CloudSdk {
   return cloudSdk;
 }
 
-export type Handler<T> = (event: unknown, services: Services) => Promise<T>;
+type Handler<T> = (event: unknown, services: Services) => Promise<T>;
 
 /**
  * Wraps a domain function as a cloud function `main(event, context)`: wires wx-server-sdk, the store over its

@@ -9,7 +9,7 @@ import type { ResultNotice } from './lifecycle/notice';
 export const WEBHOOK_TIMEOUT_MS = 5000;
 
 /** The `X-FaceID-Signature` header's value for a body sent at `t` (unix seconds). */
-export function webhookSignature(secret: string, t: number, body: string): string {
+function webhookSignature(secret: string, t: number, body: string): string {
   const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
   return `t=${t},v1=${v1}`;
 }

@@ -30,7 +30,7 @@ export type Change =
   | { collection: string; remove: unknown }
   | { collection: string; create: true };
 
-export interface FindOptions {
+interface FindOptions {
   order?: Record<string, number>;
   offset?: number;
   limit?: number;
@@ -47,7 +47,7 @@ const isPlainObject = (value: unknown): value is Doc =>
 const idKey = (id: unknown): string => (typeof id === 'string' ? `s:${id}` : `j:${JSON.stringify(id)}`);
 
 /** MongoDB's largest document (BSON), which CloudBase's database stores. */
-export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
 /** The first field name, at any depth, that MongoDB refuses to store (`$…`), with its path. */
 function dollarField(value: unknown, path: string[] = []): string | undefined {
@@ -78,7 +78,7 @@ function checkStorable(doc: Doc): void {
 }
 
 /** A new document id in CloudBase's shape: 32 hexadecimal digits. */
-export const newDocumentId = (): string => randomBytes(16).toString('hex');
+const newDocumentId = (): string => randomBytes(16).toString('hex');
 
 /** Every value found at a dot path; arrays met on the way contribute each element (MongoDB's implicit fan-out). */
 function valuesAt(doc: unknown, path: string[]): unknown[] {
@@ -166,7 +166,7 @@ const isOperatorObject = (value: unknown): value is Doc =>
   isPlainObject(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => k.startsWith('$'));
 
 /** Whether a document matches a MongoDB-style query (as wx-server-sdk encodes `where(...)`). */
-export function matches(doc: Doc, query: Doc): boolean {
+function matches(doc: Doc, query: Doc): boolean {
   return Object.entries(query).every(([key, condition]) => {
     if (key === '$and' || key === '$or' || key === '$nor') {
       if (!Array.isArray(condition) || condition.length === 0)
@@ -252,7 +252,7 @@ function numeric(value: unknown, op: string, path: string): number {
 }
 
 /** Applies a MongoDB update document (`$set`, `$unset`, `$inc`, …) to a copy of the document. */
-export function applyUpdate(doc: Doc, update: Doc): Doc {
+function applyUpdate(doc: Doc, update: Doc): Doc {
   const next = structuredClone(doc);
   for (const op of Object.keys(update)) {
     if (!UPDATE_OPERATORS.includes(op)) throw requestFailed(`Unknown modifier: ${op}`);

@@ -15,16 +15,14 @@ import { CloudBaseError, Database, requestFailed, type Change, type Doc } from '
 import { compactJournal, journalWriter, replayJournal } from './journal';
 import { MAX_DELETE_FILES, Storage, validCloudPath } from './storage';
 
-export { CloudBaseError } from './database';
-
 const HOST = '127.0.0.1';
 const MAX_BODY_BYTES = 50 * 1024 * 1024;
-export const CONTROL_PREFIX = '/__cloudbase';
+const CONTROL_PREFIX = '/__cloudbase';
 export const DEFAULT_ENV_ID = 'local-dev-0a1b2c';
 export const DEFAULT_SECRET_ID = 'AKIDlocalstandin0000000000000000';
 export const DEFAULT_SECRET_KEY = 'local-stand-in-secret-key';
 /** Region the cloud announces to a function (TENCENTCLOUD_REGION). */
-export const DEFAULT_REGION = 'ap-shanghai';
+const DEFAULT_REGION = 'ap-shanghai';
 
 export interface CloudBaseOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -43,7 +41,7 @@ export interface CloudBaseOptions {
 }
 
 /** The next request(s) of an action fail: with a CloudBase error code, or an HTTP status. */
-export interface CloudBaseFault {
+interface CloudBaseFault {
   /** An action such as `database.insertDocument`, or `cos.put` / `cos.get` for file contents. */
   action: string;
   /** CloudBase's error code (default DATABASE_REQUEST_FAILED, wx-server-sdk's -502001). */

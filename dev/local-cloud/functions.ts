@@ -40,7 +40,7 @@ const TCB_CONTEXT_VARIABLES = [
 ] as const;
 
 /** A call's identity as the platform sets it: its WeChat context and CloudBase sign-in variables (unset: absent). */
-export type CallIdentity = Partial<
+type CallIdentity = Partial<
   Record<(typeof WX_CONTEXT_VARIABLES)[number] | (typeof TCB_CONTEXT_VARIABLES)[number], string>
 >;
 
@@ -54,7 +54,7 @@ export type Caller = string | null | CallIdentity;
  * The variables one invocation runs with (null: unset), as the platform sets them for this caller; the
  * environment's own TCB_CONTEXT_KEYS (e.g. `TCB_ENV`) stay listed.
  */
-export function identityVariables(caller: Caller, environmentKeys = ''): Record<string, string | null> {
+function identityVariables(caller: Caller, environmentKeys = ''): Record<string, string | null> {
   const identity: CallIdentity =
     caller === null ? {} : typeof caller === 'string' ? { WX_OPENID: caller, WX_APPID: LOCAL_APPID } : caller;
   const variables: Record<string, string | null> = {};
@@ -81,9 +81,9 @@ export class CloudFunctionError extends Error {
 }
 
 /** wx-server-sdk's FUNCTIONS_EXECUTE_FAIL: the function threw or its instance died. */
-export const FUNCTIONS_EXECUTE_FAIL = -504002;
+const FUNCTIONS_EXECUTE_FAIL = -504002;
 /** The platform's time-out failure. */
-export const FUNCTIONS_TIME_LIMIT_EXCEEDED = -504003;
+const FUNCTIONS_TIME_LIMIT_EXCEEDED = -504003;
 
 export interface LocalFunctionsOptions {
   /** The variables the cloud sets for every function (the CloudBase stand-in's `sdkEnvironment()`). */

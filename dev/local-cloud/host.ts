@@ -26,7 +26,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-export interface LocalHostOptions {
+interface LocalHostOptions {
   cloud: LocalCloud;
   log?: (line: string) => void;
   /** The storage permission clients get (default: cloudbaserc.json's, as the deploy sets it). */
@@ -63,7 +63,7 @@ export function storageCheck(storage: StorageDeclaration): StorageCheck {
   }
 }
 
-export interface LocalHost {
+interface LocalHost {
   /** The caller's openid from the session cookie; sets a new cookie when there is none. */
   session(req: IncomingMessage, res: ServerResponse): string;
   /** Handles /api/*; resolves false for other paths. */

@@ -6,7 +6,7 @@ import type { LocalCloud } from './index';
 const MAX_BODY = 1024 * 1024;
 
 /** The event CloudBase would pass for this request. */
-export async function httpEventOf(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function httpEventOf(req: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -26,7 +26,7 @@ export async function httpEventOf(req: IncomingMessage): Promise<Record<string, 
 }
 
 /** Writes a function's HTTP-access answer (`{ statusCode, headers, body }`) to the response. */
-export function writeHttpAnswer(res: ServerResponse, answer: unknown): void {
+function writeHttpAnswer(res: ServerResponse, answer: unknown): void {
   const a = (answer ?? {}) as { statusCode?: number; headers?: Record<string, string>; body?: string };
   if (typeof a.statusCode !== 'number') {
     res.writeHead(200, { 'content-type': 'application/json' });

@@ -21,7 +21,7 @@ export const PROJECT_COLLECTIONS = [
   TOKENS_COLLECTION,
 ];
 
-export interface LocalCloudOptions extends Omit<LocalFunctionsOptions, 'cloudEnv'> {
+interface LocalCloudOptions extends Omit<LocalFunctionsOptions, 'cloudEnv'> {
   /** Keep the database and storage in this folder (survives restarts); in memory without it. */
   dataDir?: string;
   /** Milliseconds every request to the stand-in waits. */

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** What the receiver took from one verified delivery: masked fields only, as the webhook sends them. */
-export interface VerifiedDelivery {
+interface VerifiedDelivery {
   id: string;
   bizNo: string;
   status: string;

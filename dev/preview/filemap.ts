@@ -9,25 +9,18 @@ import { posix, resolve } from 'node:path';
 
 export const MINIPROGRAM_ROOT = resolve(__dirname, '..', '..', 'miniprogram');
 /** Where WeChat's extended library `weui` (app.json useExtendedLib) comes from. */
-export const WEUI_ROOT = resolve(
-  __dirname,
-  '..',
-  '..',
-  'node_modules',
-  'weui-miniprogram',
-  'miniprogram_dist',
-);
+const WEUI_ROOT = resolve(__dirname, '..', '..', 'node_modules', 'weui-miniprogram', 'miniprogram_dist');
 const WEUI_PREFIX = 'weui-miniprogram/';
 const WEUI_BASE_WXSS = 'weui-miniprogram/weui-wxss/dist/style/weui.wxss';
 
-export interface AppConfig {
+interface AppConfig {
   pages: string[];
   window?: Record<string, unknown>;
   usingComponents?: Record<string, string>;
   useExtendedLib?: Record<string, boolean>;
 }
 
-export interface FileMap {
+interface FileMap {
   files: Record<string, string>;
   app: AppConfig;
   /** Each page's own .json (navigation bar title and so on), by page path. */
@@ -51,7 +44,7 @@ function read(virtual: string, root: string): string | undefined {
 }
 
 /** 750 rpx is the screen width; the preview's screen is 375 px wide. */
-export function rpxToPx(css: string): string {
+function rpxToPx(css: string): string {
   return css.replace(/(-?\d*\.?\d+)rpx\b/g, (_all, n: string) => `${Number((Number(n) / 2).toFixed(3))}px`);
 }
 
@@ -59,7 +52,7 @@ export function rpxToPx(css: string): string {
  * Font sizes follow the system font setting as WeChat's text zoom does: every `font-size` in px is multiplied by
  * `--wx-font-scale` (1 unless the preview is opened with `?font=<scale>`).
  */
-export function scaleFontSizes(css: string): string {
+function scaleFontSizes(css: string): string {
   return css.replace(
     /font-size\s*:\s*([^;}!]*\dpx[^;}!]*?)(\s*!important)?\s*(?=[;}])/g,
     (_all, value: string, important = '') =>
@@ -68,7 +61,7 @@ export function scaleFontSizes(css: string): string {
 }
 
 /** Compiles one script to CommonJS; `exports` is bound because simulate only passes require and module. */
-export function compileScript(source: string, file: string): string {
+function compileScript(source: string, file: string): string {
   const loader = file.endsWith('.ts') ? 'ts' : 'js';
   const { code } = transformSync(source, {
     loader,
@@ -87,7 +80,7 @@ function requiresOf(code: string): string[] {
 }
 
 /** Builds the file map of the mini-program under `root`. */
-export function buildFileMap(root = MINIPROGRAM_ROOT): FileMap {
+function buildFileMap(root = MINIPROGRAM_ROOT): FileMap {
   const files: Record<string, string> = {};
   const app = JSON.parse(read('app.json', root) ?? '{"pages":[]}') as AppConfig;
   const weui = Boolean(app.useExtendedLib?.weui);

@@ -53,7 +53,7 @@ const SIMULATE_PATCHES: [string, string, number][] = [
  * pages would run its script twice; WeUI's webpack chunks then skip Component() the second time. One registry for
  * all loads makes each component register once, as in WeChat.
  */
-export function patchedSimulate(): string {
+function patchedSimulate(): string {
   let source = readFileSync(SIMULATE_BUILD, 'utf8');
   for (const [needle, replacement, count] of SIMULATE_PATCHES) {
     if (source.split(needle).length !== count + 1)
@@ -138,7 +138,7 @@ function staticFile(pathname: string): string | undefined {
 }
 
 /** Options of the preview handler. */
-export interface PreviewOptions {
+interface PreviewOptions {
   /** The mini-program's folder (default: miniprogram/). */
   root?: string;
 }

@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 
-export interface UploadedFile {
+interface UploadedFile {
   data: Buffer;
   filename: string;
   mimeType: string;

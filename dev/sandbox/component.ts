@@ -11,9 +11,9 @@ import type { SandboxProvider } from './provider';
 import { ApiError, MAX_BODY_BYTES, type RouteRegistry } from './server';
 
 /** Largest ID-card photo the component uploads: 5 MB. */
-export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /** Largest video the component uploads: 20 MB. */
-export const MAX_VIDEO_BYTES = MAX_BODY_BYTES;
+const MAX_VIDEO_BYTES = MAX_BODY_BYTES;
 const MULTIPART_SLACK = 1024 * 1024;
 const JSON_LIMIT = 1024 * 1024;
 
@@ -77,7 +77,7 @@ function ocrFields(flow: Flow, side: 0 | 1): Record<string, unknown> {
 }
 
 /** Whether the bytes start like a recorded video: an MP4/MOV `ftyp` box, or WebM/Matroska's EBML header. */
-export function isVideoContainer(bytes: Buffer): boolean {
+function isVideoContainer(bytes: Buffer): boolean {
   if (bytes.length >= 12 && bytes.toString('latin1', 4, 8) === 'ftyp') return true;
   return bytes.length >= 4 && bytes.readUInt32BE(0) === 0x1a45dfa3;
 }

@@ -4,10 +4,10 @@ import { ACCOUNT_STATUSES, UnknownTokenError, type AccountStatus, type FlowStore
 import type { Notifier } from './notify';
 import { validateFault, type RequestContext, type Route, type SandboxServer } from './server';
 
-export const CONTROL_PREFIX = '/__sandbox';
+const CONTROL_PREFIX = '/__sandbox';
 
 /** The state the control API acts on. */
-export interface ControlDeps {
+interface ControlDeps {
   server: SandboxServer;
   flows: FlowStore;
   notifier: Notifier;

@@ -80,7 +80,7 @@ export function checkIdcardFields(name: string, number: string): void {
 }
 
 /** Applies the fidlite document's parameter rules to a get_biz_token body; throws the seed's 400 errors. */
-export function parseBizTokenParams(body: ParsedBody): FlowConfig {
+function parseBizTokenParams(body: ParsedBody): FlowConfig {
   const returnUrl = url(body, 'return_url');
   const notifyUrl = url(body, 'notify_url');
   const bizNo = maxBytes(param(body, 'biz_no') ?? '', 'biz_no', 128);
@@ -173,7 +173,7 @@ function idcardResult(flow: Flow): Record<string, unknown> {
 const FACE_SEEN = new Set([1000, 2000, 3000, 4100]);
 
 /** The get_result answer for a flow (without request_id and time_used). */
-export function resultBody(flow: Flow): Record<string, unknown> {
+function resultBody(flow: Flow): Record<string, unknown> {
   const jpeg = RESULT_JPEG.buffer.toString('base64');
   const base = { biz_token: flow.bizToken, biz_no: flow.config.bizNo };
   const result = flow.result;

@@ -4,7 +4,7 @@
  */
 import { deflateSync } from 'node:zlib';
 
-export interface ImageFixture {
+interface ImageFixture {
   readonly buffer: Buffer;
   readonly mimeType: 'image/jpeg' | 'image/png';
   readonly width: number;

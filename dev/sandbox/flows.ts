@@ -8,9 +8,9 @@ import type { Notifier } from './notify';
 import { RESULT_ROWS, type ResultRow } from './result-codes';
 
 /** A biz_token can start a flow for one hour after issue (docs/providers.md#doc-fidlite). */
-export const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
+const TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 /** Results can be read for 30 days after issue (docs/providers.md#doc-fidlite: one month). */
-export const RESULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const RESULT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 export const ACCOUNT_STATUSES = [
   'NON_ENTERPRISE_CERTIFICATION',
@@ -36,15 +36,15 @@ export interface FlowConfig {
   refs: Array<'ref1' | 'ref2'>;
 }
 
-export type FlowStage = 'issued' | 'started' | 'ended';
-export type EndStep = 'ocridcard' | 'video_verify' | 'cancel';
+type FlowStage = 'issued' | 'started' | 'ended';
+type EndStep = 'ocridcard' | 'video_verify' | 'cancel';
 
-export interface OutcomeChoice {
+interface OutcomeChoice {
   message: string;
   failFirst: boolean;
 }
 
-export interface FlowResult {
+interface FlowResult {
   row: ResultRow;
   endedAt: number;
   step: EndStep;
@@ -66,14 +66,14 @@ export interface Flow {
 }
 
 /** What a step of the component answers (besides request_id and time_used). */
-export interface StepAnswer {
+interface StepAnswer {
   result_code: number;
   result_message: string;
   code?: string;
 }
 
 /** The result-code row for a result_message, or undefined when the table has no such message. */
-export function resultRow(message: string): ResultRow | undefined {
+function resultRow(message: string): ResultRow | undefined {
   return RESULT_ROWS.find((row) => row.message === message);
 }
 

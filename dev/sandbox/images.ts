@@ -1,6 +1,6 @@
 /** Recognises uploaded JPEG and PNG files by their structure, as FaceID does before it looks for a face. */
 
-export interface ImageInfo {
+interface ImageInfo {
   format: 'jpeg' | 'png';
   width: number;
   height: number;

@@ -20,23 +20,17 @@ import {
   type WechatCalls,
 } from './wechat';
 
-export type { SandboxClock } from './clock';
-export type { AccountStatus } from './flows';
-export type { NotifyRecord } from './notify';
-export type { QueuedFaultInput } from './server';
-export type { SandboxProvider } from './provider';
 export * from './fixtures';
 export { DEFAULT_WECHAT_APPID, DEFAULT_WECHAT_SECRET, sandboxCertHash } from './wechat';
-export type { WechatCalls } from './wechat';
 
 /** The banner the sandbox prints when it starts. */
 export const BANNER = 'FaceID SANDBOX (test double)';
 export const DEFAULT_APPCODE = 'sandbox-appcode';
-export const DEFAULT_API_KEY = 'sandbox-api-key';
+const DEFAULT_API_KEY = 'sandbox-api-key';
 export const DEFAULT_API_SECRET = 'sandbox-api-secret';
 
 /** The FaceID products the sandbox serves, each in its own module. */
-export const PROVIDERS: readonly SandboxProvider[] = [
+const PROVIDERS: readonly SandboxProvider[] = [
   fidliteProvider,
   componentProvider,
   megviiLiteProvider,

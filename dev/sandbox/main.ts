@@ -5,7 +5,7 @@ import { BANNER, DEFAULT_APPCODE, startSandbox } from './index';
 
 const DEFAULT_PORT = 8787;
 
-export const USAGE = `usage: npm run sandbox [-- --port <port>] [--appcode <code>]
+const USAGE = `usage: npm run sandbox [-- --port <port>] [--appcode <code>]
   --port <port>     port on 127.0.0.1, 0 picks a free one (default SANDBOX_PORT, else ${DEFAULT_PORT})
   --appcode <code>  the APPCODE get_biz_token and get_result require (default SANDBOX_APPCODE, else ${DEFAULT_APPCODE})
   --help            this text`;

@@ -1,11 +1,11 @@
-/** Megvii FaceID App (seed 001): `POST /faceid/v3/sdk/get_biz_token` with v3 sign verification. */
+/** Megvii FaceID App (docs/providers.md#doc-megvii-app): `POST /faceid/v3/sdk/get_biz_token` with v3 sign verification. */
 import { chinaDay, megviiId, megviiRoute, megviiState, type MegviiState, type Params } from './megvii-common';
 import { APP_ERRORS } from './megvii-errors';
 import { readAppSign } from './megvii-sign';
 import type { SandboxProvider } from './provider';
 
-/** A biz_token is valid for one hour (seed 001). */
-export const APP_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
+/** A biz_token is valid for one hour (docs/providers.md#doc-megvii-app). */
+const APP_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 
 /** sign and sign_version: missing → MISSING_ARGUMENTS; not hmac_sha1 → BAD_ARGUMENTS; bad/expired → 403. */
 function checkSign(p: Params, state: MegviiState): void {
@@ -21,8 +21,8 @@ function checkSign(p: Params, state: MegviiState): void {
   if (expired) p.fail('AUTHORIZATION_ERROR', 'EXPIRED_SIGN');
 }
 
-/** Seed 001's parameter rules for the liveness type and comparison chosen; the first problem is answered. */
-export function parseAppToken(p: Params): {
+/** The parameter rules of docs/providers.md#doc-megvii-app for the liveness type and comparison chosen; the first problem is answered. */
+function parseAppToken(p: Params): {
   bizNo: string;
   comparisonType: string;
   refs: Array<'ref1' | 'ref2'>;

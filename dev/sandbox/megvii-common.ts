@@ -52,7 +52,7 @@ export interface MegviiFlow {
   resultCalls: { day: string; count: number };
 }
 
-export interface MegviiNotifyRecord {
+interface MegviiNotifyRecord {
   token: string;
   biz_id?: string;
   url: string;
@@ -79,7 +79,7 @@ function rowOf(table: readonly MegviiErrorRow[], code: string): MegviiErrorRow {
   return row;
 }
 
-export class MegviiApiError extends Error {
+class MegviiApiError extends Error {
   constructor(
     readonly row: MegviiErrorRow,
     readonly param?: string,
@@ -228,7 +228,7 @@ export function hexToken(): string {
 }
 
 /** Answers a seed error row: 413 plain text, otherwise JSON in the row's field (the Megvii Raw document's 404 bare). */
-export function sendError(ctx: RequestContext, err: MegviiApiError, bare = false): void {
+function sendError(ctx: RequestContext, err: MegviiApiError, bare = false): void {
   const { row } = err;
   if (row.field === 'text') return ctx.text(row.status, err.message);
   if (bare) return ctx.raw(row.status, { [row.field]: err.message });
@@ -322,7 +322,7 @@ export class Params {
   }
 }
 
-export interface MegviiRouteSpec {
+interface MegviiRouteSpec {
   method: Method;
   /** The path on the product's host; the sandbox serves it under `prefix`. */
   path: string;

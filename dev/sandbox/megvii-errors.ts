@@ -5,7 +5,7 @@
  */
 
 /** Where a seed puts the error text: a JSON member, or the plain-text body (413). */
-export type ErrorField = 'error' | 'error_message' | 'text';
+type ErrorField = 'error' | 'error_message' | 'text';
 
 /** One row of a seed's error table. */
 export interface MegviiErrorRow {
@@ -32,7 +32,7 @@ function fromSeed([status, field, text]: SeedRow): MegviiErrorRow {
 
 const table = (rows: readonly SeedRow[]): readonly MegviiErrorRow[] => rows.map(fromSeed);
 
-/** Seed 000 (Lite-GetToken), "GetToken 特有的" then "通用的" ERROR_MESSAGE. */
+/** docs/providers.md#doc-megvii-lite (Lite-GetToken), "GetToken 特有的" then "通用的" ERROR_MESSAGE. */
 export const LITE_ERRORS = table([
   [400, 'error_message', 'IMAGE_ERROR_UNSUPPORTED_FORMAT: <param>'],
   [400, 'error_message', 'NO_FACE_FOUND'],
@@ -48,7 +48,7 @@ export const LITE_ERRORS = table([
   [500, 'error_message', 'INTERNAL_ERROR'],
 ]);
 
-/** Seed 001 (App-GetBizToken), "ERROR信息": the field is `error`; 413 is plain text. */
+/** docs/providers.md#doc-megvii-app (App-GetBizToken), "ERROR信息": the field is `error`; 413 is plain text. */
 export const APP_ERRORS = table([
   [400, 'error', 'MISSING_ARGUMENTS: <key>'],
   [400, 'error', 'BAD_ARGUMENTS: <key>'],
@@ -65,7 +65,7 @@ export const APP_ERRORS = table([
   [500, 'error', 'INTERNAL_ERROR'],
 ]);
 
-/** Seed 002 (overseas H5 get_token): its "错误字段名称" column differs per row. */
+/** docs/providers.md#doc-megvii-overseas (overseas H5 get_token): its "错误字段名称" column differs per row. */
 export const OVERSEAS_ERRORS = table([
   [400, 'error_message', 'IMAGE_ERROR_UNSUPPORTED_FORMAT:<param>'],
   [400, 'error_message', 'NO_FACE_FOUND'],
@@ -79,7 +79,7 @@ export const OVERSEAS_ERRORS = table([
   [500, 'error_message', 'INTERNAL_ERROR'],
 ]);
 
-/** Seed 004 (Raw-GetToken), "Universal Errors": the field is `error_message`; 413 is plain text. */
+/** docs/providers.md#doc-megvii-raw (Raw-GetToken), "Universal Errors": the field is `error_message`; 413 is plain text. */
 export const RAW_ERRORS = table([
   [403, 'error_message', 'AUTHENTICATION_ERROR'],
   [403, 'error_message', 'CONCURRENCY_LIMIT_EXCEEDED'],

@@ -24,9 +24,9 @@ import {
 import type { RequestContext, RouteRegistry } from './server';
 
 /** A Lite token can be opened for one hour (the sandbox's choice; the seeds only say it expires). */
-export const H5_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
+const H5_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 /** get_result calls allowed per biz_id and day (docs/providers.md#doc-megvii-notes). */
-export const RESULT_CALLS_PER_DAY = 3;
+const RESULT_CALLS_PER_DAY = 3;
 
 /** What a product's get_token rules fix for the flow. */
 export type H5TokenParams = Pick<
@@ -42,7 +42,7 @@ export type H5TokenParams = Pick<
   | 'procedureType'
 >;
 
-export interface H5ProductSpec {
+interface H5ProductSpec {
   product: Product;
   prefix: string;
   table: readonly MegviiErrorRow[];
@@ -85,7 +85,7 @@ function status(flow: MegviiFlow): string {
 }
 
 /** The get_result answer of a flow (without request_id and time_used); images only when return_image > 0. */
-export function h5ResultBody(flow: MegviiFlow, returnImage: number): Record<string, unknown> {
+function h5ResultBody(flow: MegviiFlow, returnImage: number): Record<string, unknown> {
   const body: Record<string, unknown> = {
     status: status(flow),
     biz_info: { biz_id: flow.bizId, biz_no: flow.bizNo, biz_extra_data: flow.bizExtraData },
@@ -157,11 +157,7 @@ function returnPage(flow: MegviiFlow, data: string, sign: string): string {
 }
 
 /** Ends a started flow: result, signed notify; returns `data` and `sign`. */
-export function endH5Flow(
-  state: MegviiState,
-  flow: MegviiFlow,
-  outcome: H5Outcome,
-): { data: string; sign: string } {
+function endH5Flow(state: MegviiState, flow: MegviiFlow, outcome: H5Outcome): { data: string; sign: string } {
   flow.stage = 'ended';
   flow.outcome = outcome;
   flow.endedAt = state.clock.now();

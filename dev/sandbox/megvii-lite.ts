@@ -1,4 +1,4 @@
-/** Megvii FaceID Lite (seed 000) on api.megvii.com: get_token, get_result and the H5 page, at the sandbox root. */
+/** Megvii FaceID Lite (docs/providers.md#doc-megvii-lite) on api.megvii.com: get_token, get_result and the H5 page, at the sandbox root. */
 import { LITE_ERRORS } from './megvii-errors';
 import { megviiState, type Params } from './megvii-common';
 import { registerH5Product, type H5TokenParams } from './megvii-h5';
@@ -7,8 +7,8 @@ import type { SandboxProvider } from './provider';
 const UNEDITABLE = ['idcard_name', 'idcard_number', 'idcard_valid_date', 'idcard_issued_by'];
 const ID_NUMBER = /^\d{17}[\dXx]$/;
 
-/** Seed 000's parameter rules, in the table's order; the first problem is answered. */
-export function parseLiteToken(p: Params): H5TokenParams {
+/** The parameter rules of docs/providers.md#doc-megvii-lite, in the table's order; the first problem is answered. */
+function parseLiteToken(p: Params): H5TokenParams {
   const returnUrl = p.url('return_url');
   const notifyUrl = p.url('notify_url');
   const bizNo = p.maxBytes('biz_no', 128, p.required('biz_no'));

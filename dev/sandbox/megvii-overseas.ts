@@ -7,11 +7,11 @@ import { megviiState, type Params } from './megvii-common';
 import { registerH5Product, type H5TokenParams } from './megvii-h5';
 import type { SandboxProvider } from './provider';
 
-export const OVERSEAS_PREFIX = '/idn';
+const OVERSEAS_PREFIX = '/idn';
 const WORD = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** The Megvii overseas document's parameter rules in its table's order (values its table lost are checked for form only). */
-export function parseOverseasToken(p: Params): H5TokenParams {
+function parseOverseasToken(p: Params): H5TokenParams {
   const returnUrl = p.url('return_url');
   const notifyUrl = p.url('notify_url');
   const bizNo = p.maxBytes('biz_no', 128, p.required('biz_no'));

@@ -1,12 +1,12 @@
-/** Megvii FaceID H5 Lite Raw (seed 004) on api-sgp.megvii.com, served under `/sgp`: Raw-GetToken. */
+/** Megvii FaceID H5 Lite Raw (docs/providers.md#doc-megvii-raw) on api-sgp.megvii.com, served under `/sgp`: Raw-GetToken. */
 import { RAW_ERRORS } from './megvii-errors';
 import { chinaDay, hexToken, megviiRoute, megviiState, type Params } from './megvii-common';
 import type { SandboxProvider } from './provider';
 
-export const RAW_PREFIX = '/sgp';
+const RAW_PREFIX = '/sgp';
 
-/** Seed 004's parameter rules in its table's order; returns what the token keeps. */
-export function parseRawToken(p: Params): {
+/** The parameter rules of docs/providers.md#doc-megvii-raw in its table's order; returns what the token keeps. */
+function parseRawToken(p: Params): {
   bizNo?: string;
   lifeTimeMin: number;
   refs: Array<'ref1' | 'ref2'>;

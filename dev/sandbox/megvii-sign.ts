@@ -5,7 +5,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** What an App v3 signature's signed text says: `a=<api_key>&b=<expire_time>&c=<current_time>&d=<rdm>`. */
-export interface AppSign {
+interface AppSign {
   apiKey: string;
   /** Unix seconds; 0 makes a single-use signature. */
   expireTime: number;

@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { SandboxClock } from './clock';
 
-export interface NotifyPayload {
+interface NotifyPayload {
   biz_token: string;
   error_code: number;
   error_msg: string;

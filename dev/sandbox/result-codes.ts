@@ -1,4 +1,4 @@
-/** The sandbox's own copy of seed 003's result-code table ("结果码说明"), shared with nothing it tests. */
+/** The sandbox's own copy of the result-code table of docs/providers.md#doc-fidlite ("结果码说明"), shared with nothing it tests. */
 
 /** One row of the table: `result_code` and `result_message`. */
 export interface ResultRow {
@@ -6,7 +6,7 @@ export interface ResultRow {
   message: string;
 }
 
-/** Seed 003's rows in its order, as `<result_code> <result_message>`. */
+/** The rows of docs/providers.md#doc-fidlite in its order, as `<result_code> <result_message>`. */
 const SEED_ROWS = `
 1000 SUCCESS
 2000 PASS_LIVING_NOT_THE_SAME
@@ -39,7 +39,7 @@ const SEED_ROWS = `
 9000 LIVING_NOT_START
 `;
 
-/** Every row of seed 003's result-code table. */
+/** Every row of the result-code table of docs/providers.md#doc-fidlite. */
 export const RESULT_ROWS: readonly ResultRow[] = SEED_ROWS.trim()
   .split('\n')
   .map((line) => {

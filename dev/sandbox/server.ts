@@ -43,7 +43,7 @@ export class ApiError extends Error {
   }
 }
 
-export type FaultSpec =
+type FaultSpec =
   | { kind: 'status'; status: number }
   | { kind: 'latency'; ms: number }
   | { kind: 'reset' }
@@ -51,10 +51,10 @@ export type FaultSpec =
   | { kind: 'too_large' };
 
 export type QueuedFaultInput = FaultSpec & { path?: string; times?: number };
-export type QueuedFault = FaultSpec & { path: string; times: number };
+type QueuedFault = FaultSpec & { path: string; times: number };
 
 /** Statuses a status fault can answer with. */
-export const FAULT_STATUSES = [400, 403, 404, 413, 429, 500, 502, 503, 504] as const;
+const FAULT_STATUSES = [400, 403, 404, 413, 429, 500, 502, 503, 504] as const;
 const MAX_LATENCY_MS = 120000;
 
 const CORS_HEADERS: Record<string, string> = {
@@ -115,7 +115,7 @@ export function validateFault(input: unknown): QueuedFault {
 }
 
 /** Parses an `X-Sandbox-Fault` header value. */
-export function parseFaultHeader(value: string): FaultSpec | undefined {
+function parseFaultHeader(value: string): FaultSpec | undefined {
   const v = value.trim().toLowerCase();
   if (v === 'reset' || v === 'malformed' || v === 'too_large') return { kind: v };
   if (v === '413') return { kind: 'too_large' };
@@ -186,7 +186,7 @@ export class RequestContext {
   }
 }
 
-export interface ServerOptions {
+interface ServerOptions {
   clock: SandboxClock;
   log: (line: string) => void;
 }

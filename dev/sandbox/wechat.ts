@@ -6,7 +6,6 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { SandboxClock } from './clock';
-import type { SandboxProvider } from './provider';
 import type { RequestContext, RouteRegistry } from './server';
 
 /** The mini-program the sandbox knows by default: the local function runner's APPID, with this AppSecret. */
@@ -20,7 +19,7 @@ const ACCESS_TOKEN_EARLY_MS = 5 * 60 * 1000;
 const VERIFY_ID_TTL_S = 3600;
 
 /** WeChat's global errcodes the sandbox answers with. */
-export const WECHAT_ERRCODES = {
+const WECHAT_ERRCODES = {
   ok: 0,
   /** invalid credential, access_token is invalid or not latest */
   invalidToken: 40001,
@@ -301,7 +300,7 @@ function answer(ctx: RequestContext, run: () => Record<string, unknown>): void {
 }
 
 /** Adds WeChat's three APIs and the person's side of the face check to the sandbox. */
-export function registerWechat(routes: RouteRegistry, wechat: WechatSandbox): void {
+function registerWechat(routes: RouteRegistry, wechat: WechatSandbox): void {
   const api = (
     path: string,
     run: (ctx: RequestContext, body: Record<string, unknown>) => Record<string, unknown>,
@@ -328,7 +327,7 @@ export function registerWechat(routes: RouteRegistry, wechat: WechatSandbox): vo
 }
 
 /** The control routes of the WeChat double: outcome, the person's check, spoiling tokens, call counts. */
-export function registerWechatControl(routes: RouteRegistry, wechat: WechatSandbox): void {
+function registerWechatControl(routes: RouteRegistry, wechat: WechatSandbox): void {
   const control = (method: 'GET' | 'POST', path: string, run: (body: Record<string, unknown>) => unknown) =>
     routes.route({
       method,
@@ -367,9 +366,9 @@ export function registerWechatControl(routes: RouteRegistry, wechat: WechatSandb
 }
 
 /** The WeChat double as a sandbox provider module (its state comes with the deps). */
-export const wechatProvider: SandboxProvider = {
+export const wechatProvider = {
   name: 'wechat',
-  register(routes, deps) {
+  register(routes: RouteRegistry, deps: { wechat: WechatSandbox }): void {
     registerWechat(routes, deps.wechat);
     registerWechatControl(routes, deps.wechat);
   },

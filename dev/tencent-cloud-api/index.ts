@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
-export interface ApiCall {
+interface ApiCall {
   service: string;
   action: string;
   params: Record<string, unknown>;
@@ -35,7 +35,7 @@ interface StoredTrigger {
   TriggerDesc: string;
 }
 
-export interface StoredFunction {
+interface StoredFunction {
   FunctionName: string;
   Runtime: string;
   MemorySize: number;
@@ -52,7 +52,7 @@ export interface StoredFunction {
   busy: number;
 }
 
-export interface StoredRoute {
+interface StoredRoute {
   APIId: string;
   Name: string;
   Path: string;
@@ -61,7 +61,7 @@ export interface StoredRoute {
 }
 
 /** One CloudBase environment as the stand-in keeps it. */
-export interface EnvironmentState {
+interface EnvironmentState {
   /** The storage bucket's permission: its tag and, for CUSTOM, the rule as sent (a JSON string). */
   storage: { acl: string; rule?: string };
   collections: Map<string, { indexes: StoredIndex[]; acl: string }>;
@@ -88,7 +88,7 @@ export function paramText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-export function unzip(zip: Buffer): Record<string, string> {
+function unzip(zip: Buffer): Record<string, string> {
   const files: Record<string, string> = {};
   let end = zip.length - 22;
   while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;

@@ -2,7 +2,7 @@
 
 export type Dict = Record<string, unknown>;
 
-export interface Callbacks {
+interface Callbacks {
   success?: (res: Dict) => void;
   fail?: (err: Dict) => void;
   complete?: (res: Dict) => void;

@@ -9,8 +9,8 @@ import { asyncApi, callbackApi, wxError, type Dict, type Options } from './api';
 import { fileSystemManager, type FileStore } from './files';
 import { privacyModel, type PrivacyHost, type PrivacyState } from './privacy';
 
-export { agreeByButton, type PrivacyHost, type PrivacyState } from './privacy';
-export { asyncApi, wxError, wxFailure, type Dict, type Options, type WxFailure } from './api';
+export { agreeByButton, type PrivacyHost } from './privacy';
+export { asyncApi, wxError, type Dict, type Options, type WxFailure } from './api';
 export type { FileStore } from './files';
 
 /** What WeChat knows of the device and the person's setting, beside privacy. */
@@ -29,7 +29,7 @@ export interface StorageStore {
 }
 
 /** An HTTP request as wx.request or wx.uploadFile sends it. */
-export interface HttpRequest {
+interface HttpRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
@@ -47,7 +47,7 @@ export interface HttpAnswer {
 }
 
 /** The navigation interfaces a host's page stack serves. */
-export type Navigation = 'navigateTo' | 'redirectTo' | 'reLaunch' | 'switchTab';
+type Navigation = 'navigateTo' | 'redirectTo' | 'reLaunch' | 'switchTab';
 
 /** What a host supplies: its screens, its page stack, its transport and where it keeps data. */
 export interface WxHost extends PrivacyHost {

@@ -2,7 +2,7 @@
 
 import { API_PREFIX, faceidHost } from './config';
 
-export interface Answer {
+interface Answer {
   /** HTTP status; 0 when the request did not complete. */
   status: number;
   body: Record<string, unknown>;

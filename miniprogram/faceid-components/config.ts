@@ -1,7 +1,7 @@
 /** Settings of the FaceID stand-in: where its sandbox server is, and the vendor component's fixed facts. */
 
 /** The sandbox started by `npm run sandbox` (dev/sandbox). */
-export const DEFAULT_HOST = 'http://127.0.0.1:8787';
+const DEFAULT_HOST = 'http://127.0.0.1:8787';
 
 export const API_PREFIX = '/lite/v1';
 
@@ -23,9 +23,9 @@ export const VIDEO_MAX_BYTES = 20971520;
 export const IMAGE_MAX_BYTES = 5 * 1024 * 1024;
 
 /** The longest name the FaceID API takes, in characters. */
-export const NAME_MAX_CHARS = 32;
+const NAME_MAX_CHARS = 32;
 /** A resident ID number as FaceID takes it: 17 digits and a digit or X. */
-export const ID_NUMBER_SHAPE = /^\d{17}[\dX]$/;
+const ID_NUMBER_SHAPE = /^\d{17}[\dX]$/;
 
 /** Why the name and ID number cannot be sent as they are, in the person's words; '' when they can. */
 export function idcardFieldsProblem(name: string, number: string): string {

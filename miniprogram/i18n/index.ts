@@ -6,7 +6,6 @@ import { en } from './en';
 import { zh } from './zh';
 
 export type Copy = typeof zh;
-export type { OutcomeCopy } from './zh';
 
 const TABLES: Readonly<Record<Locale, Copy>> = { zh, en };
 
@@ -49,7 +48,7 @@ export function formatClock(ms: number, now: number = Date.now()): string {
 }
 
 /** Local date, `YYYY-MM-DD`. */
-export function formatDate(ms: number): string {
+function formatDate(ms: number): string {
   const d = new Date(ms);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }

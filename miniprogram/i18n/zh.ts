@@ -6,7 +6,7 @@ import type { VerificationMode, VerificationStatus } from '../shared/events';
 import type { Outcome } from '../shared/result-codes';
 
 /** What the result page says for one outcome: a title and one sentence, per mode where the mode changes it. */
-export interface OutcomeCopy {
+interface OutcomeCopy {
   title: string;
   /** The sentence for ID-card details (and for every mode without its own). */
   detail: string;

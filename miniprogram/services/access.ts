@@ -4,7 +4,7 @@
  */
 import { privacyProblemOf, type PrivacyProblem } from './privacy';
 
-export type Scope = 'scope.camera' | 'scope.record';
+type Scope = 'scope.camera' | 'scope.record';
 
 /** The FaceID check films the face and records the voice reading digits. */
 export const FACE_CHECK_SCOPES: readonly Scope[] = ['scope.camera', 'scope.record'];
@@ -14,12 +14,12 @@ export const PHOTO_SCOPES: readonly Scope[] = ['scope.camera'];
 /** Why a step cannot go on: a permission said no to, or WeChat's privacy authorization. */
 export type AccessProblem = 'camera' | 'record' | PrivacyProblem;
 
-export type Access = { ok: true } | { ok: false; problem: AccessProblem };
+type Access = { ok: true } | { ok: false; problem: AccessProblem };
 
 const DENIED: Record<Scope, AccessProblem> = { 'scope.camera': 'camera', 'scope.record': 'record' };
 
 /** A refused permission in a failed call's errMsg (`…:fail auth deny`, `…:fail auth denied`). */
-export function isAuthDeny(err: unknown): boolean {
+function isAuthDeny(err: unknown): boolean {
   return /auth den(y|ied)|authorize no response/.test((err as { errMsg?: string } | undefined)?.errMsg ?? '');
 }
 

@@ -4,7 +4,7 @@
  * The oldest base library the package runs on: WeChat's privacy API (wx.getPrivacySetting,
  * wx.onNeedPrivacyAuthorization, wx.openPrivacyContract, the agreePrivacyAuthorization button) since 2.32.3.
  */
-export const MIN_BASE_LIBRARY = '2.32.3';
+const MIN_BASE_LIBRARY = '2.32.3';
 
 /** Compares dotted versions numerically: negative, 0 or positive as `a` is older, equal or newer. */
 export function compareVersions(a: string, b: string): number {
@@ -18,7 +18,7 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /** The base library's version (wx.getAppBaseInfo().SDKVersion); '' when it cannot be read. */
-export function baseLibraryVersion(): string {
+function baseLibraryVersion(): string {
   try {
     return wx.getAppBaseInfo().SDKVersion ?? '';
   } catch {

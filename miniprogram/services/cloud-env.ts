@@ -3,7 +3,7 @@
  * the package they build (`--env <id>`, else TCB_ENV) and put the line back afterwards; empty means the
  * environment the devtools select.
  */
-export const CLOUD_ENV = '';
+const CLOUD_ENV = '';
 
 /** wx.cloud.init's options: the configured environment, else the default one. */
 export function cloudInitOptions(env: string = CLOUD_ENV): { env?: string; traceUser: boolean } {

@@ -14,7 +14,7 @@ import type {
 } from '../shared/events';
 
 /** A Failure the mini-program itself met; `message` says what failed for the console (pages word the code). */
-export function failure(code: ErrorCode, message: string): Failure {
+function failure(code: ErrorCode, message: string): Failure {
   return { ok: false, error: { code, message, retryable: isRetryableCode(code) } };
 }
 
@@ -65,7 +65,7 @@ export function deleteVerification(bizNo: string): Promise<DeleteVerificationRes
 }
 
 /** Registers one reference photo with the backend: where to upload it, and when it is deleted. */
-export function preparePhoto(): Promise<PreparePhotoResponse> {
+function preparePhoto(): Promise<PreparePhotoResponse> {
   return call('preparePhoto', {});
 }
 

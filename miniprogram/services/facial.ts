@@ -6,7 +6,7 @@
 import { compareVersions } from './base-library';
 
 /** The base library WeChat's face verification needs (wx.requestFacialVerify). */
-export const FACIAL_VERIFY_SDK = '3.8.12';
+const FACIAL_VERIFY_SDK = '3.8.12';
 
 interface Callbacks {
   success?: (res: { errCode?: number; errMsg?: string }) => void;

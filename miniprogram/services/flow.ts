@@ -5,7 +5,7 @@
 
 import type { GetBizTokenEvent, GetBizTokenOk, VerificationMode } from '../shared/events';
 
-export interface Flow {
+interface Flow {
   /** What getBizToken was called with; kept to ask for a fresh token after a tokenError (none when resumed). */
   readonly input?: GetBizTokenEvent;
   /** How the person proves who they are in this flow. */
@@ -21,7 +21,7 @@ export interface Flow {
 }
 
 export const VERIFY_PAGE = '/pages/verify/verify';
-export const WEBVIEW_PAGE = '/pages/webview/webview';
+const WEBVIEW_PAGE = '/pages/webview/webview';
 export const WECHAT_VERIFY_PAGE = '/pages/wechat-verify/wechat-verify';
 
 let current: Flow | undefined;
@@ -122,7 +122,7 @@ export function clearFlow(): void {
 }
 
 /** The entry form as the person left it: kept in memory for this app session only, never in storage. */
-export interface Draft {
+interface Draft {
   consented: boolean;
   mode: VerificationMode;
   name: string;

@@ -2,14 +2,14 @@
 
 import { accessProblemOf, type AccessProblem } from './access';
 
-export const MAX_PHOTO_BYTES = 1024 * 1024;
-export const MAX_PHOTO_SIDE = 1920;
+const MAX_PHOTO_BYTES = 1024 * 1024;
+const MAX_PHOTO_SIDE = 1920;
 const QUALITIES = [80, 60, 40, 20];
 
 /** Why no photo came back; the entry page's copy table has a sentence for each. */
-export type PhotoProblem = 'photoTooLarge' | 'photoUnreadable' | 'photoNoAccess';
+type PhotoProblem = 'photoTooLarge' | 'photoUnreadable' | 'photoNoAccess';
 
-export type PhotoResult =
+type PhotoResult =
   | { ok: true; path: string; size: number }
   | { ok: false; cancelled: boolean; problem: PhotoProblem; access?: AccessProblem };
 
@@ -29,14 +29,14 @@ function isCancel(err: unknown): boolean {
 }
 
 /** Width to ask compressImage for so that the long side is at most MAX_PHOTO_SIDE. */
-export function targetWidth(width: number, height: number): number {
+function targetWidth(width: number, height: number): number {
   const longSide = Math.max(width, height);
   if (longSide <= MAX_PHOTO_SIDE) return width;
   return Math.max(1, Math.round((width * MAX_PHOTO_SIDE) / longSide));
 }
 
 /** Compresses with falling quality until the file fits MAX_PHOTO_BYTES. */
-export async function compressPhoto(src: string): Promise<PhotoResult> {
+async function compressPhoto(src: string): Promise<PhotoResult> {
   try {
     const info = await wx.getImageInfo({ src });
     const compressedWidth = targetWidth(info.width, info.height);

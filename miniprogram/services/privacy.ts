@@ -12,7 +12,7 @@ export const PRIVACY_AGREE_BUTTON = 'privacy-agree';
 /** Why WeChat refused a privacy-scoped call: not agreed to (errno 104), or not in the guide at all (errno 112). */
 export type PrivacyProblem = 'unagreed' | 'undeclared';
 
-export interface PrivacyState {
+interface PrivacyState {
   /** The person has not agreed to this mini-program's guide yet. */
   needAuthorization: boolean;
   /** The guide's name as WeChat shows it, e.g. 《…小程序隐私保护指引》; '' when unknown. */

@@ -6,8 +6,7 @@ import { currentLocale } from '../i18n/index';
 import { getBizToken } from './cloud';
 import { startIssuedFlow } from './flow';
 
-export type Started =
-  { ok: true; page: string } | { ok: false; error: ClientError } | { ok: false; sdkOnly: true };
+type Started = { ok: true; page: string } | { ok: false; error: ClientError } | { ok: false; sdkOnly: true };
 
 /** The event with the person's locale: the server turns it into the product's language option, if it has one. */
 export function withLocale(input: GetBizTokenEvent): GetBizTokenEvent {

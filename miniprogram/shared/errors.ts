@@ -43,8 +43,8 @@ export const APP_ERROR_CODES = [
   'INTERNAL',
 ] as const;
 
-export type FaceIdErrorCode = (typeof FACEID_ERROR_CODES)[number];
-export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+type FaceIdErrorCode = (typeof FACEID_ERROR_CODES)[number];
+type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 export type ErrorCode = FaceIdErrorCode | AppErrorCode;
 
 /**

@@ -2,20 +2,11 @@
 
 import type { ClientError, ErrorCode } from './errors';
 import type { Outcome } from './result-codes';
-import type { TokenOptions } from './token-options';
+import type { Locale, TokenOptions, VerificationMode } from './token-options';
 
-/** How the person proves who they are. `liveness` (no comparison) exists only for providers that support it. */
-export type VerificationMode = 'idcard' | 'ocr' | 'reference' | 'liveness';
-
-export const VERIFICATION_MODES: readonly VerificationMode[] = ['idcard', 'ocr', 'reference', 'liveness'];
-
-/** The languages of the mini-program's copy; getBizToken turns the person's into the product's language option. */
-export const LOCALES = ['zh', 'en'] as const;
-
-export type Locale = (typeof LOCALES)[number];
+export { LOCALES, VERIFICATION_MODES, type Locale, type VerificationMode } from './token-options';
 
 // The token options are declared per product in token-options.ts; the contract exposes what is derived from them.
-export { TOKEN_OPTION_TYPES } from './token-options';
 export type { TokenOptions } from './token-options';
 
 export interface GetBizTokenEvent {
@@ -58,10 +49,6 @@ export interface GetBizTokenOk {
   client: TokenClient;
 }
 
-export interface GetResultEvent {
-  bizToken: string;
-}
-
 export interface Thresholds {
   '1e-3': number;
   '1e-4': number;
@@ -70,7 +57,7 @@ export interface Thresholds {
 }
 
 /** The strictest false-accept band the confidence clears, or `none`. */
-export type ConfidenceLevel = '1e-6' | '1e-5' | '1e-4' | '1e-3' | 'none';
+type ConfidenceLevel = '1e-6' | '1e-5' | '1e-4' | '1e-3' | 'none';
 
 export interface VerificationSummary {
   against: 'idcard' | 'ref1' | 'ref2';
@@ -192,13 +179,6 @@ export interface VerificationSummaryItem {
   resumeToken?: string;
 }
 
-export interface ListVerificationsEvent {
-  /** Zero-based page number. */
-  page?: number;
-  /** 1..50, default 20. */
-  pageSize?: number;
-}
-
 export interface ListVerificationsOk {
   ok: true;
   items: VerificationSummaryItem[];
@@ -208,14 +188,6 @@ export interface ListVerificationsOk {
 }
 
 export type ListVerificationsResponse = ListVerificationsOk | Failure;
-
-export interface DeleteVerificationEvent {
-  bizNo: string;
-}
-
-export interface LeaveVerificationEvent {
-  bizToken: string;
-}
 
 /** leaveVerification's answer: the record as it now stands (`issued` with `leftAt` while its token lives). */
 export interface LeaveVerificationOk {

@@ -4,8 +4,7 @@ import type { ErrorReason } from './errors';
 
 export type IdNumberProblem = 'empty' | 'length' | 'characters' | 'region' | 'birthdate' | 'checksum';
 
-export type Checked<T> =
-  { ok: true; value: T } | { ok: false; code: string; problem: string; reason: ErrorReason };
+type Checked<T> = { ok: true; value: T } | { ok: false; code: string; problem: string; reason: ErrorReason };
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
@@ -78,7 +77,7 @@ export const MAX_NAME_CHARS = 32;
 export type NameProblem = 'empty' | 'encoding' | 'characters' | 'dot' | 'length';
 
 /** The separator of minority names on a resident ID card (阿依古丽·买买提): U+00B7 MIDDLE DOT. */
-export const NAME_DOT = '\u00b7';
+const NAME_DOT = '\u00b7';
 
 /** Dots people type instead of U+00B7 (bullet, hyphenation point, katakana and full-width middle dots). */
 const DOT_LOOKALIKES = /[\u2022\u2027\u2219\u22c5\u30fb\uff65]/g;
@@ -121,7 +120,7 @@ function hasLoneSurrogate(text: string): boolean {
 }
 
 /** Trims the name and writes every middle-dot look-alike as the ID card's "·". */
-export function normalizeName(raw: string): string {
+function normalizeName(raw: string): string {
   return raw.trim().replace(DOT_LOOKALIKES, NAME_DOT);
 }
 

@@ -14,7 +14,7 @@ export type Outcome =
   /** The token's life ended without a final result (no FaceID result code). */
   | 'expired';
 
-export interface ResultCodeRow {
+interface ResultCodeRow {
   code: number;
   message: string;
   outcome: Outcome;
@@ -201,7 +201,7 @@ export const RESULT_CODES: readonly ResultCodeRow[] = [
 ];
 
 /** A WeChat 人脸核身 2.0 result: the `verify_ret` values it stands for, on the family code of the table above. */
-export interface WechatResultRow extends ResultCodeRow {
+interface WechatResultRow extends ResultCodeRow {
   verifyRets: readonly number[];
 }
 

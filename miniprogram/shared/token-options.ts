@@ -1,11 +1,19 @@
 /**
  * The FaceID products and their token options, declared once as data: each product's modes, and per option its
- * seed (wire) name, the rule its value must meet, the modes it is taken in and a one-line doc. The pages' option
- * type (TokenOptions), the event's JSON types (TOKEN_OPTION_TYPES), the functions' checks and the fields sent
- * upstream are all derived from these tables (server/providers/options.ts derives the last two).
+ * wire name, the rule its value must meet, the modes it is taken in and a one-line doc. The pages' option type
+ * (TokenOptions), the functions' one check of a request's options and the fields sent upstream are all derived
+ * from these tables (server/providers/options.ts derives the last two).
  */
 
-import type { Locale, VerificationMode } from './events';
+/** How the person proves who they are. `liveness` (no comparison) exists only for providers that support it. */
+export type VerificationMode = 'idcard' | 'ocr' | 'reference' | 'liveness';
+
+export const VERIFICATION_MODES: readonly VerificationMode[] = ['idcard', 'ocr', 'reference', 'liveness'];
+
+/** The languages of the mini-program's copy; getBizToken turns the person's into the product's language option. */
+export const LOCALES = ['zh', 'en'] as const;
+
+export type Locale = (typeof LOCALES)[number];
 
 type Scalar = number | string;
 
@@ -18,7 +26,7 @@ export type OptionRule =
   | { readonly range: readonly [number, number] }
   /** A string of at most this many UTF-8 bytes. */
   | { readonly maxBytes: number }
-  /** A short word: letters, digits, `_`, `-`, `.`, at most 64 (seed 002's values its table lost, checked for form). */
+  /** A short word: letters, digits, `_`, `-`, `.`, at most 64 (values the table of docs/providers.md#doc-megvii-overseas lost, checked for form). */
   | { readonly word: true }
   /** A comma list of distinct values. */
   | { readonly list: readonly string[] };
@@ -50,7 +58,7 @@ export interface ProductSpec {
 
 /** Every FaceID product this backend serves (FACEID_PROVIDER names one), with its modes and options. */
 export const PRODUCTS = {
-  // seed 003: FaceID Lite through the Aliyun market
+  // docs/providers.md#doc-fidlite: FaceID Lite through the Aliyun market
   fidlite: {
     modes: ['idcard', 'ocr', 'reference'],
     options: {
@@ -84,7 +92,7 @@ export const PRODUCTS = {
       },
     },
   },
-  // seed 000: Megvii FaceID Lite (H5)
+  // docs/providers.md#doc-megvii-lite: Megvii FaceID Lite (H5)
   'megvii-lite': {
     modes: ['idcard', 'ocr', 'reference'],
     options: {
@@ -125,7 +133,7 @@ export const PRODUCTS = {
       },
     },
   },
-  // seed 001: Megvii FaceID App (MegLiveStill SDK)
+  // docs/providers.md#doc-megvii-app: Megvii FaceID App (MegLiveStill SDK)
   'megvii-app': {
     modes: ['idcard', 'reference'],
     options: {
@@ -177,7 +185,7 @@ export const PRODUCTS = {
       livenessTimeout: { wire: 'liveness_timeout', int: [5, 60], doc: 'seconds the liveness may take' },
     },
   },
-  // seed 002: Megvii FaceID overseas premium (H5)
+  // docs/providers.md#doc-megvii-overseas: Megvii FaceID overseas premium (H5)
   'megvii-overseas': {
     modes: ['reference', 'liveness'],
     options: {
@@ -224,7 +232,7 @@ export const PRODUCTS = {
       redirectType: { wire: 'redirect_type', oneOf: [0, 1], doc: 'how the page returns' },
     },
   },
-  // seed 004: Megvii FaceID H5 Lite Raw (flash liveness)
+  // docs/providers.md#doc-megvii-raw: Megvii FaceID H5 Lite Raw (flash liveness)
   'megvii-raw': {
     modes: ['reference'],
     options: {
@@ -297,35 +305,10 @@ type ValueOf<S> = S extends { oneOf: readonly (infer V)[] }
     : string;
 
 /** A token option key of any product (camelCase of its seed name). */
-export type TokenOptionKey = KeysOf<OptionTable>;
+type TokenOptionKey = KeysOf<OptionTable>;
 
 /**
  * Tuning the caller may pass through to the active product's token call: every product's options, each value
  * typed as the products taking it allow. Each product uses only its own keys (others are refused).
  */
 export type TokenOptions = { [K in TokenOptionKey]?: ValueOf<SpecsOf<K>> };
-
-/** The JSON type an option's value has in an event. */
-export type OptionJsonType = 'number' | 'string' | 'either';
-
-function jsonTypeOf(rule: OptionRule): OptionJsonType {
-  if ('int' in rule || 'range' in rule) return 'number';
-  if (!('oneOf' in rule)) return 'string';
-  const types = new Set(rule.oneOf.map((v) => typeof v));
-  return types.size > 1 ? 'either' : types.has('number') ? 'number' : 'string';
-}
-
-function optionTypes(): Record<TokenOptionKey, OptionJsonType> {
-  const types: Record<string, OptionJsonType> = {};
-  for (const product of Object.values(PRODUCTS) as ProductSpec[])
-    for (const [key, spec] of Object.entries(product.options)) {
-      const type = jsonTypeOf(spec);
-      const known = types[key];
-      types[key] = known === undefined || known === type ? type : 'either';
-    }
-  return types;
-}
-
-/** The JSON type each option key takes in an event, over every product that takes it. */
-export const TOKEN_OPTION_TYPES: Readonly<Record<TokenOptionKey, OptionJsonType>> =
-  /* @__PURE__ */ optionTypes();

@@ -50,7 +50,7 @@ export interface MiniprogramCi {
   }): Promise<unknown>;
 }
 
-export type Command = 'upload' | 'preview';
+type Command = 'upload' | 'preview';
 
 export interface DeliverDeps {
   env?: NodeJS.ProcessEnv;
@@ -65,7 +65,7 @@ export interface DeliverDeps {
 }
 
 /** A refusal or failure with its exit code: 2 for usage and configuration, 1 for everything else. */
-export class DeliverError extends Error {
+class DeliverError extends Error {
   constructor(
     message: string,
     readonly exitCode: 1 | 2,
@@ -122,7 +122,7 @@ export function parseArgs(argv: string[]): Args | { command: 'help' } {
 }
 
 /** Where the mini-program reads its cloud environment id, under miniprogramRoot. */
-export const CLOUD_ENV_MODULE = join('services', 'cloud-env.ts');
+const CLOUD_ENV_MODULE = join('services', 'cloud-env.ts');
 
 const CLOUD_ENV_LINE = /^export const CLOUD_ENV = '[^'\n]*';$/m;
 
@@ -167,7 +167,7 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 }
 
 /** MP_ROBOT as 1..30 (default 1). */
-export function robotFromEnv(env: NodeJS.ProcessEnv): number {
+function robotFromEnv(env: NodeJS.ProcessEnv): number {
   const raw = env.MP_ROBOT?.trim();
   if (!raw) return 1;
   const robot = Number(raw);
@@ -177,7 +177,7 @@ export function robotFromEnv(env: NodeJS.ProcessEnv): number {
 }
 
 /** Where the upload key comes from: MP_PRIVATE_KEY (content) or MP_PRIVATE_KEY_PATH (a file), exactly one. */
-export function privateKeyFromEnv(env: NodeJS.ProcessEnv): { content: string } | { path: string } {
+function privateKeyFromEnv(env: NodeJS.ProcessEnv): { content: string } | { path: string } {
   const content = env.MP_PRIVATE_KEY?.trim();
   const path = env.MP_PRIVATE_KEY_PATH?.trim();
   if (content && path) throw new DeliverError('set only one of MP_PRIVATE_KEY and MP_PRIVATE_KEY_PATH', 2);
@@ -194,10 +194,7 @@ export function privateKeyFromEnv(env: NodeJS.ProcessEnv): { content: string } |
  * Runs `fn` with the path of the upload private key: MP_PRIVATE_KEY_PATH as given, or MP_PRIVATE_KEY's content
  * written to a 0600 file in a fresh temporary folder that is removed afterwards (also when the process exits).
  */
-export async function withPrivateKey<T>(
-  env: NodeJS.ProcessEnv,
-  fn: (path: string) => Promise<T>,
-): Promise<T> {
+async function withPrivateKey<T>(env: NodeJS.ProcessEnv, fn: (path: string) => Promise<T>): Promise<T> {
   const key = privateKeyFromEnv(env);
   if ('path' in key) return fn(key.path);
   const { content } = key;

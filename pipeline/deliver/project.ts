@@ -37,7 +37,7 @@ export function hasSandboxStandIn(root: string, config: ProjectConfig): boolean 
   return existsSync(readme) && readFileSync(readme, 'utf8').split('\n', 1)[0].includes(STAND_IN_MARKER);
 }
 
-export interface VersionInfo {
+interface VersionInfo {
   version: string;
   desc: string;
 }

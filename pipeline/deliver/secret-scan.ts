@@ -29,7 +29,7 @@ const PRIVATE_KEY_HEADER = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
 /** Values shorter than this are not searched for (too many accidental matches). */
 const MIN_VALUE_LENGTH = 8;
 
-export interface PackRule {
+interface PackRule {
   type: 'prefix' | 'suffix' | 'folder' | 'file' | 'glob' | 'regexp';
   value: string;
 }
@@ -39,7 +39,7 @@ export interface PackOptions {
   include?: PackRule[];
 }
 
-export type SecretHitKind = 'variable-name' | 'variable-value' | 'private-key';
+type SecretHitKind = 'variable-name' | 'variable-value' | 'private-key';
 
 /** One finding: where, and which variable (never the value itself). */
 export interface SecretHit {

@@ -20,7 +20,7 @@ const ROOT = resolve(__dirname, '..', '..');
 /** The function behind FACEID_NOTIFY_URL: its HTTP access route is the notify's address. */
 const NOTIFY_FUNCTION = 'faceidNotify';
 
-export const USAGE = `usage: npm run deploy [-- --plan] [--replace-runtime] [--vars <path>]
+const USAGE = `usage: npm run deploy [-- --plan] [--replace-runtime] [--vars <path>]
   --plan             print what would change and change nothing
   --replace-runtime  delete and re-create a function whose runtime differs from cloudbaserc.json
   --vars <path>      variables file read under the process environment (default .env)
@@ -35,7 +35,7 @@ interface DeployTarget {
   apply(change: Change): Promise<void>;
 }
 
-export interface DeployDeps {
+interface DeployDeps {
   env?: NodeJS.ProcessEnv;
   root?: string;
   out?: (line: string) => void;
@@ -55,7 +55,7 @@ function filesOf(dir: string): string[] {
 }
 
 /** A hash of everything uploaded for a function. */
-export function codeHashOf(folder: string): string {
+function codeHashOf(folder: string): string {
   const hash = createHash('sha256');
   for (const file of filesOf(folder)) {
     hash.update(relative(folder, file).split(sep).join('/'));

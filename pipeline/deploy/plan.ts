@@ -37,7 +37,7 @@ export interface CurrentRoute {
 }
 
 /** The storage bucket's permission as the cloud has it (`rule` only with CUSTOM). */
-export interface CurrentStorage {
+interface CurrentStorage {
   acl: string;
   rule?: unknown;
 }
@@ -71,7 +71,7 @@ export type Change =
   | { kind: 'delete-route'; name: string; path: string; apiId: string }
   | { kind: 'open-route'; name: string; path: string; apiId: string };
 
-export interface Plan {
+interface Plan {
   changes: Change[];
   /** Differences a deployment cannot make without an explicit choice (nothing is changed while there are any). */
   problems: string[];

@@ -64,7 +64,7 @@ export function shownValue(name: string, value: string): string {
 }
 
 /** What is wrong with the values before anything changes: variables to set, and values that would fail. */
-export interface ConfigProblems {
+interface ConfigProblems {
   missing: string[];
   invalid: string[];
 }
@@ -90,7 +90,7 @@ function missingFaceIdVariables(values: Env): { missing: string[]; invalid: stri
 }
 
 /** The longest a function may wait on FaceID with FACEID_TIMEOUT_MS: every retried attempt timing out, and the back-offs. */
-export function worstFaceIdWaitMs(timeoutMs: number): number {
+function worstFaceIdWaitMs(timeoutMs: number): number {
   let backoff = 0;
   for (let i = 0; i < DEFAULT_RETRY.attempts - 1; i++)
     backoff += Math.min(DEFAULT_RETRY.maxDelayMs, DEFAULT_RETRY.baseDelayMs * 2 ** i);
@@ -98,7 +98,7 @@ export function worstFaceIdWaitMs(timeoutMs: number): number {
 }
 
 /** Seconds a function calling FaceID keeps for its database and storage work beyond the wait on FaceID. */
-export const FUNCTION_WORK_MARGIN_S = 5;
+const FUNCTION_WORK_MARGIN_S = 5;
 
 /**
  * Checks the values every function will run with, with the functions' own parsers: missing variables (named),

@@ -11,7 +11,7 @@ import { OVERSEAS_DEFAULT_BASE_URL } from '../../server/providers/megvii-oversea
 export const COMPONENT_HOST = 'https://openapi.faceid.com';
 
 /** One domain of a list and why it is there. */
-export interface Domain {
+interface Domain {
   origin: string;
   why: string;
 }

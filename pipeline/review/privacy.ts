@@ -7,7 +7,7 @@
  */
 
 /** One information type of the guide and the code that makes a package need it. */
-export interface PrivacyType {
+interface PrivacyType {
   /** WeChat's privacy_key. */
   key: string;
   /** How the guide names it. */
@@ -22,7 +22,7 @@ const tag = (name: string): RegExp => new RegExp(`<${name}[\\s/>]`);
 const openType = (name: string): RegExp => new RegExp(`open-type=["']${name}["']`);
 
 /** The privacy-scoped interfaces of WeChat's table, by information type. */
-export const PRIVACY_TYPES: readonly PrivacyType[] = [
+const PRIVACY_TYPES: readonly PrivacyType[] = [
   {
     key: 'UserInfo',
     label: '用户信息（微信昵称、头像）',
@@ -99,7 +99,7 @@ export const PRIVACY_TYPES: readonly PrivacyType[] = [
 ];
 
 /** An information type this product declares in its guide, with the purpose WeChat shows as "为了…". */
-export interface DeclaredItem {
+interface DeclaredItem {
   key: string;
   label: string;
   /** The purpose as the guide's form takes it: no leading 为了 or 用于. */

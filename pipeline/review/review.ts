@@ -15,7 +15,7 @@ import { DECLARED_ITEMS, scanPackage, undeclared, type FoundType } from './priva
 
 const ROOT = resolve(__dirname, '..', '..');
 
-export const USAGE = `usage: npm run review [-- --vars <path>]
+const USAGE = `usage: npm run review [-- --vars <path>]
   --vars <path>  variables file read under the process environment (default .env), as npm run deploy reads it
   --help         this text
 
@@ -72,7 +72,7 @@ export function reviewReport(found: readonly FoundType[], domains: DomainLists):
 }
 
 /** Runs the review kit; resolves with the exit code. */
-export async function review(
+async function review(
   argv: string[],
   deps: { env?: NodeJS.ProcessEnv; out?: (line: string) => void; err?: (line: string) => void } = {},
 ): Promise<number> {

@@ -7,16 +7,16 @@ import { refreshResult } from './get-result';
 import { settleOne } from './records';
 
 /** A live token not read for this long is read again by the timer (a product without a daily budget). */
-export const REPULL_INTERVAL_MS = 5 * 60 * 1000;
+const REPULL_INTERVAL_MS = 5 * 60 * 1000;
 /** The same for a product with a daily budget of get_result calls (Megvii Lite's 3). */
-export const REPULL_BUDGETED_INTERVAL_MS = 30 * 60 * 1000;
+const REPULL_BUDGETED_INTERVAL_MS = 30 * 60 * 1000;
 /** A live token is left to the person and the notify for this long before the timer reads it. */
-export const REPULL_AFTER_MS = 5 * 60 * 1000;
+const REPULL_AFTER_MS = 5 * 60 * 1000;
 const BATCH = 50;
 const PARALLEL_SENDS = 8;
 
 /** What one run of the timer did. */
-export interface DeliverReport {
+interface DeliverReport {
   /** Records moved to an end state (by a re-read, a dead token, a stale request). */
   settled: number;
   /** Live tokens read again because their flow may have ended without a notify. */

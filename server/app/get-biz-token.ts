@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { FaceIdError } from '../errors';
 import {
   LOCALES,
-  TOKEN_OPTION_TYPES,
   VERIFICATION_MODES,
   uploadDirFor,
   type GetBizTokenOk,
@@ -24,11 +23,8 @@ import { deletePhotos, requestToken } from '../lifecycle';
 import { readConfig, type Config, type Env } from '../config';
 import { eventObject, optionalString, own } from './input';
 
-/** Longest string option (seed 000's biz_extra_data: 4096 bytes); each provider checks its own limits. */
-const MAX_OPTION_STRING = 4096;
-
 /** The getBizToken event after type checks: what the person submitted, nothing else. */
-export interface TokenInput {
+interface TokenInput {
   mode: VerificationMode;
   idcard?: { name: string; number: string };
   imageRefs: string[];
@@ -44,35 +40,22 @@ export interface TokenInput {
   options: TokenOptions;
 }
 
+/**
+ * The event's options as given, `null` meaning absent. Which keys a product takes and what each value must be is
+ * decided once, by the product's table (providers/options.ts): INVALID_EVENT options.<key>, else BAD_ARGUMENTS.
+ */
 function parseOptions(value: unknown): TokenOptions {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value))
     throw new FaceIdError('INVALID_EVENT', { param: 'options' });
-  const raw = value as Record<string, unknown>;
-  const options: Record<string, number | string> = {};
-  for (const key of Object.keys(raw)) {
-    if (!Object.prototype.hasOwnProperty.call(TOKEN_OPTION_TYPES, key)) {
-      throw new FaceIdError('INVALID_EVENT', { param: `options.${key}`, detail: `unknown option ${key}` });
-    }
-    const type = TOKEN_OPTION_TYPES[key as keyof TokenOptions];
-    const v = raw[key];
-    if (v === undefined || v === null) continue;
-    const isNumber = typeof v === 'number' && Number.isFinite(v);
-    const isString = typeof v === 'string' && v.length <= MAX_OPTION_STRING;
-    const ok = type === 'number' ? isNumber : type === 'string' ? isString : isNumber || isString;
-    if (!ok) {
-      throw new FaceIdError('INVALID_EVENT', {
-        param: `options.${key}`,
-        detail: `${key} must be ${type === 'either' ? 'a number or a string' : `a ${type}`}`,
-      });
-    }
-    options[key] = v as number | string;
-  }
-  return options;
+  const given: Record<string, unknown> = Object.fromEntries(
+    Object.entries(value).filter(([, option]) => option !== undefined && option !== null),
+  );
+  return given;
 }
 
 /** Checks the event's types and the person's data with the shared domain checks (no network). */
-export function parseTokenEvent(event: unknown, now: Date): TokenInput {
+function parseTokenEvent(event: unknown, now: Date): TokenInput {
   const obj = eventObject(event);
   const mode = own(obj, 'mode');
   if (typeof mode !== 'string' || !(VERIFICATION_MODES as readonly string[]).includes(mode)) {
@@ -209,7 +192,7 @@ async function loadReferenceImages(
  * current CONSENT_VERSION (CONSENT_REQUIRED otherwise, and the page shows the consent again). The operator is not
  * the person being verified and may send none; a version it does send must be the current one.
  */
-export function acceptedConsent(
+function acceptedConsent(
   input: TokenInput,
   caller: Caller,
   at: number,
@@ -224,13 +207,13 @@ export function acceptedConsent(
 }
 
 /** A new business number: date, then 16 random hex digits. */
-export function newBizNo(now: number): string {
+function newBizNo(now: number): string {
   const day = new Date(now).toISOString().slice(0, 10).replace(/-/g, '');
   return `fid${day}${randomUUID().replace(/-/g, '').slice(0, 16)}`;
 }
 
 /** A stable, non-reversible user id for FaceID's `uuid` (the openid itself never leaves the backend). */
-export function uuidFor(caller: Caller): string {
+function uuidFor(caller: Caller): string {
   return caller.kind === 'user'
     ? `u${createHash('sha256').update(caller.openid).digest('hex').slice(0, 40)}`
     : 'console';

@@ -68,7 +68,7 @@ function requiredComparison(record: TokenRecord): 'idcard' | 'ref1' | undefined 
  * comparison mode never passes without its comparison (confidence and thresholds): such an answer is refused as
  * incomplete, and nothing is stored.
  */
-export function toResultAnswer(record: TokenRecord, result: ProviderResult): GetResultOk {
+function toResultAnswer(record: TokenRecord, result: ProviderResult): GetResultOk {
   const row = describeResult(result.resultCode, result.resultMessage);
   if (!row) {
     throw new FaceIdError('BAD_UPSTREAM_RESPONSE', { detail: `unknown result_code ${result.resultCode}` });

@@ -44,7 +44,7 @@ export function jsonAnswer(
 }
 
 /** Reads CloudBase's HTTP access event (headers lower-cased, base64 bodies decoded). */
-export function readHttpEvent(event: unknown): HttpEvent {
+function readHttpEvent(event: unknown): HttpEvent {
   if (!event || typeof event !== 'object')
     throw new FaceIdError('INVALID_EVENT', { detail: 'not an HTTP event' });
   const e = event as Record<string, unknown>;

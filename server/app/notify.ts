@@ -11,7 +11,7 @@ import { NOTIFY_READER } from '../lifecycle';
  * database read; a finished record makes no upstream call; notifies of one token make at most one get_result
  * call per NOTIFY_READ_INTERVAL_MS across instances.
  */
-export async function handleNotify(http: HttpEvent, services: Services): Promise<HttpAnswer> {
+async function handleNotify(http: HttpEvent, services: Services): Promise<HttpAnswer> {
   if (http.httpMethod !== 'POST') return textAnswer(405, 'POST only');
   const fields = formFields(http);
   const provider = createProvider({ config: services.config, now: services.now, purpose: 'result' });

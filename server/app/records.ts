@@ -28,7 +28,7 @@ function intField(
 }
 
 /** A record as "my verifications" shows it: its state, masked fields only, nothing from the images. */
-export function summarizeRecord(record: VerificationRecord, at: number): VerificationSummaryItem {
+function summarizeRecord(record: VerificationRecord, at: number): VerificationSummaryItem {
   const item: VerificationSummaryItem = {
     bizNo: record.bizNo,
     mode: record.mode,
@@ -154,7 +154,7 @@ export function retentionDays(env: Env): number {
 }
 
 /** What one purge did. */
-export interface PurgeReport {
+interface PurgeReport {
   /** Records deleted (older than the retention). */
   deleted: number;
   /** Records moved out of a live state (expired, failed, or finished by a last read). */
@@ -198,7 +198,7 @@ export async function deleteCreatedBefore(
  * Settles records left in a live state, deletes records created more than FACEID_RETENTION_DAYS ago with their
  * files, and deletes ended rate-limit counters. Stops when a round deletes nothing, or at `deadline`.
  */
-export async function purge(services: Services, deadline: number): Promise<PurgeReport> {
+async function purge(services: Services, deadline: number): Promise<PurgeReport> {
   const { store, now, config } = services;
   const at = now();
   const before = at - config.FACEID_RETENTION_DAYS * 24 * 60 * 60 * 1000;

@@ -13,7 +13,7 @@ import type { VerificationRecord } from '../store/types';
 import { jsonAnswer, jsonHttpHandler, type HttpAnswer, type HttpEvent } from './http';
 
 /** A verification whose story is not over (token being bought or live), or whose token request failed. */
-export interface PendingAnswer {
+interface PendingAnswer {
   bizNo: string;
   externalRef: string | null;
   status: 'in_progress' | 'failed';
@@ -23,7 +23,7 @@ export interface PendingAnswer {
 }
 
 /** What the query API answers for a record. */
-export type QueryAnswer = ResultNotice | PendingAnswer;
+type QueryAnswer = ResultNotice | PendingAnswer;
 
 /** Records read for one query: enough to see whether several owners share the reference. */
 const MATCHES_READ = 20;
@@ -86,7 +86,7 @@ function queriedReference(query: Record<string, string>): { bizNo: string } | { 
 }
 
 /** A record as the query API answers it: its result notice once over, otherwise its state without result fields. */
-export function queryAnswer(record: VerificationRecord): QueryAnswer {
+function queryAnswer(record: VerificationRecord): QueryAnswer {
   if (isNoticeRecord(record)) return resultNotice(record);
   return {
     bizNo: record.bizNo,

@@ -24,7 +24,7 @@ import {
 } from './states';
 
 /** What one token request brings: the bizNo, the attempt's own fields, the checked request and its product. */
-export interface Purchase {
+interface Purchase {
   bizNo: string;
   attempt: AttemptFields;
   request: ValidTokenRequest;

@@ -13,10 +13,10 @@ import type {
 } from './states';
 
 /** Records the business is told about: every end state after a token request left. */
-export type NoticeRecord = FinishedRecord | CancelledRecord | ExpiredRecord | UnconfirmedRecord;
+type NoticeRecord = FinishedRecord | CancelledRecord | ExpiredRecord | UnconfirmedRecord;
 
 /** How the verification ended, in the business's terms. */
-export type NoticeStatus = 'finished' | 'cancelled' | 'expired' | 'unconfirmed';
+type NoticeStatus = 'finished' | 'cancelled' | 'expired' | 'unconfirmed';
 
 /** One verification's result for the business, as the webhook and the query API both send it. */
 export interface ResultNotice {

@@ -12,14 +12,14 @@ import { isNoticeRecord, resultNotice } from './notice';
 import type { Delivery, VerificationRecord } from './states';
 
 /** The transitioning function's own try: it never delays the person longer than this. */
-export const FIRST_TRY_MS = 2000;
+const FIRST_TRY_MS = 2000;
 /** How long a claim holds if its sender never comes back (a stopped function). */
-export const DELIVERY_CLAIM_MS = WEBHOOK_TIMEOUT_MS + 10_000;
+const DELIVERY_CLAIM_MS = WEBHOOK_TIMEOUT_MS + 10_000;
 /** The first retry's delay; each next one doubles, up to MAX_RETRY_DELAY_MS. */
-export const FIRST_RETRY_DELAY_MS = 60_000;
-export const MAX_RETRY_DELAY_MS = 4 * 60 * 60 * 1000;
+const FIRST_RETRY_DELAY_MS = 60_000;
+const MAX_RETRY_DELAY_MS = 4 * 60 * 60 * 1000;
 /** A delivery not received this long after it was recorded is dead. */
-export const DELIVERY_LIFETIME_MS = 24 * 60 * 60 * 1000;
+const DELIVERY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 /** A delivery's id: stable for one attempt of one record, whoever sends it and however often. */
 export function deliveryId(record: Pick<VerificationRecord, '_id' | 'attempt'>): string {
@@ -46,7 +46,7 @@ export function newDelivery(
 }
 
 /** When a delivery that failed its `tries`-th send is due again. */
-export function retryDelayMs(tries: number): number {
+function retryDelayMs(tries: number): number {
   return Math.min(FIRST_RETRY_DELAY_MS * 2 ** Math.max(0, tries - 1), MAX_RETRY_DELAY_MS);
 }
 

@@ -27,13 +27,13 @@ export const PAGE_READER: ReaderPolicy = { mustRead: false };
 export const NOTIFY_READER: ReaderPolicy = { mustRead: true };
 
 /** A budgeted record's answer this recent serves page readers without another call. */
-export const SHARED_READ_MS = 2000;
+const SHARED_READ_MS = 2000;
 /** Notifies of one token make at most one get_result call in this time, across instances. */
-export const NOTIFY_READ_INTERVAL_MS = 5000;
+const NOTIFY_READ_INTERVAL_MS = 5000;
 const WAIT_STEP_MS = 150;
 
 /** What one get_result call found. */
-export interface Reading {
+interface Reading {
   answer: GetResultOk;
   /** Stores the evidence images of a final answer under paths of this reading's own; resolves their fileIDs. */
   keepEvidence(): Promise<string[] | undefined>;
@@ -46,12 +46,12 @@ export interface ResultReader {
 }
 
 /** The calendar day in China Standard Time (UTC+8), the day FaceID counts its limits by. */
-export function chinaDay(now: number): string {
+function chinaDay(now: number): string {
   return new Date(now + 8 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }
 
 /** The answer for a record whose token died without a final result. */
-export function expiredAnswer(record: TokenRecord): GetResultOk {
+function expiredAnswer(record: TokenRecord): GetResultOk {
   return {
     ok: true,
     bizToken: record.bizToken,
@@ -65,7 +65,7 @@ export function expiredAnswer(record: TokenRecord): GetResultOk {
 }
 
 /** The answer a record in an ended state holds; undefined while it is `issued`. */
-export function storedAnswer(record: TokenRecord): GetResultOk | undefined {
+function storedAnswer(record: TokenRecord): GetResultOk | undefined {
   switch (record.status) {
     case 'finished':
     case 'cancelled':

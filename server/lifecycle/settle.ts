@@ -6,7 +6,7 @@ import { tryFirstDelivery, newDelivery } from './outbox';
 import { isStaleRequest, isTokenDead, type TokenRecord, type VerificationRecord } from './states';
 
 /** Reads an `issued` record's result (a page reader's getResult). */
-export type ReadRecord = (record: TokenRecord) => Promise<GetResultOk>;
+type ReadRecord = (record: TokenRecord) => Promise<GetResultOk>;
 
 /**
  * Brings a record left in a live state up to date: an `issued` record whose token died is read once more

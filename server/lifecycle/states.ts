@@ -4,19 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { ErrorCode } from '../../miniprogram/shared/errors';
-import type {
-  GetResultOk,
-  TokenClient,
-  VerificationMode,
-  VerificationStatus,
-} from '../../miniprogram/shared/events';
+import type { GetResultOk, TokenClient, VerificationMode } from '../../miniprogram/shared/events';
 import { REQUESTING_STALE_MS } from '../config';
 
 /** The final answer kept with a record so reading it again makes no upstream call (no images, masked only). */
 export type StoredResult = Omit<GetResultOk, 'ok'>;
 
 /** A product's get_result calls for one verification on one China day (Megvii Lite allows 3). */
-export interface ResultCalls {
+interface ResultCalls {
   day: string;
   count: number;
 }
@@ -91,7 +86,7 @@ export interface RequestingRecord extends RecordBase {
 }
 
 /** FaceID's own answer (or a call that never left) proves no token was issued; a retry may try again. */
-export interface FailedRecord extends RecordBase {
+interface FailedRecord extends RecordBase {
   status: 'failed';
   errorCode: ErrorCode;
   endedAt: number;
@@ -125,7 +120,7 @@ export interface ReadClaim {
 }
 
 /** When the person left the verify step without an answer (the page's leaveVerification); kept once ended. */
-export interface LeftFields {
+interface LeftFields {
   /** Epoch milliseconds; absent while nobody left. */
   leftAt?: number;
 }
@@ -184,19 +179,6 @@ export type TokenRecord = IssuedRecord | FinishedRecord | CancelledRecord | Expi
 
 /** Records whose token request ended without a token; a retry of the bizNo starts a new attempt. */
 export type RetryableRecord = FailedRecord | UnconfirmedRecord;
-
-/** Records whose story is over. */
-export type EndedRecord = FailedRecord | UnconfirmedRecord | FinishedRecord | CancelledRecord | ExpiredRecord;
-
-export const STATUSES: readonly VerificationStatus[] = [
-  'requesting',
-  'issued',
-  'failed',
-  'unconfirmed',
-  'finished',
-  'cancelled',
-  'expired',
-];
 
 /** Whether the record holds a token. */
 export function hasToken(record: VerificationRecord): record is TokenRecord {

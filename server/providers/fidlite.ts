@@ -13,13 +13,13 @@ import type {
   ValidTokenRequest,
 } from './types';
 
-/** The Aliyun market host of FaceID Lite (seed 003). */
+/** The Aliyun market host of FaceID Lite (docs/providers.md#doc-fidlite). */
 export const FIDLITE_DEFAULT_BASE_URL = 'https://fidlite.market.alicloudapi.com';
 
-/** A biz_token lives one hour (seed 003). */
-export const FIDLITE_TOKEN_TTL_MS = 60 * 60 * 1000;
+/** A biz_token lives one hour (docs/providers.md#doc-fidlite). */
+const FIDLITE_TOKEN_TTL_MS = 60 * 60 * 1000;
 
-export interface FidliteConfig {
+interface FidliteConfig {
   appcode: string;
   baseUrl: string;
   returnUrl: string;
@@ -65,7 +65,7 @@ export function readImages(value: unknown): Record<string, string> | undefined {
   return Object.keys(out).length ? out : undefined;
 }
 
-/** Seed 003's rules beyond the option table, offline. */
+/** The rules of docs/providers.md#doc-fidlite beyond the option table, offline. */
 function fidliteRules(req: TokenRequest): void {
   checkMaxBytes('biz_no', req.bizNo, 128);
   if (req.mode === 'idcard') {
@@ -79,10 +79,9 @@ function fidliteRules(req: TokenRequest): void {
 }
 
 /** Checks a request against the product's option table and rules, offline (no call). */
-export const validateFidlite = (req: TokenRequest): ValidTokenRequest =>
-  validated('fidlite', req, fidliteRules);
+const validateFidlite = (req: TokenRequest): ValidTokenRequest => validated('fidlite', req, fidliteRules);
 
-/** FaceID Lite through the Aliyun API market (seed 003): APPCODE auth, biz_token for the mini-program component. */
+/** FaceID Lite through the Aliyun API market (docs/providers.md#doc-fidlite): APPCODE auth, biz_token for the mini-program component. */
 export function createFidliteProvider(config: FidliteConfig): FaceIdProvider {
   const base = config.baseUrl.replace(/\/+$/, '');
   const headers = { Authorization: `APPCODE ${config.appcode}` };

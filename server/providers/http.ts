@@ -3,7 +3,7 @@ import type { ImageFile } from './types';
 
 export type FormValue = string | number | ImageFile | undefined;
 
-export interface UpstreamRequest {
+interface UpstreamRequest {
   method: 'GET' | 'POST';
   url: string;
   headers?: Record<string, string>;

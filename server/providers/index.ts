@@ -11,7 +11,7 @@ import { resilient } from './resilience';
 import type { FaceIdProvider, ProviderName } from './types';
 import { createWechatProvider, WECHAT_DEFAULT_BASE_URL, type AccessTokenStore } from './wechat';
 
-export interface ProviderContext {
+interface ProviderContext {
   config: Config;
   now: () => number;
   /** Whether tokens will be issued (needs return/notify URLs), or only results read. */
@@ -30,7 +30,7 @@ const NO_ACCESS_TOKENS: AccessTokenStore = {
 
 type ProviderFactory = (ctx: ProviderContext) => FaceIdProvider;
 
-const FACTORIES: Partial<Record<ProviderName, ProviderFactory>> = {
+const FACTORIES: Record<ProviderName, ProviderFactory> = {
   fidlite: ({ config, now, purpose }) =>
     createFidliteProvider({
       appcode: config.FACEID_APPCODE,
@@ -67,11 +67,6 @@ const FACTORIES: Partial<Record<ProviderName, ProviderFactory>> = {
   },
 };
 
-/** Registers a provider factory (one module per FaceID product). */
-export function registerProvider(name: ProviderName, factory: ProviderFactory): void {
-  FACTORIES[name] = factory;
-}
-
 /**
  * Builds the provider FACEID_PROVIDER names; a missing variable fails with CONFIG_MISSING before any call. An
  * environment instead of a configuration is read as the functions read theirs (the operator's deploy checks).
@@ -80,12 +75,8 @@ export function createProvider(
   ctx: ProviderContext | (Omit<ProviderContext, 'config'> & { env: Env }),
 ): FaceIdProvider {
   const config = 'config' in ctx ? ctx.config : readConfig(ctx.env);
-  const name = config.FACEID_PROVIDER;
-  const factory = FACTORIES[name];
-  if (!factory)
-    throw new FaceIdError('CONFIG_INVALID', { param: 'FACEID_PROVIDER', detail: `${name} is not available` });
   return resilient(
-    factory({
+    FACTORIES[config.FACEID_PROVIDER]({
       config,
       now: ctx.now,
       purpose: ctx.purpose,

@@ -5,18 +5,18 @@ import { optionFields, optionValue, validated } from './options';
 import { checkMaxBytes, requireValue } from './rules';
 import type { FaceIdProvider, IssuedToken, TokenRequest, ValidTokenRequest } from './types';
 
-/** The host of seed 001 (App-GetBizToken). */
+/** The host of docs/providers.md#doc-megvii-app (App-GetBizToken). */
 export const APP_DEFAULT_BASE_URL = 'https://api.megvii.com';
-export const APP_GET_BIZ_TOKEN_PATH = '/faceid/v3/sdk/get_biz_token';
-/** A biz_token is valid for one hour (seed 001). */
-export const APP_TOKEN_TTL_MS = 60 * 60 * 1000;
+const APP_GET_BIZ_TOKEN_PATH = '/faceid/v3/sdk/get_biz_token';
+/** A biz_token is valid for one hour (docs/providers.md#doc-megvii-app). */
+const APP_TOKEN_TTL_MS = 60 * 60 * 1000;
 
-export interface AppConfig extends MegviiConfig {
+interface AppConfig extends MegviiConfig {
   /** The sign's `rdm` (tests fix it); default 10 random digits. */
   rdm?: () => string;
 }
 
-/** Seed 001's rules beyond the option table, offline: the face photo only with liveness_type raw_image. */
+/** The rules of docs/providers.md#doc-megvii-app beyond the option table, offline: the face photo only with liveness_type raw_image. */
 function appRules(req: TokenRequest): void {
   checkMaxBytes('biz_no', req.bizNo, 128);
   const raw = optionValue('megvii-app', req, 'livenessType') === 'raw_image';
@@ -32,7 +32,7 @@ function appRules(req: TokenRequest): void {
 }
 
 /** Checks a request against the product's option table and rules, offline (no call). */
-export const validateApp = (req: TokenRequest): ValidTokenRequest => validated('megvii-app', req, appRules);
+const validateApp = (req: TokenRequest): ValidTokenRequest => validated('megvii-app', req, appRules);
 
 function appFields(req: ValidTokenRequest): Record<string, FormValue> {
   const comparing = req.mode === 'idcard';
@@ -49,7 +49,7 @@ function appFields(req: ValidTokenRequest): Record<string, FormValue> {
   };
 }
 
-/** Megvii FaceID App (seed 001): a v3-signed get_biz_token whose biz_token starts the MegLiveStill SDK. */
+/** Megvii FaceID App (docs/providers.md#doc-megvii-app): a v3-signed get_biz_token whose biz_token starts the MegLiveStill SDK. */
 export function createMegviiAppProvider(config: AppConfig): FaceIdProvider {
   async function issueToken(req: ValidTokenRequest): Promise<IssuedToken> {
     const currentTime = Math.floor(config.now() / 1000);

@@ -15,7 +15,7 @@ import type {
   ValidTokenRequest,
 } from './types';
 
-/** Megvii's H5 (Lite) products: seed 000 on api.megvii.com, seed 002 on api-idn.megvii.com. */
+/** Megvii's H5 (Lite) products: docs/providers.md#doc-megvii-lite on api.megvii.com, docs/providers.md#doc-megvii-overseas on api-idn.megvii.com. */
 export interface H5Config extends MegviiConfig {
   returnUrl: string;
   notifyUrl: string;
@@ -25,11 +25,11 @@ export interface H5Config extends MegviiConfig {
   returnImage: number;
 }
 
-export const GET_TOKEN_PATH = '/faceid/lite/get_token';
-export const GET_RESULT_PATH = '/faceid/lite/get_result';
-export const DO_PATH = '/faceid/lite/do';
+const GET_TOKEN_PATH = '/faceid/lite/get_token';
+const GET_RESULT_PATH = '/faceid/lite/get_result';
+const DO_PATH = '/faceid/lite/do';
 /** get_result may be called 3 times a day per biz_id (reference notes). */
-export const LITE_RESULT_CALLS_PER_DAY = 3;
+const LITE_RESULT_CALLS_PER_DAY = 3;
 
 /** The H5 products' settings: the Megvii pair, return/notify URLs (for tokens), FACEID_MATCH_THRESHOLD. */
 export function h5Config(
@@ -49,10 +49,7 @@ export function h5Config(
 }
 
 /** Calls get_token with the product's fields; the answer's token opens `<host>/faceid/lite/do?token=`. */
-export async function issueH5Token(
-  config: H5Config,
-  fields: Record<string, FormValue>,
-): Promise<IssuedToken> {
+async function issueH5Token(config: H5Config, fields: Record<string, FormValue>): Promise<IssuedToken> {
   const { body } = await postForm(config, GET_TOKEN_PATH, {
     api_key: config.apiKey,
     api_secret: config.apiSecret,
@@ -80,7 +77,7 @@ const obj = (value: unknown): Json =>
 const str = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
-/** A liveness attack the face_genuineness block reports, as a seed 003 4100 message. */
+/** A liveness attack the face_genuineness block reports, as a 4100 message of docs/providers.md#doc-fidlite. */
 function attack(liveness: Json): string | undefined {
   const g = obj(liveness.face_genuineness);
   if (numeric(g.face_replaced) === 1) return 'CHANGE_FACE_ATTACK';
@@ -136,8 +133,8 @@ function readIdcardInfo(value: unknown): IdcardFields | undefined {
   return Object.values(fields).some(Boolean) ? fields : undefined;
 }
 
-/** Maps a Lite get_result answer to seed 003's result terms. */
-export function mapLiteResult(body: Json, bizToken: string, threshold: keyof Thresholds): ProviderResult {
+/** Maps a Lite get_result answer to the result terms of docs/providers.md#doc-fidlite. */
+function mapLiteResult(body: Json, bizToken: string, threshold: keyof Thresholds): ProviderResult {
   const verify = obj(body.verify_result);
   const verification = {
     idcard: readComparison(verify.result_faceid) ?? readComparison(verify.result_idcard_datasource),
@@ -157,7 +154,7 @@ export function mapLiteResult(body: Json, bizToken: string, threshold: keyof Thr
 }
 
 /** Reads get_result for a biz_id (POST, so the secret never sits in a URL). */
-export async function fetchH5Result(
+async function fetchH5Result(
   config: H5Config,
   ref: { bizToken: string; resultRef?: string },
 ): Promise<ProviderResult> {
@@ -174,14 +171,14 @@ export async function fetchH5Result(
 }
 
 /** `sign` of a Lite notify: lower-case hex SHA-1 of api_secret followed by the `data` text (Megvii's Lite docs). */
-export function liteNotifySign(apiSecret: string, data: string): string {
+function liteNotifySign(apiSecret: string, data: string): string {
   return createHash('sha1')
     .update(apiSecret + data, 'utf8')
     .digest('hex');
 }
 
 /** Verifies a Lite notify's `sign` (FORBIDDEN on mismatch) and returns its biz_id. */
-export function readSignedNotify(apiSecret: string, fields: Record<string, string>): NotifyRef {
+function readSignedNotify(apiSecret: string, fields: Record<string, string>): NotifyRef {
   const data = fields.data;
   if (!data) throw new FaceIdError('INVALID_EVENT', { param: 'data', detail: 'notify has no data' });
   const expected = Buffer.from(liteNotifySign(apiSecret, data), 'utf8');
@@ -203,7 +200,7 @@ export function readSignedNotify(apiSecret: string, fields: Record<string, strin
 }
 
 /** What distinguishes one H5 product: its name, its validation and its get_token fields. */
-export interface H5Product {
+interface H5Product {
   name: FaceIdProvider['name'];
   validate: FaceIdProvider['validate'];
   fields(req: ValidTokenRequest): Record<string, FormValue>;

@@ -1,18 +1,11 @@
 import { FaceIdError } from '../errors';
-import type { Config } from '../config';
+import { LITE_HOSTS, type Config } from '../config';
 import type { FormValue } from './http';
 import { onlyWith, refuseImage } from './megvii-common';
 import { createH5Provider, type H5Config } from './megvii-h5';
 import { optionFields, optionValue, validated } from './options';
 import { checkMaxBytes, requireValue } from './rules';
 import type { FaceIdProvider, TokenRequest, ValidTokenRequest } from './types';
-
-/** Hosts of Megvii Lite by FACEID_REGION (reference notes): cn (default), idn, sgp. */
-export const LITE_HOSTS = {
-  cn: 'https://api.megvii.com',
-  idn: 'https://api-idn.megvii.com',
-  sgp: 'https://api-sgp.megvii.com',
-} as const;
 
 /** The Lite host FACEID_REGION picks. */
 export function liteHost(config: Config): string {
@@ -25,7 +18,7 @@ function idcardMode(req: TokenRequest): number | undefined {
   return req.options.idcardMode ?? (req.mode === 'idcard' ? 0 : 1);
 }
 
-/** Seed 000's rules beyond the option table, offline. */
+/** The rules of docs/providers.md#doc-megvii-lite beyond the option table, offline. */
 function liteRules(req: TokenRequest): void {
   refuseImage(req, 'megvii-lite');
   checkMaxBytes('biz_no', requireValue('biz_no', req.bizNo), 128);
@@ -50,8 +43,7 @@ function liteRules(req: TokenRequest): void {
 }
 
 /** Checks a request against the product's option table and rules, offline (no call). */
-export const validateLite = (req: TokenRequest): ValidTokenRequest =>
-  validated('megvii-lite', req, liteRules);
+const validateLite = (req: TokenRequest): ValidTokenRequest => validated('megvii-lite', req, liteRules);
 
 function liteFields(req: ValidTokenRequest): Record<string, FormValue> {
   const fields: Record<string, FormValue> = { biz_no: req.bizNo, ...optionFields('megvii-lite', req) };
@@ -74,7 +66,7 @@ function liteFields(req: ValidTokenRequest): Record<string, FormValue> {
   };
 }
 
-/** Megvii FaceID Lite (seed 000): api_key/api_secret in a form-data body, an H5 page for the person. */
+/** Megvii FaceID Lite (docs/providers.md#doc-megvii-lite): api_key/api_secret in a form-data body, an H5 page for the person. */
 export function createMegviiLiteProvider(config: H5Config): FaceIdProvider {
   return createH5Provider(config, { name: 'megvii-lite', validate: validateLite, fields: liteFields });
 }

@@ -5,10 +5,10 @@ import { optionFields, validated } from './options';
 import { checkMaxBytes, requireValue } from './rules';
 import type { FaceIdProvider, TokenRequest, ValidTokenRequest } from './types';
 
-/** The host of seed 002 (FaceID overseas premium, H5). */
+/** The host of docs/providers.md#doc-megvii-overseas (FaceID overseas premium, H5). */
 export const OVERSEAS_DEFAULT_BASE_URL = 'https://api-idn.megvii.com';
 
-/** Seed 002's rules beyond the option table, offline (values its table lost are checked for form only, see docs/providers.md). */
+/** The rules of docs/providers.md#doc-megvii-overseas beyond the option table, offline (values its table lost are checked for form only, see docs/providers.md). */
 function overseasRules(req: TokenRequest): void {
   refuseImage(req, 'megvii-overseas');
   checkMaxBytes('biz_no', requireValue('biz_no', req.bizNo), 128);
@@ -17,7 +17,7 @@ function overseasRules(req: TokenRequest): void {
 }
 
 /** Checks a request against the product's option table and rules, offline (no call). */
-export const validateOverseas = (req: TokenRequest): ValidTokenRequest =>
+const validateOverseas = (req: TokenRequest): ValidTokenRequest =>
   validated('megvii-overseas', req, overseasRules);
 
 function overseasFields(req: ValidTokenRequest): Record<string, FormValue> {
@@ -32,7 +32,7 @@ function overseasFields(req: ValidTokenRequest): Record<string, FormValue> {
   };
 }
 
-/** Megvii FaceID overseas H5 (seed 002): Lite's protocol on api-idn, with liveness-only (comparison_type -1). */
+/** Megvii FaceID overseas H5 (docs/providers.md#doc-megvii-overseas): Lite's protocol on api-idn, with liveness-only (comparison_type -1). */
 export function createMegviiOverseasProvider(config: H5Config): FaceIdProvider {
   return createH5Provider(config, {
     name: 'megvii-overseas',

@@ -1,17 +1,14 @@
 import { FaceIdError } from '../errors';
 import type { FormValue } from './http';
 import { answerString, postForm, refuseImage, sdkOnly, type MegviiConfig } from './megvii-common';
-import { errorRow, RAW_ERRORS } from './megvii-errors';
 import { optionFields, optionValue, validated } from './options';
 import { checkMaxBytes, requireValue } from './rules';
 import type { FaceIdProvider, IssuedToken, TokenRequest, ValidTokenRequest } from './types';
 
-export { RAW_ERRORS } from './megvii-errors';
-
-/** The Singapore host of seed 004. */
+/** The Singapore host of docs/providers.md#doc-megvii-raw. */
 export const RAW_DEFAULT_BASE_URL = 'https://api-sgp.megvii.com';
-export const RAW_GET_TOKEN_PATH = '/faceid/lite/raw/get_token';
-/** Seed 004's rules beyond the option table, offline. */
+const RAW_GET_TOKEN_PATH = '/faceid/lite/raw/get_token';
+/** The rules of docs/providers.md#doc-megvii-raw beyond the option table, offline. */
 function rawRules(req: TokenRequest): void {
   refuseImage(req, 'megvii-raw');
   checkMaxBytes('biz_no', req.bizNo, 128);
@@ -20,7 +17,7 @@ function rawRules(req: TokenRequest): void {
 }
 
 /** Checks a request against the product's option table and rules, offline (no call). */
-export const validateRaw = (req: TokenRequest): ValidTokenRequest => validated('megvii-raw', req, rawRules);
+const validateRaw = (req: TokenRequest): ValidTokenRequest => validated('megvii-raw', req, rawRules);
 
 function rawFields(req: ValidTokenRequest): Record<string, FormValue> {
   return {
@@ -33,21 +30,34 @@ function rawFields(req: ValidTokenRequest): Record<string, FormValue> {
   };
 }
 
-/** The same error, its message saying whether seed 004's table bills the call (for the operator's log). */
+/** Raw-GetToken's error codes; its "Is it billed?" column says No for every one. */
+const UNBILLED_ERRORS: ReadonlySet<string> = new Set([
+  'AUTHENTICATION_ERROR',
+  'CONCURRENCY_LIMIT_EXCEEDED',
+  'MISSING_ARGUMENTS',
+  'BAD_ARGUMENTS',
+  'IMAGE_ERROR_UNSUPPORTED_FORMAT',
+  'NO_FACE_FOUND',
+  'INVALID_IMAGE_SIZE',
+  'AUTHORIZATION_ERROR',
+  'API_NOT_FOUND',
+  'REQUEST_TOO_LARGE',
+  'INTERNAL_ERROR',
+]);
+
+/** The same error, its message saying that the Raw document's table does not bill it (for the operator's log). */
 function withBilling(err: unknown): unknown {
-  if (!(err instanceof FaceIdError) || err.status === 0) return err;
-  const row = errorRow(RAW_ERRORS, err.code);
-  if (!row) return err;
+  if (!(err instanceof FaceIdError) || err.status === 0 || !UNBILLED_ERRORS.has(err.code)) return err;
   return new FaceIdError(err.code, {
     status: err.status,
     param: err.param,
     raw: err.raw,
     retryable: err.retryable,
-    detail: `${err.message} (${row.billed ? 'billed' : 'not billed'}, seed 004)`,
+    detail: `${err.message} (not billed, docs/providers.md#doc-megvii-raw)`,
   });
 }
 
-/** Megvii FaceID H5 Lite Raw (seed 004, Singapore): a token for the flash-liveness JS SDK. */
+/** Megvii FaceID H5 Lite Raw (docs/providers.md#doc-megvii-raw, Singapore): a token for the flash-liveness JS SDK. */
 export function createMegviiRawProvider(config: MegviiConfig): FaceIdProvider {
   async function issueToken(req: ValidTokenRequest): Promise<IssuedToken> {
     const lifeTime = Number(optionValue('megvii-raw', req, 'lifeTime'));

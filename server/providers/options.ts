@@ -11,7 +11,7 @@ import { checkIntRange, checkMaxBytes, checkNumberRange, checkOneOf } from './ru
 import type { TokenRequest, ValidTokenRequest } from './types';
 
 /** A short word such as a scene id or a language code: letters, digits, `_`, `-`, `.`, at most 64. */
-export const WORD = /^[A-Za-z0-9_.-]{1,64}$/;
+const WORD = /^[A-Za-z0-9_.-]{1,64}$/;
 
 const own = (table: object, key: string): boolean => Object.prototype.hasOwnProperty.call(table, key);
 
@@ -54,7 +54,7 @@ function onlyWith(option: OptionSpec, condition: string): never {
  * mode), every option is one the product takes (INVALID_EVENT options.<key>), and each value meets its rule, its
  * modes and its conditions on other options (BAD_ARGUMENTS naming the seed field).
  */
-export function checkModeAndOptions(product: ProductName, req: TokenRequest): void {
+function checkModeAndOptions(product: ProductName, req: TokenRequest): void {
   const spec = productSpec(product);
   if (!spec.modes.includes(req.mode)) {
     throw new FaceIdError('INVALID_EVENT', {

@@ -12,11 +12,11 @@ const TRANSIENT = new Set([
 ]);
 
 /** Whether an upstream failure is transient (5xx, 429, time-out, reset, garbage). */
-export function isTransient(err: unknown): boolean {
+function isTransient(err: unknown): boolean {
   return err instanceof FaceIdError && TRANSIENT.has(err.code);
 }
 
-export interface RetryPolicy {
+interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -24,7 +24,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 200, maxDelayMs: 2000 };
 
-export interface ResilienceDeps {
+interface ResilienceDeps {
   sleep: (ms: number) => Promise<void>;
   random: () => number;
   now: () => number;
@@ -37,7 +37,7 @@ const realDeps: ResilienceDeps = {
 };
 
 /** Runs an idempotent call, retrying transient failures with full-jitter exponential back-off. */
-export async function withRetry<T>(
+async function withRetry<T>(
   call: () => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY,
   deps: ResilienceDeps = realDeps,
@@ -57,14 +57,14 @@ export async function withRetry<T>(
  * Stops calling an upstream that keeps failing: after `threshold` transient failures in a row it answers
  * SERVICE_BUSY for `openMs`, then lets one trial call through.
  */
-export class CircuitBreaker {
+class CircuitBreaker {
   private failures = 0;
   private openUntil = 0;
 
   constructor(
+    private readonly now: () => number,
     private readonly threshold = 5,
     private readonly openMs = 30_000,
-    private readonly now: () => number = Date.now,
   ) {}
 
   get isOpen(): boolean {
@@ -102,9 +102,9 @@ export class CircuitBreaker {
 const breakers = new Map<string, CircuitBreaker>();
 
 /** The breaker of this instance for a provider. */
-export function breakerFor(name: string): CircuitBreaker {
+function breakerFor(name: string, now: () => number): CircuitBreaker {
   let breaker = breakers.get(name);
-  if (!breaker) breakers.set(name, (breaker = new CircuitBreaker()));
+  if (!breaker) breakers.set(name, (breaker = new CircuitBreaker(now)));
   return breaker;
 }
 
@@ -114,8 +114,8 @@ export function breakerFor(name: string): CircuitBreaker {
  */
 export function resilient(
   provider: FaceIdProvider,
-  breaker = breakerFor(provider.name),
   deps: ResilienceDeps = realDeps,
+  breaker = breakerFor(provider.name, deps.now),
 ): FaceIdProvider {
   // A product with a daily get_result budget is not retried here: every attempt may count against it.
   const retry = provider.resultCallsPerDay === undefined ? DEFAULT_RETRY : { ...DEFAULT_RETRY, attempts: 1 };

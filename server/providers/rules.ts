@@ -1,7 +1,7 @@
 import { FaceIdError } from '../errors';
 
 /** Byte length of a string in UTF-8, as FaceID counts field limits. */
-export function utf8Bytes(value: string): number {
+function utf8Bytes(value: string): number {
   return Buffer.byteLength(value, 'utf8');
 }
 

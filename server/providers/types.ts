@@ -50,7 +50,7 @@ export interface IdcardFields {
   validDateEnd?: string;
 }
 
-/** A get_result answer in the product's terms (result codes of seed 003). */
+/** A get_result answer in the product's terms (result codes of docs/providers.md#doc-fidlite). */
 export interface ProviderResult {
   bizToken: string;
   bizNo: string;

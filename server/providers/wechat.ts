@@ -25,22 +25,22 @@ import type {
 export const WECHAT_DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
 
 /** getVerifyId's `out_seq_no`: 5–32 characters of digits, letters, `_` and `-`, unique per AppID. */
-export const OUT_SEQ_NO = /^[A-Za-z0-9_-]{5,32}$/;
+const OUT_SEQ_NO = /^[A-Za-z0-9_-]{5,32}$/;
 
 /** getVerifyId's `cert_type` for a mainland ID card. */
-export const CERT_TYPE_ID_CARD = 'IDENTITY_CARD';
+const CERT_TYPE_ID_CARD = 'IDENTITY_CARD';
 
 /** verify_id's validity when getVerifyId's `expires_in` is absent: 3600 s (its documented default). */
-export const VERIFY_ID_DEFAULT_TTL_S = 3600;
+const VERIFY_ID_DEFAULT_TTL_S = 3600;
 
 /** Longest verify_id getVerifyId returns: 256 characters. */
-export const VERIFY_ID_MAX_LENGTH = 256;
+const VERIFY_ID_MAX_LENGTH = 256;
 
 /** The only passed result: errcode 0 and verify_ret 10000. */
-export const VERIFY_RET_PASSED = 10000;
+const VERIFY_RET_PASSED = 10000;
 
 /** errcodes of an access token that is invalid or not the latest (40001) or expired (42001): renewed once. */
-export const ACCESS_TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 42001]);
+const ACCESS_TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 42001]);
 
 /** A stored token is used until this long before its end (WeChat renews it 5 minutes early). */
 const ACCESS_TOKEN_MARGIN_MS = 60_000;
@@ -58,7 +58,7 @@ export interface AccessTokenStore {
   write(appid: string, token: StoredAccessToken): Promise<void>;
 }
 
-export interface WechatConfig {
+interface WechatConfig {
   /** The calling mini-program's AppID (the caller's, else FACEID_MINIPROGRAM_APPID); read when a call needs it. */
   appid: () => string;
   /** FACEID_WECHAT_APPSECRET, read when a call needs it; never logged or returned. */
@@ -73,7 +73,7 @@ export interface WechatConfig {
  * queryVerifyInfo's `cert_hash`: each cert_info field in standard base64, joined as
  * `cert_type=…&cert_name=…&cert_no=…`, SHA-256 in lower-case hex (the document's example is a test vector).
  */
-export function certHash(certType: string, certName: string, certNo: string): string {
+function certHash(certType: string, certName: string, certNo: string): string {
   const b64 = (value: string) => Buffer.from(value, 'utf8').toString('base64');
   return createHash('sha256')
     .update(`cert_type=${b64(certType)}&cert_name=${b64(certName)}&cert_no=${b64(certNo)}`)
@@ -152,7 +152,7 @@ function wechatRules(req: TokenRequest): void {
 }
 
 /** Checks a request against WeChat's rules, offline (no call). */
-export const validateWechat = (req: TokenRequest): ValidTokenRequest => validated('wechat', req, wechatRules);
+const validateWechat = (req: TokenRequest): ValidTokenRequest => validated('wechat', req, wechatRules);
 
 /** WeChat 人脸核身 2.0 behind the common interface. */
 export function createWechatProvider(config: WechatConfig): FaceIdProvider {

@@ -36,7 +36,7 @@ export interface CloudDatabase {
   };
 }
 
-export interface CloudQuery {
+interface CloudQuery {
   where(filter: Record<string, unknown>): CloudQuery;
   orderBy(field: string, order: 'asc' | 'desc'): CloudQuery;
   skip(n: number): CloudQuery;
@@ -46,7 +46,7 @@ export interface CloudQuery {
   remove(): Promise<{ stats: { removed: number } }>;
 }
 
-export interface CloudCollection extends CloudQuery {
+interface CloudCollection extends CloudQuery {
   add(options: { data: Record<string, unknown> }): Promise<{ _id: string }>;
   doc(id: string): {
     update(options: { data: Record<string, unknown> }): Promise<{ stats: { updated: number } }>;

@@ -16,7 +16,7 @@ import type {
 } from '../lifecycle/states';
 
 export type * from '../lifecycle/states';
-export { STATUSES, hasToken } from '../lifecycle/states';
+export { hasToken } from '../lifecycle/states';
 
 /** Name of the CloudBase collection that holds one record per verification. */
 export const VERIFICATIONS_COLLECTION = 'faceid_verifications';

@@ -1,7 +1,7 @@
 /** The sandbox's Megvii endpoints as clients see them: seed formats, tokens, the H5 page, notifies, control. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { liteNotifySign } from '../../server/providers/megvii-h5';
+import { liteNotifySign } from '../support/megvii-sign';
 import { megviiSign } from '../../server/providers/megvii-sign';
 import { JPEG_FIXTURE, makePng, type Sandbox } from '../../dev/sandbox';
 import { answer, start, type Json } from './helpers';

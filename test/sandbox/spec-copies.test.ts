@@ -1,10 +1,12 @@
 /**
- * The sandbox keeps its own copy of what it checks (signatures, error tables, result codes). Each copy, and the
- * backend's, is held to the specification's own examples here — never to each other.
+ * The sandbox keeps its own copy of what it checks (signatures, error tables, result codes), and so do the tests
+ * (test/support). Each copy, and the backend's signing, is held to the specification's own examples here — never
+ * to each other.
  */
-import * as serverErrors from '../../server/providers/megvii-errors';
-import { liteNotifySign as serverLiteNotifySign } from '../../server/providers/megvii-h5';
-import { megviiSign, readSign, signMatches } from '../../server/providers/megvii-sign';
+import * as testErrors from '../support/megvii-errors';
+import { createMegviiLiteProvider } from '../../server/providers/megvii-lite';
+import { megviiSign } from '../../server/providers/megvii-sign';
+import { liteNotifySign, readSign, signMatches } from '../support/megvii-sign';
 import { RESULT_CODES } from '../../miniprogram/shared/result-codes';
 import * as sandboxErrors from '../../dev/sandbox/megvii-errors';
 import { liteNotifySign as sandboxLiteNotifySign, readAppSign } from '../../dev/sandbox/megvii-sign';
@@ -33,8 +35,8 @@ const NOTIFY = {
 /** One copy of an error table: each row's status, field and the text it answers with a parameter. */
 type TableCopy = ReadonlyArray<{ status: number; field: string; text: (param?: string) => string }>;
 
-const backend = (table: readonly serverErrors.MegviiErrorRow[]): TableCopy =>
-  table.map((row) => ({ ...row, text: (param) => serverErrors.errorText(row, param) }));
+const tests = (table: readonly testErrors.MegviiErrorRow[]): TableCopy =>
+  table.map((row) => ({ ...row, text: (param) => testErrors.errorText(row, param) }));
 
 const sandbox = (table: readonly sandboxErrors.MegviiErrorRow[]): TableCopy =>
   table.map((row) => ({ ...row, text: (param) => sandboxErrors.errorText(row, param) }));
@@ -57,7 +59,7 @@ const SEED_ERRORS = {
       '404 API_NOT_FOUND',
       '500 INTERNAL_ERROR',
     ],
-    copies: [backend(serverErrors.LITE_ERRORS), sandbox(sandboxErrors.LITE_ERRORS)],
+    copies: [tests(testErrors.LITE_ERRORS), sandbox(sandboxErrors.LITE_ERRORS)],
   },
   '001 App-GetBizToken': {
     field: 'error',
@@ -76,7 +78,7 @@ const SEED_ERRORS = {
       '413 Request Entity Too Large',
       '500 INTERNAL_ERROR',
     ],
-    copies: [backend(serverErrors.APP_ERRORS), sandbox(sandboxErrors.APP_ERRORS)],
+    copies: [tests(testErrors.APP_ERRORS), sandbox(sandboxErrors.APP_ERRORS)],
   },
   '002 overseas get_token': {
     field: undefined,
@@ -92,7 +94,7 @@ const SEED_ERRORS = {
       '404 error API_NOT_FOUND',
       '500 error_message INTERNAL_ERROR',
     ],
-    copies: [backend(serverErrors.OVERSEAS_ERRORS), sandbox(sandboxErrors.OVERSEAS_ERRORS)],
+    copies: [tests(testErrors.OVERSEAS_ERRORS), sandbox(sandboxErrors.OVERSEAS_ERRORS)],
   },
   '004 Raw-GetToken': {
     field: 'error_message',
@@ -109,7 +111,7 @@ const SEED_ERRORS = {
       '413 Request Entity Too Large No',
       '500 INTERNAL_ERROR No',
     ],
-    copies: [backend(serverErrors.RAW_ERRORS), sandbox(sandboxErrors.RAW_ERRORS)],
+    copies: [tests(testErrors.RAW_ERRORS), sandbox(sandboxErrors.RAW_ERRORS)],
   },
 } as const;
 
@@ -157,7 +159,7 @@ describe('the App v3 signature against the public test vector', () => {
     expect(readAppSign(VECTOR.sign.replace(/\+/g, '-'))).toBeUndefined();
   });
 
-  it('the backend makes exactly the vector and reads it back', () => {
+  it('the backend makes exactly the vector, and the tests read it back', () => {
     expect(megviiSign(VECTOR.apiSecret, VECTOR)).toBe(VECTOR.sign);
     const read = readSign(VECTOR.sign)!;
     expect(read.fields).toEqual({
@@ -173,9 +175,30 @@ describe('the App v3 signature against the public test vector', () => {
 describe('the Lite notify sign against a value computed outside Node', () => {
   it.each([
     ['the sandbox', sandboxLiteNotifySign],
-    ['the backend', serverLiteNotifySign],
+    ["the tests' copy", liteNotifySign],
   ])('%s signs the notify data to the known SHA-1', (_who, sign) => {
     expect(sign(NOTIFY.apiSecret, NOTIFY.data)).toBe(NOTIFY.sign);
+  });
+
+  it('the backend takes a notify with the known sign and refuses it under another secret', () => {
+    const lite = (apiSecret: string) =>
+      createMegviiLiteProvider({
+        apiKey: 'k',
+        apiSecret,
+        baseUrl: 'https://api.megvii.com',
+        timeoutMs: 1000,
+        now: Date.now,
+        returnUrl: '',
+        notifyUrl: '',
+        threshold: '1e-4',
+        returnImage: 0,
+      });
+    expect(lite(NOTIFY.apiSecret).readNotify({ data: NOTIFY.data, sign: NOTIFY.sign })).toEqual({
+      resultRef: '1530000000,8f3e',
+    });
+    expect(() => lite('other').readNotify({ data: NOTIFY.data, sign: NOTIFY.sign })).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN' }),
+    );
   });
 });
 
@@ -183,7 +206,7 @@ describe.each(Object.entries(SEED_ERRORS))("seed %s's error table", (_seed, spec
   const rows = spec.rows.map((line) => seedRow(line, spec.field));
 
   it.each([
-    ['the backend', spec.copies[0]],
+    ["the tests' copy", spec.copies[0]],
     ['the sandbox', spec.copies[1]],
   ])('%s has every row of the seed, in order, with its status, field and text', (_who, copy) => {
     expect(
@@ -196,7 +219,7 @@ describe.each(Object.entries(SEED_ERRORS))("seed %s's error table", (_seed, spec
   });
 
   it.each([
-    ['the backend', spec.copies[0]],
+    ["the tests' copy", spec.copies[0]],
     ['the sandbox', spec.copies[1]],
   ])('%s adds no parameter to rows the seed writes without one', (_who, copy) => {
     const bare = rows.flatMap((row, i) => (placeholderOf(row.text) ? [] : [[row.text, copy[i]] as const]));
@@ -204,8 +227,8 @@ describe.each(Object.entries(SEED_ERRORS))("seed %s's error table", (_seed, spec
   });
 });
 
-it("the backend keeps seed 004's billing column: no error row is billed", () => {
-  expect(serverErrors.RAW_ERRORS.map((row) => row.billed)).toEqual(
+it("the tests' copy keeps seed 004's billing column: no error row is billed", () => {
+  expect(testErrors.RAW_ERRORS.map((row) => row.billed)).toEqual(
     SEED_ERRORS['004 Raw-GetToken'].rows.map((line) => seedRow(line, 'error_message').billed),
   );
 });

@@ -6,21 +6,14 @@ import { JPEG_FIXTURE, PNG_FIXTURE } from '../../dev/sandbox/fixtures';
 import type { Sandbox } from '../../dev/sandbox';
 import { completeFlow } from '../support/component-driver';
 import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
+import { issueThrough, tokenRequest as request } from './providers/builders';
 
 const APPCODE = 'contract-appcode-0123456789';
 let sandbox: Sandbox;
 let upstream: RecordingUpstream;
 let provider: FaceIdProvider;
 
-/** Issues as getBizToken does: the provider's one validation, then the token call. */
-const issue = async (req: TokenRequest, by: FaceIdProvider = provider) => by.issueToken(by.validate(req));
-
-const request = (over: Partial<TokenRequest> = {}): TokenRequest => ({
-  mode: 'ocr',
-  bizNo: 'biz-1',
-  options: {},
-  ...over,
-});
+const issue = issueThrough(() => provider);
 
 const pair = useSandboxUpstream({ appcode: APPCODE });
 

@@ -72,7 +72,7 @@ describe('getBizToken', () => {
     ],
     [{ mode: 'ocr', options: { livenessRetryCount: 6 } }, 'BAD_ARGUMENTS', undefined],
     [{ mode: 'ocr', options: { idcardThreshold: 1.5 } }, 'BAD_ARGUMENTS', undefined],
-    [{ mode: 'ocr', options: { securityLevel: '2' } }, 'INVALID_EVENT', undefined],
+    [{ mode: 'ocr', options: { securityLevel: '2' } }, 'BAD_ARGUMENTS', undefined],
     [{ mode: 'ocr', options: { colour: 1 } }, 'INVALID_EVENT', undefined],
     [{ mode: 'ocr', bizNo: 'has space' }, 'INVALID_EVENT', undefined],
     [{ mode: 'reference' }, 'MISSING_ARGUMENTS', undefined],

@@ -1,30 +1,26 @@
-import { createMegviiAppProvider, type AppConfig } from '../../server/providers/megvii-app';
-import { APP_ERRORS } from '../../server/providers/megvii-errors';
-import { megviiSign, randomRdm, readSign, signMatches } from '../../server/providers/megvii-sign';
+import { createMegviiAppProvider } from '../../server/providers/megvii-app';
+import { APP_ERRORS } from '../support/megvii-errors';
+import { megviiSign, randomRdm } from '../../server/providers/megvii-sign';
+import { readSign, signMatches } from '../support/megvii-sign';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
 import type { Sandbox } from '../../dev/sandbox';
 import { JPEG, PNG, formOf, itParsesEveryRow } from '../support/megvii';
 import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
+import {
+  idcardRequest as request,
+  issueThrough,
+  megviiConfigFor,
+  referenceRequest as reference,
+} from './providers/builders';
 
 const PATH = '/faceid/v3/sdk/get_biz_token';
 let sandbox: Sandbox;
 let upstream: RecordingUpstream;
-let config: AppConfig;
+let config: Parameters<typeof createMegviiAppProvider>[0];
 let provider: FaceIdProvider;
 
-/** Issues as getBizToken does: the provider's one validation, then the token call. */
-const issue = async (req: TokenRequest, by: FaceIdProvider = provider) => by.issueToken(by.validate(req));
+const issue = issueThrough(() => provider);
 let now: number;
-
-const request = (over: Partial<TokenRequest> = {}): TokenRequest => ({
-  mode: 'idcard',
-  bizNo: 'biz-1',
-  idcard: { name: '张三', number: '11010519491231002X' },
-  options: {},
-  ...over,
-});
-const reference = (over: Partial<TokenRequest> = {}): TokenRequest =>
-  request({ mode: 'reference', idcard: undefined, uuid: 'user-1', images: { ref1: JPEG }, ...over });
 
 const pair = useSandboxUpstream({ apiKey: 'app-key', apiSecret: 'app-secret' });
 
@@ -32,11 +28,7 @@ beforeEach(async () => {
   ({ sandbox, upstream } = pair);
   now = sandbox.clock.now();
   config = {
-    apiKey: 'app-key',
-    apiSecret: 'app-secret',
-    baseUrl: upstream.url,
-    timeoutMs: 3000,
-    now: () => now,
+    ...megviiConfigFor(upstream.url, { apiKey: 'app-key', apiSecret: 'app-secret', now: () => now }),
     rdm: () => '0799687066',
   };
   provider = createMegviiAppProvider(config);

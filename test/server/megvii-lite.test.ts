@@ -1,46 +1,34 @@
-import { LITE_ERRORS } from '../../server/providers/megvii-errors';
-import { liteNotifySign, mapLiteResult, type H5Config } from '../../server/providers/megvii-h5';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LITE_ERRORS } from '../support/megvii-errors';
+import type { H5Config } from '../../server/providers/megvii-h5';
+import { liteNotifySign } from '../support/megvii-sign';
 import { readConfig } from '../../server/config';
 import { createMegviiLiteProvider, liteHost } from '../../server/providers/megvii-lite';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
 import type { Sandbox } from '../../dev/sandbox';
 import { JPEG, PNG, finishH5, formOf, itParsesEveryRow } from '../support/megvii';
 import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
+import {
+  h5ConfigFor,
+  idcardRequest as request,
+  issueThrough,
+  NOW,
+  referenceRequest as reference,
+} from './providers/builders';
 
 let sandbox: Sandbox;
 let upstream: RecordingUpstream;
 let config: H5Config;
 let provider: FaceIdProvider;
 
-/** Issues as getBizToken does: the provider's one validation, then the token call. */
-const issue = async (req: TokenRequest, by: FaceIdProvider = provider) => by.issueToken(by.validate(req));
-const NOW = 1_700_000_000_000;
-
-const request = (over: Partial<TokenRequest> = {}): TokenRequest => ({
-  mode: 'idcard',
-  bizNo: 'biz-1',
-  idcard: { name: '张三', number: '11010519491231002X' },
-  options: {},
-  ...over,
-});
-const reference = (over: Partial<TokenRequest> = {}): TokenRequest =>
-  request({ mode: 'reference', idcard: undefined, uuid: 'user-1', images: { ref1: JPEG }, ...over });
+const issue = issueThrough(() => provider);
 
 const pair = useSandboxUpstream({ apiKey: 'lite-key', apiSecret: 'lite-secret' });
 
 beforeEach(async () => {
   ({ sandbox, upstream } = pair);
-  config = {
-    apiKey: 'lite-key',
-    apiSecret: 'lite-secret',
-    baseUrl: upstream.url,
-    returnUrl: 'https://example.invalid/return',
-    notifyUrl: 'https://example.invalid:443/notify',
-    timeoutMs: 3000,
-    now: () => NOW,
-    threshold: '1e-4',
-    returnImage: 0,
-  };
+  config = h5ConfigFor(upstream.url, { apiKey: 'lite-key', apiSecret: 'lite-secret', now: () => NOW });
   provider = createMegviiLiteProvider(config);
 });
 
@@ -273,38 +261,57 @@ describe('megvii-lite get_result', () => {
     await expect(provider.fetchResult(issued)).resolves.toMatchObject({ resultCode: 9000 });
   });
 
-  it('maps every status and threshold (unit)', () => {
+  it('maps every status and threshold of a get_result answer', async () => {
+    let answer: Record<string, unknown> = {};
+    const faceid = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(answer));
+      });
+    });
+    await new Promise<void>((resolve) => faceid.listen(0, '127.0.0.1', resolve));
+    const baseUrl = `http://127.0.0.1:${(faceid.address() as AddressInfo).port}`;
     const compare = (confidence: number) => ({
       confidence,
       thresholds: { '1e-3': 60, '1e-4': 70, '1e-5': 75, '1e-6': 80 },
     });
-    const map = (body: Record<string, unknown>, threshold: '1e-4' | '1e-6' = '1e-4') =>
-      mapLiteResult(body, 't', threshold);
+    const map = (body: Record<string, unknown>, threshold: '1e-4' | '1e-6' = '1e-4') => {
+      answer = body;
+      return createMegviiLiteProvider({ ...config, baseUrl, threshold }).fetchResult({
+        bizToken: 't',
+        resultRef: '1,abc',
+      });
+    };
     const pass = {
       status: 'OK',
       liveness_result: { result: 'PASS' },
       verify_result: { result_ref1: compare(72) },
     };
-    expect(map(pass).resultCode).toBe(1000);
-    expect(map(pass, '1e-6').resultCode).toBe(2000);
-    expect(map({ status: 'OK' }).resultCode).toBe(1000);
-    expect(map({ status: 'FAILED', liveness_result: { result: 'PASS' } })).toMatchObject({
-      resultCode: 4200,
-      resultMessage: 'VIDEO_INTERNAL_ERROR',
-    });
-    expect(
-      map({
-        status: 'FAILED',
-        liveness_result: {
-          result: 'FAILED',
-          face_genuineness: { mask_confidence: 0.7, mask_threshold: 0.5 },
-        },
-      }).resultMessage,
-    ).toBe('FAIL_LIVING_FACE_ATTACK');
-    expect(() => map({ status: 'WEIRD' })).toThrow(
-      expect.objectContaining({ code: 'BAD_UPSTREAM_RESPONSE' }),
-    );
-    expect(() => map({})).toThrow(expect.objectContaining({ code: 'BAD_UPSTREAM_RESPONSE' }));
+    try {
+      expect((await map(pass)).resultCode).toBe(1000);
+      expect((await map(pass, '1e-6')).resultCode).toBe(2000);
+      expect((await map({ status: 'OK' })).resultCode).toBe(1000);
+      expect(await map({ status: 'FAILED', liveness_result: { result: 'PASS' } })).toMatchObject({
+        resultCode: 4200,
+        resultMessage: 'VIDEO_INTERNAL_ERROR',
+      });
+      expect(
+        (
+          await map({
+            status: 'FAILED',
+            liveness_result: {
+              result: 'FAILED',
+              face_genuineness: { mask_confidence: 0.7, mask_threshold: 0.5 },
+            },
+          })
+        ).resultMessage,
+      ).toBe('FAIL_LIVING_FACE_ATTACK');
+      await expect(map({ status: 'WEIRD' })).rejects.toMatchObject({ code: 'BAD_UPSTREAM_RESPONSE' });
+      await expect(map({})).rejects.toMatchObject({ code: 'BAD_UPSTREAM_RESPONSE' });
+    } finally {
+      await new Promise((resolve) => faceid.close(resolve));
+    }
   });
 });
 

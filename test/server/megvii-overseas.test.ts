@@ -1,10 +1,11 @@
-import { OVERSEAS_ERRORS } from '../../server/providers/megvii-errors';
+import { OVERSEAS_ERRORS } from '../support/megvii-errors';
 import type { H5Config } from '../../server/providers/megvii-h5';
 import { createMegviiOverseasProvider } from '../../server/providers/megvii-overseas';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
 import type { Sandbox } from '../../dev/sandbox';
 import { JPEG, PNG, finishH5, formOf, itParsesEveryRow } from '../support/megvii';
 import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
+import { h5ConfigFor, issueThrough, referenceRequest as request } from './providers/builders';
 
 const PATH = '/idn/faceid/lite/get_token';
 let sandbox: Sandbox;
@@ -12,33 +13,13 @@ let upstream: RecordingUpstream;
 let config: H5Config;
 let provider: FaceIdProvider;
 
-/** Issues as getBizToken does: the provider's one validation, then the token call. */
-const issue = async (req: TokenRequest, by: FaceIdProvider = provider) => by.issueToken(by.validate(req));
-
-const request = (over: Partial<TokenRequest> = {}): TokenRequest => ({
-  mode: 'reference',
-  bizNo: 'biz-1',
-  uuid: 'user-1',
-  images: { ref1: JPEG },
-  options: {},
-  ...over,
-});
+const issue = issueThrough(() => provider);
 
 const pair = useSandboxUpstream();
 
 beforeEach(async () => {
   ({ sandbox, upstream } = pair);
-  config = {
-    apiKey: sandbox.apiKey,
-    apiSecret: sandbox.apiSecret,
-    baseUrl: `${upstream.url}/idn`,
-    returnUrl: 'https://example.invalid/return',
-    notifyUrl: 'https://example.invalid:443/notify',
-    timeoutMs: 3000,
-    now: Date.now,
-    threshold: '1e-4',
-    returnImage: 0,
-  };
+  config = h5ConfigFor(`${upstream.url}/idn`, { apiKey: sandbox.apiKey, apiSecret: sandbox.apiSecret });
   provider = createMegviiOverseasProvider(config);
 });
 

@@ -1,40 +1,29 @@
-import { createMegviiRawProvider, RAW_ERRORS } from '../../server/providers/megvii-raw';
+import { createMegviiRawProvider } from '../../server/providers/megvii-raw';
+import { RAW_ERRORS } from '../support/megvii-errors';
 import type { MegviiConfig } from '../../server/providers/megvii-common';
 import type { FaceIdProvider, TokenRequest } from '../../server/providers/types';
 import type { Sandbox } from '../../dev/sandbox';
 import { JPEG, PNG, formOf, itParsesEveryRow } from '../support/megvii';
 import { useSandboxUpstream, type RecordingUpstream } from '../support/recording-upstream';
+import { issueThrough, megviiConfigFor, NOW, referenceRequest as request } from './providers/builders';
 
 const PATH = '/sgp/faceid/lite/raw/get_token';
-const NOW = 1_700_000_000_000;
 let sandbox: Sandbox;
 let upstream: RecordingUpstream;
 let config: MegviiConfig;
 let provider: FaceIdProvider;
 
-/** Issues as getBizToken does: the provider's one validation, then the token call. */
-const issue = async (req: TokenRequest, by: FaceIdProvider = provider) => by.issueToken(by.validate(req));
-
-const request = (over: Partial<TokenRequest> = {}): TokenRequest => ({
-  mode: 'reference',
-  bizNo: 'biz-1',
-  uuid: 'user-1',
-  images: { ref1: JPEG },
-  options: {},
-  ...over,
-});
+const issue = issueThrough(() => provider);
 
 const pair = useSandboxUpstream();
 
 beforeEach(async () => {
   ({ sandbox, upstream } = pair);
-  config = {
+  config = megviiConfigFor(`${upstream.url}/sgp`, {
     apiKey: sandbox.apiKey,
     apiSecret: sandbox.apiSecret,
-    baseUrl: `${upstream.url}/sgp`,
-    timeoutMs: 3000,
     now: () => NOW,
-  };
+  });
   provider = createMegviiRawProvider(config);
 });
 

@@ -1,7 +1,9 @@
-import { NOTIFY_READ_INTERVAL_MS } from '../../server/lifecycle';
 import { serveHttpFunction } from '../../dev/local-cloud/http-access';
 import { completeFlow } from '../support/component-driver';
 import { CONSENT, startHarness, type Harness } from '../support/harness';
+
+/** Notifies of one token make at most one get_result call per 5 s across instances (README). */
+const NOTIFY_READ_INTERVAL_MS = 5000;
 
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

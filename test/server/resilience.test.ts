@@ -1,5 +1,5 @@
 import { FaceIdError } from '../../server/errors';
-import { CircuitBreaker, resilient, withRetry } from '../../server/providers/resilience';
+import { resilient } from '../../server/providers/resilience';
 import type { FaceIdProvider, ValidTokenRequest } from '../../server/providers/types';
 import { completeFlow } from '../support/component-driver';
 import { CONSENT, startHarness, type Harness } from '../support/harness';
@@ -7,77 +7,111 @@ import { CONSENT, startHarness, type Harness } from '../support/harness';
 type Answer = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const noSleep = { sleep: async () => {}, random: () => 0.5, now: Date.now };
 
-describe('withRetry', () => {
-  it('retries transient failures with jittered, growing, capped delays', async () => {
+let names = 0;
+/** A provider whose calls run the given functions, under a name of its own (so a breaker of its own). */
+function fakeProvider(calls: {
+  issueToken?: () => Promise<unknown>;
+  fetchResult?: () => Promise<unknown>;
+}): FaceIdProvider {
+  const unused = () => Promise.reject(new Error('unused'));
+  return {
+    name: `fake-${++names}`,
+    validate: () => {},
+    issueToken: calls.issueToken ?? unused,
+    fetchResult: calls.fetchResult ?? unused,
+  } as unknown as FaceIdProvider;
+}
+const REF = { bizToken: 't', resultRef: 'r' };
+
+describe('get_result retries', () => {
+  it('retries transient failures with jittered, growing delays, three attempts in all', async () => {
     const delays: number[] = [];
     let calls = 0;
-    const result = await withRetry(
-      async () => {
+    const provider = fakeProvider({
+      fetchResult: async () => {
         if (++calls < 3) throw new FaceIdError('INTERNAL_ERROR', { status: 500 });
         return 'ok';
       },
-      { attempts: 3, baseDelayMs: 100, maxDelayMs: 150 },
-      { sleep: async (ms) => void delays.push(ms), random: () => 0.99, now: Date.now },
-    );
+    });
+    const result = await resilient(provider, {
+      sleep: async (ms) => void delays.push(ms),
+      random: () => 0.99,
+      now: Date.now,
+    }).fetchResult(REF);
     expect(result).toBe('ok');
     expect(calls).toBe(3);
-    expect(delays).toEqual([99, 148]);
+    expect(delays).toEqual([198, 396]);
   });
 
   it('does not retry a failure that will not change (bad arguments, auth)', async () => {
     let calls = 0;
-    const failing = async () => {
-      calls++;
-      throw new FaceIdError('BAD_ARGUMENTS', { param: 'biz_token' });
-    };
-    await expect(withRetry(failing, undefined, noSleep)).rejects.toMatchObject({ code: 'BAD_ARGUMENTS' });
+    const provider = fakeProvider({
+      fetchResult: async () => {
+        calls++;
+        throw new FaceIdError('BAD_ARGUMENTS', { param: 'biz_token' });
+      },
+    });
+    await expect(resilient(provider, noSleep).fetchResult(REF)).rejects.toMatchObject({
+      code: 'BAD_ARGUMENTS',
+    });
     expect(calls).toBe(1);
   });
 });
 
-describe('CircuitBreaker', () => {
-  it('opens after repeated transient failures, answers SERVICE_BUSY, then lets a trial through', async () => {
+describe('the circuit breaker', () => {
+  it('opens after 5 transient failures, answers SERVICE_BUSY for 30 s, then lets a trial through', async () => {
     let now = 0;
-    const breaker = new CircuitBreaker(3, 10_000, () => now);
-    const fail = () => Promise.reject(new FaceIdError('UPSTREAM_TIMEOUT'));
-    for (let i = 0; i < 3; i++)
-      await expect(breaker.run(fail)).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
-    let called = false;
-    await expect(breaker.run(async () => (called = true))).rejects.toMatchObject({
-      code: 'SERVICE_BUSY',
-      message: expect.any(String),
-    });
-    expect(called).toBe(false);
-    now = 10_001;
-    await expect(breaker.run(async () => 'ok')).resolves.toBe('ok');
-    expect(breaker.isOpen).toBe(false);
+    let outcome: () => Promise<unknown> = () => Promise.reject(new FaceIdError('UPSTREAM_TIMEOUT'));
+    let called = 0;
+    const provider = resilient(
+      fakeProvider({
+        issueToken: () => {
+          called++;
+          return outcome();
+        },
+      }),
+      { ...noSleep, now: () => now },
+    );
+    const issue = () => provider.issueToken({ mode: 'ocr', bizNo: 'b', options: {} } as ValidTokenRequest);
+    for (let i = 0; i < 5; i++) await expect(issue()).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
+    await expect(issue()).rejects.toMatchObject({ code: 'SERVICE_BUSY', message: expect.any(String) });
+    expect(called).toBe(5);
+    now = 30_001;
+    outcome = async () => 'ok';
+    await expect(issue()).resolves.toBe('ok');
+    await expect(issue()).resolves.toBe('ok');
   });
 
   it('is not opened by the caller’s own mistakes', async () => {
-    const breaker = new CircuitBreaker(2, 10_000);
-    for (let i = 0; i < 5; i++)
-      await breaker.run(() => Promise.reject(new FaceIdError('BAD_ARGUMENTS'))).catch(() => {});
-    expect(breaker.isOpen).toBe(false);
+    let called = 0;
+    const provider = resilient(
+      fakeProvider({
+        issueToken: () => {
+          called++;
+          return Promise.reject(new FaceIdError('BAD_ARGUMENTS'));
+        },
+      }),
+      noSleep,
+    );
+    for (let i = 0; i < 8; i++)
+      await expect(
+        provider.issueToken({ mode: 'ocr', bizNo: 'b', options: {} } as ValidTokenRequest),
+      ).rejects.toMatchObject({ code: 'BAD_ARGUMENTS' });
+    expect(called).toBe(8);
   });
 });
 
 describe('resilient provider', () => {
   it('never retries get_biz_token, so a retry can never pay for a second token', async () => {
     let calls = 0;
-    const provider = {
-      name: 'fidlite',
-      modes: ['ocr'],
-      validate: () => {},
+    const provider = fakeProvider({
       issueToken: async () => {
         calls++;
         throw new FaceIdError('UPSTREAM_TIMEOUT');
       },
-      fetchResult: async () => {
-        throw new Error('unused');
-      },
-    } as unknown as FaceIdProvider;
+    });
     await expect(
-      resilient(provider, new CircuitBreaker(), noSleep).issueToken({
+      resilient(provider, noSleep).issueToken({
         mode: 'ocr',
         bizNo: 'b',
         options: {},

@@ -1,4 +1,4 @@
-import { FaceIdError, parseFaceIdErrorBody, parseFaceIdErrorText, toClientError } from '../../server/errors';
+import { FaceIdError, parseFaceIdErrorBody, toClientError } from '../../server/errors';
 
 describe('FaceID error parsing', () => {
   it.each([
@@ -34,7 +34,7 @@ describe('FaceID error parsing', () => {
     ['INTERNAL_ERROR', 500, 'INTERNAL_ERROR', undefined, true],
     ['Request Entity Too Large', 413, 'REQUEST_TOO_LARGE', undefined, false],
   ])('%s (HTTP %i) → %s', (text, status, code, param, retryable) => {
-    const err = parseFaceIdErrorText(text, status);
+    const err = parseFaceIdErrorBody(status, text)!;
     expect(err).toBeInstanceOf(FaceIdError);
     expect(err.code).toBe(code);
     expect(err.status).toBe(status);

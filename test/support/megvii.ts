@@ -1,6 +1,6 @@
 /** Helpers for the Megvii contract tests: reading recorded form-data bodies, queuing seed errors, ending H5 flows. */
 import { FaceIdError } from '../../server/errors';
-import { errorText, type MegviiErrorRow } from '../../server/providers/megvii-errors';
+import { errorText, type MegviiErrorRow } from './megvii-errors';
 import type { ImageFile } from '../../server/providers/types';
 import { JPEG_FIXTURE, PNG_FIXTURE } from '../../dev/sandbox';
 import type { RecordedRequest } from './recording-upstream';

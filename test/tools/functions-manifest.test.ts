@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import vm from 'node:vm';
-import { DEFAULT_TIMEOUT_MS } from '../../server/config';
+import { timeoutFromEnv } from '../../server/config';
 import { DEFAULT_RETRY } from '../../server/providers/resilience';
 import {
   devtoolsConfigOf,
@@ -52,7 +52,7 @@ function variablesRead(code: string): string[] {
 
 /** The longest a function calling FaceID may wait on it: every retried attempt timing out, plus the back-offs. */
 const WORST_FACEID_WAIT_S =
-  (DEFAULT_RETRY.attempts * DEFAULT_TIMEOUT_MS +
+  (DEFAULT_RETRY.attempts * timeoutFromEnv({}) +
     Array.from({ length: DEFAULT_RETRY.attempts - 1 }, (_, i) =>
       Math.min(DEFAULT_RETRY.maxDelayMs, DEFAULT_RETRY.baseDelayMs * 2 ** i),
     ).reduce((a, b) => a + b, 0)) /

@@ -10,7 +10,7 @@ interface Mod {
 const cache = new Map<string, Mod>();
 
 /** Joins and normalizes a path of the mini-program tree: no leading slash, no `.js`. */
-export function normalize(path: string): string {
+function normalize(path: string): string {
   const out: string[] = [];
   for (const part of path.replace(/\\/g, '/').split('/')) {
     if (part === '' || part === '.') continue;

@@ -1,9 +1,9 @@
 /** The page stack: loads each page once with simulate, renders instances, runs page lifetimes, draws the nav bar. */
 import { textOf } from './text';
 import { watchNewComponents } from './lifetimes';
+import { wxError } from '../../wx';
 import type { Dict, MethodCaller, RootComponent } from './types';
 import { showModal } from './ui';
-import { wxError } from './wx';
 
 const MAX_STACK = 10;
 

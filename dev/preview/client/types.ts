@@ -1,6 +1,5 @@
 /** Shapes shared by the preview's browser runtime (miniprogram-simulate's browser build and the WeChat shim). */
 
-export type AnyFn = (...args: never[]) => unknown;
 export type Dict = Record<string, unknown>;
 
 /** An exparser node as j-component exposes it (only what the runtime touches). */
@@ -32,12 +31,12 @@ export interface RootComponent {
   triggerPageLifeTime(name: string, ...args: unknown[]): void;
 }
 
-export interface Simulate {
+interface Simulate {
   load(path: string | Dict, tagName?: string | Dict, options?: Dict): string;
   render(id: string, properties?: Dict): RootComponent;
 }
 
-export interface AppConfigScript {
+interface AppConfigScript {
   app: {
     pages: string[];
     window?: Dict;

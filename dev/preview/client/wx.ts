@@ -20,8 +20,6 @@ import { privacyScreens, wechatState } from './privacy';
 import * as router from './router';
 import { hideToast, showModal, showSheet, showToast } from './ui';
 
-export { wxError };
-
 const STORAGE_PREFIX = 'wx-storage:';
 
 /** wx storage in the browser's localStorage, kept across reloads as WeChat keeps it across launches. */
@@ -62,7 +60,7 @@ function frameSize(): { width: number; height: number; pageHeight: number } {
  * WeChat's language setting as the pages read it (`zh_CN`, `en`): `?lang=` of the preview's address, else the
  * browser's language.
  */
-export function wechatLanguage(): string {
+function wechatLanguage(): string {
   const wanted = new URLSearchParams(location.search).get('lang') || navigator.language || 'zh-CN';
   return /^zh/i.test(wanted) ? 'zh_CN' : 'en';
 }

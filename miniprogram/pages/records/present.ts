@@ -4,7 +4,7 @@ import type { VerificationMode, VerificationSummaryItem } from '../../shared/eve
 import { errorText, fill, formatDateTime, type Copy } from '../../i18n/index';
 import { resultWords } from '../result/present';
 
-export type RowTone = 'success' | 'warn' | 'info';
+type RowTone = 'success' | 'warn' | 'info';
 
 export interface RecordRow {
   bizNo: string;

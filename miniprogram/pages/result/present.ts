@@ -6,7 +6,7 @@ import type { Copy } from '../../i18n/index';
 import { fill } from '../../i18n/index';
 import { supportReference } from '../../services/support';
 
-export type Tone = 'success' | 'warn' | 'info';
+type Tone = 'success' | 'warn' | 'info';
 
 /**
  * What a button does: start again at once with the same details (`retry`, `retake`), go back to the form with
@@ -25,7 +25,7 @@ export type ResultAction =
   | 'done'
   | 'backToRecords';
 
-export interface ActionView {
+interface ActionView {
   action: ResultAction;
   label: string;
 }

@@ -3,14 +3,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FaceIdError } from '../../../server/errors';
 import {
-  certHash,
   createWechatProvider,
   type AccessTokenStore,
   type StoredAccessToken,
-  type WechatConfig,
 } from '../../../server/providers/wechat';
 import type { FaceIdProvider, TokenRequest } from '../../../server/providers/types';
-import { DEFAULT_WECHAT_APPID, DEFAULT_WECHAT_SECRET, type Sandbox } from '../../../dev/sandbox';
+import {
+  DEFAULT_WECHAT_APPID,
+  DEFAULT_WECHAT_SECRET,
+  sandboxCertHash as certHash,
+  type Sandbox,
+} from '../../../dev/sandbox';
 import { VERIFY_RETS } from '../../../dev/sandbox/wechat';
 import { WECHAT_RESULTS } from '../../../miniprogram/shared/result-codes';
 import { useSandboxUpstream, type RecordingUpstream } from '../../support/recording-upstream';
@@ -28,6 +31,8 @@ function memoryTokens(): AccessTokenStore {
     write: async (appid, token) => void tokens.set(appid, token),
   };
 }
+
+type WechatConfig = Parameters<typeof createWechatProvider>[0];
 
 function configFor(baseUrl: string, over: Partial<WechatConfig> = {}): WechatConfig {
   return {
@@ -62,7 +67,7 @@ beforeEach(() => {
 });
 
 describe('cert_hash (api_queryverifyinfo, 注意事项)', () => {
-  it("is the document's example", () => {
+  it("the double's cert_hash, which the provider's queryVerifyInfo must match, is the document's example", () => {
     expect(certHash('IDENTITY_CARD', '张三', '310101199801011234')).toBe(
       '3c241f7ff324977aeb91f173bb2a7b06569e6fd784d5573db34a636d8671108b',
     );

@@ -1,7 +1,8 @@
+/** The tests' copy of the Megvii documents' error tables: what FaceID answers, for the tests to send and expect. */
 import type { ErrorCode } from '../../miniprogram/shared/errors';
 
 /** Where a seed puts the error text: a JSON member, or (413) the plain-text body. */
-export type ErrorField = 'error' | 'error_message' | 'text';
+type ErrorField = 'error' | 'error_message' | 'text';
 
 /** One row of a seed's error table. */
 export interface MegviiErrorRow {
