@@ -124,7 +124,7 @@ export function parseArgs(argv: string[]): Args | { command: 'help' } {
 /** Where the mini-program reads its cloud environment id, under miniprogramRoot. */
 const CLOUD_ENV_MODULE = join('services', 'cloud-env.ts');
 
-const CLOUD_ENV_LINE = /^export const CLOUD_ENV = '[^'\n]*';$/m;
+const CLOUD_ENV_LINE = /^const CLOUD_ENV = '[^'\n]*';$/m;
 
 /** CloudBase environment ids: a letter, then letters, digits and hyphens. */
 const CLOUD_ENV_ID = /^[A-Za-z][A-Za-z0-9-]{1,63}$/;
@@ -150,7 +150,7 @@ async function withCloudEnv<T>(file: string, id: string | undefined, fn: () => P
   const original = readFileSync(file, 'utf8');
   if (!CLOUD_ENV_LINE.test(original)) throw new DeliverError(`${file} has no CLOUD_ENV line to set`, 1);
   const restore = (): void => writeFileSync(file, original);
-  writeFileSync(file, original.replace(CLOUD_ENV_LINE, `export const CLOUD_ENV = '${id}';`));
+  writeFileSync(file, original.replace(CLOUD_ENV_LINE, `const CLOUD_ENV = '${id}';`));
   process.once('exit', restore);
   try {
     return await fn();
