@@ -39,7 +39,7 @@ export const en: typeof zh = {
     collectTitle: 'Collected and compared:',
     collect: {
       idcard:
-        'ID card details: name, ID number and a video of you reading digits, compared by FaceID with the ID photo of the authoritative identity source;',
+        'ID card details: name, ID number and a video of your face, compared with the ID photo of the authoritative identity source;',
       ocr: 'ID card photo: both sides of your card and the video, compared the same way;',
       reference:
         'Reference photo: your photo and the video, compared with that photo only; identity not checked.',
@@ -47,7 +47,10 @@ export const en: typeof zh = {
         'Liveness only: a video of your face, to confirm a real person is there; compared with no photo, identity not checked.',
     },
     operator: 'Operator ("we"): {name}, contact: {contact}.',
-    processor: 'Processor: Megvii (FaceID).',
+    processor: {
+      megvii: 'Processor: Megvii (FaceID).',
+      wechat: 'Processor: Tencent (WeChat face verification).',
+    },
     keep: 'Kept: deleted after {days} days, name and ID number masked; nothing stays on your phone.',
     keepImages:
       'Kept: record and check photos deleted after {days} days, name and ID number masked; nothing stays on your phone.',
@@ -422,11 +425,11 @@ export const en: typeof zh = {
       },
       {
         heading: 'What we collect',
-        body: 'ID card details: your name, ID number and a short video of you reading digits aloud. ID card photo: photos of both sides of your ID card (name, ID number, validity and issuing authority are read from them) and the video. Reference photo: the photo you upload and the video.',
+        body: 'ID card details: your name, ID number and a short video of your face. ID card photo: photos of both sides of your ID card (name, ID number, validity and issuing authority are read from them) and the video. Reference photo: the photo you upload and the video.',
       },
       {
         heading: 'Who processes it',
-        body: 'Face recognition is done by Beijing Megvii Technology Co., Ltd. (FaceID). With an ID card, FaceID compares your face with the resident ID photo held by the authoritative identity source; with a reference photo, only with that photo, and your identity is not checked.',
+        body: '{processor}',
       },
       {
         heading: 'How long it is kept',
@@ -439,6 +442,14 @@ export const en: typeof zh = {
     ],
     keepUnknown:
       'Records are deleted automatically when their time is up; names and ID numbers are stored masked. Nothing about you stays on your phone.',
+    processors: {
+      megvii:
+        'Face recognition is done by Beijing Megvii Technology Co., Ltd. (FaceID). With an ID card, FaceID compares your face with the resident ID photo held by the authoritative identity source; with a reference photo, only with that photo, and your identity is not checked.',
+      wechat:
+        "Face recognition is done by Tencent's WeChat face verification: WeChat compares your face with the resident ID photo held by the authoritative identity source, and we receive only the result.",
+      unknown:
+        'Face recognition is done by the verification provider, which compares your face with the ID photo of the authoritative identity source or with the photo you upload.',
+    },
     operator: {
       heading: 'Who we are',
       body: 'This service is provided by {name} ("we" in this policy). For questions about your information, corrections, deletion or complaints, contact {contact}.',

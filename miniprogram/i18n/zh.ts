@@ -3,6 +3,7 @@
 import type { ErrorCode, ErrorReason } from '../shared/errors';
 import type { NameProblem, IdNumberProblem } from '../shared/idcard';
 import type { VerificationMode, VerificationStatus } from '../shared/events';
+import type { Processor } from '../shared/token-options';
 import type { Outcome } from '../shared/result-codes';
 
 /** What the result page says for one outcome: a title and one sentence, per mode where the mode changes it. */
@@ -111,14 +112,16 @@ export const zh = {
     purpose: '用途：确认是您本人在操作，只用于本次身份核验。',
     collectTitle: '收集与比对：',
     collect: {
-      idcard:
-        '填写身份证信息：姓名、身份证号和一段您朗读数字的人脸视频，由 FaceID 与权威身份数据源的证件照比对；',
+      idcard: '填写身份证信息：姓名、身份证号和一段人脸视频，与权威身份数据源的证件照比对；',
       ocr: '拍摄身份证：身份证正反面照片和人脸视频，比对方式同上；',
       reference: '参考照片：您上传的照片和人脸视频，只与这张照片比对，不核验身份。',
       liveness: '仅活体检测：一段人脸视频，只确认是真人在操作，不与任何照片比对，不核验身份。',
     } satisfies Record<VerificationMode, string>,
     operator: '运营方（“我们”）：{name}，联系方式：{contact}。',
-    processor: '处理方：旷视科技（FaceID）。',
+    processor: {
+      megvii: '处理方：旷视科技（FaceID）。',
+      wechat: '处理方：腾讯（微信人脸核身）。',
+    } satisfies Record<Processor, string>,
     keep: '保存：记录保存 {days} 天后自动删除，姓名和证件号打码保存；手机上不留存。',
     keepImages: '保存：记录和验证照片保存 {days} 天后自动删除，姓名和证件号打码保存；手机上不留存。',
     keepUnknown: '保存：记录到期后自动删除，姓名和证件号打码保存；手机上不留存。',
@@ -402,11 +405,11 @@ export const zh = {
       },
       {
         heading: '我们收集哪些信息',
-        body: '填写身份证信息方式：您的姓名、身份证号和一段朗读数字的人脸视频。拍摄身份证方式：身份证正反面照片（从中识别姓名、身份证号、有效期限、签发机关）和人脸视频。参考照片方式：您上传的照片和人脸视频。',
+        body: '填写身份证信息方式：您的姓名、身份证号和一段人脸视频。拍摄身份证方式：身份证正反面照片（从中识别姓名、身份证号、有效期限、签发机关）和人脸视频。参考照片方式：您上传的照片和人脸视频。',
       },
       {
         heading: '谁处理您的信息',
-        body: '人脸识别由北京旷视科技有限公司（FaceID）完成。身份证方式下，FaceID 将视频中的人脸与权威身份数据源中的居民身份证照片比对；参考照片方式只与您上传的照片比对，不核验身份信息。',
+        body: '{processor}',
       },
       {
         heading: '保存多久',
@@ -419,6 +422,14 @@ export const zh = {
     ],
     keepUnknown:
       '认证记录到期后自动删除，姓名和身份证号只以打码形式保存。您的手机上不保留姓名、身份证号或照片。',
+    /** “谁处理您的信息” for the product's processor (whoami), and while whoami cannot answer. */
+    processors: {
+      megvii:
+        '人脸识别由北京旷视科技有限公司（FaceID）完成。身份证方式下，FaceID 将视频中的人脸与权威身份数据源中的居民身份证照片比对；参考照片方式只与您上传的照片比对，不核验身份信息。',
+      wechat:
+        '人脸识别由腾讯公司的微信人脸核身完成：微信将您的人脸与权威身份数据源中的居民身份证照片比对，我们只收到核验结果。',
+      unknown: '人脸识别由认证服务商完成，将您的人脸与权威身份数据源中的证件照或您上传的照片比对。',
+    } satisfies Record<Processor | 'unknown', string>,
     operator: {
       heading: '我们是谁',
       body: '本服务由{name}（本政策中的“我们”）提供。对您的信息有疑问、需要更正、删除或投诉，请联系：{contact}。',

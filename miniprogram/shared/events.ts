@@ -2,7 +2,7 @@
 
 import type { ClientError, ErrorCode } from './errors';
 import type { Outcome } from './result-codes';
-import type { Locale, TokenOptions, VerificationMode } from './token-options';
+import type { Locale, Processor, TokenOptions, VerificationMode } from './token-options';
 
 export { LOCALES, VERIFICATION_MODES, type Locale, type VerificationMode } from './token-options';
 
@@ -118,6 +118,8 @@ export interface WhoAmIOk {
   provider: string;
   /** The modes that product offers (PRODUCTS), in the order the entry page lists them. */
   modes: readonly VerificationMode[];
+  /** Who processes the face and identity data for that product (PRODUCTS): the consent and privacy policy say so. */
+  processor: Processor;
   /** Whether FaceID's evidence images are kept with the record (FACEID_KEEP_IMAGES=1). */
   keepsImages: boolean;
   /** Who "我们" is in the privacy policy, and how a person reaches them (FACEID_OPERATOR_NAME, _CONTACT). */

@@ -50,8 +50,12 @@ export type OptionSpec = OptionRule & {
   readonly fromLocale?: Readonly<Record<Locale, Scalar>>;
 };
 
-/** One FaceID product: the modes it offers and the options its token call takes, in checking order. */
+/** Who processes the face and identity data for a product: the consent and the privacy policy name them. */
+export type Processor = 'megvii' | 'wechat';
+
+/** One FaceID product: who processes the data, the modes it offers and its token call's options, in checking order. */
 export interface ProductSpec {
+  readonly processor: Processor;
   readonly modes: readonly VerificationMode[];
   readonly options: Readonly<Record<string, OptionSpec>>;
 }
@@ -60,6 +64,7 @@ export interface ProductSpec {
 export const PRODUCTS = {
   // docs/providers.md#doc-fidlite: FaceID Lite through the Aliyun market
   fidlite: {
+    processor: 'megvii',
     modes: ['idcard', 'ocr', 'reference'],
     options: {
       securityLevel: {
@@ -94,6 +99,7 @@ export const PRODUCTS = {
   },
   // docs/providers.md#doc-megvii-lite: Megvii FaceID Lite (H5)
   'megvii-lite': {
+    processor: 'megvii',
     modes: ['idcard', 'ocr', 'reference'],
     options: {
       bizExtraData: {
@@ -135,6 +141,7 @@ export const PRODUCTS = {
   },
   // docs/providers.md#doc-megvii-app: Megvii FaceID App (MegLiveStill SDK)
   'megvii-app': {
+    processor: 'megvii',
     modes: ['idcard', 'reference'],
     options: {
       livenessType: {
@@ -187,6 +194,7 @@ export const PRODUCTS = {
   },
   // docs/providers.md#doc-megvii-overseas: Megvii FaceID overseas premium (H5)
   'megvii-overseas': {
+    processor: 'megvii',
     modes: ['reference', 'liveness'],
     options: {
       sceneId: { wire: 'scene_id', word: true, doc: 'scene configured in the Megvii console' },
@@ -234,6 +242,7 @@ export const PRODUCTS = {
   },
   // docs/providers.md#doc-megvii-raw: Megvii FaceID H5 Lite Raw (flash liveness)
   'megvii-raw': {
+    processor: 'megvii',
     modes: ['reference'],
     options: {
       maxUploadTimes: {
@@ -279,6 +288,7 @@ export const PRODUCTS = {
   },
   // WeChat 人脸核身 2.0 (getVerifyId → wx.requestFacialVerify → queryVerifyInfo): name and ID number only, no options
   wechat: {
+    processor: 'wechat',
     modes: ['idcard'],
     options: {},
   },

@@ -22,6 +22,7 @@ export async function whoami(_event: unknown, { caller, config }: Services): Pro
     retentionDays: config.FACEID_RETENTION_DAYS,
     provider: config.FACEID_PROVIDER,
     modes: PRODUCTS[config.FACEID_PROVIDER].modes,
+    processor: PRODUCTS[config.FACEID_PROVIDER].processor,
     keepsImages: config.FACEID_KEEP_IMAGES,
     operator: { name: config.FACEID_OPERATOR_NAME, contact: config.FACEID_OPERATOR_CONTACT },
   };

@@ -25,6 +25,8 @@ import {
 import { CONSENT_VERSION } from '../../miniprogram/shared/consent';
 import { uploadDirFor } from '../../miniprogram/shared/events';
 import { forgetDeploymentFacts } from '../../miniprogram/services/deployment';
+import { copyFor } from '../../miniprogram/i18n/index';
+import type { Locale } from '../../miniprogram/shared/events';
 import {
   clearDraft,
   clearFlow,
@@ -56,6 +58,7 @@ const whoamiOk = (extra: Record<string, unknown> = {}) => ({
   uploadDir: UPLOAD_DIR,
   retentionDays: 30,
   provider: 'fidlite',
+  processor: 'megvii',
   modes: ['idcard', 'ocr', 'reference'],
   keepsImages: false,
   operator: { name: '示例科技有限公司', contact: 'privacy@example.com' },
@@ -99,7 +102,7 @@ describe('entry page: consent and validation', () => {
     await until(() => text(page, '#consent-keep').includes('7 天'), 2000, 'retention from whoami');
     const consentText = text(page, '#consent-section');
     expect(consentText).toContain('用途：确认是您本人在操作');
-    expect(consentText).toContain('姓名、身份证号和一段您朗读数字的人脸视频');
+    expect(consentText).toContain('姓名、身份证号和一段人脸视频');
     expect(consentText).toContain('与权威身份数据源的证件照比对');
     expect(consentText).toContain('身份证正反面照片');
     expect(consentText).toContain('只与这张照片比对，不核验身份');
@@ -939,10 +942,12 @@ describe('entry page: exactly the modes the product offers (whoami)', () => {
     'one mode (wechat, %s): no picker, the mode said as the heading, its form',
     async (_locale, language, title, desc, line) => {
       wechat.language = language;
-      cloudHandlers.whoami = () => whoamiOk({ provider: 'wechat', modes: ['idcard'] });
+      cloudHandlers.whoami = () => whoamiOk({ provider: 'wechat', processor: 'wechat', modes: ['idcard'] });
       const page = mount(pageId);
       page.instance.onLoad({ mode: 'ocr' });
       await consent(page);
+      expect(text(page, '#consent-processor')).toBe(copyFor(_locale as Locale).consent.processor.wechat);
+      expect(text(page, '#consent-section')).not.toMatch(/旷视|Megvii|FaceID/);
       expect(page.querySelector('#mode')).toBeUndefined();
       expect(page.querySelectorAll('radio')).toHaveLength(0);
       expect(text(page, '#mode-title')).toBe(title);

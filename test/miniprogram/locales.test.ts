@@ -192,6 +192,7 @@ describe('the remaining pages in both languages', () => {
       uploadDir: 'faceid/o/',
       retentionDays: 14,
       provider: 'fidlite',
+      processor: 'megvii',
       keepsImages: false,
       operator: { name: 'Example Tech Co., Ltd.', contact: '400-000-0000' },
     });
@@ -216,6 +217,28 @@ describe('the remaining pages in both languages', () => {
       expect(policy).toContain(locale === 'zh' ? '北京旷视科技有限公司' : 'Beijing Megvii Technology');
       expect(text(page, '#contact')).toBe(t.support.contact);
       if (locale === 'en') expect(policy).not.toMatch(CJK);
+    },
+  );
+
+  test.each(LOCALES)(
+    'privacy policy (%s) under WeChat face verification names Tencent, not Megvii',
+    async (locale) => {
+      wechat.language = locale === 'zh' ? 'zh_CN' : 'en';
+      const t = copyFor(locale);
+      const facts = cloudHandlers.whoami;
+      cloudHandlers.whoami = (...args) => ({
+        ...(facts(...args) as object),
+        provider: 'wechat',
+        processor: 'wechat',
+      });
+      const page = mount(ids.privacy);
+      page.instance.onLoad({});
+      await until(
+        () => text(page, '#policy').includes(t.privacy.processors.wechat),
+        2000,
+        'the processor from whoami',
+      );
+      expect(text(page, '#policy')).not.toMatch(/旷视|Megvii|FaceID/);
     },
   );
 

@@ -57,6 +57,7 @@ beforeEach(() => {
     uploadDir: 'faceid/o-test-user/',
     retentionDays: 30,
     provider: 'fidlite',
+    processor: 'megvii',
     modes: ['idcard', 'ocr', 'reference'],
     keepsImages: false,
   });

@@ -72,6 +72,7 @@ beforeEach(() => {
     uploadDir: 'faceid/o-test-user/',
     retentionDays: 30,
     provider: 'fidlite',
+    processor: 'megvii',
     keepsImages: false,
   });
 });

@@ -63,6 +63,7 @@ describe('whoami tells the consent screen what this deployment does', () => {
       retentionDays: 7,
       provider: 'megvii-overseas',
       modes: ['reference', 'liveness'],
+      processor: 'megvii',
       keepsImages: true,
       operator: TEST_OPERATOR,
     });
@@ -86,6 +87,30 @@ describe('whoami tells the consent screen what this deployment does', () => {
       answered[provider] = answer.modes;
     }
     expect(answered).toEqual(offered);
+  });
+
+  it('names who processes the data for the product, so WeChat face verification is never said to be Megvii’s', async () => {
+    h = await startHarness();
+    const processors: Record<string, unknown> = {};
+    for (const provider of [
+      'fidlite',
+      'megvii-lite',
+      'megvii-app',
+      'megvii-overseas',
+      'megvii-raw',
+      'wechat',
+    ]) {
+      process.env.FACEID_PROVIDER = provider;
+      processors[provider] = (await h.call<Answer>('whoami', {}, 'o-user-2')).processor;
+    }
+    expect(processors).toEqual({
+      fidlite: 'megvii',
+      'megvii-lite': 'megvii',
+      'megvii-app': 'megvii',
+      'megvii-overseas': 'megvii',
+      'megvii-raw': 'megvii',
+      wechat: 'wechat',
+    });
   });
 
   it('refuses a retention the purge would refuse, rather than promising it', async () => {

@@ -56,6 +56,7 @@ describe('a built exports.main in a fresh process, on the variables the cloud se
       uploadDir: 'faceid/o-fresh-1/',
       provider: 'fidlite',
       modes: ['idcard', 'ocr', 'reference'],
+      processor: 'megvii',
       retentionDays: 30,
       keepsImages: false,
       operator: { name: '示例运营有限公司', contact: '400-000-0000' },

@@ -147,6 +147,7 @@ Component({
     keepText: copyFor('zh').consent.keepUnknown,
     /** Who 我们 is (this deployment's operator and contact); '' until whoami answers. */
     operatorText: '',
+    processorText: '',
     /** The offered modes in the person's words; empty until whoami answers. */
     modeChoices: [] as ModeChoice[],
     /** whoami could not answer: the modes are unknown and the form offers a retry. */
@@ -210,6 +211,7 @@ Component({
       this.setData({
         keepText: keepSentence(t, facts?.retentionDays, facts?.keepsImages ?? false),
         operatorText: facts ? fill(t.consent.operator, { ...facts.operator }) : '',
+        processorText: facts ? t.consent.processor[facts.processor] : '',
         modeChoices: modeChoices(t, offered),
         modesUnavailable: !facts,
       });

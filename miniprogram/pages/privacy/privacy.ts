@@ -18,6 +18,8 @@ function sections(t: Copy, facts: WhoAmIOk | undefined): Section[] {
   return [
     operator,
     ...t.privacy.sections.map(({ heading, body }) => {
+      if (body.includes('{processor}'))
+        return { heading, body: t.privacy.processors[facts?.processor ?? 'unknown'] };
       if (!body.includes('{days}')) return { heading, body };
       return { heading, body: facts ? fill(body, { days: facts.retentionDays }) : t.privacy.keepUnknown };
     }),
