@@ -38,7 +38,7 @@ const WORDS = {
     undeclared: '暂时无法使用摄像头',
     upgrade: '请升级微信',
     wechat: {
-      update: '请先更新微信',
+      update: '请升级微信',
       device: '这部手机不支持微信人脸核身',
       permission: '需要使用摄像头和麦克风',
     },
@@ -60,7 +60,7 @@ const WORDS = {
     undeclared: 'The camera cannot be used now',
     upgrade: 'Please update WeChat',
     wechat: {
-      update: 'Please update WeChat first',
+      update: 'Please update WeChat',
       device: 'This phone cannot use WeChat face verification',
       permission: 'The camera and microphone are needed',
     },
@@ -109,7 +109,7 @@ async function toVideo(page: Page, language: Language, mode: Mode, outcome: stri
   await scrollToBottom(page);
   await visible(page, WORDS[language].start).tap();
   await visible(page, /^沙箱结果：/).tap();
-  await page.getByRole('option', { name: new RegExp(`\\b${outcome}（`) }).tap();
+  await page.getByRole('option', { name: new RegExp(`\\b${outcome}$`) }).tap();
   await visible(page, '我已阅读并同意').tap();
   await page.getByRole('button', { name: '开始验证' }).and(page.locator('[aria-disabled="false"]')).tap();
   if (mode === 'ocr') {
@@ -290,7 +290,7 @@ async function main(): Promise<void> {
     await entryShots(s, 'zh');
     await s.result('result-passed', 'zh', 'idcard', 'SUCCESS', '认证通过');
     await s.result('result-passed-reference', 'zh', 'reference', 'SUCCESS', '认证通过');
-    await s.result('result-not-same-person', 'zh', 'idcard', 'PASS_LIVING_NOT_THE_SAME', '不是同一人');
+    await s.result('result-not-same-person', 'zh', 'idcard', 'PASS_LIVING_NOT_THE_SAME', '人脸比对未通过');
     await s.result('result-identity-mismatch', 'zh', 'idcard', 'ID_NUMBER_NAME_NOT_MATCH', '身份信息不一致');
     await s.result('result-idcard-error', 'zh', 'ocr', 'IDCARD_PHOTO_FRONTSIDE', '身份证没有拍清楚');
     await s.result('result-fake-idcard', 'zh', 'ocr', 'FAIL_OCR_FAKE_IDCARD', '证件未通过核验');
