@@ -1,6 +1,7 @@
 /** Every word the mini-program shows, in English. Same shape as the Chinese table. */
 
 import type { zh } from './zh';
+import { fieldReasonWords } from './field-reasons';
 
 const NAME_PROBLEMS: typeof zh.nameProblems = {
   empty: 'Enter your name',
@@ -159,17 +160,7 @@ export const en: typeof zh = {
     INTERNAL: 'Something went wrong. Please try again shortly.',
   },
   reasons: {
-    NAME_EMPTY: NAME_PROBLEMS.empty,
-    NAME_ENCODING: NAME_PROBLEMS.encoding,
-    NAME_CHARACTERS: NAME_PROBLEMS.characters,
-    NAME_DOT: NAME_PROBLEMS.dot,
-    NAME_LENGTH: NAME_PROBLEMS.length,
-    ID_NUMBER_EMPTY: ID_PROBLEMS.empty,
-    ID_NUMBER_LENGTH: ID_PROBLEMS.length,
-    ID_NUMBER_CHARACTERS: ID_PROBLEMS.characters,
-    ID_NUMBER_REGION: ID_PROBLEMS.region,
-    ID_NUMBER_BIRTHDATE: ID_PROBLEMS.birthdate,
-    ID_NUMBER_CHECKSUM: ID_PROBLEMS.checksum,
+    ...fieldReasonWords(NAME_PROBLEMS, ID_PROBLEMS),
     PHOTO_NOT_OWN: 'You can only use a photo you uploaded yourself. Please choose a photo again.',
     PHOTO_UNREADABLE: 'The photo could not be read. Please choose a photo again.',
     PHOTO_LIMIT: 'You have uploaded as many photos as allowed today. Please try again tomorrow.',

@@ -5,6 +5,7 @@ import type { NameProblem, IdNumberProblem } from '../shared/idcard';
 import type { VerificationMode, VerificationStatus } from '../shared/events';
 import type { Processor } from '../shared/token-options';
 import type { Outcome } from '../shared/result-codes';
+import { fieldReasonWords } from './field-reasons';
 
 /** What the result page says for one outcome: a title and one sentence, per mode where the mode changes it. */
 interface OutcomeCopy {
@@ -218,17 +219,7 @@ export const zh = {
   } satisfies Record<ErrorCode, string>,
   /** What the person reads for a function's more precise reason, in place of its code's sentence. */
   reasons: {
-    NAME_EMPTY: NAME_PROBLEMS.empty,
-    NAME_ENCODING: NAME_PROBLEMS.encoding,
-    NAME_CHARACTERS: NAME_PROBLEMS.characters,
-    NAME_DOT: NAME_PROBLEMS.dot,
-    NAME_LENGTH: NAME_PROBLEMS.length,
-    ID_NUMBER_EMPTY: ID_PROBLEMS.empty,
-    ID_NUMBER_LENGTH: ID_PROBLEMS.length,
-    ID_NUMBER_CHARACTERS: ID_PROBLEMS.characters,
-    ID_NUMBER_REGION: ID_PROBLEMS.region,
-    ID_NUMBER_BIRTHDATE: ID_PROBLEMS.birthdate,
-    ID_NUMBER_CHECKSUM: ID_PROBLEMS.checksum,
+    ...fieldReasonWords(NAME_PROBLEMS, ID_PROBLEMS),
     PHOTO_NOT_OWN: '只能使用您本人上传的照片，请重新选择一张照片',
     PHOTO_UNREADABLE: '照片读取失败，请重新选择一张照片',
     PHOTO_LIMIT: '今天上传照片的次数已用完，请明天再试',

@@ -13,14 +13,15 @@ const PROVINCE_CODES = new Set([
   62, 63, 64, 65, 71, 81, 82, 83, 91,
 ]);
 
-const ID_REASONS: Record<IdNumberProblem, ErrorReason> = {
+/** The reason code each ID-number problem is answered with. */
+export const ID_REASONS = {
   empty: 'ID_NUMBER_EMPTY',
   length: 'ID_NUMBER_LENGTH',
   characters: 'ID_NUMBER_CHARACTERS',
   region: 'ID_NUMBER_REGION',
   birthdate: 'ID_NUMBER_BIRTHDATE',
   checksum: 'ID_NUMBER_CHECKSUM',
-};
+} as const satisfies Record<IdNumberProblem, ErrorReason>;
 
 /** Spaces, hyphens and dashes people type or paste inside an ID number ("110105 19491231 002X"). */
 const ID_SEPARATORS = /[\s\u3000\-\u2010-\u2015\u2212\uff0d]/g;
@@ -99,13 +100,14 @@ function isHan(codePoint: number): boolean {
   return HAN_RANGES.some(([low, high]) => codePoint >= low && codePoint <= high);
 }
 
-const NAME_REASONS: Record<NameProblem, ErrorReason> = {
+/** The reason code each name problem is answered with. */
+export const NAME_REASONS = {
   empty: 'NAME_EMPTY',
   encoding: 'NAME_ENCODING',
   characters: 'NAME_CHARACTERS',
   dot: 'NAME_DOT',
   length: 'NAME_LENGTH',
-};
+} as const satisfies Record<NameProblem, ErrorReason>;
 
 function hasLoneSurrogate(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
