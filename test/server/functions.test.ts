@@ -365,6 +365,7 @@ describe('whoami', () => {
       retentionDays: 30,
       provider: 'fidlite',
       modes: ['idcard', 'ocr', 'reference'],
+      processor: 'megvii',
       keepsImages: false,
       operator: TEST_OPERATOR,
     });
