@@ -4,12 +4,14 @@ import {
   cloudHandlers,
   deferred,
   enabled,
+  facial,
   failCloudUpload,
   flush,
   imageBehaviour,
   load,
   mediaQueue,
   mount,
+  platform,
   recorded,
   resetHarness,
   spyStorageWrites,
@@ -960,6 +962,46 @@ describe('entry page: exactly the modes the product offers (whoami)', () => {
       tap(page, '#submit');
       await until(() => recorded.navigation.length > 0, 2000, 'navigation');
       expect(recorded.cloud.find((c) => c.name === 'getBizToken')?.data).toMatchObject({ mode: 'idcard' });
+    },
+  );
+
+  test.each([
+    ['zh', 'zh_CN'],
+    ['en', 'en'],
+  ])(
+    'WeChat processes the check (%s): an old WeChat or an unable phone is told so before any verify_id is bought',
+    async (locale, language) => {
+      wechat.language = language;
+      const t = copyFor(locale as Locale);
+      cloudHandlers.whoami = () => whoamiOk({ provider: 'wechat', processor: 'wechat', modes: ['idcard'] });
+      const submit = async (page: Mounted) => {
+        await consent(page);
+        type(page, '#name', '张三');
+        type(page, '#idnumber', VALID_ID);
+        await flush();
+        tap(page, '#submit');
+        await flush();
+        await flush();
+      };
+
+      platform.sdkVersion = '3.8.11';
+      const old = mount(pageId);
+      old.instance.onLoad({});
+      await submit(old);
+      await until(() => text(old, '#upgrade') !== '', 2000, 'the update screen');
+      expect(text(old, '#upgrade')).toContain(t.access.upgrade.title);
+
+      platform.sdkVersion = '3.8.12';
+      facial.supported = false;
+      const unable = mount(pageId);
+      unable.instance.onLoad({});
+      await submit(unable);
+      await until(() => text(unable, '#facial-device') !== '', 2000, 'the device screen');
+      expect(text(unable, '#facial-device')).toContain(t.wechatVerify.deviceTitle);
+      expect(text(unable, '#facial-device')).toContain(t.wechatVerify.deviceDetail);
+
+      expect(recorded.cloud.filter((c) => c.name === 'getBizToken')).toEqual([]);
+      expect(recorded.navigation).toEqual([]);
     },
   );
 

@@ -165,6 +165,8 @@ Component({
     access: '' as AccessProblem | '',
     /** This WeChat is too old for the package: the person is asked to update it. */
     upgrade: false,
+    /** WeChat's own face verification cannot run on this phone (checked before a verify_id is bought). */
+    facialDevice: false,
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -388,6 +390,11 @@ Component({
       if (!started.ok) {
         if ('sdkOnly' in started) {
           this.update({ submitting: false, error: t.entry.sdkOnly, errorContact: true });
+          return;
+        }
+        if ('facial' in started) {
+          this.update({ submitting: false });
+          this.setData(started.facial === 'update' ? { upgrade: true } : { facialDevice: true });
           return;
         }
         const { error } = started;

@@ -131,7 +131,9 @@ Component({
         return;
       }
       let actionError = t.entry.sdkOnly;
-      if (!('sdkOnly' in started)) {
+      if ('facial' in started) {
+        actionError = started.facial === 'update' ? t.access.upgrade.detail : t.wechatVerify.deviceDetail;
+      } else if (!('sdkOnly' in started)) {
         const { error } = started;
         if (error.code === 'RATE_LIMITED' && error.retryAt && error.retryAt > Date.now()) {
           this.blockUntil(error.retryAt);

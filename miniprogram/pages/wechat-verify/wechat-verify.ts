@@ -93,6 +93,10 @@ Component({
       this.setData({ phase: 'checking', error: '' });
       const started = await startVerification(flow.input);
       if (unloaded.has(this)) return;
+      if (!started.ok && 'facial' in started) {
+        this.setData({ phase: started.facial });
+        return;
+      }
       if (!started.ok || started.page !== WECHAT_VERIFY_PAGE) {
         const error = 'error' in started ? errorText(t, started.error) : t.verify.changed;
         this.setData({ phase: 'failed', error, canRetry: false });
