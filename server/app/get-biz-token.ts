@@ -48,10 +48,9 @@ function parseOptions(value: unknown): TokenOptions {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value))
     throw new FaceIdError('INVALID_EVENT', { param: 'options' });
-  const given: Record<string, unknown> = Object.fromEntries(
+  return Object.fromEntries(
     Object.entries(value).filter(([, option]) => option !== undefined && option !== null),
   );
-  return given;
 }
 
 /** Checks the event's types and the person's data with the shared domain checks (no network). */

@@ -990,6 +990,12 @@ describe('entry page: exactly the modes the product offers (whoami)', () => {
       await submit(old);
       await until(() => text(old, '#upgrade') !== '', 2000, 'the update screen');
       expect(text(old, '#upgrade')).toContain(t.access.upgrade.title);
+      // The screen replaces the form the person had scrolled down to: its title is brought into view.
+      await until(
+        () => recorded.scrolls.some((scroll) => scroll.scrollTop === 0),
+        2000,
+        'scrolled to the top',
+      );
 
       platform.sdkVersion = '3.8.12';
       facial.supported = false;

@@ -394,7 +394,14 @@ Component({
         }
         if ('facial' in started) {
           this.update({ submitting: false });
-          this.setData(started.facial === 'update' ? { upgrade: true } : { facialDevice: true });
+          // The screen replaces the form the person scrolled down to: once drawn, its title is brought into view.
+          this.setData(started.facial === 'update' ? { upgrade: true } : { facialDevice: true }, () => {
+            try {
+              wx.pageScrollTo({ scrollTop: 0, duration: 0, fail: () => undefined });
+            } catch {
+              // Nothing to scroll in a page without a scroll view.
+            }
+          });
           return;
         }
         const { error } = started;
